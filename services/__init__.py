@@ -1,0 +1,1 @@
+"""Steward's four services; none imports another."""

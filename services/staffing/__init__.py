@@ -1,0 +1,1 @@
+"""Staffing: who may be a customer manager, and their departures."""

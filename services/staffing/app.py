@@ -1,0 +1,32 @@
+"""Composition root of the staffing service."""
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from services.staffing.api import router
+from services.staffing.consumers import SUBSCRIPTIONS
+from services.staffing.models import MESSAGING
+from services.staffing.settings import StaffingSettings
+from shared.app import build_service_app
+from shared.runtime import ServiceDefinition
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_app(settings: StaffingSettings, *, configure_logs: bool = False) -> FastAPI:
+    """Build the staffing app; nothing connects until its lifespan starts."""
+    definition = ServiceDefinition(
+        name="staffing",
+        title="Staffing",
+        description="Who may be a customer manager: roll, grades, certification, teams, expenses, departures.",
+        tables=MESSAGING,
+        subscriptions=SUBSCRIPTIONS,
+        publishes=("staffing.managers",),
+    )
+    return build_service_app(settings, definition, [router], configure_logs=configure_logs)
+
+
+def app() -> FastAPI:
+    """Factory for `uvicorn --factory`: settings from the environment."""
+    return create_app(StaffingSettings(), configure_logs=True)

@@ -1,0 +1,1 @@
+"""Steward's common package: contracts, settings and the messaging, database, auth and ops machinery."""

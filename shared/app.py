@@ -1,0 +1,63 @@
+"""The common FastAPI shape of every service: lifespan, auth, errors, operations, admin."""
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+
+from shared.admin import router as admin_router
+from shared.http_errors import install_error_handlers
+from shared.kafka import create_broker
+from shared.logs import configure_logging
+from shared.metrics import Metrics
+from shared.ops import install_request_middleware
+from shared.ops import router as ops_router
+from shared.runtime import Runtime, ServiceDefinition
+from shared.settings import ServiceSettings
+from shared.uow import UnitOfWork
+
+
+def build_service_app(
+    settings: ServiceSettings,
+    definition: ServiceDefinition,
+    routers: Sequence[APIRouter],
+    *,
+    configure_logs: bool = False,
+) -> FastAPI:
+    """Assemble a service; nothing connects until the app's lifespan starts."""
+    if configure_logs:
+        configure_logging(definition.name, settings.log_level)
+    broker = create_broker(settings.kafka, client_id=definition.name)
+    for topic in definition.publishes:
+        broker.publisher(topic, title=f"{definition.name}:{topic}", description=f"Published via the outbox to {topic}")
+    runtime = Runtime(settings=settings, definition=definition, broker=broker, metrics=Metrics(definition.name))
+    runtime.bind_consumers()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app = FastAPI(title=f"Steward {definition.title}", description=definition.description, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.runtime = runtime
+    install_error_handlers(app)
+    install_request_middleware(app)
+    app.include_router(ops_router)
+    app.include_router(admin_router)
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+def get_uow(request: Request) -> UnitOfWork:
+    """A fresh unit of work for the request's command."""
+    runtime: Runtime = request.app.state.runtime
+    return runtime.uow()
+
+
+UoW = Annotated[UnitOfWork, Depends(get_uow)]

@@ -1,0 +1,122 @@
+"""JWT bearer authentication and role guards for every service's HTTP API."""
+
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+from enum import StrEnum
+from typing import Annotated, Any
+
+import jwt
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict
+
+from shared.envelope import Actor
+from shared.settings import ServiceSettings
+from shared.timeutil import utcnow
+
+ALGORITHM = "HS256"
+
+
+class Role(StrEnum):
+    """The roles of DESIGN.md."""
+
+    CM = "cm"
+    SUPERVISOR = "supervisor"
+    HR = "hr"
+    RISK = "risk"
+    PRODUCT = "product"
+    MANAGEMENT = "management"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+    INTEGRATION = "integration"
+
+
+class Principal(BaseModel):
+    """The authenticated caller: user id, roles and organisation."""
+
+    model_config = ConfigDict(frozen=True)
+
+    user_id: str
+    roles: frozenset[Role]
+    org_id: str
+
+    def has_any(self, roles: Iterable[Role]) -> bool:
+        """True if the caller holds at least one of the roles."""
+        return not self.roles.isdisjoint(roles)
+
+    def as_actor(self) -> Actor:
+        """The actor recorded on events this caller causes."""
+        return Actor(kind="user", user_id=self.user_id, roles=tuple(sorted(r.value for r in self.roles)))
+
+
+def issue_token(
+    settings: ServiceSettings, *, user_id: str, roles: Iterable[str], org_id: str, ttl: timedelta = timedelta(hours=8)
+) -> str:
+    """Sign a token for a user; used by `steward token` and by tests."""
+    now = utcnow()
+    claims: dict[str, Any] = {
+        "sub": user_id, "roles": sorted({Role(r).value for r in roles}), "org_id": org_id,
+        "iss": settings.jwt_issuer, "aud": settings.jwt_audience,
+        "iat": now, "nbf": now, "exp": now + ttl,
+    }
+    return jwt.encode(claims, settings.jwt_key(), algorithm=ALGORITHM)
+
+
+def decode_token(settings: ServiceSettings, token: str) -> Principal:
+    """Verify signature, algorithm, expiry, audience and issuer; return the caller."""
+    claims = jwt.decode(
+        token,
+        settings.jwt_key(),
+        algorithms=[ALGORITHM],
+        audience=settings.jwt_audience,
+        issuer=settings.jwt_issuer,
+        options={"require": ["exp", "iat", "nbf", "sub", "iss", "aud"]},
+        leeway=5,
+    )
+    raw_roles = claims.get("roles")
+    org_id = claims.get("org_id")
+    if not isinstance(raw_roles, list) or not isinstance(org_id, str) or not org_id:
+        raise jwt.InvalidTokenError("token lacks roles or org_id")
+    try:
+        roles = frozenset(Role(r) for r in raw_roles)
+    except ValueError as exc:
+        raise jwt.InvalidTokenError(f"unknown role in token: {exc}") from exc
+    return Principal(user_id=str(claims["sub"]), roles=roles, org_id=org_id)
+
+
+_bearer = HTTPBearer(auto_error=False, description="JWT issued by the cooperative's identity provider")
+
+
+def _unauthorized(detail: str) -> HTTPException:
+    return HTTPException(status.HTTP_401_UNAUTHORIZED, detail=detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+async def get_principal(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Principal:
+    """The caller of this request, or 401."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise _unauthorized("missing bearer token")
+    settings: ServiceSettings = request.app.state.settings
+    try:
+        principal = decode_token(settings, credentials.credentials)
+    except jwt.ExpiredSignatureError as exc:
+        raise _unauthorized("token expired") from exc
+    except jwt.InvalidTokenError as exc:
+        raise _unauthorized(f"invalid token: {exc}") from exc
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def require_roles(*allowed: Role) -> Callable[..., Any]:
+    """A dependency that admits only callers with one of the roles, returning the caller."""
+
+    async def guard(principal: CurrentPrincipal) -> Principal:
+        if not principal.has_any(allowed):
+            names = ", ".join(sorted(r.value for r in allowed))
+            raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"requires one of the roles: {names}")
+        return principal
+
+    return guard

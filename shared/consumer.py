@@ -1,0 +1,251 @@
+"""Idempotent consumers: inbox dedupe in the effect's transaction, bounded retries, dead letters."""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.context import CallContext, set_context
+from shared.contracts import EVENT_TYPES, dlq_topic
+from shared.errors import DomainError
+from shared.envelope import Envelope, EnvelopeError, describe_validation_error, parse_envelope
+from shared.metrics import Metrics
+from shared.tables import MessagingTables
+from shared.timeutil import utcnow
+from shared.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[UnitOfWork, Envelope, Any], Awaitable[None]]
+
+
+class Rejected(Exception):
+    """The event is well-formed but can never be applied; it goes to the dead-letter topic.
+
+    Handlers may also raise any DomainError: the rules refusing an event is just as final.
+    """
+
+
+class TransientFailure(Exception):
+    """The effect could not be committed for a reason outside the message (database down)."""
+
+
+class Outcome(StrEnum):
+    """What became of one delivered message."""
+
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"
+    IGNORED = "ignored"
+    DEAD_LETTERED = "dead_lettered"
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A named consumer of one topic and the handler for each event type it cares about."""
+
+    name: str
+    topic: str
+    handlers: Mapping[str, Handler]
+
+
+@dataclass(frozen=True)
+class Received:
+    """A delivered record, independent of the Kafka client that delivered it."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+    headers: Sequence[tuple[str, bytes]] = field(default_factory=tuple)
+
+
+def _is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, OperationalError | InterfaceError | ConnectionError | TimeoutError | OSError):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
+class EventConsumer:
+    """Applies each event's effect exactly once, or dead-letters it with the reason."""
+
+    def __init__(
+        self,
+        *,
+        service: str,
+        subscription: Subscription,
+        uow_factory: Callable[[], UnitOfWork],
+        tables: MessagingTables,
+        metrics: Metrics,
+        max_attempts: int = 3,
+        backoff_seconds: float = 0.2,
+    ) -> None:
+        self.subscription = subscription
+        self.consumer_id = f"{service}.{subscription.name}"
+        self._uow_factory = uow_factory
+        self._tables = tables
+        self._metrics = metrics
+        self._max_attempts = max_attempts
+        self._backoff = backoff_seconds
+
+    @property
+    def topic(self) -> str:
+        """The topic this consumer reads."""
+        return self.subscription.topic
+
+    async def process(self, record: Received, *, dead_letter_id: int | None = None) -> Outcome:
+        """Apply one record; raise TransientFailure only when nothing could be recorded."""
+        outcome = await self._process(record, dead_letter_id)
+        self._metrics.events_consumed(self.consumer_id, record.topic, outcome.value).inc()
+        return outcome
+
+    async def _process(self, record: Received, dead_letter_id: int | None) -> Outcome:
+        try:
+            envelope = parse_envelope(record.value)
+        except EnvelopeError as exc:
+            return await self._dead_letter(record, str(exc), None, 1, dead_letter_id)
+        handler = self.subscription.handlers.get(envelope.event_type)
+        if handler is None:
+            return Outcome.IGNORED
+        try:
+            payload = self._payload(envelope)
+        except Rejected as exc:
+            return await self._dead_letter(record, str(exc), envelope, 1, dead_letter_id)
+        set_context(
+            CallContext(
+                actor=envelope.actor, correlation_id=envelope.correlation_id, causation_id=str(envelope.event_id)
+            )
+        )
+        last: BaseException | None = None
+        for attempt in range(1, self._max_attempts + 1):
+            try:
+                return await self._apply_once(record, envelope, payload, handler)
+            except (Rejected, DomainError) as exc:
+                return await self._dead_letter(record, str(exc), envelope, attempt, dead_letter_id)
+            except Exception as exc:
+                last = exc
+                log.warning(
+                    "consumer %s failed on %s (attempt %d/%d): %s",
+                    self.consumer_id, envelope.event_id, attempt, self._max_attempts, exc,
+                )
+                await asyncio.sleep(self._backoff * attempt)
+        assert last is not None
+        if _is_transient(last):
+            raise TransientFailure(str(last)) from last
+        reason = f"failed after {self._max_attempts} attempts: {type(last).__name__}: {last}"
+        return await self._dead_letter(record, reason, envelope, self._max_attempts, dead_letter_id)
+
+    def _payload(self, envelope: Envelope) -> BaseModel:
+        contract = EVENT_TYPES.get(envelope.event_type)
+        if contract is None:
+            raise Rejected(f"no contract for event type {envelope.event_type}")
+        if envelope.schema_version > contract.schema_version:
+            raise Rejected(
+                f"{envelope.event_type} schema_version {envelope.schema_version} is newer than "
+                f"the supported {contract.schema_version}"
+            )
+        try:
+            return contract.payload.model_validate(envelope.payload)
+        except ValidationError as exc:
+            raise Rejected(describe_validation_error(exc, f"invalid {envelope.event_type} payload")) from exc
+
+    async def _apply_once(
+        self, record: Received, envelope: Envelope, payload: BaseModel, handler: Handler
+    ) -> Outcome:
+        inbox = self._tables.inbox
+        event_id = str(envelope.event_id)
+        try:
+            async with self._uow_factory() as uow:
+                if await self._seen(uow.session, event_id):
+                    return Outcome.DUPLICATE
+                await uow.session.execute(
+                    insert(inbox).values(
+                        consumer=self.consumer_id, event_id=event_id, topic=record.topic,
+                        partition=record.partition, offset=record.offset, processed_at=utcnow(),
+                    )
+                )
+                await handler(uow, envelope, payload)
+                await uow.commit()
+                return Outcome.APPLIED
+        except IntegrityError:
+            # A concurrent delivery of the same event won the inbox row: this one is a duplicate.
+            async with self._uow_factory() as uow:
+                if await self._seen(uow.session, event_id):
+                    return Outcome.DUPLICATE
+            raise
+
+    async def _seen(self, session: AsyncSession, event_id: str) -> bool:
+        inbox = self._tables.inbox
+        found = await session.scalar(
+            select(inbox.c.event_id).where(inbox.c.consumer == self.consumer_id, inbox.c.event_id == event_id)
+        )
+        return found is not None
+
+    async def _dead_letter(
+        self,
+        record: Received,
+        reason: str,
+        envelope: Envelope | None,
+        attempts: int,
+        dead_letter_id: int | None,
+    ) -> Outcome:
+        table = self._tables.dead_letters
+        try:
+            async with self._uow_factory() as uow:
+                if dead_letter_id is not None:
+                    await uow.session.execute(
+                        update(table).where(table.c.id == dead_letter_id)
+                        .values(reason=reason, attempts=table.c.attempts + attempts, status="open")
+                    )
+                    await uow.commit()
+                    return Outcome.DEAD_LETTERED
+                already = await uow.session.scalar(
+                    select(table.c.id).where(
+                        table.c.consumer == self.consumer_id, table.c.topic == record.topic,
+                        table.c.partition == record.partition, table.c.offset == record.offset,
+                    )
+                )
+                if already is None:
+                    await uow.session.execute(insert(table).values(**self._dead_letter_row(record, reason, envelope, attempts)))
+                    uow.emit_bytes(
+                        topic=dlq_topic(record.topic),
+                        key=(record.key or b"").decode("utf-8", errors="replace")[:128] or "-",
+                        value=record.value or b"",
+                        headers=self._dlq_headers(record, reason),
+                    )
+                await uow.commit()
+        except Exception as exc:
+            if _is_transient(exc):
+                raise TransientFailure(f"cannot record dead letter: {exc}") from exc
+            raise
+        self._metrics.events_dead_lettered(self.consumer_id, record.topic).inc()
+        log.error("dead-lettered %s[%d]@%d for %s: %s", record.topic, record.partition, record.offset,
+                  self.consumer_id, reason)
+        return Outcome.DEAD_LETTERED
+
+    def _dead_letter_row(
+        self, record: Received, reason: str, envelope: Envelope | None, attempts: int
+    ) -> dict[str, Any]:
+        return {
+            "consumer": self.consumer_id, "topic": record.topic, "partition": record.partition,
+            "offset": record.offset, "key": record.key, "value": record.value,
+            "headers": {k: v.decode("utf-8", errors="replace") for k, v in record.headers},
+            "event_id": str(envelope.event_id) if envelope else None,
+            "event_type": envelope.event_type if envelope else None,
+            "reason": reason[:4000], "attempts": attempts, "status": "open", "created_at": utcnow(),
+        }
+
+    def _dlq_headers(self, record: Received, reason: str) -> dict[str, str]:
+        headers = {k: v.decode("utf-8", errors="replace") for k, v in record.headers}
+        headers.update({
+            "dlq.reason": reason[:4000], "dlq.consumer": self.consumer_id, "dlq.topic": record.topic,
+            "dlq.partition": str(record.partition), "dlq.offset": str(record.offset),
+        })
+        return headers

@@ -1,0 +1,36 @@
+"""Payloads published by customer service on `customer.customers`."""
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+
+class _Payload(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class CustomerRegistered(_Payload):
+    """A customer file was opened, with the CMs serving it."""
+
+    customer_id: str = Field(min_length=1, max_length=64)
+    file_no: str = Field(min_length=1, max_length=32)
+    name: str = Field(min_length=1, max_length=200)
+    kind: str = Field(min_length=1, max_length=32)
+    primary_manager_id: str = Field(min_length=1, max_length=64)
+    co_manager_ids: tuple[str, ...] = ()
+
+
+class PortfolioCustomer(_Payload):
+    """One customer in a departing CM's portfolio."""
+
+    customer_id: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    kind: str = Field(min_length=1, max_length=32)
+    role: str = Field(min_length=1, max_length=16)
+
+
+class ManagerPortfolioPublished(_Payload):
+    """The customers a departing CM serves, as of the departure request (R-I6)."""
+
+    manager_id: str = Field(min_length=1, max_length=64)
+    departure_event_id: str = Field(min_length=1, max_length=64)
+    as_of: AwareDatetime
+    customers: tuple[PortfolioCustomer, ...] = Field(default=(), max_length=100_000)

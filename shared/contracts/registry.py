@@ -1,0 +1,76 @@
+"""The registry of topics and event types: one place that says what travels where."""
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from shared.contracts.audit import DepartureAuditOpened, DepartureCleared
+from shared.contracts.customer import CustomerRegistered, ManagerPortfolioPublished
+from shared.contracts.staffing import (
+    ManagerDeparted,
+    ManagerDepartureRequested,
+    ManagerRegistered,
+)
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    """A topic, its owner and what its key is."""
+
+    name: str
+    owner: str
+    key: str
+    description: str
+    external: bool = False
+
+
+@dataclass(frozen=True)
+class EventContract:
+    """An event type: the topic it travels on, its payload model and schema version."""
+
+    event_type: str
+    topic: str
+    payload: type[BaseModel]
+    schema_version: int = 1
+
+
+TOPICS: dict[str, TopicSpec] = {
+    t.name: t
+    for t in (
+        TopicSpec("staffing.managers", "staffing", "manager_id", "CM lifecycle: roll, grades, departures"),
+        TopicSpec("staffing.expenses", "staffing", "manager_id", "Marketing expenses and overspend"),
+        TopicSpec("customer.customers", "customer", "customer_id or manager_id", "Customer files, assignments, portfolios"),
+        TopicSpec("customer.activities", "customer", "customer_id", "Visits, contacts, reports"),
+        TopicSpec("customer.credit-recommendations", "customer", "customer_id", "Recommendations to risk"),
+        TopicSpec("appraisal.results", "appraisal", "manager_id", "Finalized yearly appraisal results"),
+        TopicSpec("audit.cases", "audit", "manager_id", "Departure audits and spot checks"),
+        TopicSpec("audit.findings", "audit", "customer_id", "Compliance findings"),
+        TopicSpec("corebanking.balances", "corebanking", "customer_id", "Balances", external=True),
+        TopicSpec("corebanking.pnl", "corebanking", "customer_id", "Profit postings", external=True),
+        TopicSpec("risk.credit-decisions", "risk", "customer_id", "Credit decisions", external=True),
+        TopicSpec("risk.customer-ratings", "risk", "customer_id", "Ratings and warnings", external=True),
+    )
+}
+
+EVENT_TYPES: dict[str, EventContract] = {
+    c.event_type: c
+    for c in (
+        EventContract("manager.registered", "staffing.managers", ManagerRegistered),
+        EventContract("manager.departure-requested", "staffing.managers", ManagerDepartureRequested),
+        EventContract("manager.departed", "staffing.managers", ManagerDeparted),
+        EventContract("customer.registered", "customer.customers", CustomerRegistered),
+        EventContract("manager.portfolio-published", "customer.customers", ManagerPortfolioPublished),
+        EventContract("audit.departure-audit-opened", "audit.cases", DepartureAuditOpened),
+        EventContract("audit.departure-cleared", "audit.cases", DepartureCleared),
+    )
+}
+
+
+def contract_for(event_type: str) -> EventContract:
+    """Return the contract of an event type, or raise KeyError."""
+    return EVENT_TYPES[event_type]
+
+
+def dlq_topic(topic: str) -> str:
+    """Name of the dead-letter topic of a topic."""
+    return f"{topic}.dlq"

@@ -1,0 +1,119 @@
+"""Kafka clients built from settings: one place where TLS, SASL and producer guarantees are set."""
+
+import logging
+import ssl
+from collections.abc import Iterable
+from typing import Any
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+from faststream.kafka import KafkaBroker
+from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
+
+from shared.contracts import dlq_topic
+from shared.settings import KafkaSettings
+
+log = logging.getLogger(__name__)
+
+
+def ssl_context(settings: KafkaSettings) -> ssl.SSLContext | None:
+    """A TLS context when the protocol asks for one."""
+    if settings.security_protocol not in ("SSL", "SASL_SSL"):
+        return None
+    ctx = ssl.create_default_context(cafile=settings.ssl_cafile)
+    if settings.ssl_certfile:
+        ctx.load_cert_chain(settings.ssl_certfile, settings.ssl_keyfile)
+    return ctx
+
+
+def connection_options(settings: KafkaSettings) -> dict[str, Any]:
+    """The options every Kafka client of the suite is given: address, TLS and SASL."""
+    options: dict[str, Any] = {
+        "bootstrap_servers": settings.bootstrap_servers,
+        "security_protocol": settings.security_protocol,
+    }
+    context = ssl_context(settings)
+    if context is not None:
+        options["ssl_context"] = context
+    if settings.security_protocol.startswith("SASL"):
+        assert settings.sasl_password is not None
+        options["sasl_mechanism"] = settings.sasl_mechanism
+        options["sasl_plain_username"] = settings.sasl_username
+        options["sasl_plain_password"] = settings.sasl_password.get_secret_value()
+    return options
+
+
+def producer_options(settings: KafkaSettings) -> dict[str, Any]:
+    """Producer options: acks=all always; idempotence where the broker supports it."""
+    return {
+        **connection_options(settings),
+        "acks": "all",
+        "enable_idempotence": settings.idempotent_producer,
+        "linger_ms": 5,
+        "request_timeout_ms": 15_000,
+    }
+
+
+def create_producer(settings: KafkaSettings, client_id: str) -> AIOKafkaProducer:
+    """A raw producer for the outbox relay (not started)."""
+    return AIOKafkaProducer(client_id=client_id, **producer_options(settings))
+
+
+def create_broker(settings: KafkaSettings, client_id: str) -> KafkaBroker:
+    """The FastStream broker a service's consumers run on (not started)."""
+    options = connection_options(settings)
+    security_protocol = options.pop("security_protocol")
+    ssl_ctx = options.pop("ssl_context", None)
+    return KafkaBroker(
+        client_id=client_id,
+        security=_faststream_security(settings, security_protocol, ssl_ctx),
+        acks="all",
+        enable_idempotence=settings.idempotent_producer,
+        allow_auto_create_topics=False,
+        request_timeout_ms=15_000,
+        graceful_timeout=10.0,
+        bootstrap_servers=options["bootstrap_servers"],
+    )
+
+
+def _faststream_security(settings: KafkaSettings, protocol: str, ctx: ssl.SSLContext | None) -> Any:
+    if protocol == "PLAINTEXT":
+        return None
+    if protocol == "SSL":
+        return BaseSecurity(ssl_context=ctx)
+    assert settings.sasl_username is not None and settings.sasl_password is not None
+    kinds = {"SCRAM-SHA-256": SASLScram256, "SCRAM-SHA-512": SASLScram512, "PLAIN": SASLPlaintext}
+    kind = kinds[settings.sasl_mechanism or "SCRAM-SHA-512"]
+    return kind(
+        username=settings.sasl_username,
+        password=settings.sasl_password.get_secret_value(),
+        ssl_context=ctx,
+        use_ssl=protocol == "SASL_SSL",
+    )
+
+
+def topics_with_dlq(topics: Iterable[str]) -> list[str]:
+    """The given topics plus their dead-letter topics, sorted and without duplicates."""
+    names = set(topics)
+    names |= {dlq_topic(t) for t in names if not t.endswith(".dlq")}
+    return sorted(names)
+
+
+async def ensure_topics(settings: KafkaSettings, topics: Iterable[str], client_id: str) -> list[str]:
+    """Create the missing topics with the configured partitions; return the ones created."""
+    admin = AIOKafkaAdminClient(client_id=client_id, request_timeout_ms=10_000, **connection_options(settings))
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [t for t in topics if t not in existing]
+        if not missing:
+            return []
+        new = [NewTopic(t, settings.topic_partitions, settings.topic_replication) for t in missing]
+        try:
+            await admin.create_topics(new)
+        except TopicAlreadyExistsError:
+            log.info("topics created concurrently by another replica: %s", missing)
+        return missing
+    finally:
+        await admin.close()

@@ -1,0 +1,86 @@
+"""Operations endpoints: liveness, readiness, Prometheus metrics, AsyncAPI; request middleware."""
+
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+from uuid import uuid4
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+from faststream.specification import AsyncAPI
+from faststream.specification.asyncapi.site import get_asyncapi_html
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from shared.context import CallContext, set_context
+from shared.envelope import SYSTEM_ACTOR
+from shared.runtime import Runtime
+
+router = APIRouter(tags=["operations"])
+
+
+def _runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+@router.get("/healthz", summary="Liveness: the process answers")
+async def healthz() -> dict[str, str]:
+    """Alive as long as the event loop answers."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz", summary="Readiness: database and broker reachable")
+async def readyz(request: Request) -> JSONResponse:
+    """200 when the database and Kafka both answer, else 503 naming what is down."""
+    runtime = _runtime(request)
+    db_ok, db_detail = await runtime.database_ready()
+    kafka_ok, kafka_detail = await runtime.broker_ready()
+    body = {
+        "status": "ready" if db_ok and kafka_ok else "not ready",
+        "database": {"ok": db_ok, "detail": db_detail},
+        "broker": {"ok": kafka_ok, "detail": kafka_detail},
+    }
+    return JSONResponse(body, status_code=200 if db_ok and kafka_ok else 503)
+
+
+@router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+async def metrics(request: Request) -> Response:
+    """Requests, events consumed, published and dead-lettered, outbox lag."""
+    return Response(generate_latest(_runtime(request).metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def _asyncapi(request: Request) -> Any:
+    runtime = _runtime(request)
+    definition = runtime.definition
+    return AsyncAPI(
+        runtime.broker, title=f"Steward {definition.title} events", version="1.0.0",
+        description=definition.description,
+    ).to_specification()
+
+
+@router.get("/asyncapi", summary="AsyncAPI document of the events (HTML for browsers, else JSON)")
+async def asyncapi(request: Request) -> Response:
+    """The service's event interface as AsyncAPI 3."""
+    spec = _asyncapi(request)
+    if "text/html" in request.headers.get("accept", ""):
+        return HTMLResponse(get_asyncapi_html(spec))
+    return Response(spec.to_json(), media_type="application/json")
+
+
+def install_request_middleware(app: FastAPI) -> None:
+    """Correlation id on every request and response; request counts and latency."""
+
+    @app.middleware("http")
+    async def _observe(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        correlation_id = request.headers.get("x-correlation-id") or str(uuid4())
+        set_context(CallContext(actor=SYSTEM_ACTOR, correlation_id=correlation_id[:128]))
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        runtime: Runtime | None = getattr(request.app.state, "runtime", None)
+        if runtime is not None:
+            runtime.metrics.http_requests(request.method, path, str(response.status_code)).inc()
+            runtime.metrics.http_latency(request.method, path).observe(time.perf_counter() - started)
+        response.headers["X-Correlation-ID"] = correlation_id[:128]
+        return response

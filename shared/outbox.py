@@ -1,0 +1,166 @@
+"""The outbox relay: publishes committed events in order, marks them sent, survives restarts."""
+
+import asyncio
+import logging
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shared.metrics import Metrics
+from shared.tables import MessagingTables
+from shared.timeutil import as_utc, utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class OutboundRecord:
+    """One outbox row ready to send."""
+
+    topic: str
+    key: str
+    value: bytes
+    headers: dict[str, str]
+
+
+class Sender(Protocol):
+    """Sends records to Kafka, in the order given, waiting for every acknowledgement."""
+
+    async def send_all(self, records: Sequence[OutboundRecord]) -> None: ...
+
+
+class OutboxRelay:
+    """Moves outbox rows to Kafka; one publisher per database at a time keeps per-key order."""
+
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        tables: MessagingTables,
+        sender: Sender,
+        *,
+        service: str,
+        metrics: Metrics,
+        batch_size: int = 200,
+        poll_seconds: float = 1.0,
+    ) -> None:
+        self._session_factory = session_factory
+        self._tables = tables
+        self._sender = sender
+        self._metrics = metrics
+        self._batch_size = batch_size
+        self._poll_seconds = poll_seconds
+        self._lock_key = zlib.crc32(f"steward-outbox-{service}".encode())
+        self._wakeup = asyncio.Event()
+        self._stopping = False
+        self.last_error: str | None = None
+
+    def wake(self) -> None:
+        """Publish now rather than at the next poll; called right after a commit with events."""
+        self._wakeup.set()
+
+    def stop(self) -> None:
+        """Ask the run loop to finish."""
+        self._stopping = True
+        self._wakeup.set()
+
+    async def run(self) -> None:
+        """Publish until stopped, waking on commits and polling as a fallback."""
+        backoff = self._poll_seconds
+        while not self._stopping:
+            try:
+                sent = await self.publish_pending()
+                self.last_error = None
+                backoff = self._poll_seconds
+                if sent == self._batch_size:
+                    continue
+            except Exception as exc:  # the relay must outlive broker and database outages
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                log.warning("outbox relay failed, retrying in %.1fs: %s", backoff, self.last_error)
+                backoff = min(backoff * 2, 30.0)
+            try:
+                await asyncio.wait_for(self._wakeup.wait(), timeout=backoff)
+            except TimeoutError:
+                pass
+            self._wakeup.clear()
+
+    async def publish_pending(self) -> int:
+        """Publish one batch of unpublished rows in id order; return how many were sent."""
+        outbox = self._tables.outbox
+        async with self._session_factory() as session:
+            if session.bind.dialect.name == "postgresql":
+                got = await session.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": self._lock_key})
+                if not got:
+                    return 0
+            rows = (
+                await session.execute(
+                    select(outbox.c.id, outbox.c.topic, outbox.c.key, outbox.c.value, outbox.c.headers)
+                    .where(outbox.c.published_at.is_(None))
+                    .order_by(outbox.c.id)
+                    .limit(self._batch_size)
+                )
+            ).all()
+            await self._update_lag(session)
+            if not rows:
+                await session.commit()
+                return 0
+            ids = [r.id for r in rows]
+            records = [OutboundRecord(r.topic, r.key, bytes(r.value), dict(r.headers)) for r in rows]
+            try:
+                await self._sender.send_all(records)
+            except Exception as exc:
+                await session.execute(
+                    update(outbox)
+                    .where(outbox.c.id.in_(ids))
+                    .values(attempts=outbox.c.attempts + 1, last_error=f"{type(exc).__name__}: {exc}"[:2000])
+                )
+                await session.commit()
+                raise
+            await session.execute(update(outbox).where(outbox.c.id.in_(ids)).values(published_at=utcnow()))
+            await session.commit()
+        for record in records:
+            self._metrics.events_published(record.topic).inc()
+        return len(rows)
+
+    async def _update_lag(self, session: AsyncSession) -> None:
+        outbox = self._tables.outbox
+        count, oldest = (
+            await session.execute(
+                select(func.count(), func.min(outbox.c.created_at)).where(outbox.c.published_at.is_(None))
+            )
+        ).one()
+        self._metrics.outbox_lag.set(count)
+        age = (utcnow() - as_utc(oldest)).total_seconds() if oldest is not None else 0.0
+        self._metrics.outbox_oldest_seconds.set(age)
+
+
+class KafkaSender:
+    """A Sender over an aiokafka producer: queue every record, then await every ack."""
+
+    def __init__(self, producer: "ProducerLike") -> None:
+        self._producer = producer
+
+    async def send_all(self, records: Sequence[OutboundRecord]) -> None:
+        """Send in order; raise if any record is not acknowledged."""
+        futures = []
+        for record in records:
+            futures.append(
+                await self._producer.send(
+                    record.topic,
+                    value=record.value,
+                    key=record.key.encode("utf-8"),
+                    headers=[(k, v.encode("utf-8")) for k, v in record.headers.items()],
+                )
+            )
+        await asyncio.gather(*futures)
+
+
+class ProducerLike(Protocol):
+    """The part of AIOKafkaProducer the relay uses."""
+
+    async def send(
+        self, topic: str, value: bytes, key: bytes, headers: list[tuple[str, bytes]]
+    ) -> "asyncio.Future[object]": ...

@@ -1,0 +1,198 @@
+"""The running parts of one service: database, outbox relay, Kafka consumers; built at start-up."""
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from aiokafka import AIOKafkaProducer
+from faststream.kafka import KafkaBroker, KafkaMessage
+from faststream.middlewares import AckPolicy
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from shared.consumer import EventConsumer, Received, Subscription, TransientFailure
+from shared.db import create_engine, create_session_factory
+from shared.kafka import create_broker, create_producer, ensure_topics, topics_with_dlq
+from shared.metrics import Metrics
+from shared.outbox import KafkaSender, OutboxRelay
+from shared.settings import ServiceSettings
+from shared.tables import MessagingTables
+from shared.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    """What makes a service: its name, tables, event subscriptions and the topics it publishes."""
+
+    name: str
+    title: str
+    description: str
+    tables: MessagingTables
+    subscriptions: Sequence[Subscription] = ()
+    publishes: Sequence[str] = ()
+
+
+@dataclass
+class Runtime:
+    """Everything a running service holds; nothing here exists before start-up."""
+
+    settings: ServiceSettings
+    definition: ServiceDefinition
+    broker: KafkaBroker
+    metrics: Metrics
+    engine: AsyncEngine | None = None
+    session_factory: async_sessionmaker[AsyncSession] | None = None
+    relay: OutboxRelay | None = None
+    producer: AIOKafkaProducer | None = None
+    consumers: dict[str, EventConsumer] = field(default_factory=dict)
+    kafka_connected: bool = False
+    kafka_error: str | None = None
+    _tasks: list["asyncio.Task[None]"] = field(default_factory=list)
+
+    def uow(self) -> UnitOfWork:
+        """A new unit of work on this service's database, waking the relay on commit."""
+        assert self.session_factory is not None, "runtime not started"
+        relay = self.relay
+        return UnitOfWork(
+            self.session_factory,
+            self.definition.tables,
+            producer=self.definition.name,
+            on_commit=relay.wake if relay else (lambda: None),
+        )
+
+    def bind_consumers(self) -> None:
+        """Build one idempotent consumer per subscription and attach it to the broker."""
+        for sub in self.definition.subscriptions:
+            consumer = EventConsumer(
+                service=self.definition.name,
+                subscription=sub,
+                uow_factory=self.uow,
+                tables=self.definition.tables,
+                metrics=self.metrics,
+                max_attempts=self.settings.consumer_max_attempts,
+                backoff_seconds=self.settings.consumer_retry_backoff_seconds,
+            )
+            self.consumers[sub.name] = consumer
+            if self.settings.start_consumers:
+                _attach(self.broker, consumer, group_id=f"{self.settings.group_prefix}.{sub.name}")
+
+    async def start(self) -> None:
+        """Open the database, start the relay, and connect Kafka in the background."""
+        self.engine = create_engine(self.settings.database_url, pool_size=self.settings.database_pool_size)
+        self.session_factory = create_session_factory(self.engine)
+        self.producer = create_producer(self.settings.kafka, client_id=f"{self.definition.name}-relay")
+        self.relay = OutboxRelay(
+            self.session_factory,
+            self.definition.tables,
+            KafkaSender(self.producer),
+            service=self.definition.name,
+            metrics=self.metrics,
+            batch_size=self.settings.outbox_batch_size,
+            poll_seconds=self.settings.outbox_poll_seconds,
+        )
+        self._tasks.append(asyncio.create_task(self._connect_kafka(), name="kafka-connect"))
+
+    async def _connect_kafka(self) -> None:
+        delay = 0.5
+        topics = topics_with_dlq([*(s.topic for s in self.definition.subscriptions), *self.definition.publishes])
+        while True:
+            try:
+                if self.settings.kafka.create_topics:
+                    await ensure_topics(self.settings.kafka, topics, client_id=f"{self.definition.name}-admin")
+                assert self.producer is not None
+                await self.producer.start()
+                await self.broker.start()
+                break
+            except Exception as exc:  # keep serving HTTP; readiness reports the broker down
+                self.kafka_error = f"{type(exc).__name__}: {exc}"
+                log.warning("kafka not reachable, retrying in %.1fs: %s", delay, self.kafka_error)
+                await self._reset_kafka_clients()
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
+        self.kafka_connected = True
+        self.kafka_error = None
+        assert self.relay is not None
+        self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
+        log.info("kafka connected; %d consumers running", len(self.consumers))
+
+    async def _reset_kafka_clients(self) -> None:
+        for stop in (self.broker.stop, self.producer.stop if self.producer else None):
+            if stop is None:
+                continue
+            try:
+                await stop()
+            except Exception as exc:
+                log.debug("ignoring error while resetting kafka client: %s", exc)
+        self.producer = create_producer(self.settings.kafka, client_id=f"{self.definition.name}-relay")
+        if self.relay is not None:
+            self.relay._sender = KafkaSender(self.producer)
+
+    async def stop(self) -> None:
+        """Stop consumers, relay and database connections, in that order."""
+        if self.relay is not None:
+            self.relay.stop()
+        for task in self._tasks:
+            if task.get_name() == "kafka-connect" and not task.done():
+                task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.broker.stop()
+        if self.producer is not None:
+            await self.producer.stop()
+        if self.engine is not None:
+            await self.engine.dispose()
+
+    async def database_ready(self) -> tuple[bool, str]:
+        """Whether the database answers a trivial query within two seconds."""
+        if self.engine is None:
+            return False, "not started"
+        try:
+            async with asyncio.timeout(2):
+                async with self.engine.connect() as conn:
+                    await conn.execute(text("SELECT 1"))
+            return True, "ok"
+        except Exception as exc:
+            return False, f"{type(exc).__name__}: {exc}"
+
+    async def broker_ready(self) -> tuple[bool, str]:
+        """Whether Kafka is connected and answers a ping within two seconds."""
+        if not self.kafka_connected:
+            return False, self.kafka_error or "connecting"
+        try:
+            ok = await self.broker.ping(timeout=2.0)
+        except Exception as exc:
+            return False, f"{type(exc).__name__}: {exc}"
+        if not ok:
+            return False, "broker did not answer"
+        if self.relay is not None and self.relay.last_error:
+            return False, f"outbox relay: {self.relay.last_error}"
+        return True, "ok"
+
+
+def _attach(broker: KafkaBroker, consumer: EventConsumer, group_id: str) -> None:
+    async def handle(msg: KafkaMessage) -> None:
+        record = msg.raw_message
+        assert not isinstance(record, tuple)
+        try:
+            await consumer.process(
+                Received(
+                    topic=record.topic, partition=record.partition, offset=record.offset,
+                    key=record.key, value=record.value, headers=tuple(record.headers or ()),
+                )
+            )
+        except TransientFailure:
+            # Nothing was recorded: back off, then let the message be redelivered (nack seeks back).
+            await asyncio.sleep(1.0)
+            raise
+
+    handle.__name__ = consumer.consumer_id.replace(".", "_").replace("-", "_")
+    broker.subscriber(
+        consumer.topic,
+        group_id=group_id,
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        auto_offset_reset="earliest",
+        title=f"{consumer.consumer_id}:{consumer.topic}",
+        description="Handles: " + ", ".join(sorted(consumer.subscription.handlers)),
+    )(handle)

@@ -1,0 +1,83 @@
+"""Settings shared by every service; each service subclasses with its own env prefix."""
+
+from typing import Literal, Self
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_JWT_SECRET = "steward-local-development-secret-not-for-production"  # noqa: S105
+
+Profile = Literal["dev", "test", "prod"]
+SecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
+SaslMechanism = Literal["SCRAM-SHA-256", "SCRAM-SHA-512", "PLAIN"]
+
+
+class KafkaSettings(BaseSettings):
+    """How to reach Kafka: address, producer guarantees, TLS and SASL/SCRAM."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    bootstrap_servers: str = "127.0.0.1:9092"
+    idempotent_producer: bool = Field(
+        default=True, description="On for Apache Kafka; off for the embedded broker, which rejects it."
+    )
+    security_protocol: SecurityProtocol = "PLAINTEXT"
+    sasl_mechanism: SaslMechanism | None = None
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    ssl_cafile: str | None = None
+    ssl_certfile: str | None = None
+    ssl_keyfile: str | None = None
+    topic_partitions: int = Field(default=3, ge=1, le=1000)
+    topic_replication: int = Field(default=1, ge=1, le=10)
+    create_topics: bool = True
+
+    @model_validator(mode="after")
+    def _sasl_complete(self) -> Self:
+        if self.security_protocol.startswith("SASL"):
+            if not (self.sasl_mechanism and self.sasl_username and self.sasl_password):
+                raise ValueError("SASL needs sasl_mechanism, sasl_username and sasl_password")
+        return self
+
+
+class ServiceSettings(BaseSettings):
+    """Settings every service has; secrets have no default outside the dev profile."""
+
+    model_config = SettingsConfigDict(env_prefix="STEWARD_", env_nested_delimiter="__", extra="ignore")
+
+    service_name: str = "steward"
+    profile: Profile = "dev"
+    database_url: str = "sqlite+aiosqlite:///./var/steward.db"
+    database_pool_size: int = Field(default=5, ge=1, le=100)
+    kafka: KafkaSettings = Field(default_factory=KafkaSettings)
+    jwt_secret: SecretStr | None = None
+    jwt_issuer: str = "steward"
+    jwt_audience: str = "steward"
+    outbox_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    outbox_batch_size: int = Field(default=200, ge=1, le=10_000)
+    consumer_max_attempts: int = Field(default=3, ge=1, le=20)
+    consumer_retry_backoff_seconds: float = Field(default=0.2, ge=0, le=60)
+    start_consumers: bool = True
+    log_level: str = "INFO"
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8000, ge=1, le=65535)
+
+    @model_validator(mode="after")
+    def _secrets_outside_dev(self) -> Self:
+        if self.jwt_secret is None:
+            if self.profile != "dev":
+                raise ValueError("jwt_secret must be set outside the dev profile")
+            self.jwt_secret = SecretStr(DEV_JWT_SECRET)
+        elif self.profile == "prod" and len(self.jwt_secret.get_secret_value()) < 32:
+            raise ValueError("jwt_secret must be at least 32 characters in prod")
+        return self
+
+    @property
+    def group_prefix(self) -> str:
+        """Prefix of this service's consumer groups."""
+        return f"steward.{self.service_name}"
+
+    def jwt_key(self) -> str:
+        """The HMAC key tokens are signed with."""
+        assert self.jwt_secret is not None
+        return self.jwt_secret.get_secret_value()

@@ -1,0 +1,82 @@
+"""The messaging tables every service has: outbox, inbox and dead letters."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+)
+
+# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
+_BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+@dataclass(frozen=True)
+class MessagingTables:
+    """The outbox, inbox and dead-letter tables of one service's metadata."""
+
+    outbox: Table
+    inbox: Table
+    dead_letters: Table
+
+
+def define_messaging_tables(metadata: MetaData) -> MessagingTables:
+    """Add the outbox, inbox and dead-letter tables to a service's metadata."""
+    outbox = Table(
+        "outbox",
+        metadata,
+        Column("id", _BigId, primary_key=True, autoincrement=True),
+        Column("event_id", String(64), nullable=False, unique=True),
+        Column("event_type", String(128), nullable=False),
+        Column("topic", String(255), nullable=False),
+        Column("key", String(128), nullable=False),
+        Column("value", LargeBinary, nullable=False),
+        Column("headers", JSON, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("published_at", DateTime(timezone=True), nullable=True),
+        Column("attempts", Integer, nullable=False, default=0),
+        Column("last_error", Text, nullable=True),
+    )
+    Index("ix_outbox_unpublished", outbox.c.published_at, outbox.c.id)
+    inbox = Table(
+        "inbox",
+        metadata,
+        Column("consumer", String(128), nullable=False),
+        Column("event_id", String(64), nullable=False),
+        Column("topic", String(255), nullable=False),
+        Column("partition", Integer, nullable=False),
+        Column("offset", BigInteger, nullable=False),
+        Column("processed_at", DateTime(timezone=True), nullable=False),
+        PrimaryKeyConstraint("consumer", "event_id", name="pk_inbox"),
+    )
+    dead_letters = Table(
+        "dead_letters",
+        metadata,
+        Column("id", _BigId, primary_key=True, autoincrement=True),
+        Column("consumer", String(128), nullable=False),
+        Column("topic", String(255), nullable=False),
+        Column("partition", Integer, nullable=False),
+        Column("offset", BigInteger, nullable=False),
+        Column("key", LargeBinary, nullable=True),
+        Column("value", LargeBinary, nullable=True),
+        Column("headers", JSON, nullable=False),
+        Column("event_id", String(64), nullable=True),
+        Column("event_type", String(128), nullable=True),
+        Column("reason", Text, nullable=False),
+        Column("attempts", Integer, nullable=False),
+        Column("status", String(16), nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("replayed_at", DateTime(timezone=True), nullable=True),
+    )
+    Index("ix_dead_letters_status", dead_letters.c.status, dead_letters.c.id)
+    return MessagingTables(outbox=outbox, inbox=inbox, dead_letters=dead_letters)

@@ -1,0 +1,101 @@
+"""Unit of work: one transaction for a command's state change and the events it raises."""
+
+from collections.abc import Callable
+from types import TracebackType
+from typing import Self
+from uuid import uuid4
+
+from pydantic import BaseModel
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shared.context import current_context
+from shared.contracts import contract_for
+from shared.envelope import Envelope, new_envelope
+from shared.tables import MessagingTables
+from shared.timeutil import utcnow
+
+
+class UnitOfWork:
+    """A session plus an outbox: state and events commit together or not at all."""
+
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        tables: MessagingTables,
+        producer: str,
+        on_commit: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._session_factory = session_factory
+        self.tables = tables
+        self.producer = producer
+        self._on_commit = on_commit
+        self._pending: list[dict[str, object]] = []
+        self._session: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        """The open session; only valid inside `async with`."""
+        if self._session is None:
+            raise RuntimeError("unit of work used outside `async with`")
+        return self._session
+
+    async def __aenter__(self) -> Self:
+        self._session = self._session_factory()
+        self._pending = []
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        session, self._session = self._session, None
+        self._pending = []
+        if session is not None:
+            await session.rollback()
+            await session.close()
+
+    def emit(self, event_type: str, *, key: str, org_id: str, payload: BaseModel) -> Envelope:
+        """Raise an event; it is written to the outbox when this unit commits."""
+        contract = contract_for(event_type)
+        if not isinstance(payload, contract.payload):
+            raise TypeError(f"{event_type} carries {contract.payload.__name__}, not {type(payload).__name__}")
+        ctx = current_context()
+        envelope = new_envelope(
+            event_type=event_type,
+            schema_version=contract.schema_version,
+            producer=self.producer,
+            org_id=org_id,
+            key=key,
+            payload=payload,
+            actor=ctx.actor,
+            correlation_id=ctx.correlation_id,
+            causation_id=ctx.causation_id,
+        )
+        self._queue(
+            event_id=str(envelope.event_id),
+            event_type=event_type,
+            topic=contract.topic,
+            key=key,
+            value=envelope.to_bytes(),
+            headers={"event_type": event_type, "correlation_id": envelope.correlation_id},
+        )
+        return envelope
+
+    def emit_bytes(self, *, topic: str, key: str, value: bytes, headers: dict[str, str]) -> None:
+        """Queue exact bytes for a topic; dead letters use it to keep the original message."""
+        self._queue(
+            event_id=str(uuid4()), event_type="dead-letter", topic=topic, key=key, value=value, headers=headers
+        )
+
+    def _queue(self, **row: object) -> None:
+        self._pending.append({**row, "created_at": utcnow(), "attempts": 0})
+
+    async def commit(self) -> None:
+        """Write queued events to the outbox, commit, and wake the relay."""
+        rows = self._pending
+        if rows:
+            await self.session.execute(insert(self.tables.outbox), rows)
+        await self.session.commit()
+        self._pending = []
+        if rows:
+            self._on_commit()
