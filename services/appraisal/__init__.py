@@ -1,0 +1,1 @@
+"""Appraisal: yearly profit and non-profit appraisal, floating pay, grade proposals."""

@@ -1,0 +1,32 @@
+"""Composition root of the appraisal service."""
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from services.appraisal.api import router
+from services.appraisal.consumers import SUBSCRIPTIONS
+from services.appraisal.models import MESSAGING
+from services.appraisal.settings import AppraisalSettings
+from shared.app import build_service_app
+from shared.runtime import ServiceDefinition
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_app(settings: AppraisalSettings, *, configure_logs: bool = False) -> FastAPI:
+    """Build the appraisal app; nothing connects until its lifespan starts."""
+    definition = ServiceDefinition(
+        name="appraisal",
+        title="Appraisal",
+        description="Yearly profit and non-profit appraisal, floating pay and grade proposals.",
+        tables=MESSAGING,
+        subscriptions=SUBSCRIPTIONS,
+        publishes=("appraisal.results",),
+    )
+    return build_service_app(settings, definition, [router], configure_logs=configure_logs)
+
+
+def app() -> FastAPI:
+    """Factory for `uvicorn --factory`: settings from the environment."""
+    return create_app(AppraisalSettings(), configure_logs=True)

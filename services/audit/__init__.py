@@ -1,0 +1,1 @@
+"""Audit: departure audits, spot checks, compliance rules, early warnings, journal."""

@@ -1,0 +1,15 @@
+"""Audit settings (env prefix STEWARD_AUDIT_)."""
+
+from pydantic_settings import SettingsConfigDict
+
+from shared.settings import ServiceSettings
+
+
+class AuditSettings(ServiceSettings):
+    """Settings of the audit service."""
+
+    model_config = SettingsConfigDict(env_prefix="STEWARD_AUDIT_", env_nested_delimiter="__", extra="ignore")
+
+    service_name: str = "audit"
+    database_url: str = "sqlite+aiosqlite:///./var/audit.db"
+    http_port: int = 8004

@@ -1,0 +1,1 @@
+"""Customer: customer files, who serves whom, visits, reports, credit recommendations."""

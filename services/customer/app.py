@@ -1,0 +1,32 @@
+"""Composition root of the customer service."""
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from services.customer.api import router
+from services.customer.consumers import SUBSCRIPTIONS
+from services.customer.models import MESSAGING
+from services.customer.settings import CustomerSettings
+from shared.app import build_service_app
+from shared.runtime import ServiceDefinition
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_app(settings: CustomerSettings, *, configure_logs: bool = False) -> FastAPI:
+    """Build the customer app; nothing connects until its lifespan starts."""
+    definition = ServiceDefinition(
+        name="customer",
+        title="Customer",
+        description="Customer files, who serves whom, visits, reports and credit recommendations.",
+        tables=MESSAGING,
+        subscriptions=SUBSCRIPTIONS,
+        publishes=("customer.customers",),
+    )
+    return build_service_app(settings, definition, [router], configure_logs=configure_logs)
+
+
+def app() -> FastAPI:
+    """Factory for `uvicorn --factory`: settings from the environment."""
+    return create_app(CustomerSettings(), configure_logs=True)

@@ -1,0 +1,1 @@
+"""The `steward` command: run the suite locally, issue dev tokens, migrate databases."""
