@@ -99,7 +99,9 @@ async def replay_dead_letter(request: Request, dead_letter_id: int, _caller: Adm
     if consumer is None:
         raise Conflict(f"no consumer {letter.consumer} in this service")
     record = Received(
-        topic=letter.topic, partition=letter.partition, offset=letter.offset,
+        topic=letter.topic,
+        partition=letter.partition,
+        offset=letter.offset,
         key=base64.b64decode(letter.key_base64) if letter.key_base64 else None,
         value=base64.b64decode(letter.value_base64) if letter.value_base64 else None,
         headers=tuple((k, v.encode()) for k, v in letter.headers.items()),
@@ -110,7 +112,9 @@ async def replay_dead_letter(request: Request, dead_letter_id: int, _caller: Adm
         table = runtime.definition.tables.dead_letters
         async with runtime.uow() as uow:
             await uow.session.execute(
-                update(table).where(table.c.id == dead_letter_id).values(status="replayed", replayed_at=utcnow())
+                update(table)
+                .where(table.c.id == dead_letter_id)
+                .values(status="replayed", replayed_at=utcnow())
             )
             await uow.commit()
         status = "replayed"

@@ -30,8 +30,12 @@ def build_service_app(
         configure_logging(definition.name, settings.log_level)
     broker = create_broker(settings.kafka, client_id=definition.name)
     for topic in definition.publishes:
-        broker.publisher(topic, title=f"{definition.name}:{topic}", description=f"Published via the outbox to {topic}")
-    runtime = Runtime(settings=settings, definition=definition, broker=broker, metrics=Metrics(definition.name))
+        broker.publisher(
+            topic, title=f"{definition.name}:{topic}", description=f"Published via the outbox to {topic}"
+        )
+    runtime = Runtime(
+        settings=settings, definition=definition, broker=broker, metrics=Metrics(definition.name)
+    )
     runtime.bind_consumers()
 
     @asynccontextmanager

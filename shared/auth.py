@@ -50,14 +50,24 @@ class Principal(BaseModel):
 
 
 def issue_token(
-    settings: ServiceSettings, *, user_id: str, roles: Iterable[str], org_id: str, ttl: timedelta = timedelta(hours=8)
+    settings: ServiceSettings,
+    *,
+    user_id: str,
+    roles: Iterable[str],
+    org_id: str,
+    ttl: timedelta = timedelta(hours=8),
 ) -> str:
     """Sign a token for a user; used by `steward token` and by tests."""
     now = utcnow()
     claims: dict[str, Any] = {
-        "sub": user_id, "roles": sorted({Role(r).value for r in roles}), "org_id": org_id,
-        "iss": settings.jwt_issuer, "aud": settings.jwt_audience,
-        "iat": now, "nbf": now, "exp": now + ttl,
+        "sub": user_id,
+        "roles": sorted({Role(r).value for r in roles}),
+        "org_id": org_id,
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "iat": now,
+        "nbf": now,
+        "exp": now + ttl,
     }
     return jwt.encode(claims, settings.jwt_key(), algorithm=ALGORITHM)
 

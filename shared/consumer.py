@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.context import CallContext, set_context
 from shared.contracts import EVENT_TYPES, dlq_topic
-from shared.errors import DomainError
 from shared.envelope import Envelope, EnvelopeError, describe_validation_error, parse_envelope
+from shared.errors import DomainError
 from shared.metrics import Metrics
 from shared.tables import MessagingTables
 from shared.timeutil import utcnow
@@ -120,7 +120,9 @@ class EventConsumer:
             return await self._dead_letter(record, str(exc), envelope, 1, dead_letter_id)
         set_context(
             CallContext(
-                actor=envelope.actor, correlation_id=envelope.correlation_id, causation_id=str(envelope.event_id)
+                actor=envelope.actor,
+                correlation_id=envelope.correlation_id,
+                causation_id=str(envelope.event_id),
             )
         )
         last: BaseException | None = None
@@ -133,7 +135,11 @@ class EventConsumer:
                 last = exc
                 log.warning(
                     "consumer %s failed on %s (attempt %d/%d): %s",
-                    self.consumer_id, envelope.event_id, attempt, self._max_attempts, exc,
+                    self.consumer_id,
+                    envelope.event_id,
+                    attempt,
+                    self._max_attempts,
+                    exc,
                 )
                 await asyncio.sleep(self._backoff * attempt)
         assert last is not None
@@ -167,8 +173,12 @@ class EventConsumer:
                     return Outcome.DUPLICATE
                 await uow.session.execute(
                     insert(inbox).values(
-                        consumer=self.consumer_id, event_id=event_id, topic=record.topic,
-                        partition=record.partition, offset=record.offset, processed_at=utcnow(),
+                        consumer=self.consumer_id,
+                        event_id=event_id,
+                        topic=record.topic,
+                        partition=record.partition,
+                        offset=record.offset,
+                        processed_at=utcnow(),
                     )
                 )
                 await handler(uow, envelope, payload)
@@ -201,19 +211,24 @@ class EventConsumer:
             async with self._uow_factory() as uow:
                 if dead_letter_id is not None:
                     await uow.session.execute(
-                        update(table).where(table.c.id == dead_letter_id)
+                        update(table)
+                        .where(table.c.id == dead_letter_id)
                         .values(reason=reason, attempts=table.c.attempts + attempts, status="open")
                     )
                     await uow.commit()
                     return Outcome.DEAD_LETTERED
                 already = await uow.session.scalar(
                     select(table.c.id).where(
-                        table.c.consumer == self.consumer_id, table.c.topic == record.topic,
-                        table.c.partition == record.partition, table.c.offset == record.offset,
+                        table.c.consumer == self.consumer_id,
+                        table.c.topic == record.topic,
+                        table.c.partition == record.partition,
+                        table.c.offset == record.offset,
                     )
                 )
                 if already is None:
-                    await uow.session.execute(insert(table).values(**self._dead_letter_row(record, reason, envelope, attempts)))
+                    await uow.session.execute(
+                        insert(table).values(**self._dead_letter_row(record, reason, envelope, attempts))
+                    )
                     uow.emit_bytes(
                         topic=dlq_topic(record.topic),
                         key=(record.key or b"").decode("utf-8", errors="replace")[:128] or "-",
@@ -226,26 +241,44 @@ class EventConsumer:
                 raise TransientFailure(f"cannot record dead letter: {exc}") from exc
             raise
         self._metrics.events_dead_lettered(self.consumer_id, record.topic).inc()
-        log.error("dead-lettered %s[%d]@%d for %s: %s", record.topic, record.partition, record.offset,
-                  self.consumer_id, reason)
+        log.error(
+            "dead-lettered %s[%d]@%d for %s: %s",
+            record.topic,
+            record.partition,
+            record.offset,
+            self.consumer_id,
+            reason,
+        )
         return Outcome.DEAD_LETTERED
 
     def _dead_letter_row(
         self, record: Received, reason: str, envelope: Envelope | None, attempts: int
     ) -> dict[str, Any]:
         return {
-            "consumer": self.consumer_id, "topic": record.topic, "partition": record.partition,
-            "offset": record.offset, "key": record.key, "value": record.value,
+            "consumer": self.consumer_id,
+            "topic": record.topic,
+            "partition": record.partition,
+            "offset": record.offset,
+            "key": record.key,
+            "value": record.value,
             "headers": {k: v.decode("utf-8", errors="replace") for k, v in record.headers},
             "event_id": str(envelope.event_id) if envelope else None,
             "event_type": envelope.event_type if envelope else None,
-            "reason": reason[:4000], "attempts": attempts, "status": "open", "created_at": utcnow(),
+            "reason": reason[:4000],
+            "attempts": attempts,
+            "status": "open",
+            "created_at": utcnow(),
         }
 
     def _dlq_headers(self, record: Received, reason: str) -> dict[str, str]:
         headers = {k: v.decode("utf-8", errors="replace") for k, v in record.headers}
-        headers.update({
-            "dlq.reason": reason[:4000], "dlq.consumer": self.consumer_id, "dlq.topic": record.topic,
-            "dlq.partition": str(record.partition), "dlq.offset": str(record.offset),
-        })
+        headers.update(
+            {
+                "dlq.reason": reason[:4000],
+                "dlq.consumer": self.consumer_id,
+                "dlq.topic": record.topic,
+                "dlq.partition": str(record.partition),
+                "dlq.offset": str(record.offset),
+            }
+        )
         return headers

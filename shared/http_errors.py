@@ -21,7 +21,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def unavailable(_request: Request, exc: Exception) -> JSONResponse:
         log.error("database unavailable: %s", exc)
         return JSONResponse(
-            {"detail": "the database is unavailable; nothing was changed, retry later", "code": "unavailable"},
+            {
+                "detail": "the database is unavailable; nothing was changed, retry later",
+                "code": "unavailable",
+            },
             status_code=503,
             headers={"Retry-After": "5"},
         )

@@ -82,7 +82,8 @@ def _faststream_security(settings: KafkaSettings, protocol: str, ctx: ssl.SSLCon
         return None
     if protocol == "SSL":
         return BaseSecurity(ssl_context=ctx)
-    assert settings.sasl_username is not None and settings.sasl_password is not None
+    assert settings.sasl_username is not None
+    assert settings.sasl_password is not None
     kinds = {"SCRAM-SHA-256": SASLScram256, "SCRAM-SHA-512": SASLScram512, "PLAIN": SASLPlaintext}
     kind = kinds[settings.sasl_mechanism or "SCRAM-SHA-512"]
     return kind(
@@ -102,7 +103,9 @@ def topics_with_dlq(topics: Iterable[str]) -> list[str]:
 
 async def ensure_topics(settings: KafkaSettings, topics: Iterable[str], client_id: str) -> list[str]:
     """Create the missing topics with the configured partitions; return the ones created."""
-    admin = AIOKafkaAdminClient(client_id=client_id, request_timeout_ms=10_000, **connection_options(settings))
+    admin = AIOKafkaAdminClient(
+        client_id=client_id, request_timeout_ms=10_000, **connection_options(settings)
+    )
     await admin.start()
     try:
         existing = set(await admin.list_topics())

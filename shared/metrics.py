@@ -10,30 +10,44 @@ class Metrics:
         self.registry = CollectorRegistry(auto_describe=True)
         labels = {"service": service}
         self.http_requests = Counter(
-            "steward_http_requests", "HTTP requests served",
-            ["method", "route", "status"], registry=self.registry,
+            "steward_http_requests",
+            "HTTP requests served",
+            ["method", "route", "status"],
+            registry=self.registry,
         ).labels
         self.http_latency = Histogram(
-            "steward_http_request_seconds", "HTTP request latency",
-            ["method", "route"], registry=self.registry,
+            "steward_http_request_seconds",
+            "HTTP request latency",
+            ["method", "route"],
+            registry=self.registry,
         ).labels
         self.events_consumed = Counter(
-            "steward_events_consumed", "Events consumed, by outcome",
-            ["consumer", "topic", "outcome"], registry=self.registry,
+            "steward_events_consumed",
+            "Events consumed, by outcome",
+            ["consumer", "topic", "outcome"],
+            registry=self.registry,
         ).labels
         self.events_published = Counter(
-            "steward_events_published", "Events published from the outbox",
-            ["topic"], registry=self.registry,
+            "steward_events_published",
+            "Events published from the outbox",
+            ["topic"],
+            registry=self.registry,
         ).labels
         self.events_dead_lettered = Counter(
-            "steward_events_dead_lettered", "Messages sent to a dead-letter topic",
-            ["consumer", "topic"], registry=self.registry,
+            "steward_events_dead_lettered",
+            "Messages sent to a dead-letter topic",
+            ["consumer", "topic"],
+            registry=self.registry,
         ).labels
         self.outbox_lag = Gauge(
-            "steward_outbox_lag", "Outbox rows not yet published",
-            list(labels), registry=self.registry,
+            "steward_outbox_lag",
+            "Outbox rows not yet published",
+            list(labels),
+            registry=self.registry,
         ).labels(**labels)
         self.outbox_oldest_seconds = Gauge(
-            "steward_outbox_oldest_unpublished_seconds", "Age of the oldest unpublished outbox row",
-            list(labels), registry=self.registry,
+            "steward_outbox_oldest_unpublished_seconds",
+            "Age of the oldest unpublished outbox row",
+            list(labels),
+            registry=self.registry,
         ).labels(**labels)

@@ -8,8 +8,8 @@ from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 def _to_decimal(value: Any) -> Decimal:
     """Accept a string, an int or a Decimal; refuse floats, which cannot hold money exactly."""
-    if isinstance(value, bool) or isinstance(value, float):
-        raise ValueError("money must be given as a string such as \"1234.56\", not a float")
+    if isinstance(value, bool | float):
+        raise ValueError('money must be given as a string such as "1234.56", not a float')
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, int | str):

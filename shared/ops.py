@@ -53,7 +53,9 @@ def _asyncapi(request: Request) -> Any:
     runtime = _runtime(request)
     definition = runtime.definition
     return AsyncAPI(
-        runtime.broker, title=f"Steward {definition.title} events", version="1.0.0",
+        runtime.broker,
+        title=f"Steward {definition.title} events",
+        version="1.0.0",
         description=definition.description,
     ).to_specification()
 

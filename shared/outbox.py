@@ -1,6 +1,7 @@
 """The outbox relay: publishes committed events in order, marks them sent, survives restarts."""
 
 import asyncio
+import contextlib
 import logging
 import zlib
 from collections.abc import Sequence
@@ -81,18 +82,18 @@ class OutboxRelay:
                 self.last_error = f"{type(exc).__name__}: {exc}"
                 log.warning("outbox relay failed, retrying in %.1fs: %s", backoff, self.last_error)
                 backoff = min(backoff * 2, 30.0)
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), timeout=backoff)
-            except TimeoutError:
-                pass
             self._wakeup.clear()
 
     async def publish_pending(self) -> int:
         """Publish one batch of unpublished rows in id order; return how many were sent."""
         outbox = self._tables.outbox
         async with self._session_factory() as session:
-            if session.bind.dialect.name == "postgresql":
-                got = await session.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": self._lock_key})
+            if session.get_bind().dialect.name == "postgresql":
+                got = await session.scalar(
+                    text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": self._lock_key}
+                )
                 if not got:
                     return 0
             rows = (

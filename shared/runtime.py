@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from shared.consumer import EventConsumer, Received, Subscription, TransientFailure
 from shared.db import create_engine, create_session_factory
-from shared.kafka import create_broker, create_producer, ensure_topics, topics_with_dlq
+from shared.kafka import create_producer, ensure_topics, topics_with_dlq
 from shared.metrics import Metrics
 from shared.outbox import KafkaSender, OutboxRelay
 from shared.settings import ServiceSettings
@@ -97,11 +97,15 @@ class Runtime:
 
     async def _connect_kafka(self) -> None:
         delay = 0.5
-        topics = topics_with_dlq([*(s.topic for s in self.definition.subscriptions), *self.definition.publishes])
+        topics = topics_with_dlq(
+            [*(s.topic for s in self.definition.subscriptions), *self.definition.publishes]
+        )
         while True:
             try:
                 if self.settings.kafka.create_topics:
-                    await ensure_topics(self.settings.kafka, topics, client_id=f"{self.definition.name}-admin")
+                    await ensure_topics(
+                        self.settings.kafka, topics, client_id=f"{self.definition.name}-admin"
+                    )
                 assert self.producer is not None
                 await self.producer.start()
                 await self.broker.start()
@@ -178,8 +182,12 @@ def _attach(broker: KafkaBroker, consumer: EventConsumer, group_id: str) -> None
         try:
             await consumer.process(
                 Received(
-                    topic=record.topic, partition=record.partition, offset=record.offset,
-                    key=record.key, value=record.value, headers=tuple(record.headers or ()),
+                    topic=record.topic,
+                    partition=record.partition,
+                    offset=record.offset,
+                    key=record.key,
+                    value=record.value,
+                    headers=tuple(record.headers or ()),
                 )
             )
         except TransientFailure:

@@ -34,9 +34,9 @@ class KafkaSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _sasl_complete(self) -> Self:
-        if self.security_protocol.startswith("SASL"):
-            if not (self.sasl_mechanism and self.sasl_username and self.sasl_password):
-                raise ValueError("SASL needs sasl_mechanism, sasl_username and sasl_password")
+        complete = self.sasl_mechanism and self.sasl_username and self.sasl_password
+        if self.security_protocol.startswith("SASL") and not complete:
+            raise ValueError("SASL needs sasl_mechanism, sasl_username and sasl_password")
         return self
 
 

@@ -1,6 +1,7 @@
 """The messaging tables every service has: outbox, inbox and dead letters."""
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
@@ -15,7 +16,11 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
 )
+from sqlalchemy.engine import Dialect
+
+from shared.timeutil import as_utc
 
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
 _BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -42,8 +47,8 @@ def define_messaging_tables(metadata: MetaData) -> MessagingTables:
         Column("key", String(128), nullable=False),
         Column("value", LargeBinary, nullable=False),
         Column("headers", JSON, nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("published_at", DateTime(timezone=True), nullable=True),
+        Column("created_at", UtcDateTime(), nullable=False),
+        Column("published_at", UtcDateTime(), nullable=True),
         Column("attempts", Integer, nullable=False, default=0),
         Column("last_error", Text, nullable=True),
     )
@@ -56,7 +61,7 @@ def define_messaging_tables(metadata: MetaData) -> MessagingTables:
         Column("topic", String(255), nullable=False),
         Column("partition", Integer, nullable=False),
         Column("offset", BigInteger, nullable=False),
-        Column("processed_at", DateTime(timezone=True), nullable=False),
+        Column("processed_at", UtcDateTime(), nullable=False),
         PrimaryKeyConstraint("consumer", "event_id", name="pk_inbox"),
     )
     dead_letters = Table(
@@ -75,8 +80,29 @@ def define_messaging_tables(metadata: MetaData) -> MessagingTables:
         Column("reason", Text, nullable=False),
         Column("attempts", Integer, nullable=False),
         Column("status", String(16), nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("replayed_at", DateTime(timezone=True), nullable=True),
+        Column("created_at", UtcDateTime(), nullable=False),
+        Column("replayed_at", UtcDateTime(), nullable=True),
     )
     Index("ix_dead_letters_status", dead_letters.c.status, dead_letters.c.id)
     return MessagingTables(outbox=outbox, inbox=inbox, dead_letters=dead_letters)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timestamp stored and returned as timezone-aware UTC, on SQLite as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Refuse naive times; store UTC."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: Steward stores timezone-aware UTC only")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Return aware UTC; SQLite hands back naive values that were stored as UTC."""
+        if value is None:
+            return None
+        return as_utc(value)

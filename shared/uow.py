@@ -84,7 +84,12 @@ class UnitOfWork:
     def emit_bytes(self, *, topic: str, key: str, value: bytes, headers: dict[str, str]) -> None:
         """Queue exact bytes for a topic; dead letters use it to keep the original message."""
         self._queue(
-            event_id=str(uuid4()), event_type="dead-letter", topic=topic, key=key, value=value, headers=headers
+            event_id=str(uuid4()),
+            event_type="dead-letter",
+            topic=topic,
+            key=key,
+            value=value,
+            headers=headers,
         )
 
     def _queue(self, **row: object) -> None:

@@ -17,7 +17,9 @@ from steward.catalog import SERVICES, entry
 from steward.embedded_broker import EmbeddedBroker
 from steward.suite import Suite, SuiteConfig
 
-app = typer.Typer(help="Steward: the customer-manager system of a rural credit cooperative.", no_args_is_help=True)
+app = typer.Typer(
+    help="Steward: the customer-manager system of a rural credit cooperative.", no_args_is_help=True
+)
 console = Console()
 
 
@@ -35,10 +37,18 @@ def up(
 ) -> None:
     """Start the embedded broker and the four services; Ctrl-C or SIGTERM stops them all."""
     config = SuiteConfig(
-        host=host, broker_port=broker_port, var_dir=var_dir, embedded_broker=kafka is None,
-        bootstrap_servers=kafka, ready_timeout=ready_timeout,
-        ports={"customer": customer_port, "staffing": staffing_port, "appraisal": appraisal_port,
-               "audit": audit_port},
+        host=host,
+        broker_port=broker_port,
+        var_dir=var_dir,
+        embedded_broker=kafka is None,
+        bootstrap_servers=kafka,
+        ready_timeout=ready_timeout,
+        ports={
+            "customer": customer_port,
+            "staffing": staffing_port,
+            "appraisal": appraisal_port,
+            "audit": audit_port,
+        },
     )
     suite = Suite(config)
     code = 0
@@ -65,7 +75,9 @@ def broker(
     """Run the embedded Kafka-protocol broker alone, until Ctrl-C or SIGTERM."""
     embedded = EmbeddedBroker(host, port)
     embedded.start()
-    console.print(f"embedded broker on {embedded.bootstrap_servers} (memory only: nothing survives a restart)")
+    console.print(
+        f"embedded broker on {embedded.bootstrap_servers} (memory only: nothing survives a restart)"
+    )
     stop = {"now": False}
     signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
     try:
@@ -86,8 +98,11 @@ def token(
 ) -> None:
     """Print a JWT signed with the development secret (or STEWARD_JWT_SECRET)."""
     settings = ServiceSettings()
-    typer.echo(issue_token(settings, user_id=user, roles=[r.value for r in role], org_id=org,
-                           ttl=timedelta(hours=hours)))
+    typer.echo(
+        issue_token(
+            settings, user_id=user, roles=[r.value for r in role], org_id=org, ttl=timedelta(hours=hours)
+        )
+    )
 
 
 @app.command()

@@ -51,8 +51,16 @@ class EmbeddedBroker:
         url = f"tcp://{self.host}:{self.port}"
         self._log = self._log_file.open("ab") if self._log_file else None
         self._process = subprocess.Popen(
-            [binary, "broker", "--listener-url", url, "--advertised-listener-url", url,
-             "--storage-engine", "memory://tansu/"],
+            [
+                binary,
+                "broker",
+                "--listener-url",
+                url,
+                "--advertised-listener-url",
+                url,
+                "--storage-engine",
+                "memory://tansu/",
+            ],
             stdout=self._log or subprocess.DEVNULL,
             stderr=subprocess.STDOUT,
         )

@@ -49,13 +49,15 @@ class Suite:
         """Environment of one service process: its database, the broker, the dev profile."""
         p = service.env_prefix
         env = dict(os.environ)
-        env.update({
-            f"{p}DATABASE_URL": self.config.database_url(service),
-            f"{p}KAFKA__BOOTSTRAP_SERVERS": self.config.kafka_address(),
-            f"{p}KAFKA__IDEMPOTENT_PRODUCER": "false" if self.config.embedded_broker else "true",
-            f"{p}HTTP_PORT": str(self.config.ports[service.name]),
-            f"{p}OUTBOX_POLL_SECONDS": env.get(f"{p}OUTBOX_POLL_SECONDS", "0.5"),
-        })
+        env.update(
+            {
+                f"{p}DATABASE_URL": self.config.database_url(service),
+                f"{p}KAFKA__BOOTSTRAP_SERVERS": self.config.kafka_address(),
+                f"{p}KAFKA__IDEMPOTENT_PRODUCER": "false" if self.config.embedded_broker else "true",
+                f"{p}HTTP_PORT": str(self.config.ports[service.name]),
+                f"{p}OUTBOX_POLL_SECONDS": env.get(f"{p}OUTBOX_POLL_SECONDS", "0.5"),
+            }
+        )
         return env
 
     def start(self, log: Callable[[str], None]) -> None:
@@ -73,9 +75,21 @@ class Suite:
             port = self.config.ports[service.name]
             out = (logs / f"{service.name}.log").open("ab")
             self.processes[service.name] = subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "--factory", service.app_factory,
-                 "--host", self.config.host, "--port", str(port), "--no-access-log"],
-                env=self.service_env(service), stdout=out, stderr=subprocess.STDOUT,
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "--factory",
+                    service.app_factory,
+                    "--host",
+                    self.config.host,
+                    "--port",
+                    str(port),
+                    "--no-access-log",
+                ],
+                env=self.service_env(service),
+                stdout=out,
+                stderr=subprocess.STDOUT,
             )
         self.wait_ready()
         for service in SERVICES:
@@ -91,7 +105,9 @@ class Suite:
                 for name in sorted(pending):
                     process = self.processes[name]
                     if process.poll() is not None:
-                        raise RuntimeError(f"{name} exited with {process.returncode}; see var/logs/{name}.log")
+                        raise RuntimeError(
+                            f"{name} exited with {process.returncode}; see var/logs/{name}.log"
+                        )
                     try:
                         url = f"http://{self.config.host}:{self.config.ports[name]}/readyz"
                         if client.get(url).status_code == 200:
@@ -101,7 +117,9 @@ class Suite:
                 if pending:
                     time.sleep(0.3)
         if pending:
-            raise TimeoutError(f"not ready after {self.config.ready_timeout:.0f}s: {', '.join(sorted(pending))}")
+            raise TimeoutError(
+                f"not ready after {self.config.ready_timeout:.0f}s: {', '.join(sorted(pending))}"
+            )
 
     def watch(self) -> int:
         """Block until a signal or a service dies; return the exit code to use."""

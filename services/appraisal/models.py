@@ -2,10 +2,10 @@
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, String
+from sqlalchemy import String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.tables import define_messaging_tables
+from shared.tables import UtcDateTime, define_messaging_tables
 
 
 class Base(DeclarativeBase):
@@ -27,4 +27,4 @@ class ObservedManagerRow(Base):
     standing: Mapped[str] = mapped_column(String(16))
     last_event_type: Mapped[str] = mapped_column(String(128))
     events_seen: Mapped[int] = mapped_column()
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())

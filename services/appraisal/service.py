@@ -18,8 +18,13 @@ async def observe_manager(uow: UnitOfWork, envelope: Envelope, event: Any) -> No
     row = await uow.session.get(ObservedManagerRow, event.manager_id)
     if row is None:
         row = ObservedManagerRow(
-            manager_id=event.manager_id, org_id=envelope.org_id, name="", grade="",
-            standing=domain.ManagerStanding.ON_POST.value, last_event_type="", events_seen=0,
+            manager_id=event.manager_id,
+            org_id=envelope.org_id,
+            name="",
+            grade="",
+            standing=domain.ManagerStanding.ON_POST.value,
+            last_event_type="",
+            events_seen=0,
             updated_at=envelope.occurred_at,
         )
         uow.session.add(row)
@@ -35,7 +40,9 @@ async def list_observed(uow: UnitOfWork, caller: Principal) -> list[ObservedMana
     """The CMs appraisal has seen, in the caller's cooperative."""
     async with uow:
         rows = await uow.session.scalars(
-            select(ObservedManagerRow).where(ObservedManagerRow.org_id == caller.org_id)
-            .order_by(ObservedManagerRow.manager_id).limit(1000)
+            select(ObservedManagerRow)
+            .where(ObservedManagerRow.org_id == caller.org_id)
+            .order_by(ObservedManagerRow.manager_id)
+            .limit(1000)
         )
         return [ObservedManagerRead.model_validate(r) for r in rows]

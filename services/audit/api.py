@@ -36,9 +36,12 @@ async def get_audit(audit_id: str, uow: UoW, caller: Reader) -> DepartureAuditRe
 
 
 @router.post(
-    "/{audit_id}/items/{item_id}/clear", response_model=DepartureAuditRead,
+    "/{audit_id}/items/{item_id}/clear",
+    response_model=DepartureAuditRead,
     summary="Find one customer clear (R-I6)",
 )
-async def clear_item(audit_id: str, item_id: int, body: ItemClear, uow: UoW, caller: Auditor) -> DepartureAuditRead:
+async def clear_item(
+    audit_id: str, item_id: int, body: ItemClear, uow: UoW, caller: Auditor
+) -> DepartureAuditRead:
     """When the last item is clear, audit publishes `audit.departure-cleared`."""
     return await service.clear_item(uow, audit_id, item_id, body, caller)

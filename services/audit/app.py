@@ -19,7 +19,9 @@ def create_app(settings: AuditSettings, *, configure_logs: bool = False) -> Fast
     definition = ServiceDefinition(
         name="audit",
         title="Audit",
-        description="Internal control: departure audits, spot checks, compliance rules, early warnings, journal.",
+        description=(
+            "Internal control: departure audits, spot checks, compliance rules, early warnings, journal."
+        ),
         tables=MESSAGING,
         subscriptions=SUBSCRIPTIONS,
         publishes=("audit.cases", "audit.findings"),

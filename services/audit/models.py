@@ -2,10 +2,10 @@
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from shared.tables import define_messaging_tables
+from shared.tables import UtcDateTime, define_messaging_tables
 
 
 class Base(DeclarativeBase):
@@ -27,11 +27,13 @@ class DepartureAuditRow(Base):
     departure_event_id: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(32))
     portfolio_received: Mapped[bool] = mapped_column(default=False)
-    requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    cleared_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    cleared_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     items: Mapped[list["DepartureAuditItemRow"]] = relationship(
-        back_populates="audit", lazy="selectin", cascade="all, delete-orphan",
+        back_populates="audit",
+        lazy="selectin",
+        cascade="all, delete-orphan",
         order_by="DepartureAuditItemRow.id",
     )
 
@@ -50,5 +52,5 @@ class DepartureAuditItemRow(Base):
     status: Mapped[str] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(Text)
     reviewed_by: Mapped[str | None] = mapped_column(String(128))
-    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     audit: Mapped[DepartureAuditRow] = relationship(back_populates="items")

@@ -20,9 +20,16 @@ from shared.uow import UnitOfWork
 def _read(row: DepartureAuditRow) -> DepartureAuditRead:
     done = sum(1 for i in row.items if i.status == domain.ItemStatus.CLEAR.value)
     return DepartureAuditRead(
-        id=row.id, org_id=row.org_id, manager_id=row.manager_id, status=domain.AuditStatus(row.status),
-        portfolio_received=row.portfolio_received, requested_at=row.requested_at, opened_at=row.opened_at,
-        cleared_at=row.cleared_at, items_done=done, items_total=len(row.items),
+        id=row.id,
+        org_id=row.org_id,
+        manager_id=row.manager_id,
+        status=domain.AuditStatus(row.status),
+        portfolio_received=row.portfolio_received,
+        requested_at=row.requested_at,
+        opened_at=row.opened_at,
+        cleared_at=row.cleared_at,
+        items_done=done,
+        items_total=len(row.items),
         items=[ItemRead.model_validate(i) for i in row.items],
     )
 
@@ -36,13 +43,20 @@ async def _audit_for_request(
     if row is not None:
         return row
     row = DepartureAuditRow(
-        id=f"da-{uuid4().hex[:12]}", org_id=envelope.org_id, manager_id=manager_id,
-        departure_event_id=departure_event_id, status=domain.AuditStatus.AWAITING_PORTFOLIO.value,
-        portfolio_received=False, opened_at=utcnow(), items=[],
+        id=f"da-{uuid4().hex[:12]}",
+        org_id=envelope.org_id,
+        manager_id=manager_id,
+        departure_event_id=departure_event_id,
+        status=domain.AuditStatus.AWAITING_PORTFOLIO.value,
+        portfolio_received=False,
+        opened_at=utcnow(),
+        items=[],
     )
     uow.session.add(row)
     uow.emit(
-        "audit.departure-audit-opened", key=manager_id, org_id=envelope.org_id,
+        "audit.departure-audit-opened",
+        key=manager_id,
+        org_id=envelope.org_id,
         payload=DepartureAuditOpened(audit_id=row.id, manager_id=manager_id),
     )
     return row
@@ -55,9 +69,13 @@ def _settle(uow: UnitOfWork, row: DepartureAuditRow) -> None:
     if status is domain.AuditStatus.CLEARED and row.status != status.value:
         row.cleared_at = utcnow()
         uow.emit(
-            "audit.departure-cleared", key=row.manager_id, org_id=row.org_id,
+            "audit.departure-cleared",
+            key=row.manager_id,
+            org_id=row.org_id,
             payload=DepartureCleared(
-                audit_id=row.id, manager_id=row.manager_id, cleared_at=row.cleared_at,
+                audit_id=row.id,
+                manager_id=row.manager_id,
+                cleared_at=row.cleared_at,
                 items_reviewed=len(row.items),
             ),
         )
@@ -84,7 +102,9 @@ async def add_portfolio(uow: UnitOfWork, envelope: Envelope, event: ManagerPortf
         seen.add(customer.customer_id)
         row.items.append(
             DepartureAuditItemRow(
-                customer_id=customer.customer_id, customer_name=customer.name, customer_kind=customer.kind,
+                customer_id=customer.customer_id,
+                customer_name=customer.name,
+                customer_kind=customer.kind,
                 status=domain.ItemStatus.PENDING.value,
             )
         )

@@ -16,7 +16,12 @@ Assigner = Annotated[Principal, Depends(require_roles(Role.SUPERVISOR, Role.ADMI
 Operator = Annotated[Principal, Depends(require_roles(Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR))]
 
 
-@router.post("/customers", response_model=CustomerRead, status_code=status.HTTP_201_CREATED, summary="Open a customer file")
+@router.post(
+    "/customers",
+    response_model=CustomerRead,
+    status_code=status.HTTP_201_CREATED,
+    summary="Open a customer file",
+)
 async def register_customer(body: CustomerCreate, uow: UoW, caller: Assigner) -> CustomerRead:
     """Open a file with one primary responsible CM and optional co-managers."""
     return await service.register_customer(uow, body, caller)
@@ -39,7 +44,11 @@ async def get_customer(customer_id: str, uow: UoW, caller: Reader) -> CustomerRe
     return await service.get_customer(uow, customer_id, caller)
 
 
-@router.get("/managers/{manager_id}", response_model=ManagerProjectionRead, summary="A CM as customer service knows them")
+@router.get(
+    "/managers/{manager_id}",
+    response_model=ManagerProjectionRead,
+    summary="A CM as customer service knows them",
+)
 async def get_manager(manager_id: str, uow: UoW, caller: Operator) -> ManagerProjectionRead:
     """The projection of `staffing.managers` that assignment checks use."""
     return await service.get_manager_view(uow, manager_id, caller)

@@ -2,10 +2,10 @@
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from shared.tables import define_messaging_tables
+from shared.tables import UtcDateTime, define_messaging_tables
 
 
 class Base(DeclarativeBase):
@@ -26,7 +26,7 @@ class CustomerRow(Base):
     file_no: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(32))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     created_by: Mapped[str] = mapped_column(String(128))
     assignments: Mapped[list["AssignmentRow"]] = relationship(
         back_populates="customer", lazy="selectin", cascade="all, delete-orphan"
@@ -42,8 +42,8 @@ class AssignmentRow(Base):
     customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
     manager_id: Mapped[str] = mapped_column(String(64), index=True)
     role: Mapped[str] = mapped_column(String(16))
-    valid_from: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    valid_to: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    valid_from: Mapped[datetime] = mapped_column(UtcDateTime())
+    valid_to: Mapped[datetime | None] = mapped_column(UtcDateTime())
     customer: Mapped[CustomerRow] = relationship(back_populates="assignments")
 
 
@@ -57,7 +57,7 @@ class ManagerProjectionRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     grade: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(32))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class FileCounterRow(Base):

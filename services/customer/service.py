@@ -7,10 +7,24 @@ from sqlalchemy import Select, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services.customer import domain
-from services.customer.models import AssignmentRow, CustomerRow, FileCounterRow, ManagerProjectionRow
-from services.customer.schemas import AssignmentRead, CustomerCreate, CustomerRead, ManagerProjectionRead
+from services.customer.models import (
+    AssignmentRow,
+    CustomerRow,
+    FileCounterRow,
+    ManagerProjectionRow,
+)
+from services.customer.schemas import (
+    AssignmentRead,
+    CustomerCreate,
+    CustomerRead,
+    ManagerProjectionRead,
+)
 from shared.auth import Principal, Role
-from shared.contracts.customer import CustomerRegistered, ManagerPortfolioPublished, PortfolioCustomer
+from shared.contracts.customer import (
+    CustomerRegistered,
+    ManagerPortfolioPublished,
+    PortfolioCustomer,
+)
 from shared.contracts.staffing import ManagerDeparted, ManagerDepartureRequested, ManagerRegistered
 from shared.envelope import Envelope
 from shared.errors import Conflict, Forbidden, NotFound
@@ -23,9 +37,16 @@ READ_ALL = (Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR, Role.MANAGEMENT, Role.RIS
 def _read(row: CustomerRow) -> CustomerRead:
     current = [a for a in row.assignments if a.valid_to is None]
     return CustomerRead(
-        id=row.id, org_id=row.org_id, file_no=row.file_no, name=row.name, kind=domain.CustomerKind(row.kind),
+        id=row.id,
+        org_id=row.org_id,
+        file_no=row.file_no,
+        name=row.name,
+        kind=domain.CustomerKind(row.kind),
         created_at=row.created_at,
-        managers=[AssignmentRead.model_validate(a) for a in sorted(current, key=lambda a: (a.role != "primary", a.id))],
+        managers=[
+            AssignmentRead.model_validate(a)
+            for a in sorted(current, key=lambda a: (a.role != "primary", a.id))
+        ],
     )
 
 
@@ -36,8 +57,10 @@ async def _manager_view(uow: UnitOfWork, manager_id: str) -> domain.ManagerView 
 
 async def _next_file_no(uow: UnitOfWork, org_id: str) -> str:
     number = await uow.session.scalar(
-        update(FileCounterRow).where(FileCounterRow.org_id == org_id)
-        .values(last_no=FileCounterRow.last_no + 1).returning(FileCounterRow.last_no)
+        update(FileCounterRow)
+        .where(FileCounterRow.org_id == org_id)
+        .values(last_no=FileCounterRow.last_no + 1)
+        .returning(FileCounterRow.last_no)
     )
     if number is None:
         number = 1
@@ -47,7 +70,10 @@ async def _next_file_no(uow: UnitOfWork, org_id: str) -> str:
 
 async def register_customer(uow: UnitOfWork, cmd: CustomerCreate, caller: Principal) -> CustomerRead:
     """Open a customer file with its primary and co-managers; publish `customer.registered`."""
-    if not caller.has_any((Role.SUPERVISOR, Role.ADMIN)) and caller.user_id not in {cmd.primary_manager_id, *cmd.co_manager_ids}:
+    if not caller.has_any((Role.SUPERVISOR, Role.ADMIN)) and caller.user_id not in {
+        cmd.primary_manager_id,
+        *cmd.co_manager_ids,
+    }:
         raise Forbidden("a CM may only open files for customers they serve")
     co_ids = domain.check_team(cmd.primary_manager_id, cmd.co_manager_ids)
     async with uow:
@@ -55,19 +81,35 @@ async def register_customer(uow: UnitOfWork, cmd: CustomerCreate, caller: Princi
             domain.check_assignable(await _manager_view(uow, manager_id), manager_id, caller.org_id)
         now = utcnow()
         row = CustomerRow(
-            id=f"c-{uuid4().hex[:12]}", org_id=caller.org_id, file_no=await _next_file_no(uow, caller.org_id),
-            name=cmd.name, kind=cmd.kind.value, created_at=now, created_by=caller.user_id,
+            id=f"c-{uuid4().hex[:12]}",
+            org_id=caller.org_id,
+            file_no=await _next_file_no(uow, caller.org_id),
+            name=cmd.name,
+            kind=cmd.kind.value,
+            created_at=now,
+            created_by=caller.user_id,
         )
         row.assignments = [
-            AssignmentRow(manager_id=cmd.primary_manager_id, role=domain.AssignmentRole.PRIMARY.value, valid_from=now),
-            *(AssignmentRow(manager_id=m, role=domain.AssignmentRole.CO_MANAGER.value, valid_from=now) for m in co_ids),
+            AssignmentRow(
+                manager_id=cmd.primary_manager_id, role=domain.AssignmentRole.PRIMARY.value, valid_from=now
+            ),
+            *(
+                AssignmentRow(manager_id=m, role=domain.AssignmentRole.CO_MANAGER.value, valid_from=now)
+                for m in co_ids
+            ),
         ]
         uow.session.add(row)
         uow.emit(
-            "customer.registered", key=row.id, org_id=row.org_id,
+            "customer.registered",
+            key=row.id,
+            org_id=row.org_id,
             payload=CustomerRegistered(
-                customer_id=row.id, file_no=row.file_no, name=row.name, kind=row.kind,
-                primary_manager_id=cmd.primary_manager_id, co_manager_ids=co_ids,
+                customer_id=row.id,
+                file_no=row.file_no,
+                name=row.name,
+                kind=row.kind,
+                primary_manager_id=cmd.primary_manager_id,
+                co_manager_ids=co_ids,
             ),
         )
         try:
@@ -77,7 +119,7 @@ async def register_customer(uow: UnitOfWork, cmd: CustomerCreate, caller: Princi
         return _read(row)
 
 
-def _visible(caller: Principal) -> Select[tuple[CustomerRow]]:
+def _visible(caller: Principal) -> Select[CustomerRow]:
     query = select(CustomerRow).where(CustomerRow.org_id == caller.org_id)
     if not caller.has_any(READ_ALL):
         served = select(AssignmentRow.customer_id).where(
@@ -99,7 +141,9 @@ async def get_customer(uow: UnitOfWork, customer_id: str, caller: Principal) -> 
 async def list_customers(uow: UnitOfWork, caller: Principal, limit: int, offset: int) -> list[CustomerRead]:
     """The customers the caller may see: a CM sees only those they serve."""
     async with uow:
-        rows = await uow.session.scalars(_visible(caller).order_by(CustomerRow.file_no).limit(limit).offset(offset))
+        rows = await uow.session.scalars(
+            _visible(caller).order_by(CustomerRow.file_no).limit(limit).offset(offset)
+        )
         return [_read(r) for r in rows]
 
 
@@ -118,7 +162,11 @@ async def _upsert_manager(
     row = await uow.session.get(ManagerProjectionRow, manager_id)
     if row is None:
         row = ManagerProjectionRow(
-            manager_id=manager_id, org_id=envelope.org_id, name="", grade="", status="active",
+            manager_id=manager_id,
+            org_id=envelope.org_id,
+            name="",
+            grade="",
+            status="active",
             updated_at=envelope.occurred_at,
         )
         uow.session.add(row)
@@ -130,7 +178,9 @@ async def _upsert_manager(
 
 async def record_manager(uow: UnitOfWork, envelope: Envelope, event: ManagerRegistered) -> None:
     """Keep the CM in the projection: who may be given customers."""
-    await _upsert_manager(uow, envelope, event.manager_id, name=event.name, grade=event.grade, status=event.status)
+    await _upsert_manager(
+        uow, envelope, event.manager_id, name=event.name, grade=event.grade, status=event.status
+    )
 
 
 async def publish_departure_portfolio(
@@ -153,10 +203,14 @@ async def publish_departure_portfolio(
         PortfolioCustomer(customer_id=c.id, name=c.name, kind=c.kind, role=role) for c, role in rows.all()
     )
     uow.emit(
-        "manager.portfolio-published", key=event.manager_id, org_id=envelope.org_id,
+        "manager.portfolio-published",
+        key=event.manager_id,
+        org_id=envelope.org_id,
         payload=ManagerPortfolioPublished(
-            manager_id=event.manager_id, departure_event_id=str(envelope.event_id),
-            as_of=event.requested_at, customers=customers,
+            manager_id=event.manager_id,
+            departure_event_id=str(envelope.event_id),
+            as_of=event.requested_at,
+            customers=customers,
         ),
     )
 

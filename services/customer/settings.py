@@ -8,7 +8,9 @@ from shared.settings import ServiceSettings
 class CustomerSettings(ServiceSettings):
     """Settings of the customer service."""
 
-    model_config = SettingsConfigDict(env_prefix="STEWARD_CUSTOMER_", env_nested_delimiter="__", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="STEWARD_CUSTOMER_", env_nested_delimiter="__", extra="ignore"
+    )
 
     service_name: str = "customer"
     database_url: str = "sqlite+aiosqlite:///./var/customer.db"

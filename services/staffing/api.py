@@ -42,7 +42,9 @@ async def get_manager(manager_id: str, uow: UoW, caller: Reader) -> ManagerRead:
 
 
 @router.post(
-    "/{manager_id}/departure", response_model=ManagerRead, status_code=status.HTTP_202_ACCEPTED,
+    "/{manager_id}/departure",
+    response_model=ManagerRead,
+    status_code=status.HTTP_202_ACCEPTED,
     summary="Request a CM's departure (R-I6)",
 )
 async def request_departure(

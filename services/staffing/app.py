@@ -19,7 +19,9 @@ def create_app(settings: StaffingSettings, *, configure_logs: bool = False) -> F
     definition = ServiceDefinition(
         name="staffing",
         title="Staffing",
-        description="Who may be a customer manager: roll, grades, certification, teams, expenses, departures.",
+        description=(
+            "Who may be a customer manager: roll, grades, certification, teams, expenses, departures."
+        ),
         tables=MESSAGING,
         subscriptions=SUBSCRIPTIONS,
         publishes=("staffing.managers",),

@@ -2,10 +2,10 @@
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, String, UniqueConstraint
+from sqlalchemy import String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.tables import define_messaging_tables
+from shared.tables import UtcDateTime, define_messaging_tables
 
 
 class Base(DeclarativeBase):
@@ -29,7 +29,7 @@ class ManagerRow(Base):
     branch: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(32))
     departure_reason: Mapped[str | None] = mapped_column(String(1000))
-    departure_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    departed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    departure_requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    departed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     departure_audit_id: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())

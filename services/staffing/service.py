@@ -22,20 +22,34 @@ async def register_manager(uow: UnitOfWork, cmd: ManagerCreate, caller: Principa
     """Put a CM on the roll and publish `manager.registered`."""
     async with uow:
         taken = await uow.session.scalar(
-            select(ManagerRow.id).where(ManagerRow.org_id == caller.org_id, ManagerRow.employee_no == cmd.employee_no)
+            select(ManagerRow.id).where(
+                ManagerRow.org_id == caller.org_id, ManagerRow.employee_no == cmd.employee_no
+            )
         )
         if taken is not None:
             raise Conflict(f"employee number {cmd.employee_no} is already on the roll")
         row = ManagerRow(
-            id=f"m-{uuid4().hex[:12]}", org_id=caller.org_id, employee_no=cmd.employee_no, name=cmd.name,
-            grade=cmd.grade.value, branch=cmd.branch, status=domain.ManagerStatus.ACTIVE.value, created_at=utcnow(),
+            id=f"m-{uuid4().hex[:12]}",
+            org_id=caller.org_id,
+            employee_no=cmd.employee_no,
+            name=cmd.name,
+            grade=cmd.grade.value,
+            branch=cmd.branch,
+            status=domain.ManagerStatus.ACTIVE.value,
+            created_at=utcnow(),
         )
         uow.session.add(row)
         uow.emit(
-            "manager.registered", key=row.id, org_id=row.org_id,
+            "manager.registered",
+            key=row.id,
+            org_id=row.org_id,
             payload=ManagerRegistered(
-                manager_id=row.id, employee_no=row.employee_no, name=row.name, grade=row.grade,
-                branch=row.branch, status=row.status,
+                manager_id=row.id,
+                employee_no=row.employee_no,
+                name=row.name,
+                grade=row.grade,
+                branch=row.branch,
+                status=row.status,
             ),
         )
         await uow.commit()
@@ -80,7 +94,9 @@ async def request_departure(
         row.departure_reason = cmd.reason
         row.departure_requested_at = utcnow()
         uow.emit(
-            "manager.departure-requested", key=row.id, org_id=row.org_id,
+            "manager.departure-requested",
+            key=row.id,
+            org_id=row.org_id,
             payload=ManagerDepartureRequested(
                 manager_id=row.id, requested_at=row.departure_requested_at, reason=cmd.reason
             ),
@@ -101,6 +117,8 @@ async def complete_departure(uow: UnitOfWork, envelope: Envelope, event: Departu
     row.departed_at = event.cleared_at
     row.departure_audit_id = event.audit_id
     uow.emit(
-        "manager.departed", key=row.id, org_id=row.org_id,
+        "manager.departed",
+        key=row.id,
+        org_id=row.org_id,
         payload=ManagerDeparted(manager_id=row.id, departed_at=event.cleared_at, audit_id=event.audit_id),
     )

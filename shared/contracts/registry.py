@@ -39,7 +39,12 @@ TOPICS: dict[str, TopicSpec] = {
     for t in (
         TopicSpec("staffing.managers", "staffing", "manager_id", "CM lifecycle: roll, grades, departures"),
         TopicSpec("staffing.expenses", "staffing", "manager_id", "Marketing expenses and overspend"),
-        TopicSpec("customer.customers", "customer", "customer_id or manager_id", "Customer files, assignments, portfolios"),
+        TopicSpec(
+            "customer.customers",
+            "customer",
+            "customer_id or manager_id",
+            "Customer files, assignments, portfolios",
+        ),
         TopicSpec("customer.activities", "customer", "customer_id", "Visits, contacts, reports"),
         TopicSpec("customer.credit-recommendations", "customer", "customer_id", "Recommendations to risk"),
         TopicSpec("appraisal.results", "appraisal", "manager_id", "Finalized yearly appraisal results"),
