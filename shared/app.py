@@ -29,7 +29,8 @@ def build_service_app(
     if configure_logs:
         configure_logging(definition.name, settings.log_level)
     broker = create_broker(settings.kafka, client_id=definition.name)
-    for topic in definition.publishes:
+    for logical in definition.publishes:
+        topic = settings.kafka.topic(logical)
         broker.publisher(
             topic, title=f"{definition.name}:{topic}", description=f"Published via the outbox to {topic}"
         )

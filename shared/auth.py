@@ -1,6 +1,7 @@
 """JWT bearer authentication and role guards for every service's HTTP API."""
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import timedelta
 from enum import StrEnum
 from typing import Annotated, Any
@@ -10,6 +11,7 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict
 
+from shared.context import current_context, set_context
 from shared.envelope import Actor
 from shared.settings import ServiceSettings
 from shared.timeutil import utcnow
@@ -114,6 +116,9 @@ async def get_principal(
         raise _unauthorized("token expired") from exc
     except jwt.InvalidTokenError as exc:
         raise _unauthorized(f"invalid token: {exc}") from exc
+    # Events raised while serving this request name the caller as their actor.
+    ctx = current_context()
+    set_context(replace(ctx, actor=principal.as_actor()))
     return principal
 
 

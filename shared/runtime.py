@@ -61,6 +61,7 @@ class Runtime:
             self.definition.tables,
             producer=self.definition.name,
             on_commit=relay.wake if relay else (lambda: None),
+            topic_prefix=self.settings.kafka.topic_prefix,
         )
 
     def bind_consumers(self) -> None:
@@ -77,7 +78,12 @@ class Runtime:
             )
             self.consumers[sub.name] = consumer
             if self.settings.start_consumers:
-                _attach(self.broker, consumer, group_id=f"{self.settings.group_prefix}.{sub.name}")
+                _attach(
+                    self.broker,
+                    consumer,
+                    topic=self.settings.kafka.topic(sub.topic),
+                    group_id=f"{self.settings.group_prefix}.{sub.name}",
+                )
 
     async def start(self) -> None:
         """Open the database, start the relay, and connect Kafka in the background."""
@@ -97,9 +103,9 @@ class Runtime:
 
     async def _connect_kafka(self) -> None:
         delay = 0.5
-        topics = topics_with_dlq(
-            [*(s.topic for s in self.definition.subscriptions), *self.definition.publishes]
-        )
+        kafka = self.settings.kafka
+        logical = [*(s.topic for s in self.definition.subscriptions), *self.definition.publishes]
+        topics = topics_with_dlq(kafka.topic(t) for t in logical)
         while True:
             try:
                 if self.settings.kafka.create_topics:
@@ -175,7 +181,7 @@ class Runtime:
         return True, "ok"
 
 
-def _attach(broker: KafkaBroker, consumer: EventConsumer, group_id: str) -> None:
+def _attach(broker: KafkaBroker, consumer: EventConsumer, topic: str, group_id: str) -> None:
     async def handle(msg: KafkaMessage) -> None:
         record = msg.raw_message
         assert not isinstance(record, tuple)
@@ -197,10 +203,10 @@ def _attach(broker: KafkaBroker, consumer: EventConsumer, group_id: str) -> None
 
     handle.__name__ = consumer.consumer_id.replace(".", "_").replace("-", "_")
     broker.subscriber(
-        consumer.topic,
+        topic,
         group_id=group_id,
         ack_policy=AckPolicy.NACK_ON_ERROR,
         auto_offset_reset="earliest",
-        title=f"{consumer.consumer_id}:{consumer.topic}",
+        title=f"{consumer.consumer_id}:{topic}",
         description="Handles: " + ", ".join(sorted(consumer.subscription.handlers)),
     )(handle)

@@ -31,6 +31,16 @@ class KafkaSettings(BaseSettings):
     topic_partitions: int = Field(default=3, ge=1, le=1000)
     topic_replication: int = Field(default=1, ge=1, le=10)
     create_topics: bool = True
+    topic_prefix: str = Field(
+        default="",
+        max_length=64,
+        pattern=r"^[A-Za-z0-9._-]*$",
+        description="Prepended to every topic name, to share one cluster between environments.",
+    )
+
+    def topic(self, logical: str) -> str:
+        """The physical name of a topic of the registry."""
+        return f"{self.topic_prefix}{logical}"
 
     @model_validator(mode="after")
     def _sasl_complete(self) -> Self:
@@ -75,7 +85,7 @@ class ServiceSettings(BaseSettings):
     @property
     def group_prefix(self) -> str:
         """Prefix of this service's consumer groups."""
-        return f"steward.{self.service_name}"
+        return f"{self.kafka.topic_prefix}steward.{self.service_name}"
 
     def jwt_key(self) -> str:
         """The HMAC key tokens are signed with."""

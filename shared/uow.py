@@ -25,7 +25,9 @@ class UnitOfWork:
         tables: MessagingTables,
         producer: str,
         on_commit: Callable[[], None] = lambda: None,
+        topic_prefix: str = "",
     ) -> None:
+        self._topic_prefix = topic_prefix
         self._session_factory = session_factory
         self.tables = tables
         self.producer = producer
@@ -74,7 +76,7 @@ class UnitOfWork:
         self._queue(
             event_id=str(envelope.event_id),
             event_type=event_type,
-            topic=contract.topic,
+            topic=f"{self._topic_prefix}{contract.topic}",
             key=key,
             value=envelope.to_bytes(),
             headers={"event_type": event_type, "correlation_id": envelope.correlation_id},
@@ -82,7 +84,7 @@ class UnitOfWork:
         return envelope
 
     def emit_bytes(self, *, topic: str, key: str, value: bytes, headers: dict[str, str]) -> None:
-        """Queue exact bytes for a topic; dead letters use it to keep the original message."""
+        """Queue exact bytes for a physical topic; dead letters use it to keep the original message."""
         self._queue(
             event_id=str(uuid4()),
             event_type="dead-letter",

@@ -1,0 +1,107 @@
+"""Where the tests find Kafka and PostgreSQL.
+
+Order, for each: an address given in the environment (STEWARD_TEST_KAFKA,
+STEWARD_TEST_PG_URL); else a testcontainers container where a Docker engine
+answers; else the embedded tansu broker on a free loopback port and the
+PostgreSQL server on 127.0.0.1:5432. PostgreSQL databases are created fresh
+for each test and dropped after it.
+"""
+
+import asyncio
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from steward.embedded_broker import EmbeddedBroker, free_port
+
+RUN_ID = uuid.uuid4().hex[:8]
+
+
+def docker_available() -> bool:
+    """True when a Docker engine answers; testcontainers is only tried then."""
+    if os.environ.get("STEWARD_TEST_NO_DOCKER"):
+        return False
+    try:
+        import docker
+
+        client = docker.from_env(timeout=3)
+        client.ping()
+        return True
+    except Exception:
+        return False
+
+
+@dataclass(frozen=True)
+class KafkaTarget:
+    """A reachable Kafka-protocol broker and whether it supports the idempotent producer."""
+
+    bootstrap_servers: str
+    idempotent: bool
+
+
+@pytest.fixture(scope="session")
+def kafka() -> Iterator[KafkaTarget]:
+    """The broker every integration and e2e test uses."""
+    given = os.environ.get("STEWARD_TEST_KAFKA")
+    if given:
+        yield KafkaTarget(given, idempotent=os.environ.get("STEWARD_TEST_KAFKA_IDEMPOTENT", "1") == "1")
+        return
+    if docker_available():
+        from testcontainers.kafka import KafkaContainer
+
+        with KafkaContainer().with_kraft() as container:
+            yield KafkaTarget(container.get_bootstrap_server(), idempotent=True)
+        return
+    broker = EmbeddedBroker("127.0.0.1", free_port())
+    broker.start()
+    try:
+        yield KafkaTarget(broker.bootstrap_servers, idempotent=False)
+    finally:
+        broker.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> Iterator[str]:
+    """An asyncpg URL of a PostgreSQL server where test databases may be created."""
+    given = os.environ.get("STEWARD_TEST_PG_URL")
+    if given:
+        yield given
+        return
+    if docker_available():
+        from testcontainers.postgres import PostgresContainer
+
+        with PostgresContainer("postgres:16-alpine", driver="asyncpg") as container:
+            yield container.get_connection_url()
+        return
+    yield "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+
+
+async def _admin(url: str, statement: str) -> None:
+    import asyncpg
+
+    plain = url.replace("postgresql+asyncpg://", "postgresql://")
+    conn = await asyncpg.connect(plain, timeout=10)
+    try:
+        await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database of each kind: SQLite in a temp folder, PostgreSQL created and dropped."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+        return
+    admin_url: str = request.getfixturevalue("postgres_admin_url")
+    name = f"steward_test_{RUN_ID}_{uuid.uuid4().hex[:8]}"
+    asyncio.run(_admin(admin_url, f'CREATE DATABASE "{name}"'))
+    base, _, _ = admin_url.rpartition("/")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        asyncio.run(_admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

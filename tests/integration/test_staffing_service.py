@@ -1,0 +1,96 @@
+"""Staffing through HTTP on a real broker, on SQLite and PostgreSQL."""
+
+import json
+
+from services.staffing.app import MIGRATIONS, create_app
+from services.staffing.settings import StaffingSettings
+from tests.conftest import KafkaTarget
+from tests.support import auth, eventually, make_settings, read_all, running
+
+NEW_CM = {"employee_no": "E100", "name": "Wang Fang", "grade": "cm", "branch": "east"}
+
+
+def _settings(database_url: str, kafka: KafkaTarget, prefix: str) -> StaffingSettings:
+    return make_settings(
+        StaffingSettings,
+        database_url=database_url,
+        bootstrap=kafka.bootstrap_servers,
+        idempotent=kafka.idempotent,
+        prefix=prefix,
+    )
+
+
+async def test_registering_a_manager_publishes_manager_registered(database_url, kafka, prefix):
+    settings = _settings(database_url, kafka, prefix)
+    async with running(create_app(settings), MIGRATIONS) as client:
+        created = await client.post("/managers", json=NEW_CM, headers=auth(settings, "hr-1", "hr"))
+        assert created.status_code == 201, created.text
+        manager = created.json()
+        assert manager["status"] == "active"
+        assert manager["created_at"].endswith("Z")
+
+        async def published():
+            records = await read_all(kafka.bootstrap_servers, f"{prefix}staffing.managers")
+            return [json.loads(r.value) for r in records]
+
+        events = await eventually(published, what="manager.registered on the topic")
+    assert [e["event_type"] for e in events] == ["manager.registered"]
+    envelope = events[0]
+    assert envelope["key"] == manager["id"]
+    assert envelope["org_id"] == "rcc-test"
+    assert envelope["actor"]["user_id"] == "hr-1"
+    assert envelope["payload"]["employee_no"] == "E100"
+
+
+async def test_duplicate_employee_number_is_409_and_changes_nothing(database_url, kafka, prefix):
+    settings = _settings(database_url, kafka, prefix)
+    hr = auth(settings, "hr-1", "hr")
+    async with running(create_app(settings), MIGRATIONS) as client:
+        assert (await client.post("/managers", json=NEW_CM, headers=hr)).status_code == 201
+        again = await client.post("/managers", json={**NEW_CM, "name": "Someone Else"}, headers=hr)
+        assert again.status_code == 409
+        assert "E100" in again.json()["detail"]
+        roll = await client.get("/managers", headers=hr)
+        assert [m["name"] for m in roll.json()] == ["Wang Fang"]
+
+
+async def test_R_I6_departure_request_makes_manager_pending_not_departed(database_url, kafka, prefix):
+    settings = _settings(database_url, kafka, prefix)
+    hr = auth(settings, "hr-1", "hr")
+    async with running(create_app(settings), MIGRATIONS) as client:
+        manager = (await client.post("/managers", json=NEW_CM, headers=hr)).json()
+        asked = await client.post(
+            f"/managers/{manager['id']}/departure", json={"reason": "retiring"}, headers=hr
+        )
+        assert asked.status_code == 202
+        assert asked.json()["status"] == "departure_pending"
+        twice = await client.post(
+            f"/managers/{manager['id']}/departure", json={"reason": "again"}, headers=hr
+        )
+        assert twice.status_code == 409
+
+
+async def test_bad_input_is_422_with_a_message(database_url, kafka, prefix):
+    settings = _settings(database_url, kafka, prefix)
+    hr = auth(settings, "hr-1", "hr")
+    async with running(create_app(settings), MIGRATIONS) as client:
+        bad_grade = await client.post("/managers", json={**NEW_CM, "grade": "general"}, headers=hr)
+        assert bad_grade.status_code == 422
+        extra = await client.post("/managers", json={**NEW_CM, "salary": 1}, headers=hr)
+        assert extra.status_code == 422
+        assert (await client.get("/managers", headers=hr)).json() == []
+
+
+async def test_a_cm_sees_only_themself_and_cannot_register(database_url, kafka, prefix):
+    settings = _settings(database_url, kafka, prefix)
+    hr = auth(settings, "hr-1", "hr")
+    async with running(create_app(settings), MIGRATIONS) as client:
+        first = (await client.post("/managers", json=NEW_CM, headers=hr)).json()
+        second = (await client.post("/managers", json={**NEW_CM, "employee_no": "E101"}, headers=hr)).json()
+        as_first = auth(settings, first["id"], "cm")
+        assert (await client.get(f"/managers/{first['id']}", headers=as_first)).status_code == 200
+        assert (await client.get(f"/managers/{second['id']}", headers=as_first)).status_code == 404
+        assert (await client.post("/managers", json=NEW_CM, headers=as_first)).status_code == 403
+        other_org = auth(settings, "hr-9", "hr", org="rcc-other")
+        assert (await client.get(f"/managers/{first['id']}", headers=other_org)).status_code == 404
+        assert (await client.get("/managers")).status_code == 401
