@@ -1,0 +1,5 @@
+"""`python -m steward` runs the command line."""
+
+from steward.cli import main
+
+main()

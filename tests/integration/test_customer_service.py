@@ -1,0 +1,133 @@
+"""Customer service on a real broker, on SQLite and PostgreSQL: who sees whom, and the R-I6 portfolio."""
+
+import json
+
+from services.customer.app import MIGRATIONS, create_app
+from services.customer.settings import CustomerSettings
+from tests.support import auth, envelope_bytes, eventually, make_settings, produce, read_all, running
+
+
+def _registered(manager_id: str, grade: str = "cm") -> bytes:
+    return envelope_bytes(
+        "manager.registered",
+        manager_id,
+        {
+            "manager_id": manager_id,
+            "employee_no": manager_id.upper(),
+            "name": f"CM {manager_id}",
+            "grade": grade,
+            "branch": "north",
+            "status": "active",
+        },
+    )
+
+
+async def _setup(client, settings, bootstrap, prefix, *manager_ids):
+    for manager_id in manager_ids:
+        await produce(
+            bootstrap, f"{prefix}staffing.managers", _registered(manager_id), key=manager_id.encode()
+        )
+    supervisor = auth(settings, "sup-1", "supervisor")
+
+    async def all_known():
+        for manager_id in manager_ids:
+            if (await client.get(f"/managers/{manager_id}", headers=supervisor)).status_code != 200:
+                return False
+        return True
+
+    await eventually(all_known, what="manager projection")
+    return supervisor
+
+
+async def test_a_cm_sees_only_the_customers_they_serve(database_url, kafka, prefix):
+    settings = make_settings(
+        CustomerSettings,
+        database_url=database_url,
+        bootstrap=kafka.bootstrap_servers,
+        idempotent=kafka.idempotent,
+        prefix=prefix,
+    )
+    async with running(create_app(settings), MIGRATIONS) as client:
+        supervisor = await _setup(client, settings, kafka.bootstrap_servers, prefix, "m-a", "m-b")
+        mine = (
+            await client.post(
+                "/customers",
+                headers=supervisor,
+                json={"name": "A Farm", "kind": "farm_household", "primary_manager_id": "m-a"},
+            )
+        ).json()
+        theirs = (
+            await client.post(
+                "/customers",
+                headers=supervisor,
+                json={"name": "B Mill", "kind": "corporate", "primary_manager_id": "m-b"},
+            )
+        ).json()
+        assert mine["file_no"] != theirs["file_no"]
+        cm_a = auth(settings, "m-a", "cm")
+        assert [c["id"] for c in (await client.get("/customers", headers=cm_a)).json()] == [mine["id"]]
+        assert (await client.get(f"/customers/{mine['id']}", headers=cm_a)).status_code == 200
+        hidden = await client.get(f"/customers/{theirs['id']}", headers=cm_a)
+        assert hidden.status_code == 404
+        assert "B Mill" not in hidden.text
+        other_org = auth(settings, "sup-9", "supervisor", org="rcc-other")
+        assert (await client.get(f"/customers/{mine['id']}", headers=other_org)).status_code == 404
+        assert len((await client.get("/customers", headers=supervisor)).json()) == 2
+        # a CM cannot open a file for another CM's customer
+        refused = await client.post(
+            "/customers", headers=cm_a, json={"name": "X", "kind": "individual", "primary_manager_id": "m-b"}
+        )
+        assert refused.status_code == 403
+
+
+async def test_R_I6_departure_request_publishes_the_portfolio_and_freezes_assignment(
+    database_url, kafka, prefix
+):
+    settings = make_settings(
+        CustomerSettings,
+        database_url=database_url,
+        bootstrap=kafka.bootstrap_servers,
+        idempotent=kafka.idempotent,
+        prefix=prefix,
+    )
+    async with running(create_app(settings), MIGRATIONS) as client:
+        supervisor = await _setup(client, settings, kafka.bootstrap_servers, prefix, "m-d", "m-e")
+        served = []
+        for name, primary, co in (("One", "m-d", []), ("Two", "m-e", ["m-d"]), ("Three", "m-e", [])):
+            response = await client.post(
+                "/customers",
+                headers=supervisor,
+                json={"name": name, "kind": "corporate", "primary_manager_id": primary, "co_manager_ids": co},
+            )
+            assert response.status_code == 201, response.text
+            served.append(response.json())
+        request = envelope_bytes(
+            "manager.departure-requested",
+            "m-d",
+            {"manager_id": "m-d", "requested_at": "2030-01-01T00:00:00+00:00", "reason": "leaving"},
+        )
+        await produce(kafka.bootstrap_servers, f"{prefix}staffing.managers", request, key=b"m-d")
+
+        async def portfolio():
+            records = await read_all(kafka.bootstrap_servers, f"{prefix}customer.customers")
+            found = [json.loads(r.value) for r in records]
+            return [e for e in found if e["event_type"] == "manager.portfolio-published"]
+
+        (event,) = await eventually(portfolio, what="the portfolio event")
+        assert event["key"] == "m-d"
+        assert event["payload"]["departure_event_id"] == json.loads(request)["event_id"]
+        customers = {c["customer_id"]: c["role"] for c in event["payload"]["customers"]}
+        assert customers == {served[0]["id"]: "primary", served[1]["id"]: "co_manager"}
+
+        async def frozen():
+            view = (await client.get("/managers/m-d", headers=supervisor)).json()
+            return view["status"] == "departure_pending"
+
+        await eventually(frozen, what="projection marking the CM as departing")
+        refused = await client.post(
+            "/customers",
+            headers=supervisor,
+            json={"name": "Late", "kind": "individual", "primary_manager_id": "m-d"},
+        )
+        assert refused.status_code == 422
+        assert "R-I6" in refused.json()["detail"]

@@ -1,0 +1,70 @@
+"""Domain rules of the departure saga, without I/O."""
+
+import pytest
+
+from services.audit.domain import AuditStatus, ItemStatus, check_reviewable, status_after_review
+from services.customer.domain import ManagerView, check_assignable, check_team
+from services.staffing.domain import ManagerStatus, complete_departure, request_departure
+from shared.errors import Conflict, RuleViolation
+
+
+def test_R_I6_an_active_cm_may_ask_to_leave_and_stays_pending():
+    assert request_departure(ManagerStatus.ACTIVE) is ManagerStatus.DEPARTURE_PENDING
+
+
+@pytest.mark.parametrize("status", [ManagerStatus.DEPARTURE_PENDING, ManagerStatus.DEPARTED])
+def test_R_I6_no_second_departure_request(status):
+    with pytest.raises(Conflict):
+        request_departure(status)
+
+
+def test_R_I6_only_a_pending_departure_can_complete():
+    assert complete_departure(ManagerStatus.DEPARTURE_PENDING) is ManagerStatus.DEPARTED
+    with pytest.raises(Conflict):
+        complete_departure(ManagerStatus.ACTIVE)
+
+
+def test_R_I6_completing_twice_is_harmless():
+    assert complete_departure(ManagerStatus.DEPARTED) is ManagerStatus.DEPARTED
+
+
+def test_R_I6_audit_never_clears_before_the_portfolio_arrives():
+    assert status_after_review(False, []) is AuditStatus.AWAITING_PORTFOLIO
+    assert status_after_review(False, [ItemStatus.CLEAR]) is AuditStatus.AWAITING_PORTFOLIO
+
+
+def test_R_I6_every_customer_must_be_clear():
+    assert status_after_review(True, [ItemStatus.CLEAR, ItemStatus.PENDING]) is AuditStatus.IN_PROGRESS
+    assert status_after_review(True, [ItemStatus.CLEAR, ItemStatus.CLEAR]) is AuditStatus.CLEARED
+
+
+def test_R_I6_an_empty_portfolio_clears_once_it_has_arrived():
+    assert status_after_review(True, []) is AuditStatus.CLEARED
+
+
+def test_R_I6_items_are_cleared_once_and_only_in_an_open_audit():
+    check_reviewable(AuditStatus.IN_PROGRESS, ItemStatus.PENDING)
+    with pytest.raises(Conflict):
+        check_reviewable(AuditStatus.IN_PROGRESS, ItemStatus.CLEAR)
+    with pytest.raises(Conflict):
+        check_reviewable(AuditStatus.CLEARED, ItemStatus.PENDING)
+
+
+def test_R_I6_no_new_customers_for_a_departing_cm():
+    check_assignable(ManagerView("m-1", "rcc", "active"), "m-1", "rcc")
+    for status in ("departure_pending", "departed"):
+        with pytest.raises(RuleViolation, match="R-I6"):
+            check_assignable(ManagerView("m-1", "rcc", status), "m-1", "rcc")
+
+
+def test_unknown_or_foreign_cm_cannot_be_assigned():
+    with pytest.raises(RuleViolation, match="not known"):
+        check_assignable(None, "m-9", "rcc")
+    with pytest.raises(RuleViolation, match="not known"):
+        check_assignable(ManagerView("m-1", "other-rcc", "active"), "m-1", "rcc")
+
+
+def test_R_C3_primary_is_not_also_a_co_manager():
+    assert check_team("m-1", ["m-2", "m-2", "m-3"]) == ("m-2", "m-3")
+    with pytest.raises(RuleViolation, match="R-C3"):
+        check_team("m-1", ["m-1"])

@@ -1,0 +1,81 @@
+"""Settings: prefixes per service, secrets outside dev, Kafka security reaching every client."""
+
+import pytest
+from pydantic import SecretStr, ValidationError
+
+from services.customer.settings import CustomerSettings
+from services.staffing.settings import StaffingSettings
+from shared.kafka import connection_options, create_broker, create_producer, producer_options
+from shared.settings import DEV_JWT_SECRET, KafkaSettings, ServiceSettings
+
+
+def test_dev_profile_gets_the_development_secret():
+    assert ServiceSettings(profile="dev").jwt_key() == DEV_JWT_SECRET
+
+
+@pytest.mark.parametrize("profile", ["test", "prod"])
+def test_no_secret_default_outside_dev(profile):
+    with pytest.raises(ValidationError, match="jwt_secret must be set"):
+        ServiceSettings(profile=profile)
+
+
+def test_prod_refuses_a_short_secret():
+    with pytest.raises(ValidationError, match="at least 32"):
+        ServiceSettings(profile="prod", jwt_secret=SecretStr("short"))
+
+
+def test_each_service_reads_its_own_env_prefix(monkeypatch):
+    monkeypatch.setenv("STEWARD_STAFFING_DATABASE_URL", "postgresql+asyncpg://db/staffing")
+    monkeypatch.setenv("STEWARD_CUSTOMER_KAFKA__BOOTSTRAP_SERVERS", "kafka-1:9093")
+    assert StaffingSettings().database_url == "postgresql+asyncpg://db/staffing"
+    assert CustomerSettings().database_url.endswith("customer.db")
+    assert CustomerSettings().kafka.bootstrap_servers == "kafka-1:9093"
+    assert StaffingSettings().kafka.bootstrap_servers == "127.0.0.1:9092"
+
+
+def test_sasl_needs_all_its_parts():
+    with pytest.raises(ValidationError, match="SASL needs"):
+        KafkaSettings(security_protocol="SASL_SSL", sasl_mechanism="SCRAM-SHA-512")
+
+
+def _scram() -> KafkaSettings:
+    return KafkaSettings(
+        bootstrap_servers="kafka:9094",
+        security_protocol="SASL_SSL",
+        sasl_mechanism="SCRAM-SHA-512",
+        sasl_username="steward",
+        sasl_password=SecretStr("s3cret"),
+        idempotent_producer=True,
+    )
+
+
+async def test_sasl_and_tls_reach_the_relay_producer():
+    options = producer_options(_scram())
+    assert options["security_protocol"] == "SASL_SSL"
+    assert options["sasl_mechanism"] == "SCRAM-SHA-512"
+    assert options["sasl_plain_username"] == "steward"
+    assert options["ssl_context"] is not None
+    assert options["acks"] == "all"
+    assert options["enable_idempotence"] is True
+    producer = create_producer(_scram(), "t")
+    assert producer.client._security_protocol == "SASL_SSL"
+    assert producer.client._sasl_mechanism == "SCRAM-SHA-512"
+
+
+def test_sasl_and_tls_reach_the_consumers_broker():
+    broker = create_broker(_scram(), "t")
+    consumer_kwargs = broker.config.broker_config.builder.keywords
+    assert consumer_kwargs["security_protocol"] == "SASL_SSL"
+    assert consumer_kwargs["sasl_mechanism"] == "SCRAM-SHA-512"
+    assert consumer_kwargs["sasl_plain_username"] == "steward"
+    assert consumer_kwargs["sasl_plain_password"] == "s3cret"
+    assert consumer_kwargs["ssl_context"] is not None
+
+
+def test_plaintext_by_default_and_idempotence_is_a_setting():
+    plain = KafkaSettings(idempotent_producer=False)
+    assert connection_options(plain) == {
+        "bootstrap_servers": "127.0.0.1:9092",
+        "security_protocol": "PLAINTEXT",
+    }
+    assert producer_options(plain)["enable_idempotence"] is False
