@@ -1,0 +1,44 @@
+# Steward: two commands on a fresh machine with python3 and make: `make up` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install up test test-unit test-integration test-e2e lint migrate bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install Steward with its dev tools
+
+up: install  ## run the embedded broker and the four services (Ctrl-C stops them)
+	$(BIN)/steward up
+
+test: install  ## the whole test suite: unit, integration (real broker, SQLite and PostgreSQL), e2e
+	$(BIN)/pytest
+
+test-unit: install
+	$(BIN)/pytest tests/unit
+
+test-integration: install
+	$(BIN)/pytest tests/integration
+
+test-e2e: install
+	$(BIN)/pytest tests/e2e
+
+lint: install  ## ruff and mypy (strict on shared/)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+migrate: install  ## apply every service's migrations to its configured database
+	$(BIN)/steward migrate
+
+bench: install  ## benchmarks; print ratios against a baseline measured in the same run
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
