@@ -62,7 +62,8 @@ async def _outbox(bootstrap: str, folder: Path) -> float:
     runner = asyncio.create_task(relay.run())
     started = time.perf_counter()
     for start in range(0, EVENTS, PER_TRANSACTION):
-        async with UnitOfWork(sessions, MESSAGING, "bench", on_commit=relay.wake, topic_prefix="bench.") as uow:
+        uow = UnitOfWork(sessions, MESSAGING, "bench", on_commit=relay.wake, topic_prefix="bench.")
+        async with uow:
             for i in range(start, start + PER_TRANSACTION):
                 uow.emit("manager.registered", key=f"m-{i}", org_id="rcc", payload=_payload(i))
             await uow.commit()
