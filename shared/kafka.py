@@ -73,6 +73,7 @@ def create_broker(settings: KafkaSettings, client_id: str) -> KafkaBroker:
         allow_auto_create_topics=False,
         request_timeout_ms=15_000,
         graceful_timeout=10.0,
+        logger=logging.getLogger(f"steward.{client_id}.broker"),
         bootstrap_servers=options["bootstrap_servers"],
     )
 
