@@ -1,20 +1,18 @@
 """Payloads published by audit on `audit.cases`."""
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, Field
+
+from shared.contracts.base import Payload
 
 
-class _Payload(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-
-class DepartureAuditOpened(_Payload):
+class DepartureAuditOpened(Payload):
     """Audit opened a departure audit for a CM (R-I6)."""
 
     audit_id: str = Field(min_length=1, max_length=64)
     manager_id: str = Field(min_length=1, max_length=64)
 
 
-class DepartureCleared(_Payload):
+class DepartureCleared(Payload):
     """Every customer of a departing CM was reviewed and found clear (R-I6)."""
 
     audit_id: str = Field(min_length=1, max_length=64)

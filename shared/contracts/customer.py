@@ -1,13 +1,11 @@
 """Payloads published by customer service on `customer.customers`."""
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, Field
+
+from shared.contracts.base import Payload
 
 
-class _Payload(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-
-class CustomerRegistered(_Payload):
+class CustomerRegistered(Payload):
     """A customer file was opened, with the CMs serving it."""
 
     customer_id: str = Field(min_length=1, max_length=64)
@@ -18,7 +16,7 @@ class CustomerRegistered(_Payload):
     co_manager_ids: tuple[str, ...] = ()
 
 
-class PortfolioCustomer(_Payload):
+class PortfolioCustomer(Payload):
     """One customer in a departing CM's portfolio."""
 
     customer_id: str = Field(min_length=1, max_length=64)
@@ -27,7 +25,7 @@ class PortfolioCustomer(_Payload):
     role: str = Field(min_length=1, max_length=16)
 
 
-class ManagerPortfolioPublished(_Payload):
+class ManagerPortfolioPublished(Payload):
     """The customers a departing CM serves, as of the departure request (R-I6)."""
 
     manager_id: str = Field(min_length=1, max_length=64)

@@ -2,14 +2,12 @@
 
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, Field
+
+from shared.contracts.base import Payload
 
 
-class _Payload(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-
-class ManagerRegistered(_Payload):
+class ManagerRegistered(Payload):
     """A customer manager was put on the staff roll."""
 
     manager_id: str = Field(min_length=1, max_length=64)
@@ -20,7 +18,7 @@ class ManagerRegistered(_Payload):
     status: str = Field(min_length=1, max_length=32)
 
 
-class ManagerDepartureRequested(_Payload):
+class ManagerDepartureRequested(Payload):
     """A CM asked to leave the post; audit must review every customer first (R-I6)."""
 
     manager_id: str = Field(min_length=1, max_length=64)
@@ -28,7 +26,7 @@ class ManagerDepartureRequested(_Payload):
     reason: str = Field(max_length=1000)
 
 
-class ManagerDeparted(_Payload):
+class ManagerDeparted(Payload):
     """The departure audit cleared and the CM left the post (R-I6)."""
 
     manager_id: str = Field(min_length=1, max_length=64)
