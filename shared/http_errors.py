@@ -4,7 +4,8 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 
 from shared.errors import DomainError
 
@@ -29,7 +30,28 @@ def install_error_handlers(app: FastAPI) -> None:
             headers={"Retry-After": "5"},
         )
 
+    async def lost_update(_request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse(
+            {
+                "detail": "the record was changed by someone else meanwhile; reload and retry",
+                "code": "conflict",
+            },
+            status_code=409,
+        )
+
+    async def integrity(_request: Request, exc: Exception) -> JSONResponse:
+        log.info("integrity error: %s", exc)
+        return JSONResponse(
+            {
+                "detail": "the request conflicts with existing data (a duplicate?); nothing was changed",
+                "code": "conflict",
+            },
+            status_code=409,
+        )
+
     app.add_exception_handler(DomainError, domain_error)
+    app.add_exception_handler(StaleDataError, lost_update)
+    app.add_exception_handler(IntegrityError, integrity)
     for kind in (OperationalError, InterfaceError, ConnectionError, TimeoutError):
         app.add_exception_handler(kind, unavailable)
 

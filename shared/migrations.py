@@ -2,10 +2,11 @@
 
 import asyncio
 from pathlib import Path
+from typing import Any, Literal
 
 from alembic import command, context
 from alembic.config import Config
-from sqlalchemy import MetaData, pool
+from sqlalchemy import MetaData, TypeDecorator, pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import async_engine_from_config
 
@@ -44,12 +45,22 @@ def run_env(target_metadata: MetaData) -> None:
     asyncio.run(_run_online(config, target_metadata))
 
 
+def render_plain_types(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
+    """Migrations name plain SQL types, never Steward's Python-side decorators."""
+    if type_ == "type" and isinstance(obj, TypeDecorator):
+        impl = obj.impl_instance
+        autogen_context.imports.add("import sqlalchemy as sa")
+        return f"sa.{impl!r}"
+    return False
+
+
 def _do_run(connection: Connection, target_metadata: MetaData) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        render_item=render_plain_types,
     )
     with context.begin_transaction():
         context.run_migrations()

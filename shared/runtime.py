@@ -2,8 +2,9 @@
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker, KafkaMessage
@@ -16,7 +17,7 @@ from shared.db import create_engine, create_session_factory
 from shared.kafka import create_producer, ensure_topics, topics_with_dlq
 from shared.metrics import Metrics
 from shared.outbox import KafkaSender, OutboxRelay
-from shared.settings import ServiceSettings
+from shared.settings import KafkaSettings, ServiceSettings
 from shared.tables import MessagingTables
 from shared.uow import UnitOfWork
 
@@ -33,6 +34,7 @@ class ServiceDefinition:
     tables: MessagingTables
     subscriptions: Sequence[Subscription] = ()
     publishes: Sequence[str] = ()
+    background: Sequence[Callable[["Runtime"], Coroutine[Any, Any, None]]] = ()
 
 
 @dataclass
@@ -83,6 +85,7 @@ class Runtime:
                     consumer,
                     topic=self.settings.kafka.topic(sub.topic),
                     group_id=f"{self.settings.group_prefix}.{sub.name}",
+                    kafka=self.settings.kafka,
                 )
 
     async def start(self) -> None:
@@ -100,6 +103,8 @@ class Runtime:
             poll_seconds=self.settings.outbox_poll_seconds,
         )
         self._tasks.append(asyncio.create_task(self._connect_kafka(), name="kafka-connect"))
+        for job in self.definition.background:
+            self._tasks.append(asyncio.create_task(job(self), name=f"background-{job.__name__}"))
 
     async def _connect_kafka(self) -> None:
         delay = 0.5
@@ -108,34 +113,41 @@ class Runtime:
         topics = topics_with_dlq(kafka.topic(t) for t in logical)
         while True:
             try:
-                if self.settings.kafka.create_topics:
-                    await ensure_topics(
-                        self.settings.kafka, topics, client_id=f"{self.definition.name}-admin"
-                    )
+                if kafka.create_topics:
+                    await ensure_topics(kafka, topics, client_id=f"{self.definition.name}-admin")
                 assert self.producer is not None
                 await self.producer.start()
-                await self.broker.start()
                 break
             except Exception as exc:  # keep serving HTTP; readiness reports the broker down
-                self.kafka_error = f"{type(exc).__name__}: {exc}"
-                log.warning("kafka not reachable, retrying in %.1fs: %s", delay, self.kafka_error)
-                await self._reset_kafka_clients()
-                await asyncio.sleep(delay)
+                await self._kafka_failed(exc, delay)
+                delay = min(delay * 2, 10.0)
+        # The outbox needs only the producer: publish while the consumer groups are still joining.
+        assert self.relay is not None
+        self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
+        while True:
+            try:
+                await _start_subscribers_together(self.broker)
+                break
+            except Exception as exc:
+                await self._kafka_failed(exc, delay, consumers_only=True)
                 delay = min(delay * 2, 10.0)
         self.kafka_connected = True
         self.kafka_error = None
-        assert self.relay is not None
-        self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
         log.info("kafka connected; %d consumers running", len(self.consumers))
 
+    async def _kafka_failed(self, exc: Exception, delay: float, consumers_only: bool = False) -> None:
+        self.kafka_error = f"{type(exc).__name__}: {exc}"
+        log.warning("kafka not reachable, retrying in %.1fs: %s", delay, self.kafka_error)
+        if consumers_only:
+            await _quietly(self.broker.stop)
+        else:
+            await self._reset_kafka_clients()
+        await asyncio.sleep(delay)
+
     async def _reset_kafka_clients(self) -> None:
-        for stop in (self.broker.stop, self.producer.stop if self.producer else None):
-            if stop is None:
-                continue
-            try:
-                await stop()
-            except Exception as exc:
-                log.debug("ignoring error while resetting kafka client: %s", exc)
+        await _quietly(self.broker.stop)
+        if self.producer is not None:
+            await _quietly(self.producer.stop)
         self.producer = create_producer(self.settings.kafka, client_id=f"{self.definition.name}-relay")
         if self.relay is not None:
             self.relay._sender = KafkaSender(self.producer)
@@ -145,7 +157,7 @@ class Runtime:
         if self.relay is not None:
             self.relay.stop()
         for task in self._tasks:
-            if task.get_name() == "kafka-connect" and not task.done():
+            if task.get_name() != "outbox-relay" and not task.done():
                 task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.broker.stop()
@@ -181,7 +193,25 @@ class Runtime:
         return True, "ok"
 
 
-def _attach(broker: KafkaBroker, consumer: EventConsumer, topic: str, group_id: str) -> None:
+async def _quietly(stop: Callable[[], Coroutine[Any, Any, Any]]) -> None:
+    try:
+        await stop()
+    except Exception as exc:
+        log.debug("ignoring error while resetting a kafka client: %s", exc)
+
+
+async def _start_subscribers_together(broker: KafkaBroker) -> None:
+    """Like `broker.start()`, but every consumer group joins at once rather than one after another."""
+    await broker.connect()
+    await asyncio.gather(*(subscriber.start() for subscriber in broker.subscribers))
+    for publisher in broker.publishers:
+        await publisher.start()
+    broker.running = True
+
+
+def _attach(
+    broker: KafkaBroker, consumer: EventConsumer, topic: str, group_id: str, kafka: KafkaSettings
+) -> None:
     async def handle(msg: KafkaMessage) -> None:
         record = msg.raw_message
         assert not isinstance(record, tuple)
@@ -207,6 +237,8 @@ def _attach(broker: KafkaBroker, consumer: EventConsumer, topic: str, group_id: 
         group_id=group_id,
         ack_policy=AckPolicy.NACK_ON_ERROR,
         auto_offset_reset="earliest",
+        session_timeout_ms=kafka.session_timeout_ms,
+        rebalance_timeout_ms=kafka.rebalance_timeout_ms,
         title=f"{consumer.consumer_id}:{topic}",
         description="Handles: " + ", ".join(sorted(consumer.subscription.handlers)),
     )(handle)

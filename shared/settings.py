@@ -31,6 +31,12 @@ class KafkaSettings(BaseSettings):
     topic_partitions: int = Field(default=3, ge=1, le=1000)
     topic_replication: int = Field(default=1, ge=1, le=10)
     create_topics: bool = True
+    session_timeout_ms: int = Field(
+        default=10_000, ge=1_000, le=300_000, description="consumer group liveness"
+    )
+    rebalance_timeout_ms: int | None = Field(
+        default=None, ge=1_000, le=300_000, description="None: session timeout"
+    )
     topic_prefix: str = Field(
         default="",
         max_length=64,

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from sqlalchemy import (
     JSON,
@@ -106,3 +107,25 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return as_utc(value)
+
+
+class Hundredths(TypeDecorator[Decimal]):
+    """A Decimal with two places stored as an exact integer of hundredths (fen, score points)."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
+        """Refuse anything finer than a hundredth rather than round it silently."""
+        if value is None:
+            return None
+        scaled = Decimal(value) * 100
+        if scaled != scaled.to_integral_value():
+            raise ValueError(f"{value} has more than two decimal places")
+        return int(scaled)
+
+    def process_result_value(self, value: int | None, dialect: Dialect) -> Decimal | None:
+        """Back to a Decimal with exactly two places."""
+        if value is None:
+            return None
+        return (Decimal(value) / 100).quantize(Decimal("0.01"))

@@ -32,7 +32,13 @@ def make_settings(
         profile="test",
         database_url=database_url,
         jwt_secret=TEST_SECRET,
-        kafka=KafkaSettings(bootstrap_servers=bootstrap, idempotent_producer=idempotent, topic_prefix=prefix),
+        kafka=KafkaSettings(
+            bootstrap_servers=bootstrap,
+            idempotent_producer=idempotent,
+            topic_prefix=prefix,
+            session_timeout_ms=6_000,
+            rebalance_timeout_ms=3_000,
+        ),
         outbox_poll_seconds=0.2,
         consumer_retry_backoff_seconds=0.01,
         **extra,
@@ -63,7 +69,7 @@ async def eventually(check: Callable[[], Awaitable[T | None]], timeout: float = 
 
 @asynccontextmanager
 async def running(
-    app: FastAPI, migrations: Path | None, *, wait_for_kafka: bool = True, wait_for_partitions: bool = False
+    app: FastAPI, migrations: Path | None, *, wait_for_kafka: bool = False, wait_for_partitions: bool = False
 ) -> AsyncIterator[httpx.AsyncClient]:
     """Migrate, start the app's lifespan, wait for Kafka, and give an HTTP client."""
     runtime: Runtime = app.state.runtime
@@ -160,6 +166,10 @@ def service_env(env_prefix: str, settings: ServiceSettings) -> dict[str, str]:
             f"{env_prefix}KAFKA__BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
             f"{env_prefix}KAFKA__IDEMPOTENT_PRODUCER": "true" if kafka.idempotent_producer else "false",
             f"{env_prefix}KAFKA__TOPIC_PREFIX": kafka.topic_prefix,
+            f"{env_prefix}KAFKA__SESSION_TIMEOUT_MS": str(kafka.session_timeout_ms),
+            f"{env_prefix}KAFKA__REBALANCE_TIMEOUT_MS": str(
+                kafka.rebalance_timeout_ms or kafka.session_timeout_ms
+            ),
             f"{env_prefix}OUTBOX_POLL_SECONDS": str(settings.outbox_poll_seconds),
             f"{env_prefix}CONSUMER_RETRY_BACKOFF_SECONDS": str(settings.consumer_retry_backoff_seconds),
         }

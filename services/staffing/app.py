@@ -4,10 +4,11 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.staffing.api import router
+from services.staffing.api import ROUTERS
 from services.staffing.consumers import SUBSCRIPTIONS
 from services.staffing.models import MESSAGING
 from services.staffing.settings import StaffingSettings
+from services.staffing.sweeper import run_expiry_sweeps
 from shared.app import build_service_app
 from shared.runtime import ServiceDefinition
 
@@ -24,9 +25,10 @@ def create_app(settings: StaffingSettings, *, configure_logs: bool = False) -> F
         ),
         tables=MESSAGING,
         subscriptions=SUBSCRIPTIONS,
-        publishes=("staffing.managers",),
+        publishes=("staffing.managers", "staffing.expenses"),
+        background=(run_expiry_sweeps,),
     )
-    return build_service_app(settings, definition, [router], configure_logs=configure_logs)
+    return build_service_app(settings, definition, list(ROUTERS), configure_logs=configure_logs)
 
 
 def app() -> FastAPI:

@@ -4,12 +4,21 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
+from shared.contracts.appraisal import GradeProposed
 from shared.contracts.audit import DepartureAuditOpened, DepartureCleared
 from shared.contracts.customer import CustomerRegistered, ManagerPortfolioPublished
+from shared.contracts.expenses import ExpenseBudgetExceeded, ExpenseRecorded, ExpenseYearClosed
 from shared.contracts.staffing import (
+    LadderPublished,
+    ManagerCertificationExpired,
+    ManagerCertificationExpiring,
+    ManagerCertified,
     ManagerDeparted,
     ManagerDepartureRequested,
+    ManagerDepartureWithdrawn,
+    ManagerGradeChanged,
     ManagerRegistered,
+    TeamChanged,
 )
 
 
@@ -63,6 +72,17 @@ EVENT_TYPES: dict[str, EventContract] = {
         EventContract("manager.registered", "staffing.managers", ManagerRegistered),
         EventContract("manager.departure-requested", "staffing.managers", ManagerDepartureRequested),
         EventContract("manager.departed", "staffing.managers", ManagerDeparted),
+        EventContract("manager.departure-withdrawn", "staffing.managers", ManagerDepartureWithdrawn),
+        EventContract("manager.certified", "staffing.managers", ManagerCertified),
+        EventContract("manager.certification-expiring", "staffing.managers", ManagerCertificationExpiring),
+        EventContract("manager.certification-expired", "staffing.managers", ManagerCertificationExpired),
+        EventContract("manager.grade-changed", "staffing.managers", ManagerGradeChanged),
+        EventContract("team.changed", "staffing.managers", TeamChanged),
+        EventContract("ladder.published", "staffing.managers", LadderPublished),
+        EventContract("expense.recorded", "staffing.expenses", ExpenseRecorded),
+        EventContract("expense.budget-exceeded", "staffing.expenses", ExpenseBudgetExceeded),
+        EventContract("expense.year-closed", "staffing.expenses", ExpenseYearClosed),
+        EventContract("appraisal.grade-proposed", "appraisal.results", GradeProposed),
         EventContract("customer.registered", "customer.customers", CustomerRegistered),
         EventContract("manager.portfolio-published", "customer.customers", ManagerPortfolioPublished),
         EventContract("audit.departure-audit-opened", "audit.cases", DepartureAuditOpened),

@@ -35,10 +35,22 @@ def test_shared_never_imports_a_service():
         assert not {m for m in _imports(path) if m.startswith("services")}, path
 
 
+def _domain_files(service: str) -> list[Path]:
+    base = ROOT / "services" / service
+    return [base / "domain.py"] if (base / "domain.py").exists() else sorted((base / "domain").glob("*.py"))
+
+
 @pytest.mark.parametrize("service", SERVICES)
 def test_domain_imports_nothing_but_the_standard_library(service):
-    imports = _imports(ROOT / "services" / service / "domain.py")
-    assert {m for m in imports if m.split(".")[0] not in DOMAIN_ALLOWED and m not in DOMAIN_ALLOWED} == set()
+    own = f"services.{service}.domain"
+    for path in _domain_files(service):
+        imports = _imports(path)
+        foreign = {
+            m
+            for m in imports
+            if m.split(".")[0] not in DOMAIN_ALLOWED and m not in DOMAIN_ALLOWED and not m.startswith(own)
+        }
+        assert foreign == set(), f"{path.relative_to(ROOT)} imports {foreign}"
 
 
 def test_every_event_type_travels_on_a_registered_topic():

@@ -1,27 +1,48 @@
 """Domain rules of the departure saga, without I/O."""
 
+from datetime import date
+
 import pytest
 
 from services.audit.domain import AuditStatus, ItemStatus, check_reviewable, status_after_review
 from services.customer.domain import ManagerView, check_assignable, check_team
-from services.staffing.domain import ManagerStatus, complete_departure, request_departure
+from services.staffing.domain.departure import (
+    ManagerStatus,
+    complete_departure,
+    request_departure,
+    withdraw_departure,
+)
 from shared.errors import Conflict, RuleViolation
+
+TODAY = date(2026, 6, 1)
 
 
 def test_R_I6_an_active_cm_may_ask_to_leave_and_stays_pending():
-    assert request_departure(ManagerStatus.ACTIVE) is ManagerStatus.DEPARTURE_PENDING
+    assert request_departure(ManagerStatus.ACTIVE, None, TODAY) is ManagerStatus.DEPARTURE_PENDING
 
 
 @pytest.mark.parametrize("status", [ManagerStatus.DEPARTURE_PENDING, ManagerStatus.DEPARTED])
 def test_R_I6_no_second_departure_request(status):
     with pytest.raises(Conflict):
-        request_departure(status)
+        request_departure(status, None, TODAY)
 
 
 def test_R_I6_only_a_pending_departure_can_complete():
     assert complete_departure(ManagerStatus.DEPARTURE_PENDING) is ManagerStatus.DEPARTED
     with pytest.raises(Conflict):
         complete_departure(ManagerStatus.ACTIVE)
+
+
+def test_R_I6_a_last_day_in_the_past_is_refused():
+    with pytest.raises(RuleViolation, match="past"):
+        request_departure(ManagerStatus.ACTIVE, date(2020, 1, 1), TODAY)
+
+
+def test_R_I6_only_a_pending_departure_can_be_withdrawn():
+    assert withdraw_departure(ManagerStatus.DEPARTURE_PENDING) is ManagerStatus.ACTIVE
+    for status in (ManagerStatus.ACTIVE, ManagerStatus.DEPARTED):
+        with pytest.raises(Conflict):
+            withdraw_departure(status)
 
 
 def test_R_I6_completing_twice_is_harmless():

@@ -2,14 +2,14 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 16:51:10.093159
+Create Date: 2026-11-28 17:23:36.901425
 
 """
 from typing import Sequence, Union
 
 from alembic import op
 import sqlalchemy as sa
-
+import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = '0001'

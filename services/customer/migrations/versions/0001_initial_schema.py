@@ -2,14 +2,14 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 16:51:09.034174
+Create Date: 2026-11-28 17:23:35.391482
 
 """
 from typing import Sequence, Union
 
 from alembic import op
 import sqlalchemy as sa
-
+import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = '0001'

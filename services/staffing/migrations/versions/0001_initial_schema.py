@@ -2,14 +2,14 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 16:49:50.028794
+Create Date: 2026-11-28 17:23:34.646331
 
 """
 from typing import Sequence, Union
 
 from alembic import op
 import sqlalchemy as sa
-
+import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = '0001'
@@ -42,6 +42,24 @@ def upgrade() -> None:
     with op.batch_alter_table('dead_letters', schema=None) as batch_op:
         batch_op.create_index('ix_dead_letters_status', ['status', 'id'], unique=False)
 
+    op.create_table('expense_budgets',
+    sa.Column('org_id', sa.String(length=64), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('grade', sa.String(length=32), nullable=False),
+    sa.Column('category', sa.String(length=32), nullable=False),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.Column('reason', sa.String(length=1000), nullable=False),
+    sa.Column('set_by', sa.String(length=128), nullable=False),
+    sa.Column('set_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('org_id', 'year', 'grade', 'category')
+    )
+    op.create_table('expense_years',
+    sa.Column('org_id', sa.String(length=64), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('closed_by', sa.String(length=128), nullable=False),
+    sa.Column('closed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('org_id', 'year')
+    )
     op.create_table('inbox',
     sa.Column('consumer', sa.String(length=128), nullable=False),
     sa.Column('event_id', sa.String(length=64), nullable=False),
@@ -51,24 +69,54 @@ def upgrade() -> None:
     sa.Column('processed_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('consumer', 'event_id', name='pk_inbox')
     )
+    op.create_table('ladder_versions',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('org_id', sa.String(length=64), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('effective_from', sa.Date(), nullable=False),
+    sa.Column('grades', sa.JSON(), nullable=False),
+    sa.Column('reason', sa.String(length=1000), nullable=False),
+    sa.Column('created_by', sa.String(length=128), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('org_id', 'version', name='uq_ladder_org_version')
+    )
+    with op.batch_alter_table('ladder_versions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ladder_versions_org_id'), ['org_id'], unique=False)
+
     op.create_table('managers',
     sa.Column('id', sa.String(length=64), nullable=False),
     sa.Column('org_id', sa.String(length=64), nullable=False),
     sa.Column('employee_no', sa.String(length=32), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
-    sa.Column('grade', sa.String(length=32), nullable=False),
+    sa.Column('grade', sa.String(length=32), nullable=True),
     sa.Column('branch', sa.String(length=64), nullable=False),
     sa.Column('status', sa.String(length=32), nullable=False),
+    sa.Column('hire_date', sa.Date(), nullable=True),
+    sa.Column('education', sa.String(length=16), nullable=True),
+    sa.Column('health_attested', sa.Boolean(), nullable=False),
+    sa.Column('ethics_attested', sa.Boolean(), nullable=False),
+    sa.Column('bad_business_record', sa.Boolean(), nullable=False),
+    sa.Column('certified_until', sa.Date(), nullable=True),
+    sa.Column('certification_warned_for', sa.Date(), nullable=True),
+    sa.Column('certification_expired_for', sa.Date(), nullable=True),
     sa.Column('departure_reason', sa.String(length=1000), nullable=True),
+    sa.Column('intended_last_day', sa.Date(), nullable=True),
     sa.Column('departure_requested_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('departed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('departure_audit_id', sa.String(length=64), nullable=True),
+    sa.Column('last_applied_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('last_expense_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('row_version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('org_id', 'employee_no', name='uq_managers_org_employee_no')
     )
     with op.batch_alter_table('managers', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_managers_branch'), ['branch'], unique=False)
+        batch_op.create_index(batch_op.f('ix_managers_certified_until'), ['certified_until'], unique=False)
         batch_op.create_index(batch_op.f('ix_managers_org_id'), ['org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_managers_status'), ['status'], unique=False)
 
     op.create_table('outbox',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -88,21 +136,195 @@ def upgrade() -> None:
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.create_index('ix_outbox_unpublished', ['published_at', 'id'], unique=False)
 
+    op.create_table('certifications',
+    sa.Column('id', sa.String(length=64), nullable=False),
+    sa.Column('org_id', sa.String(length=64), nullable=False),
+    sa.Column('manager_id', sa.String(length=64), nullable=False),
+    sa.Column('grade', sa.String(length=32), nullable=False),
+    sa.Column('ladder_version', sa.Integer(), nullable=False),
+    sa.Column('exam_date', sa.Date(), nullable=False),
+    sa.Column('performance', sa.BigInteger(), nullable=False),
+    sa.Column('ability', sa.BigInteger(), nullable=False),
+    sa.Column('exam', sa.BigInteger(), nullable=False),
+    sa.Column('score', sa.BigInteger(), nullable=False),
+    sa.Column('pass_mark', sa.BigInteger(), nullable=False),
+    sa.Column('passed', sa.Boolean(), nullable=False),
+    sa.Column('valid_until', sa.Date(), nullable=True),
+    sa.Column('recorded_by', sa.String(length=128), nullable=False),
+    sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['manager_id'], ['managers.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('certifications', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_certifications_manager_id'), ['manager_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_certifications_org_id'), ['org_id'], unique=False)
+
+    op.create_table('expenses',
+    sa.Column('id', sa.String(length=64), nullable=False),
+    sa.Column('org_id', sa.String(length=64), nullable=False),
+    sa.Column('manager_id', sa.String(length=64), nullable=False),
+    sa.Column('category', sa.String(length=32), nullable=False),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.Column('spent_on', sa.Date(), nullable=False),
+    sa.Column('customer_id', sa.String(length=64), nullable=True),
+    sa.Column('receipt_ref', sa.String(length=128), nullable=True),
+    sa.Column('description', sa.Text(), nullable=True),
+    sa.Column('recorded_by', sa.String(length=128), nullable=False),
+    sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['manager_id'], ['managers.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('expenses', schema=None) as batch_op:
+        batch_op.create_index('ix_expenses_manager_date', ['manager_id', 'spent_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_expenses_org_id'), ['org_id'], unique=False)
+
+    op.create_table('grade_changes',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('org_id', sa.String(length=64), nullable=False),
+    sa.Column('manager_id', sa.String(length=64), nullable=False),
+    sa.Column('from_grade', sa.String(length=32), nullable=True),
+    sa.Column('to_grade', sa.String(length=32), nullable=True),
+    sa.Column('reason', sa.String(length=1000), nullable=False),
+    sa.Column('proposal_id', sa.String(length=64), nullable=True),
+    sa.Column('changed_by', sa.String(length=128), nullable=False),
+    sa.Column('changed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['manager_id'], ['managers.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('grade_changes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_grade_changes_manager_id'), ['manager_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_grade_changes_org_id'), ['org_id'], unique=False)
+
+    op.create_table('grade_proposals',
+    sa.Column('id', sa.String(length=64), nullable=False),
+    sa.Column('org_id', sa.String(length=64), nullable=False),
+    sa.Column('manager_id', sa.String(length=64), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('from_grade', sa.String(length=32), nullable=False),
+    sa.Column('to_grade', sa.String(length=32), nullable=True),
+    sa.Column('reason', sa.String(length=1000), nullable=False),
+    sa.Column('source_event_id', sa.String(length=64), nullable=True),
+    sa.Column('created_by', sa.String(length=128), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('decided_by', sa.String(length=128), nullable=True),
+    sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('decision_reason', sa.String(length=1000), nullable=True),
+    sa.ForeignKeyConstraint(['manager_id'], ['managers.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('source_event_id', name='uq_grade_proposals_source')
+    )
+    with op.batch_alter_table('grade_proposals', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_grade_proposals_manager_id'), ['manager_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_grade_proposals_org_id'), ['org_id'], unique=False)
+
+    op.create_table('qualification_applications',
+    sa.Column('id', sa.String(length=64), nullable=False),
+    sa.Column('org_id', sa.String(length=64), nullable=False),
+    sa.Column('staff_id', sa.String(length=64), nullable=False),
+    sa.Column('target_grade', sa.String(length=32), nullable=False),
+    sa.Column('status', sa.String(length=32), nullable=False),
+    sa.Column('failed_conditions', sa.JSON(), nullable=False),
+    sa.Column('submitted_by', sa.String(length=128), nullable=False),
+    sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('reviewed_by', sa.String(length=128), nullable=True),
+    sa.Column('reviewed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('review_reason', sa.String(length=1000), nullable=True),
+    sa.ForeignKeyConstraint(['staff_id'], ['managers.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('qualification_applications', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_qualification_applications_org_id'), ['org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_qualification_applications_staff_id'), ['staff_id'], unique=False)
+
+    op.create_table('teams',
+    sa.Column('id', sa.String(length=64), nullable=False),
+    sa.Column('org_id', sa.String(length=64), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('lead_id', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('dissolved_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['lead_id'], ['managers.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('teams', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_teams_lead_id'), ['lead_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_teams_org_id'), ['org_id'], unique=False)
+
+    op.create_table('team_members',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('team_id', sa.String(length=64), nullable=False),
+    sa.Column('manager_id', sa.String(length=64), nullable=False),
+    sa.Column('joined_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('left_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['manager_id'], ['managers.id'], ),
+    sa.ForeignKeyConstraint(['team_id'], ['teams.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('team_members', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_team_members_manager_id'), ['manager_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_team_members_team_id'), ['team_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     """Downgrade schema."""
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('team_members', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_team_members_team_id'))
+        batch_op.drop_index(batch_op.f('ix_team_members_manager_id'))
+
+    op.drop_table('team_members')
+    with op.batch_alter_table('teams', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_teams_org_id'))
+        batch_op.drop_index(batch_op.f('ix_teams_lead_id'))
+
+    op.drop_table('teams')
+    with op.batch_alter_table('qualification_applications', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_qualification_applications_staff_id'))
+        batch_op.drop_index(batch_op.f('ix_qualification_applications_org_id'))
+
+    op.drop_table('qualification_applications')
+    with op.batch_alter_table('grade_proposals', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_grade_proposals_org_id'))
+        batch_op.drop_index(batch_op.f('ix_grade_proposals_manager_id'))
+
+    op.drop_table('grade_proposals')
+    with op.batch_alter_table('grade_changes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_grade_changes_org_id'))
+        batch_op.drop_index(batch_op.f('ix_grade_changes_manager_id'))
+
+    op.drop_table('grade_changes')
+    with op.batch_alter_table('expenses', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_expenses_org_id'))
+        batch_op.drop_index('ix_expenses_manager_date')
+
+    op.drop_table('expenses')
+    with op.batch_alter_table('certifications', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_certifications_org_id'))
+        batch_op.drop_index(batch_op.f('ix_certifications_manager_id'))
+
+    op.drop_table('certifications')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_unpublished')
 
     op.drop_table('outbox')
     with op.batch_alter_table('managers', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_managers_status'))
         batch_op.drop_index(batch_op.f('ix_managers_org_id'))
+        batch_op.drop_index(batch_op.f('ix_managers_certified_until'))
+        batch_op.drop_index(batch_op.f('ix_managers_branch'))
 
     op.drop_table('managers')
+    with op.batch_alter_table('ladder_versions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ladder_versions_org_id'))
+
+    op.drop_table('ladder_versions')
     op.drop_table('inbox')
+    op.drop_table('expense_years')
+    op.drop_table('expense_budgets')
     with op.batch_alter_table('dead_letters', schema=None) as batch_op:
         batch_op.drop_index('ix_dead_letters_status')
 

@@ -1,0 +1,15 @@
+"""Staffing HTTP API: thin routes that call the service layer."""
+
+from fastapi import APIRouter
+
+from services.staffing.api import certification, expenses, grading, ladder, qualification, roster, teams
+
+ROUTERS: tuple[APIRouter, ...] = (
+    roster.router,
+    ladder.router,
+    qualification.router,
+    certification.router,
+    grading.router,
+    teams.router,
+    expenses.router,
+)

@@ -1,0 +1,34 @@
+"""Dependencies the staffing routes share: who may call, and the service's settings."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from services.staffing.domain.qualification import Conditions
+from services.staffing.settings import StaffingSettings
+from shared.auth import Principal, Role, require_roles
+
+
+def get_settings(request: Request) -> StaffingSettings:
+    """The settings the app was built with."""
+    settings: StaffingSettings = request.app.state.settings
+    return settings
+
+
+Settings = Annotated[StaffingSettings, Depends(get_settings)]
+
+
+def conditions(settings: Settings) -> Conditions:
+    """R-Q1 conditions of this cooperative."""
+    return Conditions(settings.qualification_min_years, settings.qualification_min_education)
+
+
+QualificationConditions = Annotated[Conditions, Depends(conditions)]
+HR = Annotated[Principal, Depends(require_roles(Role.HR, Role.ADMIN))]
+Reader = Annotated[
+    Principal, Depends(require_roles(Role.HR, Role.ADMIN, Role.SUPERVISOR, Role.MANAGEMENT, Role.AUDITOR))
+]
+AnyStaff = Annotated[
+    Principal,
+    Depends(require_roles(Role.HR, Role.ADMIN, Role.SUPERVISOR, Role.MANAGEMENT, Role.AUDITOR, Role.CM)),
+]

@@ -1,0 +1,93 @@
+"""Certification (R-Q6, R-Q7): weighted exam components against a pass mark; validity and expiry."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+from services.staffing.domain.ladder import CertificationWeights, GradeSpec
+from shared.errors import RuleViolation
+
+HUNDREDTH = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class ExamResults:
+    """R-Q6 components, each scored 0-100."""
+
+    performance: Decimal
+    ability: Decimal
+    exam: Decimal
+
+
+@dataclass(frozen=True)
+class CertificationOutcome:
+    """A weighted score, whether it passes, and until when it is valid."""
+
+    score: Decimal
+    passed: bool
+    valid_until: date | None
+
+
+def weighted_score(results: ExamResults, weights: CertificationWeights) -> Decimal:
+    """R-Q6: the grade's weights applied to the three components, to the hundredth."""
+    for name, value in (
+        ("performance", results.performance),
+        ("ability", results.ability),
+        ("exam", results.exam),
+    ):
+        if not Decimal("0") <= value <= Decimal("100"):
+            raise RuleViolation(f"{name} score must be between 0 and 100")
+    raw = (
+        results.performance * weights.performance
+        + results.ability * weights.ability
+        + results.exam * weights.exam
+    )
+    return raw.quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+
+
+def add_years(day: date, years: int) -> date:
+    """The same calendar day `years` later (28 February for a 29 February start)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def certify(
+    results: ExamResults, grade: GradeSpec, exam_date: date, validity_years: int, today: date
+) -> CertificationOutcome:
+    """R-Q6/R-Q7: pass at or above the grade's pass mark; valid for `validity_years` from the exam."""
+    if exam_date > today:
+        raise RuleViolation("the exam date cannot be in the future")
+    score = weighted_score(results, grade.weights)
+    passed = score >= grade.pass_mark
+    valid_until = add_years(exam_date, validity_years) if passed else None
+    if valid_until is not None and valid_until < today:
+        raise RuleViolation("this exam result has already expired (R-Q7)")
+    return CertificationOutcome(score=score, passed=passed, valid_until=valid_until)
+
+
+def is_certified(valid_until: date | None, today: date) -> bool:
+    """R-Q7: certified through the last valid day; an expired CM is not certified."""
+    return valid_until is not None and today <= valid_until
+
+
+class Notice(StrEnum):
+    """What the expiry sweep has to say about one CM."""
+
+    WARN = "warn"
+    EXPIRE = "expire"
+
+
+def expiry_notice(
+    valid_until: date | None, today: date, warn_days: int, warned_for: date | None, expired_for: date | None
+) -> Notice | None:
+    """R-Q7: warn once `warn_days` ahead, announce expiry once; renewals start afresh."""
+    if valid_until is None:
+        return None
+    if today > valid_until:
+        return Notice.EXPIRE if expired_for != valid_until else None
+    if today >= valid_until - timedelta(days=warn_days):
+        return Notice.WARN if warned_for != valid_until else None
+    return None

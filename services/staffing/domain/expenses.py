@@ -1,0 +1,57 @@
+"""Marketing expenses (R-P2, R-I4): a yearly budget per grade and category; overspend is the CM's."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from services.staffing.domain.ladder import ExpenseCategory
+from shared.errors import Conflict, RuleViolation
+
+ZERO = Decimal("0")
+
+
+@dataclass(frozen=True)
+class CategoryStatus:
+    """Budget, spending and what is left of one category in one year."""
+
+    category: ExpenseCategory
+    budget: Decimal
+    spent: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        """Budget left; negative when overspent."""
+        return self.budget - self.spent
+
+    @property
+    def overspend(self) -> Decimal:
+        """R-P2: what the CM bears for this category."""
+        return max(ZERO, self.spent - self.budget)
+
+
+def check_expense(amount: Decimal, spent_on: date, today: date, closed_years: Iterable[int]) -> None:
+    """An expense is positive, not in the future, and in a year not yet closed."""
+    if amount <= ZERO:
+        raise RuleViolation("an expense amount must be positive")
+    if spent_on > today:
+        raise RuleViolation("an expense cannot be dated in the future")
+    if spent_on.year in set(closed_years):
+        raise Conflict(f"the expense year {spent_on.year} is closed")
+
+
+def statuses(
+    budget: Mapping[ExpenseCategory, Decimal], spent: Mapping[ExpenseCategory, Decimal]
+) -> list[CategoryStatus]:
+    """R-I4: every category with its budget, spending and remainder."""
+    return [CategoryStatus(c, budget.get(c, ZERO), spent.get(c, ZERO)) for c in ExpenseCategory]
+
+
+def crossed_budget(budget: Decimal, spent_before: Decimal, spent_after: Decimal) -> bool:
+    """R-P2: this expense is the one that took the category over its budget."""
+    return spent_before <= budget < spent_after
+
+
+def total_overspend(rows: Iterable[CategoryStatus]) -> Decimal:
+    """R-P2: the overspend deducted from pay: the sum of every category's overspend."""
+    return sum((r.overspend for r in rows), ZERO)

@@ -1,0 +1,45 @@
+"""Grades over time (R-Q8): proposals from the appraisal, confirmed by a second HR user."""
+
+from enum import StrEnum
+
+from services.staffing.domain.ladder import Ladder
+from shared.errors import Conflict, Forbidden, RuleViolation
+
+
+class ProposalKind(StrEnum):
+    """What the yearly appraisal proposes for a CM."""
+
+    PROMOTE = "promote"
+    KEEP = "keep"
+    DEMOTE = "demote"
+    REMOVE = "remove"
+
+
+class ProposalStatus(StrEnum):
+    """Where a grade proposal stands."""
+
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+
+
+def proposed_grade(kind: ProposalKind, ladder: Ladder, current: str) -> str | None:
+    """R-Q8: the grade a proposal leads to; None means off the CM post."""
+    if kind is ProposalKind.KEEP:
+        return current
+    if kind is ProposalKind.REMOVE:
+        return None
+    target = ladder.step(current, up=kind is ProposalKind.PROMOTE)
+    if target is None:
+        end = "top" if kind is ProposalKind.PROMOTE else "bottom"
+        raise RuleViolation(f"grade {current} is at the {end} of the ladder; cannot {kind.value}")
+    return target.code
+
+
+def decide(status: ProposalStatus, maker: str, checker: str, confirm: bool) -> ProposalStatus:
+    """R-Q8 maker-checker: a proposal takes effect only when someone other than its maker confirms it."""
+    if status is not ProposalStatus.PENDING:
+        raise Conflict(f"the proposal is already {status.value}")
+    if maker == checker:
+        raise Forbidden("a grade proposal must be confirmed by someone other than its maker (R-Q8)")
+    return ProposalStatus.CONFIRMED if confirm else ProposalStatus.REJECTED

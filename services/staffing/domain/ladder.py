@@ -1,0 +1,208 @@
+"""The grade ladder (R-Q3..R-Q5, R-Q6, R-Q8, R-I1, R-I4, R-P1, R-P2): configuration per cooperative."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from shared.errors import RuleViolation
+
+
+class ExpenseCategory(StrEnum):
+    """Marketing-expense categories of R-P2."""
+
+    COMMUNICATION = "communication"
+    ENTERTAINMENT = "entertainment"
+    ACTIVITIES = "activities"
+    GIFTS = "gifts"
+
+
+CUSTOMER_CLASSES = frozenset(
+    {
+        "basic",
+        "small",
+        "medium",
+        "large",
+        "core",
+        "major_value",
+        "complex_needs",
+        "investment",
+        "new_product",
+        "risk_business",
+        "abnormal",
+    }
+)
+
+
+@dataclass(frozen=True)
+class CertificationWeights:
+    """R-Q6: weights of business performance, ability and experience, and the grade exam."""
+
+    performance: Decimal
+    ability: Decimal
+    exam: Decimal
+
+    def total(self) -> Decimal:
+        """Sum of the weights; a valid set sums to 1."""
+        return self.performance + self.ability + self.exam
+
+
+@dataclass(frozen=True)
+class AppraisalStandard:
+    """R-Q8: the yearly appraisal a CM must reach: a non-profit score and a profit figure."""
+
+    min_score: Decimal
+    min_profit: Decimal
+
+
+@dataclass(frozen=True)
+class GradeSpec:
+    """One rung of the ladder and everything that hangs on it."""
+
+    code: str
+    name: str
+    rank: int
+    level: int
+    may_lead_teams: bool
+    customer_classes: frozenset[str]
+    products: frozenset[str]
+    expense_budget: Mapping[ExpenseCategory, Decimal]
+    fixed_pay: Decimal
+    floating_rate: Decimal
+    authorization_limit: Decimal
+    pass_mark: Decimal
+    weights: CertificationWeights
+    keep_standard: AppraisalStandard
+    reach_standard: AppraisalStandard
+
+    def budget(self, category: ExpenseCategory) -> Decimal:
+        """Yearly budget of one expense category (0 when the grade has none)."""
+        return self.expense_budget.get(category, Decimal("0"))
+
+
+@dataclass(frozen=True)
+class Ladder:
+    """A version of a cooperative's ladder, in force from a date."""
+
+    version: int
+    effective_from: date
+    grades: tuple[GradeSpec, ...] = field(default=())
+
+    def grade(self, code: str) -> GradeSpec:
+        """The grade with this code, or a clear refusal."""
+        for grade in self.grades:
+            if grade.code == code:
+                return grade
+        known = ", ".join(g.code for g in self.ordered())
+        raise RuleViolation(f"unknown grade {code!r}; the ladder has: {known}")
+
+    def ordered(self) -> list[GradeSpec]:
+        """Highest first: by rank, then by level within a rank."""
+        return sorted(self.grades, key=lambda g: (g.rank, g.level))
+
+    def step(self, code: str, up: bool) -> GradeSpec | None:
+        """The next grade above (up) or below, or None at the end of the ladder."""
+        order = self.ordered()
+        index = order.index(self.grade(code)) + (-1 if up else 1)
+        return order[index] if 0 <= index < len(order) else None
+
+
+def validate_grades(grades: Iterable[GradeSpec]) -> tuple[GradeSpec, ...]:
+    """A ladder needs unique codes and rungs, weights summing to 1, sane numbers and a senior grade."""
+    result = tuple(grades)
+    if not result:
+        raise RuleViolation("a ladder needs at least one grade (R-Q3)")
+    codes = [g.code for g in result]
+    if len(set(codes)) != len(codes):
+        raise RuleViolation("grade codes must be unique")
+    rungs = [(g.rank, g.level) for g in result]
+    if len(set(rungs)) != len(rungs):
+        raise RuleViolation("two grades share a rank and level")
+    for g in result:
+        if g.weights.total() != Decimal("1"):
+            raise RuleViolation(
+                f"grade {g.code}: certification weights sum to {g.weights.total()}, not 1 (R-Q6)"
+            )
+        if not Decimal("0") <= g.pass_mark <= Decimal("100"):
+            raise RuleViolation(f"grade {g.code}: pass mark must be between 0 and 100")
+        unknown = g.customer_classes - CUSTOMER_CLASSES
+        if unknown:
+            raise RuleViolation(f"grade {g.code}: unknown customer classes {sorted(unknown)}")
+        money = [g.fixed_pay, g.authorization_limit, *g.expense_budget.values()]
+        if any(m < 0 for m in money) or g.floating_rate < 0:
+            raise RuleViolation(f"grade {g.code}: pay, budgets, rates and limits cannot be negative")
+    if not any(g.may_lead_teams for g in result):
+        raise RuleViolation("a ladder needs a grade that may lead teams (R-C2)")
+    return result
+
+
+def _budget(
+    communication: str, entertainment: str, activities: str, gifts: str
+) -> dict[ExpenseCategory, Decimal]:
+    return {
+        ExpenseCategory.COMMUNICATION: Decimal(communication),
+        ExpenseCategory.ENTERTAINMENT: Decimal(entertainment),
+        ExpenseCategory.ACTIVITIES: Decimal(activities),
+        ExpenseCategory.GIFTS: Decimal(gifts),
+    }
+
+
+_ALL_CLASSES = CUSTOMER_CLASSES
+_BASIC = frozenset({"basic", "small", "medium", "new_product"})
+
+DEFAULT_GRADES: tuple[GradeSpec, ...] = (
+    GradeSpec(
+        "senior",
+        "Senior customer manager",
+        1,
+        1,
+        True,
+        _ALL_CLASSES,
+        frozenset({"deposits", "loans", "cards", "payment_agency", "wealth", "investment_advisory"}),
+        _budget("6000", "20000", "15000", "8000"),
+        Decimal("12000"),
+        Decimal("0.0300"),
+        Decimal("5000000"),
+        Decimal("80"),
+        CertificationWeights(Decimal("0.5"), Decimal("0.3"), Decimal("0.2")),
+        AppraisalStandard(Decimal("80"), Decimal("2000000")),
+        AppraisalStandard(Decimal("85"), Decimal("2500000")),
+    ),
+    GradeSpec(
+        "cm",
+        "Customer manager",
+        2,
+        1,
+        False,
+        _BASIC | {"large", "risk_business"},
+        frozenset({"deposits", "loans", "cards", "payment_agency"}),
+        _budget("3600", "10000", "8000", "4000"),
+        Decimal("8000"),
+        Decimal("0.0250"),
+        Decimal("1000000"),
+        Decimal("70"),
+        CertificationWeights(Decimal("0.4"), Decimal("0.3"), Decimal("0.3")),
+        AppraisalStandard(Decimal("70"), Decimal("800000")),
+        AppraisalStandard(Decimal("75"), Decimal("1000000")),
+    ),
+    GradeSpec(
+        "trainee",
+        "Trainee customer manager",
+        3,
+        1,
+        False,
+        frozenset({"basic", "small"}),
+        frozenset({"deposits", "cards"}),
+        _budget("1200", "3000", "2000", "1000"),
+        Decimal("5000"),
+        Decimal("0.0150"),
+        Decimal("200000"),
+        Decimal("60"),
+        CertificationWeights(Decimal("0.2"), Decimal("0.3"), Decimal("0.5")),
+        AppraisalStandard(Decimal("60"), Decimal("100000")),
+        AppraisalStandard(Decimal("60"), Decimal("0")),
+    ),
+)
+
+DEFAULT_LADDER = Ladder(version=0, effective_from=date(2000, 1, 1), grades=DEFAULT_GRADES)

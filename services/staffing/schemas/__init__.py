@@ -1,0 +1,1 @@
+"""Staffing HTTP schemas: XCreate for input, XRead for output."""

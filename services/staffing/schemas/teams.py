@@ -1,0 +1,34 @@
+"""CM teams (R-C2)."""
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class TeamCreate(BaseModel):
+    """Form a team under a senior CM."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    lead_id: str = Field(min_length=1, max_length=64)
+    member_ids: list[str] = Field(default_factory=list, max_length=50)
+
+
+class MemberAdd(BaseModel):
+    """Add a CM to a team."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    manager_id: str = Field(min_length=1, max_length=64)
+
+
+class TeamRead(BaseModel):
+    """A team with its current members."""
+
+    id: str
+    name: str
+    lead_id: str
+    member_ids: list[str]
+    created_at: datetime
+    dissolved_at: datetime | None

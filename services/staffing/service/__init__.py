@@ -1,0 +1,1 @@
+"""Staffing service layer: one unit of work per command."""

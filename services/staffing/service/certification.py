@@ -1,0 +1,157 @@
+"""Certification (R-Q6, R-Q7): record exam results; warn before and announce expiry."""
+
+from datetime import timedelta
+from uuid import uuid4
+
+from sqlalchemy import select
+
+from services.staffing.domain import certification as rules
+from services.staffing.domain.departure import ManagerStatus
+from services.staffing.domain.qualification import ApplicationStatus
+from services.staffing.models import ApplicationRow, CertificationRow, ManagerRow
+from services.staffing.schemas.certification import CertificationCreate, CertificationRead, SweepResult
+from services.staffing.service.common import (
+    emit_registered,
+    ladder_in_force,
+    manager_in_org,
+    today,
+    visible_manager,
+)
+from shared.auth import Principal
+from shared.contracts.staffing import (
+    ManagerCertificationExpired,
+    ManagerCertificationExpiring,
+    ManagerCertified,
+)
+from shared.errors import RuleViolation
+from shared.timeutil import utcnow
+from shared.uow import UnitOfWork
+
+
+async def _approved_application(uow: UnitOfWork, row: ManagerRow, grade: str) -> ApplicationRow:
+    application = await uow.session.scalar(
+        select(ApplicationRow).where(
+            ApplicationRow.staff_id == row.id, ApplicationRow.status == ApplicationStatus.APPROVED.value
+        )
+    )
+    if application is None:
+        raise RuleViolation("no approved qualification application: review comes before the exam (R-Q2)")
+    if application.target_grade != grade:
+        raise RuleViolation(f"the approved application is for grade {application.target_grade}, not {grade}")
+    return application
+
+
+async def record_exam(
+    uow: UnitOfWork, manager_id: str, cmd: CertificationCreate, caller: Principal, validity_years: int
+) -> CertificationRead:
+    """R-Q6/R-Q7: weigh the components; a pass certifies the CM at the grade until a date."""
+    async with uow:
+        row = await manager_in_org(uow, manager_id, caller.org_id)
+        status = ManagerStatus(row.status)
+        if status not in (ManagerStatus.STAFF, ManagerStatus.ACTIVE):
+            raise RuleViolation(f"manager {manager_id} is {status.value}; no certification (R-I6)")
+        ladder = await ladder_in_force(uow, caller.org_id, cmd.exam_date)
+        grade = ladder.grade(cmd.grade)
+        application = (
+            await _approved_application(uow, row, grade.code) if status is ManagerStatus.STAFF else None
+        )
+        if status is ManagerStatus.ACTIVE and row.grade != grade.code:
+            raise RuleViolation(f"renewal is at the CM's grade {row.grade}; grade changes follow R-Q8")
+        results = rules.ExamResults(cmd.performance, cmd.ability, cmd.exam)
+        outcome = rules.certify(results, grade, cmd.exam_date, validity_years, today())
+        exam = CertificationRow(
+            id=f"ce-{uuid4().hex[:12]}",
+            org_id=caller.org_id,
+            manager_id=row.id,
+            grade=grade.code,
+            ladder_version=ladder.version,
+            exam_date=cmd.exam_date,
+            performance=cmd.performance,
+            ability=cmd.ability,
+            exam=cmd.exam,
+            score=outcome.score,
+            pass_mark=grade.pass_mark,
+            passed=outcome.passed,
+            valid_until=outcome.valid_until,
+            recorded_by=caller.user_id,
+            recorded_at=utcnow(),
+        )
+        uow.session.add(exam)
+        if outcome.passed and outcome.valid_until is not None:
+            row.certified_until = outcome.valid_until
+            if application is not None:
+                application.status = ApplicationStatus.CERTIFIED.value
+                row.status = ManagerStatus.ACTIVE.value
+                row.grade = grade.code
+                emit_registered(uow, row)
+            uow.emit(
+                "manager.certified",
+                key=row.id,
+                org_id=row.org_id,
+                payload=ManagerCertified(
+                    manager_id=row.id, grade=grade.code, score=outcome.score, valid_until=outcome.valid_until
+                ),
+            )
+        await uow.commit()
+        return CertificationRead.model_validate(exam)
+
+
+async def list_exams(uow: UnitOfWork, manager_id: str, caller: Principal) -> list[CertificationRead]:
+    """A CM's exam history, newest first."""
+    async with uow:
+        await visible_manager(uow, manager_id, caller)
+        rows = await uow.session.scalars(
+            select(CertificationRow)
+            .where(CertificationRow.manager_id == manager_id)
+            .order_by(CertificationRow.exam_date.desc(), CertificationRow.recorded_at.desc())
+        )
+        return [CertificationRead.model_validate(r) for r in rows]
+
+
+async def sweep_expiry(uow: UnitOfWork, org_id: str | None, warn_days: int) -> SweepResult:
+    """R-Q7: warn CMs whose certification expires within `warn_days`, announce expiries; each once."""
+    now = today()
+    horizon = now + timedelta(days=warn_days)
+    warned: list[str] = []
+    expired: list[str] = []
+    async with uow:
+        query = select(ManagerRow).where(
+            ManagerRow.status.in_([ManagerStatus.ACTIVE.value, ManagerStatus.DEPARTURE_PENDING.value]),
+            ManagerRow.certified_until.is_not(None),
+            ManagerRow.certified_until <= horizon,
+        )
+        if org_id is not None:
+            query = query.where(ManagerRow.org_id == org_id)
+        for row in await uow.session.scalars(query.order_by(ManagerRow.id).limit(5000)):
+            assert row.certified_until is not None
+            notice = rules.expiry_notice(
+                row.certified_until,
+                now,
+                warn_days,
+                row.certification_warned_for,
+                row.certification_expired_for,
+            )
+            if notice is rules.Notice.WARN:
+                row.certification_warned_for = row.certified_until
+                warned.append(row.id)
+                uow.emit(
+                    "manager.certification-expiring",
+                    key=row.id,
+                    org_id=row.org_id,
+                    payload=ManagerCertificationExpiring(
+                        manager_id=row.id,
+                        valid_until=row.certified_until,
+                        days_left=(row.certified_until - now).days,
+                    ),
+                )
+            elif notice is rules.Notice.EXPIRE:
+                row.certification_expired_for = row.certified_until
+                expired.append(row.id)
+                uow.emit(
+                    "manager.certification-expired",
+                    key=row.id,
+                    org_id=row.org_id,
+                    payload=ManagerCertificationExpired(manager_id=row.id, expired_on=row.certified_until),
+                )
+        await uow.commit()
+    return SweepResult(warned=warned, expired=expired)
