@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
 from services.staffing.domain.ladder import CertificationWeights, GradeSpec
@@ -30,7 +30,7 @@ class CertificationOutcome:
 
 
 def weighted_score(results: ExamResults, weights: CertificationWeights) -> Decimal:
-    """R-Q6: the grade's weights applied to the three components, to the hundredth."""
+    """R-Q6: the grade's weights applied to the three components, cut (never rounded up) to the hundredth."""
     for name, value in (
         ("performance", results.performance),
         ("ability", results.ability),
@@ -43,7 +43,7 @@ def weighted_score(results: ExamResults, weights: CertificationWeights) -> Decim
         + results.ability * weights.ability
         + results.exam * weights.exam
     )
-    return raw.quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+    return raw.quantize(HUNDREDTH, rounding=ROUND_DOWN)
 
 
 def add_years(day: date, years: int) -> date:
