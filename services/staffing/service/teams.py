@@ -87,6 +87,7 @@ async def form_team(uow: UnitOfWork, cmd: TeamCreate, caller: Principal) -> Team
             created_at=utcnow(),
         )
         uow.session.add(team)
+        await uow.session.flush()  # the team row first: memberships refer to it
         members: set[str] = {lead.id}
         uow.session.add(TeamMemberRow(team_id=team.id, manager_id=lead.id, joined_at=team.created_at))
         for manager_id in dict.fromkeys(cmd.member_ids):
