@@ -5,6 +5,8 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
+FEN = Decimal("0.01")
+
 
 def _to_decimal(value: Any) -> Decimal:
     """Accept a string, an int or a Decimal; refuse floats, which cannot hold money exactly."""
@@ -26,12 +28,12 @@ def _to_decimal(value: Any) -> Decimal:
         raise ValueError("money has at most two decimal places (fen)")
     if abs(result) >= Decimal("1e15"):
         raise ValueError("money amount out of range")
-    return result
+    return result.quantize(FEN)
 
 
 Money = Annotated[
     Decimal,
     BeforeValidator(_to_decimal),
-    PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="always"),
+    PlainSerializer(lambda d: format(Decimal(d).quantize(FEN), "f"), return_type=str, when_used="always"),
     WithJsonSchema({"type": "string", "pattern": r"^-?\d{1,15}(\.\d{1,2})?$", "examples": ["1234.56"]}),
 ]

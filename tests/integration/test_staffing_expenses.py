@@ -1,0 +1,189 @@
+"""Marketing expenses (R-P2, R-I4) through HTTP on both databases."""
+
+from datetime import date
+
+from shared.timeutil import utcnow
+from tests.support import envelope_bytes, eventually, produce
+
+TODAY = utcnow().date()
+LAST_YEAR = TODAY.year - 1
+
+
+async def _cm(staffing, employee_no: str, grade: str = "trainee") -> dict:
+    return (
+        await staffing.client.post(
+            "/managers",
+            headers=staffing.as_("hr-1", "hr"),
+            json={"employee_no": employee_no, "name": "Spender", "grade": grade, "branch": "b"},
+        )
+    ).json()
+
+
+async def test_R_P2_a_cm_records_own_expenses_and_going_over_budget_is_published(staffing):
+    c = staffing.client
+    cm = await _cm(staffing, "X1")  # trainee: gifts budget 1000.00
+    me = staffing.as_(cm["id"], "cm")
+    first = await c.post(
+        f"/managers/{cm['id']}/expenses",
+        headers=me,
+        json={"category": "gifts", "amount": "999.99", "spent_on": str(TODAY), "receipt_ref": "R-1"},
+    )
+    assert first.status_code == 201, first.text
+    assert first.json()["amount"] == "999.99"
+    over = await c.post(
+        f"/managers/{cm['id']}/expenses",
+        headers=me,
+        json={"category": "gifts", "amount": "0.02", "spent_on": str(TODAY), "customer_id": "c-1"},
+    )
+    assert over.status_code == 201
+    exceeded = await staffing.wait_events("staffing.expenses", "expense.budget-exceeded")
+    assert len(exceeded) == 1
+    assert exceeded[0]["payload"] == {
+        "manager_id": cm["id"],
+        "year": TODAY.year,
+        "category": "gifts",
+        "budget": "1000.00",
+        "spent": "1000.01",
+    }
+    await c.post(
+        f"/managers/{cm['id']}/expenses",
+        headers=me,
+        json={"category": "gifts", "amount": "5", "spent_on": str(TODAY)},
+    )
+    summary = (await c.get(f"/managers/{cm['id']}/budget", headers=me)).json()
+    gifts = next(x for x in summary["categories"] if x["category"] == "gifts")
+    assert gifts == {
+        "category": "gifts",
+        "budget": "1000.00",
+        "spent": "1005.01",
+        "remaining": "-5.01",
+        "overspend": "5.01",
+    }
+    assert summary["overspend"] == "5.01"
+    assert len(await staffing.events("staffing.expenses", "expense.budget-exceeded")) == 1
+    recorded = await staffing.wait_events("staffing.expenses", "expense.recorded", count=3)
+    assert {e["payload"]["amount"] for e in recorded} == {"999.99", "0.02", "5.00"}
+
+
+async def test_R_P2_bad_expenses_are_refused_and_change_nothing(staffing):
+    c = staffing.client
+    cm = await _cm(staffing, "X2")
+    other = await _cm(staffing, "X3")
+    me = staffing.as_(cm["id"], "cm")
+    url = f"/managers/{cm['id']}/expenses"
+    for body in (
+        {"category": "gifts", "amount": "-5", "spent_on": str(TODAY)},
+        {"category": "gifts", "amount": "0", "spent_on": str(TODAY)},
+        {"category": "gifts", "amount": 12.5, "spent_on": str(TODAY)},
+        {"category": "gifts", "amount": "12.345", "spent_on": str(TODAY)},
+        {"category": "gifts", "amount": "ten", "spent_on": str(TODAY)},
+        {"category": "bribes", "amount": "5", "spent_on": str(TODAY)},
+        {"category": "gifts", "amount": "5", "spent_on": str(date(TODAY.year + 1, 1, 1))},
+    ):
+        response = await c.post(url, headers=me, json=body)
+        assert response.status_code == 422, (body, response.text)
+        assert response.json()["detail"]
+    by_other = await c.post(
+        url,
+        headers=staffing.as_(other["id"], "cm"),
+        json={"category": "gifts", "amount": "5", "spent_on": str(TODAY)},
+    )
+    assert by_other.status_code == 403
+    assert (await c.get(url, headers=me)).json() == []
+    assert (await c.get(f"/managers/{other['id']}/budget", headers=me)).status_code == 404
+
+
+async def test_R_P2_year_close_publishes_overspend_once_and_closes_the_year(staffing):
+    c = staffing.client
+    hr = staffing.as_("hr-1", "hr")
+    cm = await _cm(staffing, "X4")
+    me = staffing.as_(cm["id"], "cm")
+    last_december = str(date(LAST_YEAR, 12, 20))
+    for amount in ("2000.00", "1500.50"):  # trainee entertainment budget 3000.00
+        r = await c.post(
+            f"/managers/{cm['id']}/expenses",
+            headers=me,
+            json={"category": "entertainment", "amount": amount, "spent_on": last_december},
+        )
+        assert r.status_code == 201
+    closed = await c.post(f"/expense-years/{LAST_YEAR}/closure", headers=hr)
+    assert closed.json() == {"year": LAST_YEAR, "managers": 1, "total_overspend": "500.50"}
+    event = (await staffing.wait_events("staffing.expenses", "expense.year-closed"))[0]
+    assert event["payload"]["overspend"] == "500.50"
+    assert event["payload"]["spent"]["entertainment"] == "3500.50"
+    assert (await c.post(f"/expense-years/{LAST_YEAR}/closure", headers=hr)).status_code == 409
+    late = await c.post(
+        f"/managers/{cm['id']}/expenses",
+        headers=me,
+        json={"category": "gifts", "amount": "1", "spent_on": last_december},
+    )
+    assert late.status_code == 409
+    this_year = await c.post(f"/expense-years/{TODAY.year}/closure", headers=hr)
+    assert this_year.status_code == 422
+    by_cm = await c.post(f"/expense-years/{LAST_YEAR}/closure", headers=me)
+    assert by_cm.status_code == 403
+
+
+async def test_R_P2_hr_resets_next_years_budget_by_grade(staffing):
+    c = staffing.client
+    hr = staffing.as_("hr-1", "hr")
+    next_year = TODAY.year + 1
+    body = {"grade": "trainee", "year": next_year, "budget": {"gifts": "1500.00"}, "reason": "prices up 5%"}
+    assert (await c.put("/budgets", headers=hr, json=body)).status_code == 200
+    assert (await c.put("/budgets", headers=hr, json={**body, "grade": "chief"})).status_code == 422
+    assert (await c.put("/budgets", headers=hr, json={**body, "year": LAST_YEAR})).status_code == 422
+    cm = await _cm(staffing, "X5")
+    summary = (await c.get(f"/managers/{cm['id']}/budget", headers=hr, params={"year": next_year})).json()
+    gifts = next(x for x in summary["categories"] if x["category"] == "gifts")
+    assert gifts["budget"] == "1500.00"
+
+
+async def test_R_I6_a_departed_cm_cannot_record_expenses(staffing):
+    c = staffing.client
+    hr = staffing.as_("hr-1", "hr")
+    cm = await _cm(staffing, "X6")
+    staff = (
+        await c.post(
+            "/staff",
+            headers=hr,
+            json={
+                "employee_no": "X7",
+                "name": "Not a CM",
+                "branch": "b",
+                "hire_date": "2010-01-01",
+                "education": "college",
+            },
+        )
+    ).json()
+    refused = await c.post(
+        f"/managers/{staff['id']}/expenses",
+        headers=hr,
+        json={"category": "gifts", "amount": "5", "spent_on": str(TODAY)},
+    )
+    assert refused.status_code == 422
+    pending = await c.post(f"/managers/{cm['id']}/departure", headers=hr, json={"reason": "leaving"})
+    assert pending.status_code == 202
+    still = await c.post(
+        f"/managers/{cm['id']}/expenses",
+        headers=staffing.as_(cm["id"], "cm"),
+        json={"category": "gifts", "amount": "5", "spent_on": str(TODAY)},
+    )
+    assert still.status_code == 201  # a CM waiting for audit still works and spends
+    cleared = envelope_bytes(
+        "audit.departure-cleared",
+        cm["id"],
+        {"audit_id": "da-9", "manager_id": cm["id"], "cleared_at": utcnow().isoformat(), "items_reviewed": 0},
+    )
+    await produce(staffing.bootstrap, f"{staffing.prefix}audit.cases", cleared, key=cm["id"].encode())
+
+    async def departed():
+        return (await c.get(f"/managers/{cm['id']}", headers=hr)).json()["status"] == "departed"
+
+    await eventually(departed, what="the departure to complete")
+    gone = await c.post(
+        f"/managers/{cm['id']}/expenses",
+        headers=hr,
+        json={"category": "gifts", "amount": "5", "spent_on": str(TODAY)},
+    )
+    assert gone.status_code == 422
+    assert "departed" in gone.json()["detail"]
