@@ -7,7 +7,10 @@ SUBSCRIPTIONS = (
     Subscription(
         name="departures",
         topic="staffing.managers",
-        handlers={"manager.departure-requested": service.open_departure_audit},
+        handlers={
+            "manager.departure-requested": service.open_departure_audit,
+            "manager.departure-withdrawn": service.cancel_departure_audit,
+        },
     ),
     Subscription(
         name="portfolios",

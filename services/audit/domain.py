@@ -12,6 +12,7 @@ class AuditStatus(StrEnum):
     AWAITING_PORTFOLIO = "awaiting_portfolio"
     IN_PROGRESS = "in_progress"
     CLEARED = "cleared"
+    CANCELLED = "cancelled"
 
 
 class ItemStatus(StrEnum):
@@ -33,9 +34,18 @@ def status_after_review(portfolio_received: bool, items: Iterable[ItemStatus]) -
     return AuditStatus.IN_PROGRESS
 
 
+def cancel(audit_status: AuditStatus) -> AuditStatus:
+    """R-I6: a withdrawn departure cancels its audit, unless it already cleared."""
+    if audit_status is AuditStatus.CLEARED:
+        raise Conflict("the departure audit already cleared; it cannot be cancelled")
+    return AuditStatus.CANCELLED
+
+
 def check_reviewable(audit_status: AuditStatus, item_status: ItemStatus) -> None:
     """An item can be cleared once, and only while its audit is open."""
     if audit_status is AuditStatus.CLEARED:
         raise Conflict("this departure audit is already cleared")
+    if audit_status is AuditStatus.CANCELLED:
+        raise Conflict("this departure audit was cancelled: the departure was withdrawn")
     if item_status is ItemStatus.CLEAR:
         raise Conflict("this item is already clear")

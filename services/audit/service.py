@@ -10,7 +10,7 @@ from services.audit.schemas import DepartureAuditRead, ItemClear, ItemRead
 from shared.auth import Principal
 from shared.contracts.audit import DepartureAuditOpened, DepartureCleared
 from shared.contracts.customer import ManagerPortfolioPublished
-from shared.contracts.staffing import ManagerDepartureRequested
+from shared.contracts.staffing import ManagerDepartureRequested, ManagerDepartureWithdrawn
 from shared.envelope import Envelope
 from shared.errors import NotFound
 from shared.timeutil import utcnow
@@ -91,7 +91,7 @@ async def open_departure_audit(uow: UnitOfWork, envelope: Envelope, event: Manag
 async def add_portfolio(uow: UnitOfWork, envelope: Envelope, event: ManagerPortfolioPublished) -> None:
     """R-I6: one item per customer of the departing CM's portfolio."""
     row = await _audit_for_request(uow, envelope, event.manager_id, event.departure_event_id)
-    if row.portfolio_received:
+    if row.portfolio_received or row.status == domain.AuditStatus.CANCELLED.value:
         return
     if row.requested_at is None:
         row.requested_at = event.as_of
@@ -110,6 +110,23 @@ async def add_portfolio(uow: UnitOfWork, envelope: Envelope, event: ManagerPortf
         )
     row.portfolio_received = True
     _settle(uow, row)
+
+
+async def cancel_departure_audit(
+    uow: UnitOfWork, envelope: Envelope, event: ManagerDepartureWithdrawn
+) -> None:
+    """R-I6: the departure was withdrawn, so its open audit is cancelled."""
+    open_audits = await uow.session.scalars(
+        select(DepartureAuditRow).where(
+            DepartureAuditRow.manager_id == event.manager_id,
+            DepartureAuditRow.org_id == envelope.org_id,
+            DepartureAuditRow.status.in_(
+                [domain.AuditStatus.AWAITING_PORTFOLIO.value, domain.AuditStatus.IN_PROGRESS.value]
+            ),
+        )
+    )
+    for row in open_audits:
+        row.status = domain.cancel(domain.AuditStatus(row.status)).value
 
 
 async def _visible_audit(uow: UnitOfWork, audit_id: str, caller: Principal) -> DepartureAuditRow:

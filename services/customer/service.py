@@ -25,7 +25,13 @@ from shared.contracts.customer import (
     ManagerPortfolioPublished,
     PortfolioCustomer,
 )
-from shared.contracts.staffing import ManagerDeparted, ManagerDepartureRequested, ManagerRegistered
+from shared.contracts.staffing import (
+    ManagerDeparted,
+    ManagerDepartureRequested,
+    ManagerDepartureWithdrawn,
+    ManagerGradeChanged,
+    ManagerRegistered,
+)
 from shared.envelope import Envelope
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.timeutil import utcnow
@@ -213,6 +219,19 @@ async def publish_departure_portfolio(
             customers=customers,
         ),
     )
+
+
+async def record_withdrawal(uow: UnitOfWork, envelope: Envelope, event: ManagerDepartureWithdrawn) -> None:
+    """R-I6: the departure was withdrawn; the CM may take customers again."""
+    await _upsert_manager(uow, envelope, event.manager_id, status="active")
+
+
+async def record_grade_change(uow: UnitOfWork, envelope: Envelope, event: ManagerGradeChanged) -> None:
+    """R-Q8: keep the CM's grade and status (removed from the post) current."""
+    values: dict[str, str | datetime] = {"status": event.status}
+    if event.to_grade is not None:
+        values["grade"] = event.to_grade
+    await _upsert_manager(uow, envelope, event.manager_id, **values)
 
 
 async def record_departed(uow: UnitOfWork, envelope: Envelope, event: ManagerDeparted) -> None:

@@ -70,3 +70,20 @@ async def staffing(database_url: str, kafka: KafkaTarget, prefix: str) -> AsyncI
     )
     async with running(create_app(settings), MIGRATIONS) as client:
         yield Service(client, settings, kafka.bootstrap_servers, prefix)
+
+
+@pytest.fixture
+async def audit(database_url: str, kafka: KafkaTarget, prefix: str) -> AsyncIterator[Service]:
+    """The audit service, migrated and running on a fresh database."""
+    from services.audit.app import MIGRATIONS, create_app
+    from services.audit.settings import AuditSettings
+
+    settings = make_settings(
+        AuditSettings,
+        database_url=database_url,
+        bootstrap=kafka.bootstrap_servers,
+        idempotent=kafka.idempotent,
+        prefix=prefix,
+    )
+    async with running(create_app(settings), MIGRATIONS) as client:
+        yield Service(client, settings, kafka.bootstrap_servers, prefix)

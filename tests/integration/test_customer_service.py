@@ -131,3 +131,19 @@ async def test_R_I6_departure_request_publishes_the_portfolio_and_freezes_assign
         )
         assert refused.status_code == 422
         assert "R-I6" in refused.json()["detail"]
+
+        withdrawn = envelope_bytes(
+            "manager.departure-withdrawn", "m-d", {"manager_id": "m-d", "reason": "stays"}
+        )
+        await produce(kafka.bootstrap_servers, f"{prefix}staffing.managers", withdrawn, key=b"m-d")
+
+        async def unfrozen():
+            return (await client.get("/managers/m-d", headers=supervisor)).json()["status"] == "active"
+
+        await eventually(unfrozen, what="the withdrawal to unfreeze the CM")
+        accepted = await client.post(
+            "/customers",
+            headers=supervisor,
+            json={"name": "Late", "kind": "individual", "primary_manager_id": "m-d"},
+        )
+        assert accepted.status_code == 201

@@ -94,3 +94,25 @@ async def test_a_cm_sees_only_themself_and_cannot_register(database_url, kafka, 
         other_org = auth(settings, "hr-9", "hr", org="rcc-other")
         assert (await client.get(f"/managers/{first['id']}", headers=other_org)).status_code == 404
         assert (await client.get("/managers")).status_code == 401
+
+
+async def test_readers_read_only_hr_manages_and_lists_filter_and_paginate(staffing):
+    c = staffing.client
+    hr = staffing.as_("hr-1", "hr")
+    for no, grade, branch in (("F1", "cm", "north"), ("F2", "senior", "north"), ("F3", "cm", "south")):
+        await c.post(
+            "/managers", headers=hr, json={"employee_no": no, "name": no, "grade": grade, "branch": branch}
+        )
+    for role in ("supervisor", "management", "auditor"):
+        reader = staffing.as_(f"{role}-1", role)
+        assert len((await c.get("/managers", headers=reader)).json()) == 3
+        denied = await c.post("/managers", headers=reader, json={**NEW_CM, "employee_no": f"Z-{role}"})
+        assert denied.status_code == 403
+    assert (await c.get("/managers", headers=staffing.as_("r-1", "risk"))).status_code == 403
+    by_grade = (await c.get("/managers", headers=hr, params={"grade": "cm", "branch": "north"})).json()
+    assert [m["employee_no"] for m in by_grade] == ["F1"]
+    page = (await c.get("/managers", headers=hr, params={"limit": 2, "offset": 1})).json()
+    assert [m["employee_no"] for m in page] == ["F2", "F3"]
+    assert (await c.get("/managers", headers=hr, params={"status": "departed"})).json() == []
+    assert (await c.get("/managers", headers=hr, params={"status": "gone"})).status_code == 422
+    assert (await c.get("/managers", headers=hr, params={"limit": 0})).status_code == 422
