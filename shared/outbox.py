@@ -63,6 +63,10 @@ class OutboxRelay:
         """Publish now rather than at the next poll; called right after a commit with events."""
         self._wakeup.set()
 
+    def use_sender(self, sender: Sender) -> None:
+        """Send through a new client from now on (after a reconnect)."""
+        self._sender = sender
+
     def stop(self) -> None:
         """Ask the run loop to finish."""
         self._stopping = True

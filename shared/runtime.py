@@ -150,7 +150,7 @@ class Runtime:
             await _quietly(self.producer.stop)
         self.producer = create_producer(self.settings.kafka, client_id=f"{self.definition.name}-relay")
         if self.relay is not None:
-            self.relay._sender = KafkaSender(self.producer)
+            self.relay.use_sender(KafkaSender(self.producer))
 
     async def stop(self) -> None:
         """Stop consumers, relay and database connections, in that order."""

@@ -13,7 +13,7 @@ async def test_probes_metrics_and_documents(tmp_path, kafka, prefix):
         idempotent=kafka.idempotent,
         prefix=prefix,
     )
-    async with running(create_app(settings), MIGRATIONS) as client:
+    async with running(create_app(settings), MIGRATIONS, wait_for_kafka=True) as client:
         assert (await client.get("/healthz")).json() == {"status": "ok"}
         ready = await client.get("/readyz")
         assert ready.status_code == 200
