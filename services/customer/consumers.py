@@ -11,6 +11,8 @@ SUBSCRIPTIONS = (
             "manager.registered": service.record_manager,
             "manager.departure-requested": service.publish_departure_portfolio,
             "manager.departed": service.record_departed,
+            "manager.certified": service.record_certification,
+            "manager.certification-expired": service.record_expiry,
             "manager.departure-withdrawn": service.record_withdrawal,
             "manager.grade-changed": service.record_grade_change,
         },

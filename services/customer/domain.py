@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from shared.errors import RuleViolation
@@ -30,15 +31,20 @@ class ManagerView:
     manager_id: str
     org_id: str
     status: str
+    certified_until: date | None = None
 
 
-def check_assignable(manager: ManagerView | None, manager_id: str, org_id: str) -> None:
-    """A customer may only be given to a known, active CM of the same cooperative (R-I6 freeze)."""
+def check_assignable(manager: ManagerView | None, manager_id: str, org_id: str, today: date) -> None:
+    """A customer may only be given to a known, active, certified CM of the same cooperative."""
     if manager is None or manager.org_id != org_id:
         raise RuleViolation(f"manager {manager_id} is not known to customer service")
     if manager.status != "active":
         raise RuleViolation(
             f"manager {manager_id} is {manager.status}; no new customers may be assigned (R-I6)"
+        )
+    if manager.certified_until is None or manager.certified_until < today:
+        raise RuleViolation(
+            f"manager {manager_id} is not certified; an expired CM serves no new customers (R-Q7)"
         )
 
 

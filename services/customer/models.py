@@ -1,8 +1,8 @@
 """Customer tables."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.tables import UtcDateTime, define_messaging_tables
@@ -57,6 +57,7 @@ class ManagerProjectionRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     grade: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(32))
+    certified_until: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 

@@ -1,6 +1,6 @@
 """Customer HTTP schemas."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -50,4 +50,5 @@ class ManagerProjectionRead(BaseModel):
     name: str
     grade: str
     status: str
+    certified_until: date | None
     updated_at: datetime

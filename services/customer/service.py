@@ -1,6 +1,6 @@
 """Customer service layer: one unit of work per command."""
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import uuid4
 
 from sqlalchemy import Select, select, update
@@ -26,6 +26,8 @@ from shared.contracts.customer import (
     PortfolioCustomer,
 )
 from shared.contracts.staffing import (
+    ManagerCertificationExpired,
+    ManagerCertified,
     ManagerDeparted,
     ManagerDepartureRequested,
     ManagerDepartureWithdrawn,
@@ -58,7 +60,7 @@ def _read(row: CustomerRow) -> CustomerRead:
 
 async def _manager_view(uow: UnitOfWork, manager_id: str) -> domain.ManagerView | None:
     row = await uow.session.get(ManagerProjectionRow, manager_id)
-    return domain.ManagerView(row.manager_id, row.org_id, row.status) if row else None
+    return domain.ManagerView(row.manager_id, row.org_id, row.status, row.certified_until) if row else None
 
 
 async def _next_file_no(uow: UnitOfWork, org_id: str) -> str:
@@ -84,7 +86,9 @@ async def register_customer(uow: UnitOfWork, cmd: CustomerCreate, caller: Princi
     co_ids = domain.check_team(cmd.primary_manager_id, cmd.co_manager_ids)
     async with uow:
         for manager_id in (cmd.primary_manager_id, *co_ids):
-            domain.check_assignable(await _manager_view(uow, manager_id), manager_id, caller.org_id)
+            domain.check_assignable(
+                await _manager_view(uow, manager_id), manager_id, caller.org_id, utcnow().date()
+            )
         now = utcnow()
         row = CustomerRow(
             id=f"c-{uuid4().hex[:12]}",
@@ -163,7 +167,7 @@ async def get_manager_view(uow: UnitOfWork, manager_id: str, caller: Principal) 
 
 
 async def _upsert_manager(
-    uow: UnitOfWork, envelope: Envelope, manager_id: str, **values: str | datetime
+    uow: UnitOfWork, envelope: Envelope, manager_id: str, **values: str | date | datetime | None
 ) -> ManagerProjectionRow:
     row = await uow.session.get(ManagerProjectionRow, manager_id)
     if row is None:
@@ -185,8 +189,26 @@ async def _upsert_manager(
 async def record_manager(uow: UnitOfWork, envelope: Envelope, event: ManagerRegistered) -> None:
     """Keep the CM in the projection: who may be given customers."""
     await _upsert_manager(
-        uow, envelope, event.manager_id, name=event.name, grade=event.grade, status=event.status
+        uow,
+        envelope,
+        event.manager_id,
+        name=event.name,
+        grade=event.grade,
+        status=event.status,
+        certified_until=event.certified_until,
     )
+
+
+async def record_certification(uow: UnitOfWork, envelope: Envelope, event: ManagerCertified) -> None:
+    """R-Q7: the CM is certified until a new date."""
+    await _upsert_manager(
+        uow, envelope, event.manager_id, grade=event.grade, certified_until=event.valid_until
+    )
+
+
+async def record_expiry(uow: UnitOfWork, envelope: Envelope, event: ManagerCertificationExpired) -> None:
+    """R-Q7: an expired CM counts as not certified here too (a renewal comes later on the same key)."""
+    await _upsert_manager(uow, envelope, event.manager_id, certified_until=event.expired_on)
 
 
 async def publish_departure_portfolio(
@@ -228,7 +250,7 @@ async def record_withdrawal(uow: UnitOfWork, envelope: Envelope, event: ManagerD
 
 async def record_grade_change(uow: UnitOfWork, envelope: Envelope, event: ManagerGradeChanged) -> None:
     """R-Q8: keep the CM's grade and status (removed from the post) current."""
-    values: dict[str, str | datetime] = {"status": event.status}
+    values: dict[str, str | date | datetime | None] = {"status": event.status}
     if event.to_grade is not None:
         values["grade"] = event.to_grade
     await _upsert_manager(uow, envelope, event.manager_id, **values)

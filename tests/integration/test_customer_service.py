@@ -7,7 +7,7 @@ from services.customer.settings import CustomerSettings
 from tests.support import auth, envelope_bytes, eventually, make_settings, produce, read_all, running
 
 
-def _registered(manager_id: str, grade: str = "cm") -> bytes:
+def _registered(manager_id: str, grade: str = "cm", certified_until: str = "2099-12-31") -> bytes:
     return envelope_bytes(
         "manager.registered",
         manager_id,
@@ -18,6 +18,7 @@ def _registered(manager_id: str, grade: str = "cm") -> bytes:
             "grade": grade,
             "branch": "north",
             "status": "active",
+            "certified_until": certified_until,
         },
     )
 
@@ -73,6 +74,23 @@ async def test_a_cm_sees_only_the_customers_they_serve(database_url, kafka, pref
         other_org = auth(settings, "sup-9", "supervisor", org="rcc-other")
         assert (await client.get(f"/customers/{mine['id']}", headers=other_org)).status_code == 404
         assert len((await client.get("/customers", headers=supervisor)).json()) == 2
+        expired = envelope_bytes(
+            "manager.certification-expired", "m-b", {"manager_id": "m-b", "expired_on": "2026-01-01"}
+        )
+        await produce(kafka.bootstrap_servers, f"{prefix}staffing.managers", expired, key=b"m-b")
+
+        async def lapsed():
+            view = (await client.get("/managers/m-b", headers=supervisor)).json()
+            return view["certified_until"] == "2026-01-01"
+
+        await eventually(lapsed, what="the expiry to reach the projection")
+        not_certified = await client.post(
+            "/customers",
+            headers=supervisor,
+            json={"name": "C", "kind": "individual", "primary_manager_id": "m-b"},
+        )
+        assert not_certified.status_code == 422
+        assert "R-Q7" in not_certified.json()["detail"]
         # a CM cannot open a file for another CM's customer
         refused = await client.post(
             "/customers", headers=cm_a, json={"name": "X", "kind": "individual", "primary_manager_id": "m-b"}

@@ -221,6 +221,7 @@ async def test_replaying_a_dead_letter_after_the_cause_is_fixed_applies_it(datab
                 "cleared_at": "2026-01-05T10:00:00+00:00",
                 "items_reviewed": 0,
             },
+            producer="audit",
         )
         # Cleared before any departure was requested: the rules refuse it, so it is dead-lettered.
         await produce(kafka.bootstrap_servers, f"{prefix}audit.cases", cleared, key=manager["id"].encode())

@@ -173,6 +173,7 @@ async def test_R_I6_a_departed_cm_cannot_record_expenses(staffing):
         "audit.departure-cleared",
         cm["id"],
         {"audit_id": "da-9", "manager_id": cm["id"], "cleared_at": utcnow().isoformat(), "items_reviewed": 0},
+        producer="audit",
     )
     await produce(staffing.bootstrap, f"{staffing.prefix}audit.cases", cleared, key=cm["id"].encode())
 

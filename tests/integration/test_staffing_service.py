@@ -116,3 +116,31 @@ async def test_readers_read_only_hr_manages_and_lists_filter_and_paginate(staffi
     assert (await c.get("/managers", headers=hr, params={"status": "departed"})).json() == []
     assert (await c.get("/managers", headers=hr, params={"status": "gone"})).status_code == 422
     assert (await c.get("/managers", headers=hr, params={"limit": 0})).status_code == 422
+
+
+async def test_R_I6_only_audit_can_clear_a_departure(staffing):
+    from tests.support import envelope_bytes, eventually, produce
+
+    c = staffing.client
+    hr = staffing.as_("hr-1", "hr")
+    manager = (await c.post("/managers", json=NEW_CM, headers=hr)).json()
+    await c.post(f"/managers/{manager['id']}/departure", json={"reason": "leaving"}, headers=hr)
+    forged = envelope_bytes(
+        "audit.departure-cleared",
+        manager["id"],
+        {
+            "audit_id": "da-x",
+            "manager_id": manager["id"],
+            "cleared_at": "2026-01-01T00:00:00+00:00",
+            "items_reviewed": 0,
+        },
+        producer="customer",
+    )
+    await produce(staffing.bootstrap, f"{staffing.prefix}audit.cases", forged, key=manager["id"].encode())
+
+    async def dead_lettered():
+        return (await c.get("/admin/dead-letters", headers=staffing.as_("ops", "admin"))).json() or None
+
+    (letter,) = await eventually(dead_lettered, what="the forged clearance in the DLQ")
+    assert "audit only" in letter["reason"]
+    assert (await c.get(f"/managers/{manager['id']}", headers=hr)).json()["status"] == "departure_pending"

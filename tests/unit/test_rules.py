@@ -71,18 +71,28 @@ def test_R_I6_items_are_cleared_once_and_only_in_an_open_audit():
         check_reviewable(AuditStatus.CLEARED, ItemStatus.PENDING)
 
 
+VALID = date(2027, 1, 1)
+
+
 def test_R_I6_no_new_customers_for_a_departing_cm():
-    check_assignable(ManagerView("m-1", "rcc", "active"), "m-1", "rcc")
+    check_assignable(ManagerView("m-1", "rcc", "active", VALID), "m-1", "rcc", TODAY)
     for status in ("departure_pending", "departed"):
         with pytest.raises(RuleViolation, match="R-I6"):
-            check_assignable(ManagerView("m-1", "rcc", status), "m-1", "rcc")
+            check_assignable(ManagerView("m-1", "rcc", status, VALID), "m-1", "rcc", TODAY)
+
+
+def test_R_Q7_an_expired_or_uncertified_cm_gets_no_new_customers():
+    check_assignable(ManagerView("m-1", "rcc", "active", TODAY), "m-1", "rcc", TODAY)
+    for until in (None, date(2026, 5, 31)):
+        with pytest.raises(RuleViolation, match="R-Q7"):
+            check_assignable(ManagerView("m-1", "rcc", "active", until), "m-1", "rcc", TODAY)
 
 
 def test_unknown_or_foreign_cm_cannot_be_assigned():
     with pytest.raises(RuleViolation, match="not known"):
-        check_assignable(None, "m-9", "rcc")
+        check_assignable(None, "m-9", "rcc", TODAY)
     with pytest.raises(RuleViolation, match="not known"):
-        check_assignable(ManagerView("m-1", "other-rcc", "active"), "m-1", "rcc")
+        check_assignable(ManagerView("m-1", "other-rcc", "active", VALID), "m-1", "rcc", TODAY)
 
 
 def test_R_C3_primary_is_not_also_a_co_manager():

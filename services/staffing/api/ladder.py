@@ -1,5 +1,7 @@
 """The grade ladder."""
 
+from datetime import date
+
 from fastapi import APIRouter, status
 
 from services.staffing.api.deps import HR, AnyStaff
@@ -11,9 +13,9 @@ router = APIRouter(prefix="/ladder", tags=["ladder"])
 
 
 @router.get("", response_model=LadderRead, summary="The ladder in force (R-Q3..R-Q5)")
-async def current_ladder(uow: UoW, caller: AnyStaff) -> LadderRead:
-    """Grades with their classes, products, budgets, pay, limits, pass marks and standards."""
-    return await ladder.current_ladder(uow, caller)
+async def current_ladder(uow: UoW, caller: AnyStaff, on: date | None = None) -> LadderRead:
+    """Grades with their classes, products, budgets, pay, limits, pass marks and standards; `on` a date."""
+    return await ladder.current_ladder(uow, caller, on)
 
 
 @router.get("/versions", response_model=list[LadderRead], summary="Every published ladder version")

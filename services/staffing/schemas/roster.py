@@ -56,6 +56,7 @@ class ManagerRead(BaseModel):
     certified: bool = False
     certified_until: date | None
     hire_date: date | None
+    years_of_service: int | None = None
     education: Education | None
     departure_reason: str | None
     intended_last_day: date | None

@@ -9,7 +9,7 @@ from shared.auth import Principal
 from shared.contracts.audit import DepartureCleared
 from shared.contracts.staffing import ManagerDeparted, ManagerDepartureRequested, ManagerDepartureWithdrawn
 from shared.envelope import Envelope
-from shared.errors import NotFound
+from shared.errors import Forbidden, NotFound
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
@@ -61,6 +61,8 @@ async def withdraw_departure(
 
 async def complete_departure(uow: UnitOfWork, envelope: Envelope, event: DepartureCleared) -> None:
     """R-I6: audit cleared every customer, so the CM is now departed; nothing else can do this."""
+    if envelope.producer != "audit":
+        raise Forbidden(f"a departure is cleared by audit only, not by {envelope.producer!r} (R-I6)")
     row = await uow.session.get(ManagerRow, event.manager_id)
     if row is None or row.org_id != envelope.org_id:
         raise NotFound(f"departure cleared for unknown manager {event.manager_id}")

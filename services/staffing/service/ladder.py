@@ -1,5 +1,7 @@
 """The grade ladder: read the version in force, publish a new version (R-Q3..R-Q5)."""
 
+from datetime import date
+
 from sqlalchemy import func, select
 
 from services.staffing.domain.ladder import DEFAULT_LADDER, GradeSpec, Ladder, validate_grades
@@ -46,10 +48,10 @@ def _contract(g: GradeSpec) -> LadderGrade:
     )
 
 
-async def current_ladder(uow: UnitOfWork, caller: Principal) -> LadderRead:
-    """The ladder in force today."""
+async def current_ladder(uow: UnitOfWork, caller: Principal, on: date | None = None) -> LadderRead:
+    """The ladder in force today, or on a given date (a past year's appraisal uses that year's)."""
     async with uow:
-        ladder = await ladder_in_force(uow, caller.org_id, today())
+        ladder = await ladder_in_force(uow, caller.org_id, on or today())
         if ladder is DEFAULT_LADDER:
             return _read(ladder, "default ladder (R-Q3)", None)
         row = await uow.session.scalar(

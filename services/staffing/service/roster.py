@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from services.staffing.domain import certification
 from services.staffing.domain.departure import ManagerStatus
-from services.staffing.domain.qualification import check_hire_date
+from services.staffing.domain.qualification import check_hire_date, years_of_service
 from services.staffing.models import ManagerRow
 from services.staffing.schemas.roster import ManagerCreate, ManagerFilter, ManagerRead, StaffCreate
 from services.staffing.service.common import (
@@ -25,7 +25,13 @@ from shared.uow import UnitOfWork
 def read(row: ManagerRow) -> ManagerRead:
     """A staff record with whether it is certified today (R-Q7)."""
     result = ManagerRead.model_validate(row)
-    return result.model_copy(update={"certified": certification.is_certified(row.certified_until, today())})
+    years = years_of_service(row.hire_date, today()) if row.hire_date else None
+    return result.model_copy(
+        update={
+            "certified": certification.is_certified(row.certified_until, today()),
+            "years_of_service": years,
+        }
+    )
 
 
 async def _check_employee_no(uow: UnitOfWork, org_id: str, employee_no: str) -> None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 17:23:35.391482
+Create Date: 2026-11-28 17:45:06.846703
 
 """
 from typing import Sequence, Union
@@ -76,6 +76,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('grade', sa.String(length=32), nullable=False),
     sa.Column('status', sa.String(length=32), nullable=False),
+    sa.Column('certified_until', sa.Date(), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('manager_id')
     )
