@@ -4,7 +4,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.customer.api import router
+from services.customer.api import ROUTERS
 from services.customer.consumers import SUBSCRIPTIONS
 from services.customer.models import MESSAGING
 from services.customer.settings import CustomerSettings
@@ -24,7 +24,7 @@ def create_app(settings: CustomerSettings, *, configure_logs: bool = False) -> F
         subscriptions=SUBSCRIPTIONS,
         publishes=("customer.customers",),
     )
-    return build_service_app(settings, definition, [router], configure_logs=configure_logs)
+    return build_service_app(settings, definition, list(ROUTERS), configure_logs=configure_logs)
 
 
 def app() -> FastAPI:

@@ -1,6 +1,6 @@
 """Customer service's event subscriptions."""
 
-from services.customer import service
+from services.customer.service import projections
 from shared.consumer import Subscription
 
 SUBSCRIPTIONS = (
@@ -8,13 +8,15 @@ SUBSCRIPTIONS = (
         name="manager-projection",
         topic="staffing.managers",
         handlers={
-            "manager.registered": service.record_manager,
-            "manager.departure-requested": service.publish_departure_portfolio,
-            "manager.departed": service.record_departed,
-            "manager.certified": service.record_certification,
-            "manager.certification-expired": service.record_expiry,
-            "manager.departure-withdrawn": service.record_withdrawal,
-            "manager.grade-changed": service.record_grade_change,
+            "manager.registered": projections.record_manager,
+            "manager.departure-requested": projections.publish_departure_portfolio,
+            "manager.departed": projections.record_departed,
+            "manager.certified": projections.record_certification,
+            "manager.certification-expired": projections.record_expiry,
+            "manager.departure-withdrawn": projections.record_withdrawal,
+            "manager.grade-changed": projections.record_grade_change,
+            "ladder.published": projections.record_ladder,
+            "team.changed": projections.record_team,
         },
     ),
 )

@@ -1,11 +1,13 @@
 """Customer tables."""
 
 from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from shared.tables import UtcDateTime, define_messaging_tables
+from shared.tables import Hundredths, UtcDateTime, define_messaging_tables
 
 
 class Base(DeclarativeBase):
@@ -16,7 +18,7 @@ MESSAGING = define_messaging_tables(Base.metadata)
 
 
 class CustomerRow(Base):
-    """A customer file."""
+    """A customer file and its roster line (R-C4), classification (R-C1, R-C3) and compliance."""
 
     __tablename__ = "customers"
     __table_args__ = (UniqueConstraint("org_id", "file_no", name="uq_customers_org_file_no"),)
@@ -26,15 +28,33 @@ class CustomerRow(Base):
     file_no: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(32))
+    branch: Mapped[str | None] = mapped_column(String(64), index=True)
+    address: Mapped[str | None] = mapped_column(String(500))
+    contact: Mapped[str | None] = mapped_column(String(200))
+    relationship_evaluation: Mapped[str | None] = mapped_column(Text)
+    cooperation_direction: Mapped[str | None] = mapped_column(Text)
+    importance: Mapped[str] = mapped_column(String(16), default="ordinary")
+    deposit_balance: Mapped[Decimal | None] = mapped_column(Hundredths())
+    loan_balance: Mapped[Decimal | None] = mapped_column(Hundredths())
+    overdue_balance: Mapped[Decimal | None] = mapped_column(Hundredths())
+    balances_as_of: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    classification: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    team_id: Mapped[str | None] = mapped_column(String(64))
+    attribution_mode: Mapped[str] = mapped_column(String(16), default="shares")
+    compliant: Mapped[bool] = mapped_column(default=True)
+    compliance_issues: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     created_by: Mapped[str] = mapped_column(String(128))
+    row_version: Mapped[int] = mapped_column(default=1)
     assignments: Mapped[list["AssignmentRow"]] = relationship(
-        back_populates="customer", lazy="selectin", cascade="all, delete-orphan"
+        back_populates="customer", lazy="selectin", cascade="all, delete-orphan", order_by="AssignmentRow.id"
     )
+
+    __mapper_args__ = {"version_id_col": row_version}
 
 
 class AssignmentRow(Base):
-    """A CM serving a customer, from a date (history kept: `valid_to` closes it)."""
+    """A CM serving a customer over a period, with a profit share (R-A4); history is never deleted."""
 
     __tablename__ = "assignments"
 
@@ -42,9 +62,27 @@ class AssignmentRow(Base):
     customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
     manager_id: Mapped[str] = mapped_column(String(64), index=True)
     role: Mapped[str] = mapped_column(String(16))
+    share: Mapped[Decimal | None] = mapped_column(Hundredths())
     valid_from: Mapped[datetime] = mapped_column(UtcDateTime())
     valid_to: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    changed_by: Mapped[str | None] = mapped_column(String(128))
+    reason: Mapped[str | None] = mapped_column(String(1000))
     customer: Mapped[CustomerRow] = relationship(back_populates="assignments")
+
+
+class SectionRow(Base):
+    """One version of one information section of the customer file (R-C6, R-R3)."""
+
+    __tablename__ = "file_sections"
+    __table_args__ = (UniqueConstraint("customer_id", "section", "version", name="uq_file_section_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    section: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column()
+    content: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(128))
+    written_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class ManagerProjectionRow(Base):
@@ -61,8 +99,42 @@ class ManagerProjectionRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+class GradeProjectionRow(Base):
+    """A grade of a cooperative's ladder in force, from `ladder.published` (R-Q5, R-C1)."""
+
+    __tablename__ = "grade_projection"
+
+    org_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    ladder_version: Mapped[int] = mapped_column()
+    may_lead_teams: Mapped[bool] = mapped_column()
+    customer_classes: Mapped[list[str]] = mapped_column(JSON)
+    authorization_limit: Mapped[Decimal] = mapped_column(Hundredths())
+
+
+class TeamProjectionRow(Base):
+    """A CM team as staffing last published it (R-C2)."""
+
+    __tablename__ = "team_projection"
+
+    team_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    org_id: Mapped[str] = mapped_column(String(64), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    lead_id: Mapped[str] = mapped_column(String(64))
+    dissolved: Mapped[bool] = mapped_column(default=False)
+
+
+class TeamMemberProjectionRow(Base):
+    """A CM in a live team, as staffing last published it."""
+
+    __tablename__ = "team_member_projection"
+
+    team_id: Mapped[str] = mapped_column(ForeignKey("team_projection.team_id"), primary_key=True)
+    manager_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+
+
 class FileCounterRow(Base):
-    """The next customer file number of each cooperative."""
+    """The last customer file number of each cooperative."""
 
     __tablename__ = "file_counters"
 

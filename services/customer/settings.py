@@ -1,5 +1,8 @@
 """Customer settings (env prefix STEWARD_CUSTOMER_)."""
 
+from decimal import Decimal
+
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -15,3 +18,6 @@ class CustomerSettings(ServiceSettings):
     service_name: str = "customer"
     database_url: str = "sqlite+aiosqlite:///./var/customer.db"
     http_port: int = 8001
+    senior_risk_threshold: Decimal = Field(
+        default=Decimal("1000000"), ge=0, description="R-C1: risk business above this needs a senior CM"
+    )

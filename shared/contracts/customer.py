@@ -32,3 +32,34 @@ class ManagerPortfolioPublished(Payload):
     departure_event_id: str = Field(min_length=1, max_length=64)
     as_of: AwareDatetime
     customers: tuple[PortfolioCustomer, ...] = Field(default=(), max_length=100_000)
+
+
+class CustomerAssignmentChanged(Payload):
+    """Who serves the customer from `effective_from`, with profit shares (R-A4); appraisal keeps history."""
+
+    customer_id: str = Field(min_length=1, max_length=64)
+    primary_manager_id: str = Field(min_length=1, max_length=64)
+    co_manager_ids: tuple[str, ...] = ()
+    team_id: str | None = None
+    attribution_mode: str = Field(pattern="^(shares|team_pool)$")
+    shares: dict[str, str] = Field(
+        default_factory=dict, description="percent per manager, as decimal strings"
+    )
+    effective_from: AwareDatetime
+    reason: str = Field(default="", max_length=1000)
+
+
+class CustomerClassified(Payload):
+    """The customer's classification (R-C1, R-C3) or importance changed."""
+
+    customer_id: str = Field(min_length=1, max_length=64)
+    importance: str
+    classification: dict[str, str | bool | None]
+
+
+class CustomerComplianceChanged(Payload):
+    """A classification change made the current team break R-C1/R-C3/R-Q5, or the breach was cured."""
+
+    customer_id: str = Field(min_length=1, max_length=64)
+    compliant: bool
+    issues: tuple[str, ...] = ()

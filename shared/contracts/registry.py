@@ -6,7 +6,13 @@ from pydantic import BaseModel
 
 from shared.contracts.appraisal import GradeProposed
 from shared.contracts.audit import DepartureAuditOpened, DepartureCleared
-from shared.contracts.customer import CustomerRegistered, ManagerPortfolioPublished
+from shared.contracts.customer import (
+    CustomerAssignmentChanged,
+    CustomerClassified,
+    CustomerComplianceChanged,
+    CustomerRegistered,
+    ManagerPortfolioPublished,
+)
 from shared.contracts.expenses import ExpenseBudgetExceeded, ExpenseRecorded, ExpenseYearClosed
 from shared.contracts.staffing import (
     LadderPublished,
@@ -85,6 +91,9 @@ EVENT_TYPES: dict[str, EventContract] = {
         EventContract("appraisal.grade-proposed", "appraisal.results", GradeProposed),
         EventContract("customer.registered", "customer.customers", CustomerRegistered),
         EventContract("manager.portfolio-published", "customer.customers", ManagerPortfolioPublished),
+        EventContract("customer.assignment-changed", "customer.customers", CustomerAssignmentChanged),
+        EventContract("customer.classified", "customer.customers", CustomerClassified),
+        EventContract("customer.compliance-changed", "customer.customers", CustomerComplianceChanged),
         EventContract("audit.departure-audit-opened", "audit.cases", DepartureAuditOpened),
         EventContract("audit.departure-cleared", "audit.cases", DepartureCleared),
     )

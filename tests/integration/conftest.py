@@ -87,3 +87,20 @@ async def audit(database_url: str, kafka: KafkaTarget, prefix: str) -> AsyncIter
     )
     async with running(create_app(settings), MIGRATIONS) as client:
         yield Service(client, settings, kafka.bootstrap_servers, prefix)
+
+
+@pytest.fixture
+async def customer(database_url: str, kafka: KafkaTarget, prefix: str) -> AsyncIterator[Service]:
+    """The customer service, migrated and running on a fresh database."""
+    from services.customer.app import MIGRATIONS, create_app
+    from services.customer.settings import CustomerSettings
+
+    settings = make_settings(
+        CustomerSettings,
+        database_url=database_url,
+        bootstrap=kafka.bootstrap_servers,
+        idempotent=kafka.idempotent,
+        prefix=prefix,
+    )
+    async with running(create_app(settings), MIGRATIONS) as client:
+        yield Service(client, settings, kafka.bootstrap_servers, prefix)

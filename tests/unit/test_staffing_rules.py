@@ -288,3 +288,16 @@ def test_R_P2_over_any_sequence_the_budget_is_crossed_at_most_once(budget, amoun
         crossings += expenses.crossed_budget(budget, spent, spent + amount)
         spent += amount
     assert crossings == (1 if spent > budget else 0)
+
+
+def test_R_Q3_the_shared_default_ladder_matches_staffings():
+    from shared.contracts.default_ladder import DEFAULT_LADDER_GRADES
+
+    shared = {
+        g.code: (g.rank, g.may_lead_teams, frozenset(g.customer_classes), g.authorization_limit)
+        for g in DEFAULT_LADDER_GRADES
+    }
+    own = {
+        g.code: (g.rank, g.may_lead_teams, g.customer_classes, g.authorization_limit) for g in DEFAULT_GRADES
+    }
+    assert shared == own

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 17:45:06.846703
+Create Date: 2026-11-28 17:50:50.158441
 
 """
 from typing import Sequence, Union
@@ -27,12 +27,29 @@ def upgrade() -> None:
     sa.Column('file_no', sa.String(length=32), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('branch', sa.String(length=64), nullable=True),
+    sa.Column('address', sa.String(length=500), nullable=True),
+    sa.Column('contact', sa.String(length=200), nullable=True),
+    sa.Column('relationship_evaluation', sa.Text(), nullable=True),
+    sa.Column('cooperation_direction', sa.Text(), nullable=True),
+    sa.Column('importance', sa.String(length=16), nullable=False),
+    sa.Column('deposit_balance', sa.BigInteger(), nullable=True),
+    sa.Column('loan_balance', sa.BigInteger(), nullable=True),
+    sa.Column('overdue_balance', sa.BigInteger(), nullable=True),
+    sa.Column('balances_as_of', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('classification', sa.JSON(), nullable=False),
+    sa.Column('team_id', sa.String(length=64), nullable=True),
+    sa.Column('attribution_mode', sa.String(length=16), nullable=False),
+    sa.Column('compliant', sa.Boolean(), nullable=False),
+    sa.Column('compliance_issues', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_by', sa.String(length=128), nullable=False),
+    sa.Column('row_version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('org_id', 'file_no', name='uq_customers_org_file_no')
     )
     with op.batch_alter_table('customers', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_customers_branch'), ['branch'], unique=False)
         batch_op.create_index(batch_op.f('ix_customers_org_id'), ['org_id'], unique=False)
 
     op.create_table('dead_letters',
@@ -60,6 +77,15 @@ def upgrade() -> None:
     sa.Column('org_id', sa.String(length=64), nullable=False),
     sa.Column('last_no', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('org_id')
+    )
+    op.create_table('grade_projection',
+    sa.Column('org_id', sa.String(length=64), nullable=False),
+    sa.Column('code', sa.String(length=32), nullable=False),
+    sa.Column('ladder_version', sa.Integer(), nullable=False),
+    sa.Column('may_lead_teams', sa.Boolean(), nullable=False),
+    sa.Column('customer_classes', sa.JSON(), nullable=False),
+    sa.Column('authorization_limit', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('org_id', 'code')
     )
     op.create_table('inbox',
     sa.Column('consumer', sa.String(length=128), nullable=False),
@@ -101,13 +127,27 @@ def upgrade() -> None:
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.create_index('ix_outbox_unpublished', ['published_at', 'id'], unique=False)
 
+    op.create_table('team_projection',
+    sa.Column('team_id', sa.String(length=64), nullable=False),
+    sa.Column('org_id', sa.String(length=64), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('lead_id', sa.String(length=64), nullable=False),
+    sa.Column('dissolved', sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint('team_id')
+    )
+    with op.batch_alter_table('team_projection', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_team_projection_org_id'), ['org_id'], unique=False)
+
     op.create_table('assignments',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('customer_id', sa.String(length=64), nullable=False),
     sa.Column('manager_id', sa.String(length=64), nullable=False),
     sa.Column('role', sa.String(length=16), nullable=False),
+    sa.Column('share', sa.BigInteger(), nullable=True),
     sa.Column('valid_from', sa.DateTime(timezone=True), nullable=False),
     sa.Column('valid_to', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('changed_by', sa.String(length=128), nullable=True),
+    sa.Column('reason', sa.String(length=1000), nullable=True),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
@@ -115,17 +155,53 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_assignments_customer_id'), ['customer_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_assignments_manager_id'), ['manager_id'], unique=False)
 
+    op.create_table('file_sections',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('customer_id', sa.String(length=64), nullable=False),
+    sa.Column('section', sa.String(length=32), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('content', sa.Text(), nullable=False),
+    sa.Column('author', sa.String(length=128), nullable=False),
+    sa.Column('written_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('customer_id', 'section', 'version', name='uq_file_section_version')
+    )
+    with op.batch_alter_table('file_sections', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_file_sections_customer_id'), ['customer_id'], unique=False)
+
+    op.create_table('team_member_projection',
+    sa.Column('team_id', sa.String(length=64), nullable=False),
+    sa.Column('manager_id', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['team_id'], ['team_projection.team_id'], ),
+    sa.PrimaryKeyConstraint('team_id', 'manager_id')
+    )
+    with op.batch_alter_table('team_member_projection', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_team_member_projection_manager_id'), ['manager_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     """Downgrade schema."""
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('team_member_projection', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_team_member_projection_manager_id'))
+
+    op.drop_table('team_member_projection')
+    with op.batch_alter_table('file_sections', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_file_sections_customer_id'))
+
+    op.drop_table('file_sections')
     with op.batch_alter_table('assignments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_assignments_manager_id'))
         batch_op.drop_index(batch_op.f('ix_assignments_customer_id'))
 
     op.drop_table('assignments')
+    with op.batch_alter_table('team_projection', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_team_projection_org_id'))
+
+    op.drop_table('team_projection')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_unpublished')
 
@@ -135,6 +211,7 @@ def downgrade() -> None:
 
     op.drop_table('manager_projection')
     op.drop_table('inbox')
+    op.drop_table('grade_projection')
     op.drop_table('file_counters')
     with op.batch_alter_table('dead_letters', schema=None) as batch_op:
         batch_op.drop_index('ix_dead_letters_status')
@@ -142,6 +219,7 @@ def downgrade() -> None:
     op.drop_table('dead_letters')
     with op.batch_alter_table('customers', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_customers_org_id'))
+        batch_op.drop_index(batch_op.f('ix_customers_branch'))
 
     op.drop_table('customers')
     # ### end Alembic commands ###

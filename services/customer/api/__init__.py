@@ -1,0 +1,7 @@
+"""Customer HTTP API: thin routes that call the service layer."""
+
+from fastapi import APIRouter
+
+from services.customer.api import assignments, files
+
+ROUTERS: tuple[APIRouter, ...] = (files.router, assignments.router)

@@ -1,0 +1,58 @@
+"""Who serves whom (R-C1, R-C2, R-C3, R-Q5, R-A4)."""
+
+from fastapi import APIRouter
+
+from services.customer.api.deps import Operator, Reader, RiskThreshold, Supervisor, Writer
+from services.customer.schemas import (
+    AssignmentRead,
+    AssignmentSet,
+    ClassificationModel,
+    CustomerRead,
+    ManagerProjectionRead,
+    ReassignmentCreate,
+    ReassignmentRead,
+)
+from services.customer.service import assignment, projections
+from shared.app import UoW
+
+router = APIRouter(tags=["assignments"])
+
+
+@router.put("/customers/{customer_id}/assignment", response_model=CustomerRead, summary="Set who serves")
+async def set_assignment(
+    customer_id: str, body: AssignmentSet, uow: UoW, caller: Supervisor, threshold: RiskThreshold
+) -> CustomerRead:
+    """Primary, co-managers, team and attribution from now on; the old assignment stays in the history."""
+    return await assignment.set_assignment(uow, customer_id, body, caller, threshold)
+
+
+@router.get(
+    "/customers/{customer_id}/assignments", response_model=list[AssignmentRead], summary="Assignment history"
+)
+async def assignment_history(customer_id: str, uow: UoW, caller: Reader) -> list[AssignmentRead]:
+    """Effective-dated and kept forever: who served the customer when, with which share (R-A4)."""
+    return await assignment.assignment_history(uow, customer_id, caller)
+
+
+@router.put("/customers/{customer_id}/classification", response_model=CustomerRead, summary="Classify")
+async def classify(
+    customer_id: str, body: ClassificationModel, uow: UoW, caller: Writer, threshold: RiskThreshold
+) -> CustomerRead:
+    """A team that now breaks R-C1/R-C3/R-Q5 is marked non-compliant and published, not changed."""
+    return await assignment.classify(uow, customer_id, body, caller, threshold)
+
+
+@router.post("/reassignments", response_model=ReassignmentRead, summary="Bulk reassignment")
+async def reassign(
+    body: ReassignmentCreate, uow: UoW, caller: Supervisor, threshold: RiskThreshold
+) -> ReassignmentRead:
+    """Move customers from one CM to another in the same role; all or nothing; history kept."""
+    return await assignment.reassign(uow, body, caller, threshold)
+
+
+@router.get(
+    "/managers/{manager_id}", response_model=ManagerProjectionRead, summary="A CM as customer knows them"
+)
+async def get_manager(manager_id: str, uow: UoW, caller: Operator) -> ManagerProjectionRead:
+    """The projection of `staffing.managers` that assignment checks use."""
+    return await projections.get_manager_view(uow, manager_id, caller)

@@ -1,0 +1,78 @@
+"""Customer files and the roster (R-C4, R-C6)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from services.customer.api.deps import Reader, RiskThreshold, Writer
+from services.customer.domain.classification import Importance
+from services.customer.schemas import (
+    CustomerCreate,
+    CustomerRead,
+    RosterFields,
+    Section,
+    SectionRead,
+    SectionWrite,
+)
+from services.customer.service import files
+from shared.app import UoW
+
+router = APIRouter(prefix="/customers", tags=["customers"])
+
+
+@router.post(
+    "", response_model=CustomerRead, status_code=status.HTTP_201_CREATED, summary="Open a customer file"
+)
+async def register_customer(
+    body: CustomerCreate, uow: UoW, caller: Writer, threshold: RiskThreshold
+) -> CustomerRead:
+    """Roster fields, classification, primary and co-managers, attribution; every assignment rule applies."""
+    return await files.register_customer(uow, body, caller, threshold)
+
+
+@router.get("", response_model=list[CustomerRead], summary="The roster")
+async def list_customers(
+    uow: UoW,
+    caller: Reader,
+    branch: Annotated[str | None, Query(max_length=64)] = None,
+    manager_id: Annotated[str | None, Query(max_length=64)] = None,
+    importance: Importance | None = None,
+    compliant: bool | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[CustomerRead]:
+    """A CM sees only customers they serve (directly or through a team); supervisors see the cooperative."""
+    return await files.list_customers(
+        uow, caller, limit, offset, branch, manager_id, importance.value if importance else None, compliant
+    )
+
+
+@router.get("/{customer_id}", response_model=CustomerRead, summary="Get a customer")
+async def get_customer(customer_id: str, uow: UoW, caller: Reader) -> CustomerRead:
+    """One customer file; 404 for a CM who does not serve it."""
+    return await files.get_customer(uow, customer_id, caller)
+
+
+@router.patch("/{customer_id}", response_model=CustomerRead, summary="Update the roster line (R-C4)")
+async def update_roster(customer_id: str, body: RosterFields, uow: UoW, caller: Writer) -> CustomerRead:
+    """Address, contact, relationship evaluation, cooperation direction, importance, branch."""
+    return await files.update_roster(uow, customer_id, body, caller)
+
+
+@router.post(
+    "/{customer_id}/sections/{section}",
+    response_model=SectionRead,
+    status_code=status.HTTP_201_CREATED,
+    summary="Write a file section (R-C6)",
+)
+async def write_section(
+    customer_id: str, section: Section, body: SectionWrite, uow: UoW, caller: Writer
+) -> SectionRead:
+    """A new version with author and time; earlier versions are kept (R-R3)."""
+    return await files.write_section(uow, customer_id, section, body, caller)
+
+
+@router.get("/{customer_id}/sections/{section}", response_model=list[SectionRead], summary="Section history")
+async def section_history(customer_id: str, section: Section, uow: UoW, caller: Reader) -> list[SectionRead]:
+    """Every version, newest first."""
+    return await files.section_history(uow, customer_id, section, caller)

@@ -1,0 +1,1 @@
+"""Customer rules, free of I/O: classification, who may serve whom, attribution, the R-I6 freeze."""

@@ -1,0 +1,138 @@
+"""Who serves whom (R-C1, R-C2, R-C3, R-Q5, R-Q7, R-I6, R-A4): checks on a team of CMs for a customer."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from services.customer.domain.classification import (
+    Classification,
+    customer_classes,
+    needs_senior,
+    needs_two_managers,
+)
+from shared.errors import RuleViolation
+
+HUNDRED = Decimal("100")
+
+
+class AssignmentRole(StrEnum):
+    """A CM's role for one customer (R-C3)."""
+
+    PRIMARY = "primary"
+    CO_MANAGER = "co_manager"
+
+
+class AttributionMode(StrEnum):
+    """R-A4: profit split by shares per CM, or pooled to the team when it cannot be split."""
+
+    SHARES = "shares"
+    TEAM_POOL = "team_pool"
+
+
+@dataclass(frozen=True)
+class ManagerView:
+    """What customer service knows of a CM, from `staffing.managers`."""
+
+    manager_id: str
+    org_id: str
+    status: str
+    certified_until: date | None = None
+    grade: str = ""
+
+
+@dataclass(frozen=True)
+class GradeView:
+    """What customer service knows of a grade, from `ladder.published`."""
+
+    code: str
+    may_lead_teams: bool
+    customer_classes: frozenset[str]
+
+
+def check_assignable(manager: ManagerView | None, manager_id: str, org_id: str, today: date) -> None:
+    """A customer may only be given to a known, active, certified CM of the same cooperative."""
+    if manager is None or manager.org_id != org_id:
+        raise RuleViolation(f"manager {manager_id} is not known to customer service")
+    if manager.status != "active":
+        raise RuleViolation(
+            f"manager {manager_id} is {manager.status}; no new customers may be assigned (R-I6)"
+        )
+    if manager.certified_until is None or manager.certified_until < today:
+        raise RuleViolation(
+            f"manager {manager_id} is not certified; an expired CM serves no new customers (R-Q7)"
+        )
+
+
+def check_team(primary_id: str, co_manager_ids: Iterable[str]) -> tuple[str, ...]:
+    """The primary responsible CM is named once and is not also a co-manager (R-C3)."""
+    co = tuple(dict.fromkeys(co_manager_ids))
+    if primary_id in co:
+        raise RuleViolation("the primary responsible manager cannot also be a co-manager (R-C3)")
+    return co
+
+
+def violations(
+    c: Classification,
+    primary: ManagerView | None,
+    co_managers: list[ManagerView],
+    grades: Mapping[str, GradeView],
+    risk_threshold: Decimal,
+) -> list[str]:
+    """Every rule the team breaks for this customer: R-C3 (two, primary), R-C1 (senior), R-Q5 (grade)."""
+    broken = []
+    team = [m for m in (primary, *co_managers) if m is not None]
+    why_two = needs_two_managers(c)
+    if why_two and (primary is None or len(team) < 2):
+        broken.append(f"R-C3: needs two or more CMs with a named primary ({', '.join(why_two)})")
+    why_senior = needs_senior(c, risk_threshold)
+    has_senior = any(grades.get(m.grade, GradeView(m.grade, False, frozenset())).may_lead_teams for m in team)
+    if why_senior and not has_senior:
+        broken.append(f"R-C1: needs a senior CM ({', '.join(why_senior)})")
+    classes = customer_classes(c)
+    for m in team:
+        grade = grades.get(m.grade)
+        allowed = grade.customer_classes if grade else frozenset()
+        missing = classes - allowed
+        mentored = has_senior and m is not primary
+        if missing and not mentored:
+            broken.append(
+                f"R-Q5: grade {m.grade or 'unknown'} of {m.manager_id} may not serve {sorted(missing)}"
+            )
+    return broken
+
+
+def equal_shares(managers: list[str]) -> dict[str, Decimal]:
+    """R-A4 default: equal shares to the hundredth of a percent; the primary takes the remainder."""
+    if not managers:
+        return {}
+    each = (HUNDRED / len(managers)).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
+    result = {m: each for m in managers}
+    result[managers[0]] += HUNDRED - each * len(managers)
+    return result
+
+
+def check_shares(
+    mode: AttributionMode, shares: Mapping[str, Decimal], managers: Iterable[str], team_id: str | None
+) -> dict[str, Decimal]:
+    """R-A4: shares cover only assigned CMs, are positive and sum to exactly 100; a pool needs a team."""
+    ordered = list(dict.fromkeys(managers))
+    assigned = set(ordered)
+    if mode is AttributionMode.TEAM_POOL:
+        if team_id is None:
+            raise RuleViolation("profit can be pooled only to a team (R-A4)")
+        if shares:
+            raise RuleViolation("a team pool has no individual shares; the team lead allocates it (R-A4)")
+        return {}
+    if not shares:
+        return equal_shares(ordered)
+    unknown = set(shares) - assigned
+    if unknown:
+        raise RuleViolation(f"shares name managers not serving the customer: {sorted(unknown)}")
+    if any(v <= 0 for v in shares.values()):
+        raise RuleViolation("every share must be positive")
+    total = sum(shares.values(), Decimal("0"))
+    if total != HUNDRED:
+        raise RuleViolation(f"attribution shares sum to {total}%, not 100% (R-A4)")
+    return dict(shares)

@@ -1,0 +1,1 @@
+"""Customer service layer: one unit of work per command."""

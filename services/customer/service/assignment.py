@@ -1,0 +1,244 @@
+"""Who serves whom (R-C1, R-C2, R-C3, R-Q5, R-A4, R-I6): assignments, classification, bulk reassignment."""
+
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from services.customer.domain import assignment as rules
+from services.customer.domain.classification import Classification
+from services.customer.models import AssignmentRow, CustomerRow
+from services.customer.schemas import (
+    AssignmentRead,
+    AssignmentSet,
+    ClassificationModel,
+    CustomerRead,
+    ReassignmentCreate,
+    ReassignmentRead,
+)
+from services.customer.service.common import (
+    classification_of,
+    current,
+    grade_views,
+    manager_view,
+    read,
+    team_members,
+    visible_customer,
+)
+from shared.auth import Principal
+from shared.contracts.customer import CustomerAssignmentChanged, CustomerClassified, CustomerComplianceChanged
+from shared.errors import RuleViolation
+from shared.timeutil import utcnow
+from shared.uow import UnitOfWork
+
+
+async def _views(
+    uow: UnitOfWork, row: CustomerRow, ids: list[str], org_id: str
+) -> dict[str, rules.ManagerView]:
+    serving = {a.manager_id for a in current(row)}
+    today = utcnow().date()
+    views: dict[str, rules.ManagerView] = {}
+    for manager_id in ids:
+        view = await manager_view(uow, manager_id)
+        if manager_id not in serving:  # R-I6/R-Q7 bar new assignments, not the CMs already serving
+            rules.check_assignable(view, manager_id, org_id, today)
+        if view is None:
+            raise RuleViolation(f"manager {manager_id} is not known to customer service")
+        views[manager_id] = view
+    return views
+
+
+def _replace_team(
+    uow: UnitOfWork,
+    row: CustomerRow,
+    primary: str,
+    co_ids: tuple[str, ...],
+    shares: dict[str, Decimal],
+    by: str,
+    reason: str,
+) -> None:
+    now = utcnow()
+    for live in current(row):
+        live.valid_to = now
+    for manager_id in (primary, *co_ids):
+        role = rules.AssignmentRole.PRIMARY if manager_id == primary else rules.AssignmentRole.CO_MANAGER
+        row.assignments.append(
+            AssignmentRow(
+                manager_id=manager_id,
+                role=role.value,
+                share=shares.get(manager_id),
+                valid_from=now,
+                changed_by=by,
+                reason=reason or None,
+            )
+        )
+    row.compliant, row.compliance_issues = True, []
+    uow.emit(
+        "customer.assignment-changed",
+        key=row.id,
+        org_id=row.org_id,
+        payload=CustomerAssignmentChanged(
+            customer_id=row.id,
+            primary_manager_id=primary,
+            co_manager_ids=co_ids,
+            team_id=row.team_id,
+            attribution_mode=row.attribution_mode,
+            shares={m: str(v) for m, v in shares.items()},
+            effective_from=now,
+            reason=reason,
+        ),
+    )
+
+
+async def assign(
+    uow: UnitOfWork,
+    row: CustomerRow,
+    cmd: AssignmentSet,
+    caller: Principal,
+    risk_threshold: Decimal,
+    first: bool = False,
+) -> tuple[str, ...]:
+    """Check the team against every rule, then replace the current assignment (history kept)."""
+    co_ids = rules.check_team(cmd.primary_manager_id, cmd.co_manager_ids)
+    ids = [cmd.primary_manager_id, *co_ids]
+    views = await _views(uow, row, ids, caller.org_id)
+    if cmd.team_id is not None:
+        await team_members(uow, cmd.team_id, caller.org_id)
+    shares = rules.check_shares(cmd.attribution.mode, cmd.attribution.shares, ids, cmd.team_id)
+    issues = rules.violations(
+        classification_of(row),
+        views[cmd.primary_manager_id],
+        [views[m] for m in co_ids],
+        await grade_views(uow, caller.org_id),
+        risk_threshold,
+    )
+    if issues:
+        raise RuleViolation("; ".join(issues))
+    row.team_id, row.attribution_mode = cmd.team_id, cmd.attribution.mode.value
+    _replace_team(
+        uow,
+        row,
+        cmd.primary_manager_id,
+        co_ids,
+        shares,
+        caller.user_id,
+        cmd.reason or ("opened" if first else ""),
+    )
+    return co_ids
+
+
+async def set_assignment(
+    uow: UnitOfWork, customer_id: str, cmd: AssignmentSet, caller: Principal, risk_threshold: Decimal
+) -> CustomerRead:
+    """A supervisor sets who serves the customer from now on."""
+    async with uow:
+        row = await visible_customer(uow, customer_id, caller)
+        await assign(uow, row, cmd, caller, risk_threshold)
+        await uow.commit()
+        return read(row)
+
+
+async def assignment_history(uow: UnitOfWork, customer_id: str, caller: Principal) -> list[AssignmentRead]:
+    """Every assignment the customer ever had, effective-dated, oldest first (appraisal needs it)."""
+    async with uow:
+        row = await visible_customer(uow, customer_id, caller)
+        return [AssignmentRead.model_validate(a) for a in sorted(row.assignments, key=lambda a: a.id)]
+
+
+async def _recheck(uow: UnitOfWork, row: CustomerRow, c: Classification, risk_threshold: Decimal) -> None:
+    live = current(row)
+    primary = next((a for a in live if a.role == rules.AssignmentRole.PRIMARY.value), None)
+    views = {a.manager_id: await manager_view(uow, a.manager_id) for a in live}
+    co = [v for a in live if a is not primary and (v := views[a.manager_id]) is not None]
+    issues = rules.violations(
+        c,
+        views.get(primary.manager_id) if primary else None,
+        co,
+        await grade_views(uow, row.org_id),
+        risk_threshold,
+    )
+    if (not issues) != row.compliant or sorted(issues) != sorted(row.compliance_issues):
+        row.compliant, row.compliance_issues = not issues, issues
+        uow.emit(
+            "customer.compliance-changed",
+            key=row.id,
+            org_id=row.org_id,
+            payload=CustomerComplianceChanged(customer_id=row.id, compliant=not issues, issues=tuple(issues)),
+        )
+
+
+async def classify(
+    uow: UnitOfWork, customer_id: str, cmd: ClassificationModel, caller: Principal, risk_threshold: Decimal
+) -> CustomerRead:
+    """Reclassify; a team that now breaks R-C1/R-C3/R-Q5 is marked non-compliant, never changed silently."""
+    async with uow:
+        row = await visible_customer(uow, customer_id, caller)
+        row.classification = cmd.model_dump(mode="json")
+        await _recheck(uow, row, Classification(**cmd.model_dump()), risk_threshold)
+        uow.emit(
+            "customer.classified",
+            key=row.id,
+            org_id=row.org_id,
+            payload=CustomerClassified(
+                customer_id=row.id, importance=row.importance, classification=cmd.model_dump(mode="json")
+            ),
+        )
+        await uow.commit()
+        return read(row)
+
+
+async def reassign(
+    uow: UnitOfWork, cmd: ReassignmentCreate, caller: Principal, risk_threshold: Decimal
+) -> ReassignmentRead:
+    """Move a CM's customers to another CM in the same role; all or nothing, every rule checked."""
+    if cmd.from_manager_id == cmd.to_manager_id:
+        raise RuleViolation("a reassignment needs two different managers")
+    async with uow:
+        query = select(CustomerRow).where(
+            CustomerRow.org_id == caller.org_id,
+            CustomerRow.id.in_(
+                select(AssignmentRow.customer_id).where(
+                    AssignmentRow.manager_id == cmd.from_manager_id, AssignmentRow.valid_to.is_(None)
+                )
+            ),
+        )
+        if cmd.customer_ids is not None:
+            query = query.where(CustomerRow.id.in_(cmd.customer_ids))
+        rows = list(await uow.session.scalars(query.order_by(CustomerRow.file_no)))
+        if cmd.customer_ids is not None and len(rows) != len(set(cmd.customer_ids)):
+            raise RuleViolation(f"some customers are not served by {cmd.from_manager_id}")
+        failures = []
+        for row in rows:
+            plan = _moved_team(row, cmd.from_manager_id, cmd.to_manager_id)
+            try:
+                await assign(uow, row, plan, caller, risk_threshold)
+            except RuleViolation as exc:
+                failures.append(f"{row.file_no}: {exc.message}")
+        if failures:
+            raise RuleViolation("no customer was moved: " + " | ".join(failures))
+        await uow.commit()
+        return ReassignmentRead(moved=[r.id for r in rows])
+
+
+def _moved_team(row: CustomerRow, old: str, new: str) -> AssignmentSet:
+    live = current(row)
+    primary = next(a.manager_id for a in live if a.role == rules.AssignmentRole.PRIMARY.value)
+    co = [a.manager_id for a in live if a.role != rules.AssignmentRole.PRIMARY.value]
+    shares = {a.manager_id: a.share for a in live if a.share is not None}
+    if primary == old:
+        primary = new
+        co = [m for m in co if m != new]
+    else:
+        co = list(dict.fromkeys(new if m == old else m for m in co))
+    moved_share = shares.pop(old, None)
+    if moved_share is not None:
+        shares[new] = shares.get(new, Decimal("0")) + moved_share
+    mode = rules.AttributionMode(row.attribution_mode)
+    return AssignmentSet.model_validate(
+        {
+            "primary_manager_id": primary,
+            "co_manager_ids": co,
+            "team_id": row.team_id,
+            "attribution": {"mode": mode, "shares": shares if mode is rules.AttributionMode.SHARES else {}},
+            "reason": f"reassigned from {old} to {new}",
+        }
+    )

@@ -1,0 +1,125 @@
+"""What customer commands share: visibility (BOLA), views of CMs and grades, reading a file."""
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from sqlalchemy import Select, select
+
+from services.customer.domain.assignment import GradeView, ManagerView
+from services.customer.domain.classification import Classification
+from services.customer.models import (
+    AssignmentRow,
+    CustomerRow,
+    GradeProjectionRow,
+    ManagerProjectionRow,
+    TeamMemberProjectionRow,
+    TeamProjectionRow,
+)
+from services.customer.schemas import AssignmentRead, ClassificationModel, CustomerRead
+from shared.auth import Principal, Role
+from shared.contracts.default_ladder import DEFAULT_LADDER_GRADES
+from shared.errors import NotFound
+from shared.uow import UnitOfWork
+
+READ_ALL = (Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR, Role.MANAGEMENT, Role.RISK)
+MANAGE = (Role.SUPERVISOR, Role.ADMIN)
+
+
+def current(row: CustomerRow) -> list[AssignmentRow]:
+    """The assignments in force, primary first."""
+    live = [a for a in row.assignments if a.valid_to is None]
+    return sorted(live, key=lambda a: (a.role != "primary", a.id))
+
+
+def read(row: CustomerRow) -> CustomerRead:
+    """A customer file with the CMs serving it now."""
+    return CustomerRead(
+        id=row.id,
+        org_id=row.org_id,
+        file_no=row.file_no,
+        name=row.name,
+        kind=row.kind,
+        branch=row.branch,
+        address=row.address,
+        contact=row.contact,
+        relationship_evaluation=row.relationship_evaluation,
+        cooperation_direction=row.cooperation_direction,
+        importance=row.importance,
+        deposit_balance=row.deposit_balance,
+        loan_balance=row.loan_balance,
+        overdue_balance=row.overdue_balance,
+        balances_as_of=row.balances_as_of,
+        classification=ClassificationModel.model_validate(row.classification),
+        team_id=row.team_id,
+        attribution_mode=row.attribution_mode,
+        compliant=row.compliant,
+        compliance_issues=list(row.compliance_issues),
+        created_at=row.created_at,
+        managers=[AssignmentRead.model_validate(a) for a in current(row)],
+    )
+
+
+def classification_of(row: CustomerRow) -> Classification:
+    """The stored classification as the domain's value."""
+    model = ClassificationModel.model_validate(row.classification)
+    return Classification(**model.model_dump())
+
+
+def visible(caller: Principal) -> Select[CustomerRow]:
+    """Customers the caller may see: a CM only those they serve, directly or through their team."""
+    query = select(CustomerRow).where(CustomerRow.org_id == caller.org_id)
+    if caller.has_any(READ_ALL):
+        return query
+    served = select(AssignmentRow.customer_id).where(
+        AssignmentRow.manager_id == caller.user_id, AssignmentRow.valid_to.is_(None)
+    )
+    return query.where(CustomerRow.id.in_(served) | CustomerRow.team_id.in_(_teams_of(caller)))
+
+
+def _teams_of(caller: Principal) -> Select[str]:
+    return select(TeamMemberProjectionRow.team_id).where(TeamMemberProjectionRow.manager_id == caller.user_id)
+
+
+async def visible_customer(uow: UnitOfWork, customer_id: str, caller: Principal) -> CustomerRow:
+    """One customer the caller may see, else 404 (a CM learns nothing of others' customers)."""
+    row = await uow.session.scalar(visible(caller).where(CustomerRow.id == customer_id))
+    if row is None:
+        raise NotFound(f"customer {customer_id} not found")
+    return row
+
+
+async def manager_view(uow: UnitOfWork, manager_id: str) -> ManagerView | None:
+    """What the projection knows of a CM."""
+    row = await uow.session.get(ManagerProjectionRow, manager_id)
+    if row is None:
+        return None
+    return ManagerView(row.manager_id, row.org_id, row.status, row.certified_until, row.grade)
+
+
+async def grade_views(uow: UnitOfWork, org_id: str) -> dict[str, GradeView]:
+    """The ladder in force for the cooperative, or the default ladder before one was published."""
+    rows = list(
+        await uow.session.scalars(select(GradeProjectionRow).where(GradeProjectionRow.org_id == org_id))
+    )
+    if rows:
+        return {r.code: GradeView(r.code, r.may_lead_teams, frozenset(r.customer_classes)) for r in rows}
+    return {
+        g.code: GradeView(g.code, g.may_lead_teams, frozenset(g.customer_classes))
+        for g in DEFAULT_LADDER_GRADES
+    }
+
+
+async def team_members(uow: UnitOfWork, team_id: str, org_id: str) -> list[str]:
+    """Members of a live team, or 404."""
+    team = await uow.session.get(TeamProjectionRow, team_id)
+    if team is None or team.org_id != org_id or team.dissolved:
+        raise NotFound(f"team {team_id} not known to customer service")
+    members = await uow.session.scalars(
+        select(TeamMemberProjectionRow.manager_id).where(TeamMemberProjectionRow.team_id == team_id)
+    )
+    return list(members)
+
+
+def total(values: Iterable[Decimal]) -> Decimal:
+    """Sum of decimals."""
+    return sum(values, Decimal("0"))

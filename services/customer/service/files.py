@@ -1,0 +1,169 @@
+"""Customer files and the roster (R-C4, R-C6): open, read, maintain, versioned information sections."""
+
+from decimal import Decimal
+from uuid import uuid4
+
+from sqlalchemy import func, select, update
+
+from services.customer.models import AssignmentRow, CustomerRow, FileCounterRow, SectionRow
+from services.customer.schemas import (
+    CustomerCreate,
+    CustomerRead,
+    RosterFields,
+    Section,
+    SectionRead,
+    SectionWrite,
+)
+from services.customer.service.assignment import assign
+from services.customer.service.common import MANAGE, read, visible, visible_customer
+from shared.auth import Principal
+from shared.contracts.customer import CustomerRegistered
+from shared.errors import Forbidden
+from shared.timeutil import utcnow
+from shared.uow import UnitOfWork
+
+
+async def _next_file_no(uow: UnitOfWork, org_id: str) -> str:
+    number = await uow.session.scalar(
+        update(FileCounterRow)
+        .where(FileCounterRow.org_id == org_id)
+        .values(last_no=FileCounterRow.last_no + 1)
+        .returning(FileCounterRow.last_no)
+    )
+    if number is None:
+        number = 1
+        uow.session.add(FileCounterRow(org_id=org_id, last_no=number))
+    return f"F{number:08d}"
+
+
+async def register_customer(
+    uow: UnitOfWork, cmd: CustomerCreate, caller: Principal, risk_threshold: Decimal
+) -> CustomerRead:
+    """Open a file (R-C4) with its classification and team; every assignment rule applies."""
+    if not caller.has_any(MANAGE) and caller.user_id not in {cmd.primary_manager_id, *cmd.co_manager_ids}:
+        raise Forbidden("a CM may only open files for customers they serve")
+    async with uow:
+        row = CustomerRow(
+            id=f"c-{uuid4().hex[:12]}",
+            org_id=caller.org_id,
+            file_no=await _next_file_no(uow, caller.org_id),
+            name=cmd.name,
+            kind=cmd.kind.value,
+            branch=cmd.branch,
+            address=cmd.address,
+            contact=cmd.contact,
+            relationship_evaluation=cmd.relationship_evaluation,
+            cooperation_direction=cmd.cooperation_direction,
+            importance=cmd.importance.value,
+            classification=cmd.classification.model_dump(mode="json"),
+            attribution_mode=cmd.attribution.mode.value,
+            compliant=True,
+            compliance_issues=[],
+            created_at=utcnow(),
+            created_by=caller.user_id,
+            assignments=[],
+        )
+        uow.session.add(row)
+        co_ids = await assign(uow, row, cmd, caller, risk_threshold, first=True)
+        uow.emit(
+            "customer.registered",
+            key=row.id,
+            org_id=row.org_id,
+            payload=CustomerRegistered(
+                customer_id=row.id,
+                file_no=row.file_no,
+                name=row.name,
+                kind=row.kind,
+                primary_manager_id=cmd.primary_manager_id,
+                co_manager_ids=co_ids,
+            ),
+        )
+        await uow.commit()
+        return read(row)
+
+
+async def get_customer(uow: UnitOfWork, customer_id: str, caller: Principal) -> CustomerRead:
+    """One customer, if the caller serves it or may read all; else 404."""
+    async with uow:
+        return read(await visible_customer(uow, customer_id, caller))
+
+
+async def list_customers(
+    uow: UnitOfWork,
+    caller: Principal,
+    limit: int,
+    offset: int,
+    branch: str | None,
+    manager_id: str | None,
+    importance: str | None,
+    compliant: bool | None,
+) -> list[CustomerRead]:
+    """The roster the caller may see, filtered and paginated."""
+    query = visible(caller)
+    if branch is not None:
+        query = query.where(CustomerRow.branch == branch)
+    if importance is not None:
+        query = query.where(CustomerRow.importance == importance)
+    if compliant is not None:
+        query = query.where(CustomerRow.compliant.is_(compliant))
+    if manager_id is not None:
+        query = query.where(
+            CustomerRow.id.in_(
+                select(AssignmentRow.customer_id).where(
+                    AssignmentRow.manager_id == manager_id, AssignmentRow.valid_to.is_(None)
+                )
+            )
+        )
+    async with uow:
+        rows = await uow.session.scalars(query.order_by(CustomerRow.file_no).limit(limit).offset(offset))
+        return [read(r) for r in rows]
+
+
+async def update_roster(
+    uow: UnitOfWork, customer_id: str, cmd: RosterFields, caller: Principal
+) -> CustomerRead:
+    """R-C4: a serving CM or a supervisor maintains the roster line."""
+    async with uow:
+        row = await visible_customer(uow, customer_id, caller)
+        for name, value in cmd.model_dump(exclude_unset=True).items():
+            setattr(row, name, value.value if hasattr(value, "value") else value)
+        await uow.commit()
+        return read(row)
+
+
+async def write_section(
+    uow: UnitOfWork, customer_id: str, section: Section, cmd: SectionWrite, caller: Principal
+) -> SectionRead:
+    """R-C6/R-R3: a new version of a file section, with author and time; old versions stay."""
+    async with uow:
+        row = await visible_customer(uow, customer_id, caller)
+        last = await uow.session.scalar(
+            select(func.max(SectionRow.version)).where(
+                SectionRow.customer_id == row.id, SectionRow.section == section.value
+            )
+        )
+        version = SectionRow(
+            customer_id=row.id,
+            section=section.value,
+            version=(last or 0) + 1,
+            content=cmd.content,
+            author=caller.user_id,
+            written_at=utcnow(),
+        )
+        uow.session.add(version)
+        await uow.commit()
+        return SectionRead.model_validate(version)
+
+
+async def section_history(
+    uow: UnitOfWork, customer_id: str, section: Section, caller: Principal
+) -> list[SectionRead]:
+    """Every version of a section, newest first."""
+    async with uow:
+        row = await visible_customer(uow, customer_id, caller)
+        versions = await uow.session.scalars(
+            select(SectionRow)
+            .where(SectionRow.customer_id == row.id, SectionRow.section == section.value)
+            .order_by(SectionRow.version.desc())
+        )
+        return [SectionRead.model_validate(v) for v in versions]

@@ -1,0 +1,174 @@
+"""Projections of what other services publish: CMs, the ladder and teams (from `staffing.managers`)."""
+
+from datetime import date, datetime
+
+from sqlalchemy import delete, select
+
+from services.customer.models import (
+    AssignmentRow,
+    CustomerRow,
+    GradeProjectionRow,
+    ManagerProjectionRow,
+    TeamMemberProjectionRow,
+    TeamProjectionRow,
+)
+from services.customer.schemas import ManagerProjectionRead
+from shared.auth import Principal
+from shared.contracts.customer import ManagerPortfolioPublished, PortfolioCustomer
+from shared.contracts.staffing import (
+    LadderPublished,
+    ManagerCertificationExpired,
+    ManagerCertified,
+    ManagerDeparted,
+    ManagerDepartureRequested,
+    ManagerDepartureWithdrawn,
+    ManagerGradeChanged,
+    ManagerRegistered,
+    TeamChanged,
+)
+from shared.envelope import Envelope
+from shared.errors import NotFound
+from shared.uow import UnitOfWork
+
+
+async def get_manager_view(uow: UnitOfWork, manager_id: str, caller: Principal) -> ManagerProjectionRead:
+    """What customer service knows of a CM (for operators checking the projection)."""
+    async with uow:
+        row = await uow.session.get(ManagerProjectionRow, manager_id)
+        if row is None or row.org_id != caller.org_id:
+            raise NotFound(f"manager {manager_id} not known to customer service")
+        return ManagerProjectionRead.model_validate(row)
+
+
+async def _upsert_manager(
+    uow: UnitOfWork, envelope: Envelope, manager_id: str, **values: str | date | datetime | None
+) -> ManagerProjectionRow:
+    row = await uow.session.get(ManagerProjectionRow, manager_id)
+    if row is None:
+        row = ManagerProjectionRow(
+            manager_id=manager_id,
+            org_id=envelope.org_id,
+            name="",
+            grade="",
+            status="active",
+            updated_at=envelope.occurred_at,
+        )
+        uow.session.add(row)
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.updated_at = envelope.occurred_at
+    return row
+
+
+async def record_manager(uow: UnitOfWork, envelope: Envelope, event: ManagerRegistered) -> None:
+    """Keep the CM in the projection: who may be given customers."""
+    await _upsert_manager(
+        uow,
+        envelope,
+        event.manager_id,
+        name=event.name,
+        grade=event.grade,
+        status=event.status,
+        certified_until=event.certified_until,
+    )
+
+
+async def record_certification(uow: UnitOfWork, envelope: Envelope, event: ManagerCertified) -> None:
+    """R-Q7: the CM is certified until a new date."""
+    await _upsert_manager(
+        uow, envelope, event.manager_id, grade=event.grade, certified_until=event.valid_until
+    )
+
+
+async def record_expiry(uow: UnitOfWork, envelope: Envelope, event: ManagerCertificationExpired) -> None:
+    """R-Q7: an expired CM counts as not certified here too (a renewal comes later on the same key)."""
+    await _upsert_manager(uow, envelope, event.manager_id, certified_until=event.expired_on)
+
+
+async def publish_departure_portfolio(
+    uow: UnitOfWork, envelope: Envelope, event: ManagerDepartureRequested
+) -> None:
+    """R-I6: freeze new assignments to the CM and publish their portfolio as of the request."""
+    await _upsert_manager(uow, envelope, event.manager_id, status="departure_pending")
+    rows = await uow.session.execute(
+        select(CustomerRow, AssignmentRow.role)
+        .join(AssignmentRow, AssignmentRow.customer_id == CustomerRow.id)
+        .where(
+            AssignmentRow.manager_id == event.manager_id,
+            CustomerRow.org_id == envelope.org_id,
+            AssignmentRow.valid_from <= event.requested_at,
+            (AssignmentRow.valid_to.is_(None)) | (AssignmentRow.valid_to > event.requested_at),
+        )
+        .order_by(CustomerRow.file_no)
+    )
+    customers = tuple(
+        PortfolioCustomer(customer_id=c.id, name=c.name, kind=c.kind, role=role) for c, role in rows.all()
+    )
+    uow.emit(
+        "manager.portfolio-published",
+        key=event.manager_id,
+        org_id=envelope.org_id,
+        payload=ManagerPortfolioPublished(
+            manager_id=event.manager_id,
+            departure_event_id=str(envelope.event_id),
+            as_of=event.requested_at,
+            customers=customers,
+        ),
+    )
+
+
+async def record_withdrawal(uow: UnitOfWork, envelope: Envelope, event: ManagerDepartureWithdrawn) -> None:
+    """R-I6: the departure was withdrawn; the CM may take customers again."""
+    await _upsert_manager(uow, envelope, event.manager_id, status="active")
+
+
+async def record_grade_change(uow: UnitOfWork, envelope: Envelope, event: ManagerGradeChanged) -> None:
+    """R-Q8: keep the CM's grade and status (removed from the post) current."""
+    values: dict[str, str | date | datetime | None] = {"status": event.status}
+    if event.to_grade is not None:
+        values["grade"] = event.to_grade
+    await _upsert_manager(uow, envelope, event.manager_id, **values)
+
+
+async def record_departed(uow: UnitOfWork, envelope: Envelope, event: ManagerDeparted) -> None:
+    """The CM has left: the projection says so."""
+    await _upsert_manager(uow, envelope, event.manager_id, status="departed")
+
+
+async def record_ladder(uow: UnitOfWork, envelope: Envelope, event: LadderPublished) -> None:
+    """R-Q5: the grades in force and the customer classes each may serve (newest version wins)."""
+    known = await uow.session.scalar(
+        select(GradeProjectionRow.ladder_version).where(GradeProjectionRow.org_id == envelope.org_id).limit(1)
+    )
+    if known is not None and known >= event.version:
+        return
+    await uow.session.execute(delete(GradeProjectionRow).where(GradeProjectionRow.org_id == envelope.org_id))
+    for grade in event.grades:
+        uow.session.add(
+            GradeProjectionRow(
+                org_id=envelope.org_id,
+                code=grade.code,
+                ladder_version=event.version,
+                may_lead_teams=grade.may_lead_teams,
+                customer_classes=list(grade.customer_classes),
+                authorization_limit=grade.authorization_limit,
+            )
+        )
+
+
+async def record_team(uow: UnitOfWork, envelope: Envelope, event: TeamChanged) -> None:
+    """R-C2: the team and its members as staffing last published them."""
+    team = await uow.session.get(TeamProjectionRow, event.team_id)
+    if team is None:
+        team = TeamProjectionRow(
+            team_id=event.team_id, org_id=envelope.org_id, name=event.name, lead_id=event.lead_id
+        )
+        uow.session.add(team)
+        await uow.session.flush()
+    team.name, team.lead_id, team.dissolved = event.name, event.lead_id, event.change == "dissolved"
+    await uow.session.execute(
+        delete(TeamMemberProjectionRow).where(TeamMemberProjectionRow.team_id == team.team_id)
+    )
+    if not team.dissolved:
+        for manager_id in dict.fromkeys((event.lead_id, *event.member_ids)):
+            uow.session.add(TeamMemberProjectionRow(team_id=team.team_id, manager_id=manager_id))

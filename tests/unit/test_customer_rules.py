@@ -1,0 +1,128 @@
+"""Customer rules without I/O: R-C1, R-C3, R-Q5, R-A4."""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from services.customer.domain.assignment import (
+    AttributionMode,
+    GradeView,
+    ManagerView,
+    check_shares,
+    equal_shares,
+    violations,
+)
+from services.customer.domain.classification import (
+    Abnormality,
+    Classification,
+    Size,
+    customer_classes,
+    needs_senior,
+    needs_two_managers,
+)
+from shared.contracts.default_ladder import DEFAULT_LADDER_GRADES
+from shared.errors import RuleViolation
+
+GRADES = {
+    g.code: GradeView(g.code, g.may_lead_teams, frozenset(g.customer_classes)) for g in DEFAULT_LADDER_GRADES
+}
+THRESHOLD = Decimal("1000000")
+
+
+def cm(manager_id: str, grade: str) -> ManagerView:
+    return ManagerView(manager_id, "rcc", "active", None, grade)
+
+
+@pytest.mark.parametrize(
+    "c",
+    [
+        Classification(size=Size.LARGE),
+        Classification(size=Size.MEDIUM),
+        Classification(core=True),
+        Classification(major_value=True),
+        Classification(risk_business=True),
+        Classification(abnormal=Abnormality.PREDICTED),
+        Classification(potential_risk=True),
+        Classification(new_product_user=True),
+        Classification(control_requested=True),
+    ],
+)
+def test_R_C3_these_customers_need_two_cms_with_a_primary(c):
+    assert needs_two_managers(c)
+    broken = violations(c, cm("m-1", "senior"), [], GRADES, THRESHOLD)
+    assert any(b.startswith("R-C3") for b in broken)
+    assert not any(
+        b.startswith("R-C3")
+        for b in violations(c, cm("m-1", "senior"), [cm("m-2", "senior")], GRADES, THRESHOLD)
+    )
+
+
+def test_R_C3_a_small_ordinary_customer_needs_one():
+    assert needs_two_managers(Classification(size=Size.SMALL)) == []
+    assert violations(Classification(size=Size.SMALL), cm("m-1", "trainee"), [], GRADES, THRESHOLD) == []
+
+
+@pytest.mark.parametrize(
+    "c",
+    [
+        Classification(core=True, major_value=True),
+        Classification(complex_needs=True),
+        Classification(investment_needs=True),
+        Classification(first_development=True, size=Size.LARGE),
+        Classification(risk_business=True, risk_amount=Decimal("1000000.01")),
+        Classification(abnormal=Abnormality.OCCURRED),
+    ],
+)
+def test_R_C1_these_customers_need_a_senior_cm(c):
+    assert needs_senior(c, THRESHOLD)
+    broken = violations(c, cm("m-1", "cm"), [cm("m-2", "cm")], GRADES, THRESHOLD)
+    assert any(b.startswith("R-C1") for b in broken)
+    assert not any(
+        b.startswith("R-C1") for b in violations(c, cm("m-1", "senior"), [cm("m-2", "cm")], GRADES, THRESHOLD)
+    )
+
+
+def test_R_C1_risk_business_at_or_below_the_threshold_needs_no_senior():
+    assert needs_senior(Classification(risk_business=True, risk_amount=THRESHOLD), THRESHOLD) == []
+
+
+def test_R_Q5_a_grade_serves_only_its_classes_unless_mentored_by_a_senior():
+    medium = Classification(size=Size.MEDIUM)
+    assert customer_classes(medium) == {"basic", "medium"}
+    alone = violations(medium, cm("m-1", "trainee"), [cm("m-2", "trainee")], GRADES, THRESHOLD)
+    assert [b[:4] for b in alone] == ["R-Q5", "R-Q5"]
+    mentored = violations(medium, cm("m-1", "senior"), [cm("m-2", "trainee")], GRADES, THRESHOLD)
+    assert mentored == []
+    trainee_primary = violations(medium, cm("m-1", "trainee"), [cm("m-2", "senior")], GRADES, THRESHOLD)
+    assert [b[:4] for b in trainee_primary] == ["R-Q5"]
+
+
+def test_R_A4_shares_must_cover_assigned_cms_and_sum_to_100():
+    ids = ["m-1", "m-2"]
+    assert check_shares(AttributionMode.SHARES, {"m-1": Decimal("60"), "m-2": Decimal("40")}, ids, None) == {
+        "m-1": Decimal("60"),
+        "m-2": Decimal("40"),
+    }
+    with pytest.raises(RuleViolation, match=r"99\.99%"):
+        check_shares(AttributionMode.SHARES, {"m-1": Decimal("60"), "m-2": Decimal("39.99")}, ids, None)
+    with pytest.raises(RuleViolation, match="not serving"):
+        check_shares(AttributionMode.SHARES, {"m-1": Decimal("50"), "m-9": Decimal("50")}, ids, None)
+    with pytest.raises(RuleViolation, match="positive"):
+        check_shares(AttributionMode.SHARES, {"m-1": Decimal("100"), "m-2": Decimal("0")}, ids, None)
+
+
+def test_R_A4_a_team_pool_needs_a_team_and_no_shares():
+    assert check_shares(AttributionMode.TEAM_POOL, {}, ["m-1", "m-2"], "t-1") == {}
+    with pytest.raises(RuleViolation, match="team"):
+        check_shares(AttributionMode.TEAM_POOL, {}, ["m-1"], None)
+    with pytest.raises(RuleViolation, match="lead allocates"):
+        check_shares(AttributionMode.TEAM_POOL, {"m-1": Decimal("100")}, ["m-1"], "t-1")
+
+
+@given(st.integers(min_value=1, max_value=30))
+def test_R_A4_default_equal_shares_always_sum_to_exactly_100(n):
+    shares = equal_shares([f"m-{i}" for i in range(n)])
+    assert sum(shares.values()) == Decimal("100")
+    assert max(shares.values()) - min(shares.values()) < Decimal("0.01") * n
