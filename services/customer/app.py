@@ -22,7 +22,7 @@ def create_app(settings: CustomerSettings, *, configure_logs: bool = False) -> F
         description="Customer files, who serves whom, visits, reports and credit recommendations.",
         tables=MESSAGING,
         subscriptions=SUBSCRIPTIONS,
-        publishes=("customer.customers",),
+        publishes=("customer.customers", "customer.activities", "customer.credit-recommendations"),
     )
     return build_service_app(settings, definition, list(ROUTERS), configure_logs=configure_logs)
 

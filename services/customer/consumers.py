@@ -1,6 +1,6 @@
 """Customer service's event subscriptions."""
 
-from services.customer.service import projections
+from services.customer.service import banking, credit, projections
 from shared.consumer import Subscription
 
 SUBSCRIPTIONS = (
@@ -18,5 +18,15 @@ SUBSCRIPTIONS = (
             "ladder.published": projections.record_ladder,
             "team.changed": projections.record_team,
         },
+    ),
+    Subscription(
+        name="credit-decisions",
+        topic="risk.credit-decisions",
+        handlers={"credit-decision.made": credit.record_decision},
+    ),
+    Subscription(
+        name="balances",
+        topic="corebanking.balances",
+        handlers={"balance.reported": banking.record_balances},
     ),
 )

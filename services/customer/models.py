@@ -140,3 +140,67 @@ class FileCounterRow(Base):
 
     org_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     last_no: Mapped[int] = mapped_column()
+
+
+class ReportRow(Base):
+    """A report on a customer (R-W3); immutable once submitted, corrected by a new version (R-R3)."""
+
+    __tablename__ = "reports"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    org_id: Mapped[str] = mapped_column(String(64), index=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column()
+    supersedes_id: Mapped[str | None] = mapped_column(String(64))
+    routed_to: Mapped[list[str]] = mapped_column(JSON)
+    author: Mapped[str] = mapped_column(String(128))
+    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class RecommendationRow(Base):
+    """A credit recommendation to the risk department (R-R2, R-I1) and its decision."""
+
+    __tablename__ = "credit_recommendations"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    org_id: Mapped[str] = mapped_column(String(64), index=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    author: Mapped[str] = mapped_column(String(64), index=True)
+    product: Mapped[str] = mapped_column(String(64))
+    amount: Mapped[Decimal] = mapped_column(Hundredths())
+    term_months: Mapped[int] = mapped_column()
+    purpose: Mapped[str] = mapped_column(String(1000))
+    rationale: Mapped[str] = mapped_column(Text)
+    report_ids: Mapped[list[str]] = mapped_column(JSON)
+    authorization_limit: Mapped[Decimal] = mapped_column(Hundredths())
+    status: Mapped[str] = mapped_column(String(32), index=True)
+    cosigned_by: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    decided_by: Mapped[str | None] = mapped_column(String(128))
+    approved_amount: Mapped[Decimal | None] = mapped_column(Hundredths())
+    credit_line: Mapped[Decimal | None] = mapped_column(Hundredths())
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    row_version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": row_version}
+
+
+class InfoRequestRow(Base):
+    """A question from risk about a recommendation, with a due date (R-R4)."""
+
+    __tablename__ = "info_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    recommendation_id: Mapped[str] = mapped_column(ForeignKey("credit_recommendations.id"), index=True)
+    org_id: Mapped[str] = mapped_column(String(64), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    due_date: Mapped[date] = mapped_column(Date)
+    asked_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by: Mapped[str | None] = mapped_column(String(128))
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -13,6 +13,13 @@ from shared.contracts.customer import (
     CustomerRegistered,
     ManagerPortfolioPublished,
 )
+from shared.contracts.credit import (
+    BalanceReported,
+    CreditDecisionMade,
+    CreditRecommendationAnswered,
+    CreditRecommendationSubmitted,
+    ReportSubmitted,
+)
 from shared.contracts.expenses import ExpenseBudgetExceeded, ExpenseRecorded, ExpenseYearClosed
 from shared.contracts.staffing import (
     LadderPublished,
@@ -89,6 +96,15 @@ EVENT_TYPES: dict[str, EventContract] = {
         EventContract("expense.budget-exceeded", "staffing.expenses", ExpenseBudgetExceeded),
         EventContract("expense.year-closed", "staffing.expenses", ExpenseYearClosed),
         EventContract("appraisal.grade-proposed", "appraisal.results", GradeProposed),
+        EventContract("report.submitted", "customer.activities", ReportSubmitted),
+        EventContract(
+            "credit-recommendation.submitted", "customer.credit-recommendations", CreditRecommendationSubmitted
+        ),
+        EventContract(
+            "credit-recommendation.answered", "customer.credit-recommendations", CreditRecommendationAnswered
+        ),
+        EventContract("credit-decision.made", "risk.credit-decisions", CreditDecisionMade),
+        EventContract("balance.reported", "corebanking.balances", BalanceReported),
         EventContract("customer.registered", "customer.customers", CustomerRegistered),
         EventContract("manager.portfolio-published", "customer.customers", ManagerPortfolioPublished),
         EventContract("customer.assignment-changed", "customer.customers", CustomerAssignmentChanged),

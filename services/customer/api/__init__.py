@@ -2,6 +2,6 @@
 
 from fastapi import APIRouter
 
-from services.customer.api import assignments, files
+from services.customer.api import assignments, credit, files
 
-ROUTERS: tuple[APIRouter, ...] = (files.router, assignments.router)
+ROUTERS: tuple[APIRouter, ...] = (files.router, assignments.router, credit.router)

@@ -76,6 +76,11 @@ def visible(caller: Principal) -> Select[CustomerRow]:
     return query.where(CustomerRow.id.in_(served) | CustomerRow.team_id.in_(_teams_of(caller)))
 
 
+def visible_ids(caller: Principal) -> Select[str]:
+    """Ids of the customers the caller may see."""
+    return visible(caller).with_only_columns(CustomerRow.id)
+
+
 def _teams_of(caller: Principal) -> Select[str]:
     return select(TeamMemberProjectionRow.team_id).where(TeamMemberProjectionRow.manager_id == caller.user_id)
 

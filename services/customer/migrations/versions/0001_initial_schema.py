@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 17:50:50.158441
+Create Date: 2026-11-28 17:54:45.097286
 
 """
 from typing import Sequence, Union
@@ -155,6 +155,37 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_assignments_customer_id'), ['customer_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_assignments_manager_id'), ['manager_id'], unique=False)
 
+    op.create_table('credit_recommendations',
+    sa.Column('id', sa.String(length=64), nullable=False),
+    sa.Column('org_id', sa.String(length=64), nullable=False),
+    sa.Column('customer_id', sa.String(length=64), nullable=False),
+    sa.Column('author', sa.String(length=64), nullable=False),
+    sa.Column('product', sa.String(length=64), nullable=False),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.Column('term_months', sa.Integer(), nullable=False),
+    sa.Column('purpose', sa.String(length=1000), nullable=False),
+    sa.Column('rationale', sa.Text(), nullable=False),
+    sa.Column('report_ids', sa.JSON(), nullable=False),
+    sa.Column('authorization_limit', sa.BigInteger(), nullable=False),
+    sa.Column('status', sa.String(length=32), nullable=False),
+    sa.Column('cosigned_by', sa.String(length=64), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('decided_by', sa.String(length=128), nullable=True),
+    sa.Column('approved_amount', sa.BigInteger(), nullable=True),
+    sa.Column('credit_line', sa.BigInteger(), nullable=True),
+    sa.Column('decision_reason', sa.Text(), nullable=True),
+    sa.Column('row_version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('credit_recommendations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_credit_recommendations_author'), ['author'], unique=False)
+        batch_op.create_index(batch_op.f('ix_credit_recommendations_customer_id'), ['customer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_credit_recommendations_org_id'), ['org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_credit_recommendations_status'), ['status'], unique=False)
+
     op.create_table('file_sections',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('customer_id', sa.String(length=64), nullable=False),
@@ -170,6 +201,25 @@ def upgrade() -> None:
     with op.batch_alter_table('file_sections', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_file_sections_customer_id'), ['customer_id'], unique=False)
 
+    op.create_table('reports',
+    sa.Column('id', sa.String(length=64), nullable=False),
+    sa.Column('org_id', sa.String(length=64), nullable=False),
+    sa.Column('customer_id', sa.String(length=64), nullable=False),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('supersedes_id', sa.String(length=64), nullable=True),
+    sa.Column('routed_to', sa.JSON(), nullable=False),
+    sa.Column('author', sa.String(length=128), nullable=False),
+    sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('reports', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reports_customer_id'), ['customer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_reports_org_id'), ['org_id'], unique=False)
+
     op.create_table('team_member_projection',
     sa.Column('team_id', sa.String(length=64), nullable=False),
     sa.Column('manager_id', sa.String(length=64), nullable=False),
@@ -179,20 +229,54 @@ def upgrade() -> None:
     with op.batch_alter_table('team_member_projection', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_team_member_projection_manager_id'), ['manager_id'], unique=False)
 
+    op.create_table('info_requests',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('recommendation_id', sa.String(length=64), nullable=False),
+    sa.Column('org_id', sa.String(length=64), nullable=False),
+    sa.Column('question', sa.Text(), nullable=False),
+    sa.Column('due_date', sa.Date(), nullable=False),
+    sa.Column('asked_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('answer', sa.Text(), nullable=True),
+    sa.Column('answered_by', sa.String(length=128), nullable=True),
+    sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['recommendation_id'], ['credit_recommendations.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('info_requests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_info_requests_org_id'), ['org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_info_requests_recommendation_id'), ['recommendation_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     """Downgrade schema."""
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('info_requests', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_info_requests_recommendation_id'))
+        batch_op.drop_index(batch_op.f('ix_info_requests_org_id'))
+
+    op.drop_table('info_requests')
     with op.batch_alter_table('team_member_projection', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_team_member_projection_manager_id'))
 
     op.drop_table('team_member_projection')
+    with op.batch_alter_table('reports', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reports_org_id'))
+        batch_op.drop_index(batch_op.f('ix_reports_customer_id'))
+
+    op.drop_table('reports')
     with op.batch_alter_table('file_sections', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_file_sections_customer_id'))
 
     op.drop_table('file_sections')
+    with op.batch_alter_table('credit_recommendations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_credit_recommendations_status'))
+        batch_op.drop_index(batch_op.f('ix_credit_recommendations_org_id'))
+        batch_op.drop_index(batch_op.f('ix_credit_recommendations_customer_id'))
+        batch_op.drop_index(batch_op.f('ix_credit_recommendations_author'))
+
+    op.drop_table('credit_recommendations')
     with op.batch_alter_table('assignments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_assignments_manager_id'))
         batch_op.drop_index(batch_op.f('ix_assignments_customer_id'))

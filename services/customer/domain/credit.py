@@ -1,0 +1,95 @@
+"""Reports and credit recommendations (R-W3, R-R2, R-R3, R-R4, R-I1): a CM recommends, risk decides."""
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from shared.errors import Conflict, Forbidden, RuleViolation
+
+
+class ReportKind(StrEnum):
+    """R-W3 reports a CM writes."""
+
+    COMPREHENSIVE_EVALUATION = "comprehensive_evaluation"
+    RISK_ANALYSIS = "risk_analysis"
+    BUSINESS_PROPOSAL = "business_proposal"
+    RISK_CONTROL = "risk_control"
+
+
+ROUTES: dict[ReportKind, tuple[str, ...]] = {
+    ReportKind.COMPREHENSIVE_EVALUATION: ("risk", "management"),
+    ReportKind.RISK_ANALYSIS: ("risk",),
+    ReportKind.BUSINESS_PROPOSAL: ("product", "management"),
+    ReportKind.RISK_CONTROL: ("risk",),
+}
+
+
+class RecommendationStatus(StrEnum):
+    """Where a credit recommendation stands."""
+
+    AWAITING_COSIGN = "awaiting_cosign"
+    SUBMITTED = "submitted"
+    INFO_REQUESTED = "info_requested"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
+class Decision(StrEnum):
+    """What the risk department decided (R-R2)."""
+
+    APPROVED = "approved"
+    DECLINED = "declined"
+    MORE_INFORMATION = "more_information"
+
+
+DECIDED = frozenset({RecommendationStatus.APPROVED, RecommendationStatus.DECLINED})
+
+
+def check_author_serves(author: str, serving: set[str]) -> None:
+    """R-R2/R-I1: only a CM serving the customer recommends business for it."""
+    if author not in serving:
+        raise Forbidden("only a CM serving this customer may recommend business for it (R-R2, R-I1)")
+
+
+def initial_status(amount: Decimal, authorization_limit: Decimal) -> RecommendationStatus:
+    """R-I1: above the author's authorization limit a senior CM must co-sign before it goes to risk."""
+    if amount <= 0:
+        raise RuleViolation("a recommended amount must be positive")
+    return (
+        RecommendationStatus.AWAITING_COSIGN
+        if amount > authorization_limit
+        else RecommendationStatus.SUBMITTED
+    )
+
+
+def cosign(
+    status: RecommendationStatus, author: str, cosigner: str, cosigner_is_senior: bool
+) -> RecommendationStatus:
+    """R-I1: a senior CM other than the author co-signs; then it is submitted to risk."""
+    if status is not RecommendationStatus.AWAITING_COSIGN:
+        raise Conflict(f"the recommendation is {status.value}; it needs no co-sign")
+    if cosigner == author:
+        raise Forbidden("the author cannot co-sign their own recommendation (R-I1)")
+    if not cosigner_is_senior:
+        raise Forbidden("only an active, certified senior CM may co-sign (R-I1)")
+    return RecommendationStatus.SUBMITTED
+
+
+def decide(
+    status: RecommendationStatus, author: str, decider: str, decision: Decision
+) -> RecommendationStatus:
+    """R-R2: risk decides a submitted recommendation; never the CM who recommended it."""
+    if decider == author:
+        raise Forbidden("nobody decides on their own recommendation (R-R2)")
+    if status not in (RecommendationStatus.SUBMITTED, RecommendationStatus.INFO_REQUESTED):
+        raise Conflict(f"the recommendation is {status.value} and cannot be decided now")
+    return {
+        Decision.APPROVED: RecommendationStatus.APPROVED,
+        Decision.DECLINED: RecommendationStatus.DECLINED,
+        Decision.MORE_INFORMATION: RecommendationStatus.INFO_REQUESTED,
+    }[decision]
+
+
+def is_overdue(due: date, answered: bool, today: date) -> bool:
+    """R-R4: a question not answered by its due date is overdue."""
+    return not answered and today > due

@@ -1,0 +1,33 @@
+"""Customer HTTP schemas: XCreate for input, XRead for output."""
+
+from services.customer.schemas.files import (
+    AssignmentRead,
+    AssignmentSet,
+    AttributionModel,
+    ClassificationModel,
+    CustomerCreate,
+    CustomerRead,
+    ManagerProjectionRead,
+    ReassignmentCreate,
+    ReassignmentRead,
+    RosterFields,
+    Section,
+    SectionRead,
+    SectionWrite,
+)
+
+__all__ = [
+    "AssignmentRead",
+    "AssignmentSet",
+    "AttributionModel",
+    "ClassificationModel",
+    "CustomerCreate",
+    "CustomerRead",
+    "ManagerProjectionRead",
+    "ReassignmentCreate",
+    "ReassignmentRead",
+    "RosterFields",
+    "Section",
+    "SectionRead",
+    "SectionWrite",
+]

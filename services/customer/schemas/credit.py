@@ -1,0 +1,100 @@
+"""Reports and credit recommendations (R-W3, R-R2..R-R4)."""
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.customer.domain.credit import RecommendationStatus, ReportKind
+from shared.money import Money
+
+
+class ReportCreate(BaseModel):
+    """Submit a report; to correct one, submit a new version that supersedes it (R-R3)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: ReportKind
+    title: str = Field(min_length=1, max_length=200)
+    body: str = Field(min_length=1, max_length=100_000)
+    supersedes_id: str | None = Field(default=None, max_length=64)
+
+
+class ReportRead(BaseModel):
+    """A submitted report, immutable."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    customer_id: str
+    kind: ReportKind
+    title: str
+    body: str
+    version: int
+    supersedes_id: str | None
+    routed_to: list[str]
+    author: str
+    submitted_at: datetime
+
+
+class RecommendationCreate(BaseModel):
+    """Recommend credit for a customer the CM serves (R-R2)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    product: str = Field(min_length=1, max_length=64)
+    amount: Money
+    term_months: int = Field(ge=1, le=600)
+    purpose: str = Field(min_length=1, max_length=1000)
+    rationale: str = Field(min_length=1, max_length=20_000)
+    report_ids: list[str] = Field(default_factory=list, max_length=20)
+
+
+class QuestionRead(BaseModel):
+    """A question from risk and its answer (R-R4)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    recommendation_id: str
+    question: str
+    due_date: date
+    asked_at: datetime
+    answer: str | None
+    answered_by: str | None
+    answered_at: datetime | None
+    overdue: bool = False
+
+
+class RecommendationRead(BaseModel):
+    """A recommendation, its co-sign and the decision of risk."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    customer_id: str
+    author: str
+    product: str
+    amount: Money
+    term_months: int
+    purpose: str
+    rationale: str
+    report_ids: list[str]
+    authorization_limit: Money
+    status: RecommendationStatus
+    cosigned_by: str | None
+    created_at: datetime
+    submitted_at: datetime | None
+    decided_at: datetime | None
+    approved_amount: Money | None
+    credit_line: Money | None
+    decision_reason: str | None
+    questions: list[QuestionRead] = Field(default_factory=list)
+
+
+class AnswerCreate(BaseModel):
+    """Answer one question from risk."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question_id: int
+    answer: str = Field(min_length=1, max_length=20_000)

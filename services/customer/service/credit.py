@@ -1,0 +1,297 @@
+"""Reports and credit recommendations (R-W3, R-R2..R-R4, R-I1): the CM recommends, risk decides."""
+
+from decimal import Decimal
+from uuid import uuid4
+
+from sqlalchemy import Select, select
+
+from services.customer.domain import credit as rules
+from services.customer.models import GradeProjectionRow, InfoRequestRow, RecommendationRow, ReportRow
+from services.customer.schemas.credit import (
+    AnswerCreate,
+    QuestionRead,
+    RecommendationCreate,
+    RecommendationRead,
+    ReportCreate,
+    ReportRead,
+)
+from services.customer.service.common import current, manager_view, visible_customer, visible_ids
+from shared.auth import Principal, Role
+from shared.contracts.credit import (
+    CreditDecisionMade,
+    CreditRecommendationAnswered,
+    CreditRecommendationSubmitted,
+    ReportSubmitted,
+)
+from shared.contracts.default_ladder import DEFAULT_LADDER_GRADES
+from shared.envelope import Envelope
+from shared.errors import Forbidden, NotFound, RuleViolation
+from shared.timeutil import utcnow
+from shared.uow import UnitOfWork
+
+DEPARTMENTS = {Role.RISK: "risk", Role.PRODUCT: "product", Role.MANAGEMENT: "management"}
+SEES_ALL = (Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR)
+
+
+async def submit_report(
+    uow: UnitOfWork, customer_id: str, cmd: ReportCreate, caller: Principal
+) -> ReportRead:
+    """R-W3: a serving CM submits a report; it is routed by event and never edited (R-R3)."""
+    async with uow:
+        row = await visible_customer(uow, customer_id, caller)
+        rules.check_author_serves(caller.user_id, {a.manager_id for a in current(row)})
+        version, supersedes = 1, None
+        if cmd.supersedes_id is not None:
+            previous = await uow.session.get(ReportRow, cmd.supersedes_id)
+            if previous is None or previous.customer_id != row.id or previous.kind != cmd.kind.value:
+                raise RuleViolation("a correction supersedes a report of the same customer and kind")
+            version, supersedes = previous.version + 1, previous.id
+        report = ReportRow(
+            id=f"r-{uuid4().hex[:12]}",
+            org_id=row.org_id,
+            customer_id=row.id,
+            kind=cmd.kind.value,
+            title=cmd.title,
+            body=cmd.body,
+            version=version,
+            supersedes_id=supersedes,
+            routed_to=list(rules.ROUTES[cmd.kind]),
+            author=caller.user_id,
+            submitted_at=utcnow(),
+        )
+        uow.session.add(report)
+        uow.emit(
+            "report.submitted",
+            key=row.id,
+            org_id=row.org_id,
+            payload=ReportSubmitted(
+                report_id=report.id,
+                customer_id=row.id,
+                kind=report.kind,
+                title=report.title,
+                version=version,
+                supersedes_id=supersedes,
+                routed_to=tuple(report.routed_to),
+                author=caller.user_id,
+            ),
+        )
+        await uow.commit()
+        return ReportRead.model_validate(report)
+
+
+async def list_reports(uow: UnitOfWork, caller: Principal, customer_id: str | None) -> list[ReportRead]:
+    """CMs see their customers' reports; risk, product and management see those routed to them."""
+    query = select(ReportRow).where(ReportRow.org_id == caller.org_id)
+    if customer_id is not None:
+        query = query.where(ReportRow.customer_id == customer_id)
+    async with uow:
+        rows = list(await uow.session.scalars(query.order_by(ReportRow.submitted_at).limit(1000)))
+        if caller.has_any(SEES_ALL):
+            return [ReportRead.model_validate(r) for r in rows]
+        departments = {d for role, d in DEPARTMENTS.items() if role in caller.roles}
+        served = set(await uow.session.scalars(visible_ids(caller))) if Role.CM in caller.roles else set()
+        return [
+            ReportRead.model_validate(r)
+            for r in rows
+            if departments.intersection(r.routed_to) or r.customer_id in served
+        ]
+
+
+async def _limit_of(uow: UnitOfWork, author: str, org_id: str) -> Decimal:
+    view = await manager_view(uow, author)
+    if view is None:
+        raise Forbidden("only a customer manager recommends business (R-R2)")
+    grade = await uow.session.get(GradeProjectionRow, (org_id, view.grade))
+    if grade is not None:
+        return grade.authorization_limit
+    default = next((g for g in DEFAULT_LADDER_GRADES if g.code == view.grade), None)
+    return default.authorization_limit if default is not None else Decimal("0")
+
+
+def _submitted(uow: UnitOfWork, rec: RecommendationRow) -> None:
+    rec.submitted_at = utcnow()
+    uow.emit(
+        "credit-recommendation.submitted",
+        key=rec.customer_id,
+        org_id=rec.org_id,
+        payload=CreditRecommendationSubmitted(
+            recommendation_id=rec.id,
+            customer_id=rec.customer_id,
+            author=rec.author,
+            cosigned_by=rec.cosigned_by,
+            product=rec.product,
+            amount=rec.amount,
+            term_months=rec.term_months,
+            purpose=rec.purpose,
+            rationale=rec.rationale,
+            report_ids=tuple(rec.report_ids),
+        ),
+    )
+
+
+async def _read(uow: UnitOfWork, rec: RecommendationRow) -> RecommendationRead:
+    questions = await uow.session.scalars(
+        select(InfoRequestRow).where(InfoRequestRow.recommendation_id == rec.id).order_by(InfoRequestRow.id)
+    )
+    today = utcnow().date()
+    return RecommendationRead.model_validate(rec).model_copy(
+        update={
+            "questions": [
+                QuestionRead.model_validate(q).model_copy(
+                    update={"overdue": rules.is_overdue(q.due_date, q.answer is not None, today)}
+                )
+                for q in questions
+            ]
+        }
+    )
+
+
+async def recommend(
+    uow: UnitOfWork, customer_id: str, cmd: RecommendationCreate, caller: Principal
+) -> RecommendationRead:
+    """R-R2/R-I1: a serving CM recommends; above their limit it waits for a senior co-sign."""
+    async with uow:
+        row = await visible_customer(uow, customer_id, caller)
+        rules.check_author_serves(caller.user_id, {a.manager_id for a in current(row)})
+        for report_id in cmd.report_ids:
+            report = await uow.session.get(ReportRow, report_id)
+            if report is None or report.customer_id != row.id:
+                raise RuleViolation(f"report {report_id} is not a report on this customer")
+        limit = await _limit_of(uow, caller.user_id, row.org_id)
+        rec = RecommendationRow(
+            id=f"cr-{uuid4().hex[:12]}",
+            org_id=row.org_id,
+            customer_id=row.id,
+            author=caller.user_id,
+            product=cmd.product,
+            amount=cmd.amount,
+            term_months=cmd.term_months,
+            purpose=cmd.purpose,
+            rationale=cmd.rationale,
+            report_ids=list(cmd.report_ids),
+            authorization_limit=limit,
+            status=rules.initial_status(cmd.amount, limit).value,
+            created_at=utcnow(),
+        )
+        uow.session.add(rec)
+        if rec.status == rules.RecommendationStatus.SUBMITTED.value:
+            _submitted(uow, rec)
+        await uow.commit()
+        return await _read(uow, rec)
+
+
+async def _visible_recommendation(uow: UnitOfWork, rec_id: str, caller: Principal) -> RecommendationRow:
+    rec = await uow.session.get(RecommendationRow, rec_id)
+    if rec is None or rec.org_id != caller.org_id:
+        raise NotFound(f"recommendation {rec_id} not found")
+    if caller.has_any((*SEES_ALL, Role.RISK)):
+        return rec
+    if rec.customer_id not in set(await uow.session.scalars(visible_ids(caller))):
+        raise NotFound(f"recommendation {rec_id} not found")
+    return rec
+
+
+async def cosign(uow: UnitOfWork, rec_id: str, caller: Principal) -> RecommendationRead:
+    """R-I1: a senior CM who can see the customer co-signs; the recommendation then goes to risk."""
+    async with uow:
+        rec = await _visible_recommendation(uow, rec_id, caller)
+        view = await manager_view(uow, caller.user_id)
+        senior = False
+        if (
+            view is not None
+            and view.status == "active"
+            and view.certified_until
+            and view.certified_until >= utcnow().date()
+        ):
+            from services.customer.service.common import grade_views
+
+            grade = (await grade_views(uow, rec.org_id)).get(view.grade)
+            senior = grade is not None and grade.may_lead_teams
+        rec.status = rules.cosign(
+            rules.RecommendationStatus(rec.status), rec.author, caller.user_id, senior
+        ).value
+        rec.cosigned_by = caller.user_id
+        _submitted(uow, rec)
+        await uow.commit()
+        return await _read(uow, rec)
+
+
+async def record_decision(uow: UnitOfWork, envelope: Envelope, event: CreditDecisionMade) -> None:
+    """R-R2: the risk department decided; questions get due dates (R-R4)."""
+    rec = await uow.session.get(RecommendationRow, event.recommendation_id)
+    if rec is None or rec.org_id != envelope.org_id:
+        raise NotFound(f"decision for unknown recommendation {event.recommendation_id}")
+    decision = rules.Decision(event.decision)
+    rec.status = rules.decide(
+        rules.RecommendationStatus(rec.status), rec.author, envelope.actor.user_id, decision
+    ).value
+    rec.decided_at, rec.decided_by, rec.decision_reason = (
+        envelope.occurred_at,
+        envelope.actor.user_id,
+        event.reason,
+    )
+    if decision is rules.Decision.APPROVED:
+        if event.approved_amount is None:
+            raise RuleViolation("an approval carries the approved amount")
+        rec.approved_amount, rec.credit_line = event.approved_amount, event.credit_line
+    for q in event.questions:
+        uow.session.add(
+            InfoRequestRow(
+                recommendation_id=rec.id,
+                org_id=rec.org_id,
+                question=q.question,
+                due_date=q.due_date,
+                asked_at=envelope.occurred_at,
+            )
+        )
+
+
+async def answer(uow: UnitOfWork, rec_id: str, cmd: AnswerCreate, caller: Principal) -> RecommendationRead:
+    """R-R4: a serving CM answers a question from risk, promptly."""
+    async with uow:
+        rec = await _visible_recommendation(uow, rec_id, caller)
+        row = await visible_customer(uow, rec.customer_id, caller)
+        rules.check_author_serves(caller.user_id, {a.manager_id for a in current(row)})
+        question = await uow.session.get(InfoRequestRow, cmd.question_id)
+        if question is None or question.recommendation_id != rec.id:
+            raise NotFound(f"question {cmd.question_id} not found on recommendation {rec_id}")
+        if question.answer is not None:
+            raise RuleViolation("this question was already answered; answers are not edited (R-R3)")
+        question.answer, question.answered_by, question.answered_at = cmd.answer, caller.user_id, utcnow()
+        uow.emit(
+            "credit-recommendation.answered",
+            key=rec.customer_id,
+            org_id=rec.org_id,
+            payload=CreditRecommendationAnswered(
+                recommendation_id=rec.id, question_id=question.id, answer=cmd.answer
+            ),
+        )
+        await uow.commit()
+        return await _read(uow, rec)
+
+
+async def get_recommendation(uow: UnitOfWork, rec_id: str, caller: Principal) -> RecommendationRead:
+    """One recommendation with its questions."""
+    async with uow:
+        return await _read(uow, await _visible_recommendation(uow, rec_id, caller))
+
+
+async def list_recommendations(
+    uow: UnitOfWork, caller: Principal, status: rules.RecommendationStatus | None, overdue_only: bool
+) -> list[RecommendationRead]:
+    """CMs see their customers' recommendations; risk sees what was submitted to it."""
+    query: Select[RecommendationRow] = select(RecommendationRow).where(
+        RecommendationRow.org_id == caller.org_id
+    )
+    if not caller.has_any((*SEES_ALL, Role.RISK)):
+        query = query.where(RecommendationRow.customer_id.in_(visible_ids(caller)))
+    elif not caller.has_any(SEES_ALL):
+        query = query.where(RecommendationRow.status != rules.RecommendationStatus.AWAITING_COSIGN.value)
+    if status is not None:
+        query = query.where(RecommendationRow.status == status.value)
+    async with uow:
+        rows = list(await uow.session.scalars(query.order_by(RecommendationRow.created_at).limit(500)))
+        result = [await _read(uow, r) for r in rows]
+    if overdue_only:
+        result = [r for r in result if any(q.overdue for q in r.questions)]
+    return result
