@@ -204,3 +204,39 @@ class InfoRequestRow(Base):
     answer: Mapped[str | None] = mapped_column(Text)
     answered_by: Mapped[str | None] = mapped_column(String(128))
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class VisitRow(Base):
+    """A filed visit or phone contact (R-D3, R-M1..R-M3): immutable; corrections are new versions (R-R3)."""
+
+    __tablename__ = "visits"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    org_id: Mapped[str] = mapped_column(String(64), index=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    manager_id: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    plan: Mapped[dict[str, Any]] = mapped_column(JSON)
+    record: Mapped[dict[str, Any]] = mapped_column(JSON)
+    satisfaction: Mapped[int | None] = mapped_column()
+    version: Mapped[int] = mapped_column()
+    supersedes_id: Mapped[str | None] = mapped_column(String(64))
+    superseded: Mapped[bool] = mapped_column(default=False)
+    filed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class DailyReportRow(Base):
+    """A CM's day (R-W4): the morning plan and the evening outcome, each submitted once."""
+
+    __tablename__ = "daily_reports"
+    __table_args__ = (UniqueConstraint("manager_id", "day", name="uq_daily_report_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    org_id: Mapped[str] = mapped_column(String(64), index=True)
+    manager_id: Mapped[str] = mapped_column(String(64), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    plan: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    planned_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    outcome: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    reported_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -63,3 +63,24 @@ class CustomerComplianceChanged(Payload):
     customer_id: str = Field(min_length=1, max_length=64)
     compliant: bool
     issues: tuple[str, ...] = ()
+
+
+class VisitFiled(Payload):
+    """R-M2: a visit report or phone contact was filed (key: customer id)."""
+
+    visit_id: str = Field(min_length=1, max_length=64)
+    customer_id: str = Field(min_length=1, max_length=64)
+    manager_id: str = Field(min_length=1, max_length=64)
+    kind: str = Field(pattern="^(sales|maintenance|phone)$")
+    occurred_at: AwareDatetime
+    satisfaction: int | None = Field(default=None, ge=1, le=5)
+    version: int = Field(ge=1)
+    supersedes_id: str | None = None
+
+
+class DissatisfactionWarned(Payload):
+    """R-M5: the customer's rolling satisfaction fell below the threshold: the relationship is at risk."""
+
+    customer_id: str = Field(min_length=1, max_length=64)
+    rolling_average: str
+    threshold: str

@@ -6,19 +6,21 @@ from pydantic import BaseModel
 
 from shared.contracts.appraisal import GradeProposed
 from shared.contracts.audit import DepartureAuditOpened, DepartureCleared
-from shared.contracts.customer import (
-    CustomerAssignmentChanged,
-    CustomerClassified,
-    CustomerComplianceChanged,
-    CustomerRegistered,
-    ManagerPortfolioPublished,
-)
 from shared.contracts.credit import (
     BalanceReported,
     CreditDecisionMade,
     CreditRecommendationAnswered,
     CreditRecommendationSubmitted,
     ReportSubmitted,
+)
+from shared.contracts.customer import (
+    CustomerAssignmentChanged,
+    CustomerClassified,
+    CustomerComplianceChanged,
+    CustomerRegistered,
+    DissatisfactionWarned,
+    ManagerPortfolioPublished,
+    VisitFiled,
 )
 from shared.contracts.expenses import ExpenseBudgetExceeded, ExpenseRecorded, ExpenseYearClosed
 from shared.contracts.staffing import (
@@ -97,8 +99,12 @@ EVENT_TYPES: dict[str, EventContract] = {
         EventContract("expense.year-closed", "staffing.expenses", ExpenseYearClosed),
         EventContract("appraisal.grade-proposed", "appraisal.results", GradeProposed),
         EventContract("report.submitted", "customer.activities", ReportSubmitted),
+        EventContract("visit.filed", "customer.activities", VisitFiled),
+        EventContract("customer.dissatisfaction-warned", "customer.activities", DissatisfactionWarned),
         EventContract(
-            "credit-recommendation.submitted", "customer.credit-recommendations", CreditRecommendationSubmitted
+            "credit-recommendation.submitted",
+            "customer.credit-recommendations",
+            CreditRecommendationSubmitted,
         ),
         EventContract(
             "credit-recommendation.answered", "customer.credit-recommendations", CreditRecommendationAnswered

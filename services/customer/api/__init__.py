@@ -2,6 +2,6 @@
 
 from fastapi import APIRouter
 
-from services.customer.api import assignments, credit, files
+from services.customer.api import assignments, credit, files, visits
 
-ROUTERS: tuple[APIRouter, ...] = (files.router, assignments.router, credit.router)
+ROUTERS: tuple[APIRouter, ...] = (files.router, assignments.router, credit.router, visits.router)

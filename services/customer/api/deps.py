@@ -21,3 +21,12 @@ Reader = Annotated[Principal, Depends(require_roles(*READ_ALL, Role.CM))]
 Writer = Annotated[Principal, Depends(require_roles(*MANAGE, Role.CM))]
 Supervisor = Annotated[Principal, Depends(require_roles(*MANAGE))]
 Operator = Annotated[Principal, Depends(require_roles(Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR))]
+
+
+def get_settings(request: Request) -> CustomerSettings:
+    """The settings the app was built with."""
+    settings: CustomerSettings = request.app.state.settings
+    return settings
+
+
+Settings = Annotated[CustomerSettings, Depends(get_settings)]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 17:54:45.097286
+Create Date: 2026-11-28 17:57:15.666987
 
 """
 from typing import Sequence, Union
@@ -51,6 +51,22 @@ def upgrade() -> None:
     with op.batch_alter_table('customers', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_customers_branch'), ['branch'], unique=False)
         batch_op.create_index(batch_op.f('ix_customers_org_id'), ['org_id'], unique=False)
+
+    op.create_table('daily_reports',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('org_id', sa.String(length=64), nullable=False),
+    sa.Column('manager_id', sa.String(length=64), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('plan', sa.JSON(), nullable=False),
+    sa.Column('planned_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('outcome', sa.JSON(), nullable=True),
+    sa.Column('reported_at', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('manager_id', 'day', name='uq_daily_report_day')
+    )
+    with op.batch_alter_table('daily_reports', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_daily_reports_manager_id'), ['manager_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_daily_reports_org_id'), ['org_id'], unique=False)
 
     op.create_table('dead_letters',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -229,6 +245,28 @@ def upgrade() -> None:
     with op.batch_alter_table('team_member_projection', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_team_member_projection_manager_id'), ['manager_id'], unique=False)
 
+    op.create_table('visits',
+    sa.Column('id', sa.String(length=64), nullable=False),
+    sa.Column('org_id', sa.String(length=64), nullable=False),
+    sa.Column('customer_id', sa.String(length=64), nullable=False),
+    sa.Column('manager_id', sa.String(length=64), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('occurred_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('plan', sa.JSON(), nullable=False),
+    sa.Column('record', sa.JSON(), nullable=False),
+    sa.Column('satisfaction', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('supersedes_id', sa.String(length=64), nullable=True),
+    sa.Column('superseded', sa.Boolean(), nullable=False),
+    sa.Column('filed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('visits', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_visits_customer_id'), ['customer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_visits_manager_id'), ['manager_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_visits_org_id'), ['org_id'], unique=False)
+
     op.create_table('info_requests',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('recommendation_id', sa.String(length=64), nullable=False),
@@ -257,6 +295,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_info_requests_org_id'))
 
     op.drop_table('info_requests')
+    with op.batch_alter_table('visits', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_visits_org_id'))
+        batch_op.drop_index(batch_op.f('ix_visits_manager_id'))
+        batch_op.drop_index(batch_op.f('ix_visits_customer_id'))
+
+    op.drop_table('visits')
     with op.batch_alter_table('team_member_projection', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_team_member_projection_manager_id'))
 
@@ -301,6 +345,11 @@ def downgrade() -> None:
         batch_op.drop_index('ix_dead_letters_status')
 
     op.drop_table('dead_letters')
+    with op.batch_alter_table('daily_reports', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_daily_reports_org_id'))
+        batch_op.drop_index(batch_op.f('ix_daily_reports_manager_id'))
+
+    op.drop_table('daily_reports')
     with op.batch_alter_table('customers', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_customers_org_id'))
         batch_op.drop_index(batch_op.f('ix_customers_branch'))

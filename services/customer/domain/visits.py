@@ -1,0 +1,80 @@
+"""Visits, visit plans and satisfaction (R-D2, R-D3, R-M1..R-M5, R-R3), and the daily report (R-W4)."""
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from shared.errors import Conflict, RuleViolation
+
+
+class VisitKind(StrEnum):
+    """A sales visit (R-D2, R-D3), a maintenance visit (R-M3), or a phone contact (R-M1)."""
+
+    SALES = "sales"
+    MAINTENANCE = "maintenance"
+    PHONE = "phone"
+
+
+IN_PERSON = frozenset({VisitKind.SALES, VisitKind.MAINTENANCE})
+
+
+class Priority(StrEnum):
+    """R-W4 task priority."""
+
+    PRIMARY = "primary"
+    SECONDARY = "secondary"
+    MINOR = "minor"
+
+
+def check_filed_in_time(occurred_at: datetime, now: datetime) -> None:
+    """R-M2: a report is filed after the visit, never for a visit still to come."""
+    if occurred_at > now:
+        raise RuleViolation("a visit in the future cannot be filed as done (R-M2)")
+
+
+def check_correction(previous_customer: str, customer_id: str, previous_kind: str, kind: str) -> None:
+    """R-R3: a correction is a new version of a report on the same customer and kind."""
+    if previous_customer != customer_id or previous_kind != kind:
+        raise RuleViolation("a correction supersedes a visit report of the same customer and kind (R-R3)")
+
+
+def next_due(last_in_person: date | None, since: date, interval_days: int) -> date:
+    """R-M4: due `interval_days` after the last in-person visit (a phone call does not count)."""
+    return (last_in_person or since) + timedelta(days=interval_days)
+
+
+def is_overdue(due: date, today: date, tolerance_days: int = 0) -> bool:
+    """R-M4: overdue once the due date plus the tolerance has passed."""
+    return today > due + timedelta(days=tolerance_days)
+
+
+def rolling(scores: Sequence[int], window: int) -> Decimal | None:
+    """R-M5: the average of the latest `window` scores (oldest first in `scores`)."""
+    recent = list(scores)[-window:]
+    if not recent:
+        return None
+    return (Decimal(sum(recent)) / len(recent)).quantize(Decimal("0.01"))
+
+
+def dissatisfaction_crossed(before: Decimal | None, after: Decimal | None, threshold: Decimal) -> bool:
+    """R-M5: warn when the rolling satisfaction falls below the threshold, once per fall."""
+    return after is not None and after < threshold and (before is None or before >= threshold)
+
+
+def check_day_plan(day: date, today: date, has_plan: bool) -> None:
+    """R-W4: one morning plan per day, for today or a coming day."""
+    if has_plan:
+        raise Conflict(f"the plan for {day} was already submitted")
+    if day < today:
+        raise RuleViolation("a day's plan is made before the day, not after it (R-W4)")
+
+
+def check_day_outcome(day: date, today: date, has_plan: bool, has_outcome: bool) -> None:
+    """R-W4: the evening outcome follows the plan, on or after the day, once."""
+    if not has_plan:
+        raise RuleViolation("submit the morning plan before the outcome (R-W4)")
+    if has_outcome:
+        raise Conflict(f"the outcome for {day} was already submitted")
+    if day > today:
+        raise RuleViolation("the outcome of a day is reported on or after that day (R-W4)")
