@@ -1,6 +1,6 @@
 """Customer service's event subscriptions."""
 
-from services.customer.service import banking, credit, projections
+from services.customer.service import banking, credit, projections, value
 from shared.consumer import Subscription
 
 SUBSCRIPTIONS = (
@@ -28,5 +28,10 @@ SUBSCRIPTIONS = (
         name="balances",
         topic="corebanking.balances",
         handlers={"balance.reported": banking.record_balances},
+    ),
+    Subscription(
+        name="profit",
+        topic="corebanking.pnl",
+        handlers={"profit.posted": value.record_profit},
     ),
 )

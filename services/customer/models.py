@@ -240,3 +240,17 @@ class DailyReportRow(Base):
     planned_at: Mapped[datetime] = mapped_column(UtcDateTime())
     outcome: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     reported_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class ProfitRow(Base):
+    """A profit posting from core banking (R-C7 input); one row per posting id."""
+
+    __tablename__ = "profit_postings"
+
+    posting_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    org_id: Mapped[str] = mapped_column(String(64), index=True)
+    customer_id: Mapped[str] = mapped_column(String(64), index=True)
+    period: Mapped[str] = mapped_column(String(7), index=True)
+    product: Mapped[str] = mapped_column(String(64))
+    amount: Mapped[Decimal] = mapped_column(Hundredths())
+    posted_on: Mapped[date] = mapped_column(Date)

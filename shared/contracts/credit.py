@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from shared.contracts.base import Payload
 from shared.money import Money
@@ -62,13 +62,3 @@ class CreditDecisionMade(Payload):
     credit_line: Money | None = None
     reason: str = Field(default="", max_length=4000)
     questions: tuple[CreditQuestion, ...] = Field(default=(), max_length=50)
-
-
-class BalanceReported(Payload):
-    """R-C5: a customer's balances at core banking as of a time (published by core banking)."""
-
-    customer_id: str = Id
-    deposit: Money
-    loan: Money
-    overdue: Money
-    as_of: AwareDatetime

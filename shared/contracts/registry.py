@@ -6,8 +6,8 @@ from pydantic import BaseModel
 
 from shared.contracts.appraisal import GradeProposed
 from shared.contracts.audit import DepartureAuditOpened, DepartureCleared
+from shared.contracts.corebanking import BalanceReported, ProfitPosted
 from shared.contracts.credit import (
-    BalanceReported,
     CreditDecisionMade,
     CreditRecommendationAnswered,
     CreditRecommendationSubmitted,
@@ -111,6 +111,7 @@ EVENT_TYPES: dict[str, EventContract] = {
         ),
         EventContract("credit-decision.made", "risk.credit-decisions", CreditDecisionMade),
         EventContract("balance.reported", "corebanking.balances", BalanceReported),
+        EventContract("profit.posted", "corebanking.pnl", ProfitPosted),
         EventContract("customer.registered", "customer.customers", CustomerRegistered),
         EventContract("manager.portfolio-published", "customer.customers", ManagerPortfolioPublished),
         EventContract("customer.assignment-changed", "customer.customers", CustomerAssignmentChanged),

@@ -126,3 +126,32 @@ def test_R_A4_default_equal_shares_always_sum_to_exactly_100(n):
     shares = equal_shares([f"m-{i}" for i in range(n)])
     assert sum(shares.values()) == Decimal("100")
     assert max(shares.values()) - min(shares.values()) < Decimal("0.01") * n
+
+
+def test_R_C7_value_weighs_volume_profit_and_growth():
+    from datetime import date
+
+    from services.customer.domain.value import ValueInputs, customer_value, months_back
+
+    v = ValueInputs(Decimal("1000000"), Decimal("500000"), Decimal("20000"), Decimal("12000"))
+    assert customer_value(v) == Decimal("39000.00")  # 15000 volume + 20000 profit + 4000 growth
+    shrinking = ValueInputs(Decimal("0"), Decimal("0"), Decimal("10000"), Decimal("30000"))
+    assert customer_value(shrinking) == Decimal("10000.00")
+    assert months_back(date(2026, 1, 15), 1) == "2025-12"
+    assert months_back(date(2026, 1, 15), -1) == "2026-02"
+
+
+def test_R_M6_top_fifth_and_suggested_importance():
+    from services.customer.domain.classification import Importance
+    from services.customer.domain.value import suggested_importance, top_fifth
+
+    ranked = [f"c{i}" for i in range(10)]
+    assert top_fifth(ranked) == {"c0", "c1"}
+    assert top_fifth(["only"]) == {"only"}
+    assert [suggested_importance(i, 10) for i in (0, 1, 2, 4, 5)] == [
+        Importance.CORE,
+        Importance.CORE,
+        Importance.IMPORTANT,
+        Importance.IMPORTANT,
+        Importance.ORDINARY,
+    ]

@@ -2,6 +2,12 @@
 
 from fastapi import APIRouter
 
-from services.customer.api import assignments, credit, files, visits
+from services.customer.api import assignments, credit, files, value, visits
 
-ROUTERS: tuple[APIRouter, ...] = (files.router, assignments.router, credit.router, visits.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    files.router,
+    assignments.router,
+    credit.router,
+    visits.router,
+    value.router,
+)

@@ -1,8 +1,8 @@
 """Customer files and the roster (R-C4, R-C6)."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from services.customer.api.deps import Reader, RiskThreshold, Writer
 from services.customer.domain.classification import Importance
@@ -14,7 +14,7 @@ from services.customer.schemas import (
     SectionRead,
     SectionWrite,
 )
-from services.customer.service import files
+from services.customer.service import export, files
 from shared.app import UoW
 
 router = APIRouter(prefix="/customers", tags=["customers"])
@@ -44,6 +44,32 @@ async def list_customers(
     """A CM sees only customers they serve (directly or through a team); supervisors see the cooperative."""
     return await files.list_customers(
         uow, caller, limit, offset, branch, manager_id, importance.value if importance else None, compliant
+    )
+
+
+@router.get("/export", summary="Export the roster (R-C4)", response_class=Response)
+async def export_roster(
+    uow: UoW,
+    caller: Reader,
+    format: Annotated[Literal["csv", "xlsx"], Query()] = "csv",
+    branch: Annotated[str | None, Query(max_length=64)] = None,
+    manager_id: Annotated[str | None, Query(max_length=64)] = None,
+    importance: Importance | None = None,
+) -> Response:
+    """CSV or XLSX with the roster's columns; a CM exports only the customers they serve."""
+    rows = await files.list_customers(
+        uow, caller, 100_000, 0, branch, manager_id, importance.value if importance else None, None
+    )
+    if format == "xlsx":
+        return Response(
+            export.to_xlsx(rows),
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": 'attachment; filename="roster.xlsx"'},
+        )
+    return Response(
+        export.to_csv(rows),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="roster.csv"'},
     )
 
 

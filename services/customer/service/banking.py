@@ -1,7 +1,7 @@
 """Balances from core banking (R-C5): the latest as-of wins; late and repeated messages change nothing."""
 
 from services.customer.models import CustomerRow
-from shared.contracts.credit import BalanceReported
+from shared.contracts.corebanking import BalanceReported
 from shared.envelope import Envelope
 from shared.errors import NotFound
 from shared.timeutil import as_utc

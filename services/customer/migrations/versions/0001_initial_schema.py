@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 17:57:15.666987
+Create Date: 2026-11-28 17:59:05.082851
 
 """
 from typing import Sequence, Union
@@ -142,6 +142,21 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.create_index('ix_outbox_unpublished', ['published_at', 'id'], unique=False)
+
+    op.create_table('profit_postings',
+    sa.Column('posting_id', sa.String(length=128), nullable=False),
+    sa.Column('org_id', sa.String(length=64), nullable=False),
+    sa.Column('customer_id', sa.String(length=64), nullable=False),
+    sa.Column('period', sa.String(length=7), nullable=False),
+    sa.Column('product', sa.String(length=64), nullable=False),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.Column('posted_on', sa.Date(), nullable=False),
+    sa.PrimaryKeyConstraint('posting_id')
+    )
+    with op.batch_alter_table('profit_postings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_profit_postings_customer_id'), ['customer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_profit_postings_org_id'), ['org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_profit_postings_period'), ['period'], unique=False)
 
     op.create_table('team_projection',
     sa.Column('team_id', sa.String(length=64), nullable=False),
@@ -330,6 +345,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_team_projection_org_id'))
 
     op.drop_table('team_projection')
+    with op.batch_alter_table('profit_postings', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_profit_postings_period'))
+        batch_op.drop_index(batch_op.f('ix_profit_postings_org_id'))
+        batch_op.drop_index(batch_op.f('ix_profit_postings_customer_id'))
+
+    op.drop_table('profit_postings')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_unpublished')
 

@@ -1,0 +1,22 @@
+"""Customer value (R-C7) and the 80/20 view (R-M6)."""
+
+from fastapi import APIRouter
+
+from services.customer.api.deps import Reader
+from services.customer.schemas.value import ValueRead
+from services.customer.service import value
+from shared.app import UoW
+
+router = APIRouter(tags=["value"])
+
+
+@router.get("/value-review", response_model=list[ValueRead], summary="The 80/20 view (R-M6)")
+async def value_review(uow: UoW, caller: Reader) -> list[ValueRead]:
+    """Customers ranked by value; the top fifth, whether a senior CM serves them, suggested importance."""
+    return await value.value_review(uow, caller)
+
+
+@router.get("/customers/{customer_id}/value", response_model=ValueRead, summary="A customer's value (R-C7)")
+async def customer_value(customer_id: str, uow: UoW, caller: Reader) -> ValueRead:
+    """Recomputed from balances, the last year's profit and its growth."""
+    return await value.customer_value(uow, customer_id, caller)

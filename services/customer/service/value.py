@@ -1,0 +1,107 @@
+"""Customer value (R-C7) from balances and profit, and the 80/20 view (R-M6)."""
+
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from services.customer.domain import value as rules
+from services.customer.domain.classification import Importance
+from services.customer.models import CustomerRow, ProfitRow
+from services.customer.schemas.value import ValueRead
+from services.customer.service.common import current, grade_views, manager_view, visible_customer, visible_ids
+from shared.auth import Principal
+from shared.contracts.corebanking import ProfitPosted
+from shared.envelope import Envelope
+from shared.timeutil import utcnow
+from shared.uow import UnitOfWork
+
+ZERO = Decimal("0")
+
+
+async def record_profit(uow: UnitOfWork, envelope: Envelope, event: ProfitPosted) -> None:
+    """Keep each posting once (by posting id), even for a customer not known yet."""
+    if await uow.session.get(ProfitRow, event.posting_id) is not None:
+        return
+    uow.session.add(
+        ProfitRow(
+            posting_id=event.posting_id,
+            org_id=envelope.org_id,
+            customer_id=event.customer_id,
+            period=event.period,
+            product=event.product,
+            amount=event.amount,
+            posted_on=event.posted_on,
+        )
+    )
+
+
+async def _profits(uow: UnitOfWork, org_id: str, since: str, until: str) -> dict[str, Decimal]:
+    rows = await uow.session.execute(
+        select(ProfitRow.customer_id, func.sum(ProfitRow.amount))
+        .where(ProfitRow.org_id == org_id, ProfitRow.period >= since, ProfitRow.period < until)
+        .group_by(ProfitRow.customer_id)
+    )
+    return {cid: Decimal(total or 0) for cid, total in rows.all()}
+
+
+async def _has_senior(uow: UnitOfWork, row: CustomerRow) -> bool:
+    grades = await grade_views(uow, row.org_id)
+    for a in current(row):
+        view = await manager_view(uow, a.manager_id)
+        if view is not None and (g := grades.get(view.grade)) is not None and g.may_lead_teams:
+            return True
+    return False
+
+
+async def value_review(uow: UnitOfWork, caller: Principal) -> list[ValueRead]:
+    """R-C7/R-M6: every visible customer ranked by value; the top fifth and whether seniors serve it."""
+    today = utcnow().date()
+    this, last, prior = (
+        rules.months_back(today, -1),
+        rules.months_back(today, 11),
+        rules.months_back(today, 23),
+    )
+    async with uow:
+        last_12 = await _profits(uow, caller.org_id, last, this)
+        prior_12 = await _profits(uow, caller.org_id, prior, last)
+        # Rank over the whole cooperative, then show the caller only what they may see.
+        rows = list(await uow.session.scalars(select(CustomerRow).where(CustomerRow.org_id == caller.org_id)))
+        shown = set(await uow.session.scalars(visible_ids(caller)))
+        scored = []
+        for row in rows:
+            inputs = rules.ValueInputs(
+                row.deposit_balance or ZERO,
+                row.loan_balance or ZERO,
+                last_12.get(row.id, ZERO),
+                prior_12.get(row.id, ZERO),
+            )
+            scored.append((rules.customer_value(inputs), row, inputs))
+        scored.sort(key=lambda s: (-s[0], s[1].file_no))
+        top = rules.top_fifth([s[1].id for s in scored])
+        return [
+            ValueRead(
+                customer_id=row.id,
+                name=row.name,
+                value=value,
+                deposit=inputs.deposit,
+                loan=inputs.loan,
+                profit_last_12m=inputs.profit_last_12m,
+                profit_prior_12m=inputs.profit_prior_12m,
+                importance=Importance(row.importance),
+                suggested_importance=rules.suggested_importance(position, len(scored)),
+                top_fifth=row.id in top,
+                served_by_senior=await _has_senior(uow, row),
+            )
+            for position, (value, row, inputs) in enumerate(scored)
+            if row.id in shown
+        ]
+
+
+async def customer_value(uow: UnitOfWork, customer_id: str, caller: Principal) -> ValueRead:
+    """R-C7: one customer's value within the caller's view of the roster."""
+    async with uow:
+        await visible_customer(uow, customer_id, caller)
+    for item in await value_review(uow, caller):
+        if item.customer_id == customer_id:
+            return item
+    raise AssertionError("a visible customer is always in the review")

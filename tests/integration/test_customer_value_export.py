@@ -1,0 +1,120 @@
+"""Value and the 80/20 view (R-C7, R-M6), profit postings, and the roster export (R-C4), on both databases."""
+
+import csv
+import io
+
+from openpyxl import load_workbook
+
+from shared.timeutil import utcnow
+from tests.integration.test_customer_assignment import _managers
+from tests.support import envelope_bytes, eventually, produce
+
+
+async def test_R_C7_R_M6_value_from_balances_and_profit_ranks_the_roster(customer):
+    sup = await _managers(customer)
+    c = customer.client
+    ids = {}
+    for name, primary in (("Big Mill", "m-c"), ("Small Shop", "m-t"), ("Core Estate", "m-s")):
+        ids[name] = (
+            await c.post(
+                "/customers",
+                headers=sup,
+                json={"name": name, "kind": "corporate", "primary_manager_id": primary},
+            )
+        ).json()["id"]
+    period = f"{utcnow().year:04d}-{utcnow().month:02d}"
+    pnl = f"{customer.prefix}corebanking.pnl"
+    for posting, name, amount in (
+        ("p-1", "Big Mill", "50000.00"),
+        ("p-2", "Small Shop", "100.00"),
+        ("p-1", "Big Mill", "50000.00"),
+        ("p-3", "Core Estate", "8000.00"),
+    ):
+        body = {
+            "posting_id": posting,
+            "customer_id": ids[name],
+            "period": period,
+            "product": "loan",
+            "amount": amount,
+            "posted_on": utcnow().date().isoformat(),
+        }
+        await produce(
+            customer.bootstrap,
+            pnl,
+            envelope_bytes("profit.posted", ids[name], body, producer="corebanking"),
+            key=ids[name].encode(),
+        )
+    bad = envelope_bytes(
+        "profit.posted",
+        "x",
+        {
+            "posting_id": "p-9",
+            "customer_id": "x",
+            "period": "2026-13",
+            "product": "loan",
+            "amount": "1",
+            "posted_on": "2026-01-01",
+        },
+    )
+    await produce(customer.bootstrap, pnl, bad, key=b"x")
+
+    async def ranked():
+        review = (await c.get("/value-review", headers=sup)).json()
+        return review if review and review[0]["profit_last_12m"] == "50000.00" and len(review) == 3 else None
+
+    review = await eventually(ranked, what="profit postings in the value review")
+    assert [r["name"] for r in review] == ["Big Mill", "Core Estate", "Small Shop"]
+    assert [r["top_fifth"] for r in review] == [True, False, False]
+    assert review[0]["served_by_senior"] is False  # R-M6: the most valuable customer lacks a senior CM
+    assert review[0]["suggested_importance"] == "core"
+    mine = (await c.get(f"/customers/{ids['Small Shop']}/value", headers=customer.as_("m-t", "cm"))).json()
+    assert mine["value"] == "150.00"  # 100 profit plus half its growth from nothing
+    assert (
+        await c.get(f"/customers/{ids['Big Mill']}/value", headers=customer.as_("m-t", "cm"))
+    ).status_code == 404
+    assert [r["name"] for r in (await c.get("/value-review", headers=customer.as_("m-t", "cm"))).json()] == [
+        "Small Shop"
+    ]
+
+    async def dead_letter():
+        return (await c.get("/admin/dead-letters", headers=customer.as_("ops", "admin"))).json() or None
+
+    (letter,) = await eventually(dead_letter, what="the malformed posting in the DLQ")
+    assert "period" in letter["reason"]
+
+
+async def test_R_C4_roster_export_as_csv_and_xlsx_with_filters_and_visibility(customer):
+    sup = await _managers(customer)
+    c = customer.client
+    await c.post(
+        "/customers",
+        headers=sup,
+        json={
+            "name": "张家农场",
+            "kind": "farm_household",
+            "primary_manager_id": "m-c",
+            "branch": "north",
+            "address": "=cmd|' /C calc'!A0",
+            "importance": "core",
+        },
+    )
+    await c.post(
+        "/customers",
+        headers=sup,
+        json={"name": "South Mill", "kind": "corporate", "primary_manager_id": "m-c2", "branch": "south"},
+    )
+    response = await c.get("/customers/export", headers=sup, params={"format": "csv"})
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["File number", "Name", "Kind"]
+    assert sorted(r[1] for r in rows[1:]) == ["South Mill", "张家农场"]
+    farm = next(r for r in rows if r[1] == "张家农场")
+    assert farm[4].startswith("'=")  # a formula is exported as text
+    north = await c.get("/customers/export", headers=sup, params={"format": "xlsx", "branch": "north"})
+    sheet = load_workbook(io.BytesIO(north.content)).active
+    assert [cell.value for cell in sheet[2]][1] == "张家农场"
+    assert sheet.max_row == 2
+    mine = (await c.get("/customers/export", headers=customer.as_("m-c2", "cm"))).content.decode("utf-8-sig")
+    assert "South Mill" in mine
+    assert "张家农场" not in mine
+    assert (await c.get("/customers/export", headers=sup, params={"format": "pdf"})).status_code == 422
