@@ -254,3 +254,28 @@ class ProfitRow(Base):
     product: Mapped[str] = mapped_column(String(64))
     amount: Mapped[Decimal] = mapped_column(Hundredths())
     posted_on: Mapped[date] = mapped_column(Date)
+
+
+class ProspectRow(Base):
+    """A development target (R-D1) and its stage; history of stages kept."""
+
+    __tablename__ = "prospects"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    org_id: Mapped[str] = mapped_column(String(64), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    owner_id: Mapped[str] = mapped_column(String(64), index=True)
+    scores: Mapped[dict[str, int]] = mapped_column(JSON)
+    segment_score: Mapped[Decimal] = mapped_column(Hundredths())
+    unmet_needs: Mapped[bool] = mapped_column()
+    rcc_can_serve: Mapped[bool] = mapped_column()
+    competitive_advantage: Mapped[bool] = mapped_column()
+    preliminary_assessment: Mapped[str] = mapped_column(Text)
+    stage: Mapped[str] = mapped_column(String(16), index=True)
+    history: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+    customer_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    row_version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": row_version}

@@ -155,3 +155,28 @@ def test_R_M6_top_fifth_and_suggested_importance():
         Importance.IMPORTANT,
         Importance.ORDINARY,
     ]
+
+
+def test_R_D1_segment_score_and_ideal_targets():
+    from services.customer.domain.pipeline import is_ideal, segment_score
+
+    assert segment_score(8, 6, 7, 3) == Decimal("6.00")
+    with pytest.raises(RuleViolation):
+        segment_score(11, 0, 0, 0)
+    assert is_ideal(True, True, True)
+    assert not is_ideal(True, True, False)
+
+
+def test_R_D1_targets_move_forward_won_after_a_proposal_and_final_stays_final():
+    from services.customer.domain.pipeline import Stage, advance
+    from shared.errors import Conflict
+
+    assert advance(Stage.TARGET, Stage.VISITED) is Stage.VISITED
+    assert advance(Stage.CONTACTED, Stage.LOST) is Stage.LOST
+    with pytest.raises(RuleViolation, match="back"):
+        advance(Stage.VISITED, Stage.CONTACTED)
+    with pytest.raises(RuleViolation, match="proposal"):
+        advance(Stage.VISITED, Stage.WON)
+    assert advance(Stage.PROPOSAL, Stage.WON) is Stage.WON
+    with pytest.raises(Conflict):
+        advance(Stage.WON, Stage.LOST)

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from services.customer.api import assignments, credit, files, value, visits
+from services.customer.api import assignments, credit, files, pipeline, value, visits
 
 ROUTERS: tuple[APIRouter, ...] = (
     files.router,
@@ -10,4 +10,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     credit.router,
     visits.router,
     value.router,
+    pipeline.router,
 )

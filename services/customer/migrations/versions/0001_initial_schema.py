@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 17:59:05.082851
+Create Date: 2026-11-28 18:00:20.826022
 
 """
 from typing import Sequence, Union
@@ -157,6 +157,30 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_profit_postings_customer_id'), ['customer_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_profit_postings_org_id'), ['org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_profit_postings_period'), ['period'], unique=False)
+
+    op.create_table('prospects',
+    sa.Column('id', sa.String(length=64), nullable=False),
+    sa.Column('org_id', sa.String(length=64), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('owner_id', sa.String(length=64), nullable=False),
+    sa.Column('scores', sa.JSON(), nullable=False),
+    sa.Column('segment_score', sa.BigInteger(), nullable=False),
+    sa.Column('unmet_needs', sa.Boolean(), nullable=False),
+    sa.Column('rcc_can_serve', sa.Boolean(), nullable=False),
+    sa.Column('competitive_advantage', sa.Boolean(), nullable=False),
+    sa.Column('preliminary_assessment', sa.Text(), nullable=False),
+    sa.Column('stage', sa.String(length=16), nullable=False),
+    sa.Column('history', sa.JSON(), nullable=False),
+    sa.Column('customer_id', sa.String(length=64), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('row_version', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('prospects', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_prospects_org_id'), ['org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_prospects_owner_id'), ['owner_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_prospects_stage'), ['stage'], unique=False)
 
     op.create_table('team_projection',
     sa.Column('team_id', sa.String(length=64), nullable=False),
@@ -345,6 +369,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_team_projection_org_id'))
 
     op.drop_table('team_projection')
+    with op.batch_alter_table('prospects', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_prospects_stage'))
+        batch_op.drop_index(batch_op.f('ix_prospects_owner_id'))
+        batch_op.drop_index(batch_op.f('ix_prospects_org_id'))
+
+    op.drop_table('prospects')
     with op.batch_alter_table('profit_postings', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_profit_postings_period'))
         batch_op.drop_index(batch_op.f('ix_profit_postings_org_id'))

@@ -1,0 +1,68 @@
+"""Developing customers (R-D1, R-D2, R-D4): targets from market segmentation, moved through stages."""
+
+from decimal import Decimal
+from enum import StrEnum
+
+from services.customer.domain.classification import CustomerKind
+from shared.errors import Conflict, RuleViolation
+
+
+class Stage(StrEnum):
+    """Where a target stands in development."""
+
+    TARGET = "target"
+    CONTACTED = "contacted"
+    VISITED = "visited"
+    PROPOSAL = "proposal"
+    WON = "won"
+    LOST = "lost"
+
+
+ORDER = [Stage.TARGET, Stage.CONTACTED, Stage.VISITED, Stage.PROPOSAL, Stage.WON]
+FINAL = frozenset({Stage.WON, Stage.LOST})
+
+GOALS: dict[CustomerKind, tuple[str, ...]] = {
+    CustomerKind.CORPORATE: (
+        "coordinate internally across departments",
+        "keep and deepen existing relationships",
+        "reach new industries and projects",
+        "build the credit relationship that opens the basic account",
+    ),
+    CustomerKind.INSTITUTIONAL: (
+        "develop asset, liability and intermediary business together",
+        "build relationships at every level of the system",
+        "offer payment-agency services that keep the funds in the RCC",
+    ),
+    CustomerKind.INDIVIDUAL: ("open deposits and cards", "meet credit needs", "offer payment services"),
+    CustomerKind.FARM_HOUSEHOLD: (
+        "meet seasonal credit needs",
+        "open deposits and cards",
+        "offer payment services",
+    ),
+}
+
+
+def segment_score(demand: int, prospects: int, profitability: int, market_share: int) -> Decimal:
+    """R-D1: the average of the four segmentation scores (0-10 each)."""
+    for score in (demand, prospects, profitability, market_share):
+        if not 0 <= score <= 10:
+            raise RuleViolation("segmentation scores run from 0 to 10")
+    return (Decimal(demand + prospects + profitability + market_share) / 4).quantize(Decimal("0.01"))
+
+
+def is_ideal(unmet_needs: bool, rcc_can_serve: bool, competitive_advantage: bool) -> bool:
+    """R-D1: unmet needs of enough volume, that the RCC can serve, where it has an advantage."""
+    return unmet_needs and rcc_can_serve and competitive_advantage
+
+
+def advance(current: Stage, new: Stage) -> Stage:
+    """Forward only; lost from any open stage; won only after a proposal; final stages stay final."""
+    if current in FINAL:
+        raise Conflict(f"the target is already {current.value}")
+    if new is Stage.LOST:
+        return new
+    if new is Stage.WON and current is not Stage.PROPOSAL:
+        raise RuleViolation("a target is won only after a proposal")
+    if ORDER.index(new) <= ORDER.index(current):
+        raise RuleViolation(f"a target moves forward: {current.value} cannot go back to {new.value}")
+    return new
