@@ -2,7 +2,9 @@
 
 import json
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
 
 import httpx
@@ -54,53 +56,43 @@ class Service:
         return await eventually(enough, what=f"{count} {event_type} on {topic}")
 
 
-@pytest.fixture
-async def staffing(database_url: str, kafka: KafkaTarget, prefix: str) -> AsyncIterator[Service]:
-    """The staffing service, migrated and running on a fresh database."""
-    from services.staffing.app import MIGRATIONS, create_app
-    from services.staffing.settings import StaffingSettings
+@asynccontextmanager
+async def serve(
+    name: str, database_url: str, kafka: KafkaTarget, prefix: str, **extra: Any
+) -> AsyncIterator[Service]:
+    """One service of the catalog, migrated and running in-process on a fresh database."""
+    from steward.catalog import entry
 
+    item = entry(name)
+    module = import_module(item.app_factory.split(":")[0])
     settings = make_settings(
-        StaffingSettings,
+        item.settings,
         database_url=database_url,
         bootstrap=kafka.bootstrap_servers,
         idempotent=kafka.idempotent,
         prefix=prefix,
-        expiry_sweep_seconds=0,
+        **extra,
     )
-    async with running(create_app(settings), MIGRATIONS) as client:
+    async with running(module.create_app(settings), item.migrations) as client:
         yield Service(client, settings, kafka.bootstrap_servers, prefix)
+
+
+@pytest.fixture
+async def staffing(database_url: str, kafka: KafkaTarget, prefix: str) -> AsyncIterator[Service]:
+    """The staffing service (the expiry sweep off: tests run it by hand)."""
+    async with serve("staffing", database_url, kafka, prefix, expiry_sweep_seconds=0) as service:
+        yield service
 
 
 @pytest.fixture
 async def audit(database_url: str, kafka: KafkaTarget, prefix: str) -> AsyncIterator[Service]:
-    """The audit service, migrated and running on a fresh database."""
-    from services.audit.app import MIGRATIONS, create_app
-    from services.audit.settings import AuditSettings
-
-    settings = make_settings(
-        AuditSettings,
-        database_url=database_url,
-        bootstrap=kafka.bootstrap_servers,
-        idempotent=kafka.idempotent,
-        prefix=prefix,
-    )
-    async with running(create_app(settings), MIGRATIONS) as client:
-        yield Service(client, settings, kafka.bootstrap_servers, prefix)
+    """The audit service."""
+    async with serve("audit", database_url, kafka, prefix) as service:
+        yield service
 
 
 @pytest.fixture
 async def customer(database_url: str, kafka: KafkaTarget, prefix: str) -> AsyncIterator[Service]:
-    """The customer service, migrated and running on a fresh database."""
-    from services.customer.app import MIGRATIONS, create_app
-    from services.customer.settings import CustomerSettings
-
-    settings = make_settings(
-        CustomerSettings,
-        database_url=database_url,
-        bootstrap=kafka.bootstrap_servers,
-        idempotent=kafka.idempotent,
-        prefix=prefix,
-    )
-    async with running(create_app(settings), MIGRATIONS) as client:
-        yield Service(client, settings, kafka.bootstrap_servers, prefix)
+    """The customer service."""
+    async with serve("customer", database_url, kafka, prefix) as service:
+        yield service
