@@ -24,6 +24,7 @@ from shared.uow import UnitOfWork
 log = logging.getLogger(__name__)
 
 Handler = Callable[[UnitOfWork, Envelope, Any], Awaitable[None]]
+EveryHandler = Callable[[UnitOfWork, Envelope, "Received"], Awaitable[None]]
 
 
 class Rejected(Exception):
@@ -31,6 +32,10 @@ class Rejected(Exception):
 
     Handlers may also raise any DomainError: the rules refusing an event is just as final.
     """
+
+
+class RetryLater(Exception):
+    """A handler lost a race it can win next time; never dead-lettered, redelivered instead."""
 
 
 class TransientFailure(Exception):
@@ -48,11 +53,16 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True)
 class Subscription:
-    """A named consumer of one topic and the handler for each event type it cares about."""
+    """A named consumer of one topic and the handler for each event type it cares about.
+
+    `on_every`, when given, runs in the same transaction for every valid envelope on the topic,
+    handled or not (audit's journal uses it).
+    """
 
     name: str
     topic: str
     handlers: Mapping[str, Handler]
+    on_every: "EveryHandler | None" = None
 
 
 @dataclass(frozen=True)
@@ -68,7 +78,9 @@ class Received:
 
 
 def _is_transient(exc: BaseException) -> bool:
-    if isinstance(exc, OperationalError | InterfaceError | ConnectionError | TimeoutError | OSError):
+    if isinstance(
+        exc, RetryLater | OperationalError | InterfaceError | ConnectionError | TimeoutError | OSError
+    ):
         return True
     return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
@@ -112,10 +124,10 @@ class EventConsumer:
         except EnvelopeError as exc:
             return await self._dead_letter(record, str(exc), None, 1, dead_letter_id)
         handler = self.subscription.handlers.get(envelope.event_type)
-        if handler is None:
+        if handler is None and self.subscription.on_every is None:
             return Outcome.IGNORED
         try:
-            payload = self._payload(envelope)
+            payload = self._payload(envelope) if handler is not None else None
         except Rejected as exc:
             return await self._dead_letter(record, str(exc), envelope, 1, dead_letter_id)
         set_context(
@@ -163,7 +175,7 @@ class EventConsumer:
             raise Rejected(describe_validation_error(exc, f"invalid {envelope.event_type} payload")) from exc
 
     async def _apply_once(
-        self, record: Received, envelope: Envelope, payload: BaseModel, handler: Handler
+        self, record: Received, envelope: Envelope, payload: BaseModel | None, handler: Handler | None
     ) -> Outcome:
         inbox = self._tables.inbox
         event_id = str(envelope.event_id)
@@ -181,7 +193,10 @@ class EventConsumer:
                         processed_at=utcnow(),
                     )
                 )
-                await handler(uow, envelope, payload)
+                if handler is not None:
+                    await handler(uow, envelope, payload)
+                if self.subscription.on_every is not None:
+                    await self.subscription.on_every(uow, envelope, record)
                 await uow.commit()
                 return Outcome.APPLIED
         except IntegrityError:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.audit.api import router
+from services.audit.api import ROUTERS
 from services.audit.consumers import SUBSCRIPTIONS
 from services.audit.models import MESSAGING
 from services.audit.settings import AuditSettings
@@ -26,7 +26,7 @@ def create_app(settings: AuditSettings, *, configure_logs: bool = False) -> Fast
         subscriptions=SUBSCRIPTIONS,
         publishes=("audit.cases", "audit.findings"),
     )
-    return build_service_app(settings, definition, [router], configure_logs=configure_logs)
+    return build_service_app(settings, definition, list(ROUTERS), configure_logs=configure_logs)
 
 
 def app() -> FastAPI:

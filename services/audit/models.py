@@ -1,11 +1,12 @@
 """Audit tables."""
 
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from shared.tables import UtcDateTime, define_messaging_tables
+from shared.tables import Hundredths, UtcDateTime, define_messaging_tables
 
 
 class Base(DeclarativeBase):
@@ -25,17 +26,20 @@ class DepartureAuditRow(Base):
     org_id: Mapped[str] = mapped_column(String(64), index=True)
     manager_id: Mapped[str] = mapped_column(String(64), index=True)
     departure_event_id: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(32), index=True)
     portfolio_received: Mapped[bool] = mapped_column(default=False)
     requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime())
     cleared_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    row_version: Mapped[int] = mapped_column(default=1)
     items: Mapped[list["DepartureAuditItemRow"]] = relationship(
         back_populates="audit",
         lazy="selectin",
         cascade="all, delete-orphan",
         order_by="DepartureAuditItemRow.id",
     )
+
+    __mapper_args__ = {"version_id_col": row_version}
 
 
 class DepartureAuditItemRow(Base):
@@ -49,8 +53,69 @@ class DepartureAuditItemRow(Base):
     customer_id: Mapped[str] = mapped_column(String(64))
     customer_name: Mapped[str] = mapped_column(String(200))
     customer_kind: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(String(32), default="portfolio")
     status: Mapped[str] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(Text)
     reviewed_by: Mapped[str | None] = mapped_column(String(128))
     reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     audit: Mapped[DepartureAuditRow] = relationship(back_populates="items")
+
+
+class FindingRow(Base):
+    """A finding: the rule, the subject, the evidence, and how it was remediated."""
+
+    __tablename__ = "findings"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    org_id: Mapped[str] = mapped_column(String(64), index=True)
+    rule_id: Mapped[str] = mapped_column(String(16), index=True)
+    manager_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    customer_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    audit_item_id: Mapped[int | None] = mapped_column(ForeignKey("departure_audit_items.id"), index=True)
+    severity: Mapped[str] = mapped_column(String(16))
+    description: Mapped[str] = mapped_column(Text)
+    amount_at_risk: Mapped[Decimal | None] = mapped_column(Hundredths())
+    evidence: Mapped[list[str]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    raised_by: Mapped[str] = mapped_column(String(128))
+    raised_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    remediation: Mapped[str | None] = mapped_column(Text)
+    resolved_by: Mapped[str | None] = mapped_column(String(128))
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class AssignmentProjectionRow(Base):
+    """Who serves which customer now, from `customer.assignment-changed` (to catch late assignments)."""
+
+    __tablename__ = "assignment_projection"
+
+    customer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    manager_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    org_id: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class JournalRow(Base):
+    """One event audit saw, chained to the row before by hash; append-only."""
+
+    __tablename__ = "journal"
+
+    seq: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64))
+    event_type: Mapped[str] = mapped_column(String(128))
+    topic: Mapped[str] = mapped_column(String(255))
+    org_id: Mapped[str] = mapped_column(String(64), index=True)
+    occurred_at: Mapped[str] = mapped_column(String(40))
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class JournalHeadRow(Base):
+    """The end of the chain; updated with a compare-and-set so concurrent appends never fork it."""
+
+    __tablename__ = "journal_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_seq: Mapped[int] = mapped_column()
+    last_hash: Mapped[str] = mapped_column(String(64))

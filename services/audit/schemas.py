@@ -1,10 +1,22 @@
 """Audit HTTP schemas."""
 
 from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.audit.domain import AuditStatus, ItemStatus
+from services.audit.domain.departure import AuditStatus, ItemStatus
+from shared.money import Money
+
+
+class Severity(StrEnum):
+    """How serious a finding is."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
 
 
 class ItemRead(BaseModel):
@@ -16,6 +28,7 @@ class ItemRead(BaseModel):
     customer_id: str
     customer_name: str
     customer_kind: str
+    source: str
     status: ItemStatus
     note: str | None
     reviewed_by: str | None
@@ -24,8 +37,6 @@ class ItemRead(BaseModel):
 
 class DepartureAuditRead(BaseModel):
     """A departure audit with its progress."""
-
-    model_config = ConfigDict(from_attributes=True)
 
     id: str
     org_id: str
@@ -40,9 +51,69 @@ class DepartureAuditRead(BaseModel):
     items: list[ItemRead]
 
 
+class WaitingRead(BaseModel):
+    """A departure waiting on audit, and for how long."""
+
+    audit_id: str
+    manager_id: str
+    status: AuditStatus
+    waiting_hours: Decimal
+    items_done: int
+    items_total: int
+    open_findings: int
+
+
 class ItemClear(BaseModel):
     """An auditor's finding that a customer is clear."""
 
     model_config = ConfigDict(extra="forbid")
 
     note: str = Field(min_length=1, max_length=4000)
+
+
+class FindingCreate(BaseModel):
+    """A problem found while reviewing a customer."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    description: str = Field(min_length=1, max_length=4000)
+    severity: Severity
+    amount_at_risk: Money | None = None
+
+
+class FindingResolve(BaseModel):
+    """How the finding was remediated."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    remediation: str = Field(min_length=1, max_length=4000)
+
+
+class FindingRead(BaseModel):
+    """A finding with its evidence and remediation."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    rule_id: str
+    manager_id: str | None
+    customer_id: str | None
+    audit_item_id: int | None
+    severity: Severity
+    description: str
+    amount_at_risk: Money | None
+    evidence: list[str]
+    status: str
+    raised_by: str
+    raised_at: datetime
+    remediation: str | None
+    resolved_by: str | None
+    resolved_at: datetime | None
+
+
+class JournalCheck(BaseModel):
+    """The result of walking the hash chain."""
+
+    ok: bool
+    rows_checked: int
+    first_broken_seq: int | None

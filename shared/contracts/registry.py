@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from shared.contracts.appraisal import GradeProposed
-from shared.contracts.audit import DepartureAuditOpened, DepartureCleared
+from shared.contracts.audit import DepartureAuditOpened, DepartureCleared, FindingRaised, FindingResolved
 from shared.contracts.corebanking import BalanceReported, ProfitPosted
 from shared.contracts.credit import (
     CreditDecisionMade,
@@ -119,6 +119,8 @@ EVENT_TYPES: dict[str, EventContract] = {
         EventContract("customer.compliance-changed", "customer.customers", CustomerComplianceChanged),
         EventContract("audit.departure-audit-opened", "audit.cases", DepartureAuditOpened),
         EventContract("audit.departure-cleared", "audit.cases", DepartureCleared),
+        EventContract("audit.finding-raised", "audit.findings", FindingRaised),
+        EventContract("audit.finding-resolved", "audit.findings", FindingResolved),
     )
 }
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from services.audit.domain import AuditStatus, ItemStatus, check_reviewable, status_after_review
+from services.audit.domain.departure import AuditStatus, ItemStatus, check_reviewable, status_after_review
 from services.customer.domain.assignment import ManagerView, check_assignable, check_team
 from services.staffing.domain.departure import (
     ManagerStatus,

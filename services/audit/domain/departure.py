@@ -1,9 +1,9 @@
-"""Audit rules, free of I/O: the departure audit gate (R-I6)."""
+"""Departure audits (R-I6): every customer reviewed, every finding resolved, before the CM may leave."""
 
 from collections.abc import Iterable
 from enum import StrEnum
 
-from shared.errors import Conflict
+from shared.errors import Conflict, Forbidden, RuleViolation
 
 
 class AuditStatus(StrEnum):
@@ -19,9 +19,11 @@ class ItemStatus(StrEnum):
     """Where one customer of the departing CM stands."""
 
     PENDING = "pending"
+    FINDING = "finding"
     CLEAR = "clear"
 
 
+OPEN = frozenset({AuditStatus.AWAITING_PORTFOLIO, AuditStatus.IN_PROGRESS})
 AUDITED_KINDS = frozenset({"corporate", "institutional", "individual", "farm_household"})
 
 
@@ -41,11 +43,23 @@ def cancel(audit_status: AuditStatus) -> AuditStatus:
     return AuditStatus.CANCELLED
 
 
+def check_auditor(auditor_id: str, departing_manager_id: str) -> None:
+    """Nobody audits their own departure."""
+    if auditor_id == departing_manager_id:
+        raise Forbidden("an auditor cannot review their own departure (R-I6)")
+
+
 def check_reviewable(audit_status: AuditStatus, item_status: ItemStatus) -> None:
-    """An item can be cleared once, and only while its audit is open."""
+    """An item is reviewed only while its audit is open, and not once it is clear."""
     if audit_status is AuditStatus.CLEARED:
         raise Conflict("this departure audit is already cleared")
     if audit_status is AuditStatus.CANCELLED:
         raise Conflict("this departure audit was cancelled: the departure was withdrawn")
     if item_status is ItemStatus.CLEAR:
         raise Conflict("this item is already clear")
+
+
+def check_clearable(open_findings: int) -> None:
+    """R-I6: an item with an open finding is not clear until the finding is resolved."""
+    if open_findings:
+        raise RuleViolation(f"the item has {open_findings} open finding(s); resolve them first (R-I6)")

@@ -1,0 +1,1 @@
+"""Audit rules, free of I/O: departure audits, findings, the hash-chained journal."""

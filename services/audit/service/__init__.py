@@ -1,0 +1,1 @@
+"""Audit service layer: one unit of work per command."""

@@ -1,0 +1,259 @@
+"""Departure audits (R-I6): opened by the request, one item per customer, cleared only when all are clear."""
+
+from decimal import Decimal
+from uuid import uuid4
+
+from sqlalchemy import delete, func, select
+
+from services.audit.domain import departure as rules
+from services.audit.models import (
+    AssignmentProjectionRow,
+    DepartureAuditItemRow,
+    DepartureAuditRow,
+    FindingRow,
+)
+from services.audit.schemas import DepartureAuditRead, ItemClear, ItemRead, WaitingRead
+from shared.auth import Principal
+from shared.contracts.audit import DepartureAuditOpened, DepartureCleared
+from shared.contracts.customer import CustomerAssignmentChanged, ManagerPortfolioPublished
+from shared.contracts.staffing import ManagerDepartureRequested, ManagerDepartureWithdrawn
+from shared.envelope import Envelope
+from shared.errors import NotFound
+from shared.timeutil import utcnow
+from shared.uow import UnitOfWork
+
+
+def read(row: DepartureAuditRow) -> DepartureAuditRead:
+    """An audit with its progress (items done / total)."""
+    done = sum(1 for i in row.items if i.status == rules.ItemStatus.CLEAR.value)
+    return DepartureAuditRead(
+        id=row.id,
+        org_id=row.org_id,
+        manager_id=row.manager_id,
+        status=rules.AuditStatus(row.status),
+        portfolio_received=row.portfolio_received,
+        requested_at=row.requested_at,
+        opened_at=row.opened_at,
+        cleared_at=row.cleared_at,
+        items_done=done,
+        items_total=len(row.items),
+        items=[ItemRead.model_validate(i) for i in row.items],
+    )
+
+
+async def _audit_for_request(
+    uow: UnitOfWork, envelope: Envelope, manager_id: str, departure_event_id: str
+) -> DepartureAuditRow:
+    row = await uow.session.scalar(
+        select(DepartureAuditRow).where(DepartureAuditRow.departure_event_id == departure_event_id)
+    )
+    if row is not None:
+        return row
+    row = DepartureAuditRow(
+        id=f"da-{uuid4().hex[:12]}",
+        org_id=envelope.org_id,
+        manager_id=manager_id,
+        departure_event_id=departure_event_id,
+        status=rules.AuditStatus.AWAITING_PORTFOLIO.value,
+        portfolio_received=False,
+        opened_at=utcnow(),
+        items=[],
+    )
+    uow.session.add(row)
+    uow.emit(
+        "audit.departure-audit-opened",
+        key=manager_id,
+        org_id=envelope.org_id,
+        payload=DepartureAuditOpened(audit_id=row.id, manager_id=manager_id),
+    )
+    return row
+
+
+def settle(uow: UnitOfWork, row: DepartureAuditRow) -> None:
+    """Recompute the audit's status; publish `audit.departure-cleared` the moment it clears."""
+    status = rules.status_after_review(
+        row.portfolio_received, (rules.ItemStatus(i.status) for i in row.items)
+    )
+    if status is rules.AuditStatus.CLEARED and row.status != status.value:
+        row.cleared_at = utcnow()
+        uow.emit(
+            "audit.departure-cleared",
+            key=row.manager_id,
+            org_id=row.org_id,
+            payload=DepartureCleared(
+                audit_id=row.id,
+                manager_id=row.manager_id,
+                cleared_at=row.cleared_at,
+                items_reviewed=len(row.items),
+            ),
+        )
+    row.status = status.value
+
+
+def _add_item(row: DepartureAuditRow, customer_id: str, name: str, kind: str, source: str) -> bool:
+    if any(i.customer_id == customer_id for i in row.items):
+        return False
+    row.items.append(
+        DepartureAuditItemRow(
+            customer_id=customer_id,
+            customer_name=name,
+            customer_kind=kind,
+            source=source,
+            status=rules.ItemStatus.PENDING.value,
+        )
+    )
+    return True
+
+
+async def open_departure_audit(uow: UnitOfWork, envelope: Envelope, event: ManagerDepartureRequested) -> None:
+    """R-I6: a departure request opens an audit that waits for the CM's portfolio."""
+    row = await _audit_for_request(uow, envelope, event.manager_id, str(envelope.event_id))
+    row.requested_at = event.requested_at
+
+
+async def add_portfolio(uow: UnitOfWork, envelope: Envelope, event: ManagerPortfolioPublished) -> None:
+    """R-I6: one item per customer of the portfolio, plus any the assignment projection still shows."""
+    row = await _audit_for_request(uow, envelope, event.manager_id, event.departure_event_id)
+    if row.portfolio_received or row.status == rules.AuditStatus.CANCELLED.value:
+        return
+    if row.requested_at is None:
+        row.requested_at = event.as_of
+    for customer in event.customers:
+        _add_item(row, customer.customer_id, customer.name, customer.kind, "portfolio")
+    served = await uow.session.scalars(
+        select(AssignmentProjectionRow.customer_id).where(
+            AssignmentProjectionRow.manager_id == event.manager_id,
+            AssignmentProjectionRow.org_id == row.org_id,
+        )
+    )
+    for customer_id in served:
+        _add_item(row, customer_id, customer_id, "unknown", "assignment-projection")
+    row.portfolio_received = True
+    settle(uow, row)
+
+
+async def track_assignment(uow: UnitOfWork, envelope: Envelope, event: CustomerAssignmentChanged) -> None:
+    """Keep who serves whom; a customer given to a CM whose departure is being audited becomes an item."""
+    await uow.session.execute(
+        delete(AssignmentProjectionRow).where(AssignmentProjectionRow.customer_id == event.customer_id)
+    )
+    for manager_id in (event.primary_manager_id, *event.co_manager_ids):
+        uow.session.add(
+            AssignmentProjectionRow(
+                customer_id=event.customer_id, manager_id=manager_id, org_id=envelope.org_id
+            )
+        )
+        audits = await uow.session.scalars(
+            select(DepartureAuditRow).where(
+                DepartureAuditRow.manager_id == manager_id,
+                DepartureAuditRow.org_id == envelope.org_id,
+                DepartureAuditRow.status.in_([s.value for s in rules.OPEN]),
+                DepartureAuditRow.portfolio_received,
+            )
+        )
+        for audit in audits:
+            if _add_item(audit, event.customer_id, event.customer_id, "unknown", "late-assignment"):
+                settle(uow, audit)
+
+
+async def cancel_departure_audit(
+    uow: UnitOfWork, envelope: Envelope, event: ManagerDepartureWithdrawn
+) -> None:
+    """R-I6: the departure was withdrawn, so its open audit is cancelled."""
+    open_audits = await uow.session.scalars(
+        select(DepartureAuditRow).where(
+            DepartureAuditRow.manager_id == event.manager_id,
+            DepartureAuditRow.org_id == envelope.org_id,
+            DepartureAuditRow.status.in_([s.value for s in rules.OPEN]),
+        )
+    )
+    for row in open_audits:
+        row.status = rules.cancel(rules.AuditStatus(row.status)).value
+
+
+async def visible_audit(uow: UnitOfWork, audit_id: str, caller: Principal) -> DepartureAuditRow:
+    """An audit of the caller's cooperative, else 404."""
+    row = await uow.session.get(DepartureAuditRow, audit_id)
+    if row is None or row.org_id != caller.org_id:
+        raise NotFound(f"departure audit {audit_id} not found")
+    return row
+
+
+def item_of(row: DepartureAuditRow, item_id: int) -> DepartureAuditItemRow:
+    """One item of the audit, else 404."""
+    item = next((i for i in row.items if i.id == item_id), None)
+    if item is None:
+        raise NotFound(f"item {item_id} not found in departure audit {row.id}")
+    return item
+
+
+async def open_findings(uow: UnitOfWork, item_id: int) -> int:
+    """How many findings on an item are still open."""
+    count = await uow.session.scalar(
+        select(func.count())
+        .select_from(FindingRow)
+        .where(FindingRow.audit_item_id == item_id, FindingRow.status == "open")
+    )
+    return int(count or 0)
+
+
+async def clear_item(
+    uow: UnitOfWork, audit_id: str, item_id: int, cmd: ItemClear, caller: Principal
+) -> DepartureAuditRead:
+    """An auditor finds one customer clear; the last one clears the departure."""
+    async with uow:
+        row = await visible_audit(uow, audit_id, caller)
+        rules.check_auditor(caller.user_id, row.manager_id)
+        item = item_of(row, item_id)
+        rules.check_reviewable(rules.AuditStatus(row.status), rules.ItemStatus(item.status))
+        rules.check_clearable(await open_findings(uow, item.id))
+        item.status, item.note = rules.ItemStatus.CLEAR.value, cmd.note
+        item.reviewed_by, item.reviewed_at = caller.user_id, utcnow()
+        settle(uow, row)
+        await uow.commit()
+        return read(row)
+
+
+async def get_audit(uow: UnitOfWork, audit_id: str, caller: Principal) -> DepartureAuditRead:
+    """One departure audit with its items."""
+    async with uow:
+        return read(await visible_audit(uow, audit_id, caller))
+
+
+async def list_audits(
+    uow: UnitOfWork, caller: Principal, status: rules.AuditStatus | None, manager_id: str | None
+) -> list[DepartureAuditRead]:
+    """Departure audits of the caller's cooperative, oldest first."""
+    query = select(DepartureAuditRow).where(DepartureAuditRow.org_id == caller.org_id)
+    if status is not None:
+        query = query.where(DepartureAuditRow.status == status.value)
+    if manager_id is not None:
+        query = query.where(DepartureAuditRow.manager_id == manager_id)
+    async with uow:
+        return [
+            read(r) for r in await uow.session.scalars(query.order_by(DepartureAuditRow.opened_at).limit(500))
+        ]
+
+
+async def waiting(uow: UnitOfWork, caller: Principal) -> list[WaitingRead]:
+    """Departures waiting on audit, oldest first, with their age and open findings."""
+    now = utcnow()
+    result = []
+    for audit in await list_audits(uow, caller, None, None):
+        if audit.status not in rules.OPEN:
+            continue
+        async with uow:
+            findings = sum([await open_findings(uow, i.id) for i in audit.items])
+        started = audit.requested_at or audit.opened_at
+        result.append(
+            WaitingRead(
+                audit_id=audit.id,
+                manager_id=audit.manager_id,
+                status=audit.status,
+                waiting_hours=Decimal((now - started).total_seconds() / 3600).quantize(Decimal("0.1")),
+                items_done=audit.items_done,
+                items_total=audit.items_total,
+                open_findings=findings,
+            )
+        )
+    return result

@@ -1,0 +1,122 @@
+"""Findings: raised on a departure item (and later by spot checks and compliance rules), then remediated."""
+
+from uuid import uuid4
+
+from sqlalchemy import select
+
+from services.audit.domain import departure as rules
+from services.audit.models import DepartureAuditItemRow, FindingRow
+from services.audit.schemas import FindingCreate, FindingRead, FindingResolve, Severity
+from services.audit.service.departures import item_of, open_findings, settle, visible_audit
+from shared.auth import Principal, Role
+from shared.contracts.audit import FindingRaised, FindingResolved
+from shared.errors import Conflict, NotFound
+from shared.timeutil import utcnow
+from shared.uow import UnitOfWork
+
+AUDIT_READERS = (Role.AUDITOR, Role.ADMIN)
+
+
+async def raise_item_finding(
+    uow: UnitOfWork, audit_id: str, item_id: int, cmd: FindingCreate, caller: Principal
+) -> FindingRead:
+    """R-I6: a problem with one customer of a departing CM; the departure stays blocked until resolved."""
+    async with uow:
+        audit = await visible_audit(uow, audit_id, caller)
+        rules.check_auditor(caller.user_id, audit.manager_id)
+        item = item_of(audit, item_id)
+        rules.check_reviewable(rules.AuditStatus(audit.status), rules.ItemStatus(item.status))
+        finding = FindingRow(
+            id=f"f-{uuid4().hex[:12]}",
+            org_id=audit.org_id,
+            rule_id="R-I6",
+            manager_id=audit.manager_id,
+            customer_id=item.customer_id,
+            audit_item_id=item.id,
+            severity=cmd.severity.value,
+            description=cmd.description,
+            amount_at_risk=cmd.amount_at_risk,
+            evidence=[f"departure-audit:{audit.id}"],
+            status="open",
+            raised_by=caller.user_id,
+            raised_at=utcnow(),
+        )
+        uow.session.add(finding)
+        item.status = rules.ItemStatus.FINDING.value
+        settle(uow, audit)
+        uow.emit(
+            "audit.finding-raised",
+            key=item.customer_id,
+            org_id=audit.org_id,
+            payload=FindingRaised(
+                finding_id=finding.id,
+                rule_id=finding.rule_id,
+                manager_id=audit.manager_id,
+                customer_id=item.customer_id,
+                severity=finding.severity,
+                description=finding.description,
+                amount_at_risk=finding.amount_at_risk,
+            ),
+        )
+        await uow.commit()
+        return FindingRead.model_validate(finding)
+
+
+async def resolve_finding(
+    uow: UnitOfWork, finding_id: str, cmd: FindingResolve, caller: Principal
+) -> FindingRead:
+    """Record the remediation, who and when; the item goes back to the auditor to be cleared."""
+    async with uow:
+        finding = await uow.session.get(FindingRow, finding_id)
+        if finding is None or finding.org_id != caller.org_id:
+            raise NotFound(f"finding {finding_id} not found")
+        if finding.status != "open":
+            raise Conflict("the finding is already resolved")
+        finding.status, finding.remediation = "resolved", cmd.remediation
+        finding.resolved_by, finding.resolved_at = caller.user_id, utcnow()
+        await uow.session.flush()
+        if finding.audit_item_id is not None:
+            item = await uow.session.get(DepartureAuditItemRow, finding.audit_item_id)
+            if item is not None and not await open_findings(uow, item.id):
+                item.status = rules.ItemStatus.PENDING.value
+        uow.emit(
+            "audit.finding-resolved",
+            key=finding.customer_id or finding.manager_id or finding.id,
+            org_id=finding.org_id,
+            payload=FindingResolved(
+                finding_id=finding.id, rule_id=finding.rule_id, remediation=cmd.remediation
+            ),
+        )
+        await uow.commit()
+        return FindingRead.model_validate(finding)
+
+
+async def list_findings(
+    uow: UnitOfWork,
+    caller: Principal,
+    rule_id: str | None,
+    manager_id: str | None,
+    customer_id: str | None,
+    severity: Severity | None,
+    status: str | None,
+) -> list[FindingRead]:
+    """Findings, filtered; a CM sees those about themself, without other people's evidence."""
+    query = select(FindingRow).where(FindingRow.org_id == caller.org_id)
+    own_only = not caller.has_any((*AUDIT_READERS, Role.SUPERVISOR, Role.MANAGEMENT))
+    if own_only:
+        query = query.where(FindingRow.manager_id == caller.user_id)
+    for column, value in (
+        (FindingRow.rule_id, rule_id),
+        (FindingRow.manager_id, manager_id),
+        (FindingRow.customer_id, customer_id),
+        (FindingRow.status, status),
+        (FindingRow.severity, severity.value if severity else None),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    async with uow:
+        rows = await uow.session.scalars(query.order_by(FindingRow.raised_at).limit(1000))
+        found = [FindingRead.model_validate(r) for r in rows]
+    if own_only:
+        found = [f.model_copy(update={"evidence": []}) for f in found]
+    return found

@@ -1,0 +1,82 @@
+"""The tamper-evident journal: every event audit sees is appended to a hash chain."""
+
+import hashlib
+
+from sqlalchemy import func, select, update
+
+from services.audit.domain import journal as chain
+from services.audit.models import JournalHeadRow, JournalRow
+from services.audit.schemas import JournalCheck
+from shared.consumer import Received, RetryLater
+from shared.envelope import Envelope
+from shared.timeutil import utcnow
+from shared.uow import UnitOfWork
+
+
+class ChainMoved(RetryLater):
+    """Another append won the race for the chain's head; this transaction retries."""
+
+
+async def append(uow: UnitOfWork, envelope: Envelope, record: Received) -> None:
+    """Append one event to the chain, in the transaction of its effect."""
+    head = await uow.session.get(JournalHeadRow, 1)
+    previous, seq = (head.last_hash, head.last_seq + 1) if head else (chain.GENESIS, 1)
+    entry = chain.Entry(
+        seq=seq,
+        event_id=str(envelope.event_id),
+        event_type=envelope.event_type,
+        topic=record.topic,
+        org_id=envelope.org_id,
+        occurred_at=envelope.occurred_at.isoformat(),
+        body_sha256=hashlib.sha256(record.value or b"").hexdigest(),
+    )
+    digest = chain.chain_hash(previous, entry)
+    uow.session.add(
+        JournalRow(
+            seq=seq,
+            event_id=entry.event_id,
+            event_type=entry.event_type,
+            topic=entry.topic,
+            org_id=entry.org_id,
+            occurred_at=entry.occurred_at,
+            body_sha256=entry.body_sha256,
+            prev_hash=previous,
+            hash=digest,
+            recorded_at=utcnow(),
+        )
+    )
+    if head is None:
+        uow.session.add(JournalHeadRow(id=1, last_seq=seq, last_hash=digest))
+        return
+    moved = await uow.session.execute(
+        update(JournalHeadRow)
+        .where(JournalHeadRow.id == 1, JournalHeadRow.last_hash == previous)
+        .values(last_seq=seq, last_hash=digest)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(moved, "rowcount", 1) != 1:
+        raise ChainMoved("the journal head moved; retrying")
+
+
+async def verify(uow: UnitOfWork) -> JournalCheck:
+    """Walk the whole chain; report the first row whose hash or link does not hold."""
+    async with uow:
+        rows = await uow.session.scalars(select(JournalRow).order_by(JournalRow.seq))
+        entries = [
+            (
+                chain.Entry(r.seq, r.event_id, r.event_type, r.topic, r.org_id, r.occurred_at, r.body_sha256),
+                r.prev_hash,
+                r.hash,
+            )
+            for r in rows
+        ]
+        count = await uow.session.scalar(select(func.count()).select_from(JournalRow))
+        head = await uow.session.get(JournalHeadRow, 1)
+    broken = chain.first_broken(entries)
+    if (
+        broken is None
+        and head is not None
+        and (not entries or (entries[-1][0].seq, entries[-1][2]) != (head.last_seq, head.last_hash))
+    ):
+        broken = entries[-1][0].seq + 1 if entries else 1  # rows cut off the end of the chain
+    return JournalCheck(ok=broken is None, rows_checked=int(count or 0), first_broken_seq=broken)
