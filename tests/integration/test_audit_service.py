@@ -122,3 +122,128 @@ async def test_R_I6_a_withdrawn_departure_cancels_its_audit(audit):
         f"/departure-audits/{opened['id']}", headers=audit.as_("aud-9", "auditor", org="rcc-other")
     )
     assert other_org.status_code == 404
+
+
+async def test_R_I6_a_finding_keeps_the_departure_blocked_until_it_is_resolved(audit):
+    request = _requested("m-5")
+    await produce(audit.bootstrap, f"{audit.prefix}staffing.managers", request, key=b"m-5")
+    await produce(
+        audit.bootstrap,
+        f"{audit.prefix}customer.customers",
+        _portfolio("m-5", request, [("c-51", "Loan Farm")]),
+        key=b"m-5",
+    )
+    opened = await _audit_of(audit, "m-5", lambda a: a["portfolio_received"])
+    item = opened["items"][0]
+    auditor = audit.as_("aud-1", "auditor")
+    base = f"/departure-audits/{opened['id']}/items/{item['id']}"
+    self_audit = await audit.client.post(
+        f"{base}/findings", headers=audit.as_("m-5", "auditor"), json={"description": "x", "severity": "low"}
+    )
+    assert self_audit.status_code == 403
+    finding = (
+        await audit.client.post(
+            f"{base}/findings",
+            headers=auditor,
+            json={
+                "description": "loan file lacks collateral valuation",
+                "severity": "high",
+                "amount_at_risk": "250000.00",
+            },
+        )
+    ).json()
+    assert finding["rule_id"] == "R-I6"
+    assert finding["amount_at_risk"] == "250000.00"
+    blocked = await audit.client.post(f"{base}/clear", headers=auditor, json={"note": "looks fine"})
+    assert blocked.status_code == 422
+    assert "open finding" in blocked.json()["detail"]
+    no_remedy = await audit.client.post(f"/findings/{finding['id']}/resolution", headers=auditor, json={})
+    assert no_remedy.status_code == 422
+    waiting = (
+        await audit.client.get("/departure-audits/waiting", headers=audit.as_("sup", "supervisor"))
+    ).json()
+    assert [(w["manager_id"], w["open_findings"]) for w in waiting] == [("m-5", 1)]
+    resolved = await audit.client.post(
+        f"/findings/{finding['id']}/resolution",
+        headers=auditor,
+        json={"remediation": "valuation obtained and filed"},
+    )
+    assert resolved.json()["status"] == "resolved"
+    assert resolved.json()["resolved_by"] == "aud-1"
+    cleared = (await audit.client.post(f"{base}/clear", headers=auditor, json={"note": "remediated"})).json()
+    assert cleared["status"] == "cleared"
+    raised = await audit.wait_events("audit.findings", "audit.finding-raised")
+    assert raised[0]["payload"]["severity"] == "high"
+    await audit.wait_events("audit.findings", "audit.finding-resolved")
+    mine = (await audit.client.get("/findings", headers=audit.as_("m-5", "cm"))).json()
+    assert [f["evidence"] for f in mine] == [[]]
+    assert (await audit.client.get("/findings", headers=audit.as_("m-6", "cm"))).json() == []
+
+
+async def test_R_I6_a_customer_assigned_after_the_request_is_still_audited(audit):
+    request = _requested("m-7")
+    assigned = envelope_bytes(
+        "customer.assignment-changed",
+        "c-late",
+        {
+            "customer_id": "c-late",
+            "primary_manager_id": "m-7",
+            "attribution_mode": "shares",
+            "effective_from": "2026-03-01T09:00:00+00:00",
+        },
+    )
+    await produce(audit.bootstrap, f"{audit.prefix}staffing.managers", request, key=b"m-7")
+    await produce(
+        audit.bootstrap,
+        f"{audit.prefix}customer.customers",
+        _portfolio("m-7", request, [("c-71", "Known Farm")]),
+        key=b"m-7",
+    )
+    await _audit_of(audit, "m-7", lambda a: a["portfolio_received"])
+    await produce(audit.bootstrap, f"{audit.prefix}customer.customers", assigned, key=b"c-late")
+    caught = await _audit_of(audit, "m-7", lambda a: a["items_total"] == 2)
+    late = next(i for i in caught["items"] if i["customer_id"] == "c-late")
+    assert late["source"] == "late-assignment"
+    assert caught["status"] == "in_progress"
+
+
+async def test_the_journal_chains_every_event_and_catches_tampering(audit):
+    from sqlalchemy import text
+
+    from shared.db import create_engine
+
+    for i in range(3):
+        await produce(
+            audit.bootstrap,
+            f"{audit.prefix}staffing.expenses",
+            envelope_bytes(
+                "expense.recorded",
+                f"m-{i}",
+                {
+                    "expense_id": f"e-{i}",
+                    "manager_id": f"m-{i}",
+                    "category": "gifts",
+                    "amount": "10.00",
+                    "spent_on": "2026-01-02",
+                },
+            ),
+            key=f"m-{i}".encode(),
+        )
+    await produce(audit.bootstrap, f"{audit.prefix}staffing.managers", _requested("m-8"), key=b"m-8")
+    auditor = audit.as_("aud-1", "auditor")
+
+    async def four_rows():
+        check = (await audit.client.get("/journal/verification", headers=auditor)).json()
+        return check if check["rows_checked"] == 4 else None
+
+    check = await eventually(four_rows, what="four journal rows")
+    assert check == {"ok": True, "rows_checked": 4, "first_broken_seq": None}
+    assert (
+        await audit.client.get("/journal/verification", headers=audit.as_("m-1", "cm"))
+    ).status_code == 403
+    engine = create_engine(audit.settings.database_url)
+    async with engine.begin() as conn:
+        await conn.execute(text("UPDATE journal SET event_type = 'expense.forged' WHERE seq = 2"))
+    await engine.dispose()
+    tampered = (await audit.client.get("/journal/verification", headers=auditor)).json()
+    assert tampered == {"ok": False, "rows_checked": 4, "first_broken_seq": 2}

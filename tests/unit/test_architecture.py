@@ -49,7 +49,9 @@ def test_domain_imports_nothing_but_the_standard_library(service):
         foreign = {
             m
             for m in imports
-            if m.split(".")[0] not in sys.stdlib_module_names and m not in DOMAIN_ALLOWED and not m.startswith(own)
+            if m.split(".")[0] not in sys.stdlib_module_names
+            and m not in DOMAIN_ALLOWED
+            and not m.startswith(own)
         }
         assert foreign == set(), f"{path.relative_to(ROOT)} imports {foreign}"
 

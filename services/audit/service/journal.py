@@ -71,12 +71,9 @@ async def verify(uow: UnitOfWork) -> JournalCheck:
             for r in rows
         ]
         count = await uow.session.scalar(select(func.count()).select_from(JournalRow))
-        head = await uow.session.get(JournalHeadRow, 1)
+        head_row = await uow.session.get(JournalHeadRow, 1)
+        head = (head_row.last_seq, head_row.last_hash) if head_row else None
     broken = chain.first_broken(entries)
-    if (
-        broken is None
-        and head is not None
-        and (not entries or (entries[-1][0].seq, entries[-1][2]) != (head.last_seq, head.last_hash))
-    ):
+    if broken is None and head is not None and (not entries or (entries[-1][0].seq, entries[-1][2]) != head):
         broken = entries[-1][0].seq + 1 if entries else 1  # rows cut off the end of the chain
     return JournalCheck(ok=broken is None, rows_checked=int(count or 0), first_broken_seq=broken)
