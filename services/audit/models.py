@@ -3,7 +3,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.tables import Hundredths, UtcDateTime, define_messaging_tables
@@ -72,6 +72,7 @@ class FindingRow(Base):
     manager_id: Mapped[str | None] = mapped_column(String(64), index=True)
     customer_id: Mapped[str | None] = mapped_column(String(64), index=True)
     audit_item_id: Mapped[int | None] = mapped_column(ForeignKey("departure_audit_items.id"), index=True)
+    spot_check_item_id: Mapped[int | None] = mapped_column(ForeignKey("spot_check_items.id"), index=True)
     severity: Mapped[str] = mapped_column(String(16))
     description: Mapped[str] = mapped_column(Text)
     amount_at_risk: Mapped[Decimal | None] = mapped_column(Hundredths())
@@ -119,3 +120,51 @@ class JournalHeadRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     last_seq: Mapped[int] = mapped_column()
     last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class PopulationRow(Base):
+    """Something a spot check can sample (customer, visit report, recommendation, expense), from events."""
+
+    __tablename__ = "sample_population"
+
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    subject_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    org_id: Mapped[str] = mapped_column(String(64), index=True)
+    manager_id: Mapped[str | None] = mapped_column(String(64))
+    branch: Mapped[str | None] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class SpotCheckRow(Base):
+    """A regular or random spot check (R-I5); the seed and population are kept so the draw reproduces."""
+
+    __tablename__ = "spot_checks"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    org_id: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    population: Mapped[str] = mapped_column(String(32))
+    strata: Mapped[str] = mapped_column(String(16))
+    seed: Mapped[int] = mapped_column(BigInteger)
+    sample_size: Mapped[int] = mapped_column()
+    population_ids: Mapped[list[list[str]]] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    items: Mapped[list["SpotCheckItemRow"]] = relationship(
+        back_populates="check", lazy="selectin", cascade="all, delete-orphan", order_by="SpotCheckItemRow.id"
+    )
+
+
+class SpotCheckItemRow(Base):
+    """One sampled subject, reviewed like a departure item."""
+
+    __tablename__ = "spot_check_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    check_id: Mapped[str] = mapped_column(ForeignKey("spot_checks.id"), index=True)
+    subject_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    reviewed_by: Mapped[str | None] = mapped_column(String(128))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    check: Mapped[SpotCheckRow] = relationship(back_populates="items")

@@ -3,6 +3,7 @@
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -117,3 +118,50 @@ class JournalCheck(BaseModel):
     ok: bool
     rows_checked: int
     first_broken_seq: int | None
+
+
+class SpotCheckCreate(BaseModel):
+    """Draw a sample for a regular or random spot check (R-I5)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["regular", "random"] = "random"
+    population: Literal["customers", "visits", "recommendations", "expenses"]
+    sample_size: int = Field(ge=1, le=1000)
+    strata: Literal["none", "manager", "branch"] = "none"
+    seed: int | None = Field(default=None, ge=0, le=2**63 - 1, description="omit for a fresh random seed")
+
+
+class SpotCheckItemRead(BaseModel):
+    """One sampled subject under review."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    subject_id: str
+    status: ItemStatus
+    note: str | None
+    reviewed_by: str | None
+    reviewed_at: datetime | None
+
+
+class SpotCheckRead(BaseModel):
+    """A spot check: how it was drawn (seed, population size) and its items."""
+
+    id: str
+    kind: str
+    population: str
+    strata: str
+    seed: int
+    sample_size: int
+    population_size: int
+    created_by: str
+    created_at: datetime
+    items: list[SpotCheckItemRead]
+
+
+class Reproduction(BaseModel):
+    """Whether drawing again from the recorded population with the recorded seed gives the same sample."""
+
+    reproduced: bool
+    sample: list[str]

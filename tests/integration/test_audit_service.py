@@ -247,3 +247,64 @@ async def test_the_journal_chains_every_event_and_catches_tampering(audit):
     await engine.dispose()
     tampered = (await audit.client.get("/journal/verification", headers=auditor)).json()
     assert tampered == {"ok": False, "rows_checked": 4, "first_broken_seq": 2}
+
+
+async def test_R_I5_a_random_spot_check_is_reproducible_and_findings_are_recorded(audit):
+    for i in range(12):
+        body = {
+            "customer_id": f"c-{i:02d}",
+            "primary_manager_id": f"m-{i % 3}",
+            "attribution_mode": "shares",
+            "effective_from": "2026-03-01T09:00:00+00:00",
+        }
+        await produce(
+            audit.bootstrap,
+            f"{audit.prefix}customer.customers",
+            envelope_bytes("customer.assignment-changed", f"c-{i:02d}", body),
+            key=f"c-{i:02d}".encode(),
+        )
+    auditor = audit.as_("aud-1", "auditor")
+    request = {
+        "kind": "random",
+        "population": "customers",
+        "sample_size": 4,
+        "strata": "manager",
+        "seed": 2026,
+    }
+
+    async def all_known():
+        r = await audit.client.post("/spot-checks", headers=auditor, json=request)
+        return r.json() if r.status_code == 201 and r.json()["population_size"] == 12 else None
+
+    check = await eventually(all_known, what="the population of 12 customers")
+    assert check["seed"] == 2026
+    assert len(check["items"]) == 4
+    again = (await audit.client.post("/spot-checks", headers=auditor, json=request)).json()
+    assert [i["subject_id"] for i in again["items"]] == [i["subject_id"] for i in check["items"]]
+    reproduced = (await audit.client.get(f"/spot-checks/{check['id']}/reproduction", headers=auditor)).json()
+    assert reproduced["reproduced"] is True
+    fresh = (await audit.client.post("/spot-checks", headers=auditor, json={**request, "seed": None})).json()
+    assert fresh["seed"] != 2026
+
+    item = check["items"][0]
+    base = f"/spot-checks/{check['id']}/items/{item['id']}"
+    finding = (
+        await audit.client.post(
+            f"{base}/findings",
+            headers=auditor,
+            json={"description": "file lacks the visit reports", "severity": "medium"},
+        )
+    ).json()
+    assert finding["rule_id"] == "R-I5"
+    assert (await audit.client.post(f"{base}/clear", headers=auditor, json={"note": "ok"})).status_code == 422
+    await audit.client.post(
+        f"/findings/{finding['id']}/resolution", headers=auditor, json={"remediation": "reports filed"}
+    )
+    cleared = (await audit.client.post(f"{base}/clear", headers=auditor, json={"note": "ok now"})).json()
+    assert cleared["items"][0]["status"] == "clear"
+    assert (
+        await audit.client.post("/spot-checks", headers=audit.as_("sup", "supervisor"), json=request)
+    ).status_code == 403
+    assert (
+        await audit.client.post("/spot-checks", headers=auditor, json={**request, "population": "gossip"})
+    ).status_code == 422

@@ -2,6 +2,6 @@
 
 from fastapi import APIRouter
 
-from services.audit.api import departures, findings
+from services.audit.api import departures, findings, spot_checks
 
-ROUTERS: tuple[APIRouter, ...] = (departures.router, findings.router)
+ROUTERS: tuple[APIRouter, ...] = (departures.router, findings.router, spot_checks.router)

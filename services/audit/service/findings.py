@@ -5,7 +5,7 @@ from uuid import uuid4
 from sqlalchemy import select
 
 from services.audit.domain import departure as rules
-from services.audit.models import DepartureAuditItemRow, FindingRow
+from services.audit.models import DepartureAuditItemRow, FindingRow, SpotCheckItemRow
 from services.audit.schemas import FindingCreate, FindingRead, FindingResolve, Severity
 from services.audit.service.departures import item_of, open_findings, settle, visible_audit
 from shared.auth import Principal, Role
@@ -79,6 +79,15 @@ async def resolve_finding(
             item = await uow.session.get(DepartureAuditItemRow, finding.audit_item_id)
             if item is not None and not await open_findings(uow, item.id):
                 item.status = rules.ItemStatus.PENDING.value
+        if finding.spot_check_item_id is not None:
+            sampled = await uow.session.get(SpotCheckItemRow, finding.spot_check_item_id)
+            still_open = await uow.session.scalars(
+                select(FindingRow.id).where(
+                    FindingRow.spot_check_item_id == finding.spot_check_item_id, FindingRow.status == "open"
+                )
+            )
+            if sampled is not None and not list(still_open):
+                sampled.status = rules.ItemStatus.PENDING.value
         uow.emit(
             "audit.finding-resolved",
             key=finding.customer_id or finding.manager_id or finding.id,

@@ -1,0 +1,66 @@
+"""Spot checks (R-I5)."""
+
+from fastapi import APIRouter, status
+
+from services.audit.api.deps import Auditor, Reader
+from services.audit.schemas import (
+    FindingCreate,
+    FindingRead,
+    ItemClear,
+    Reproduction,
+    SpotCheckCreate,
+    SpotCheckRead,
+)
+from services.audit.service import spot_checks
+from shared.app import UoW
+
+router = APIRouter(prefix="/spot-checks", tags=["spot checks"])
+
+
+@router.post(
+    "", response_model=SpotCheckRead, status_code=status.HTTP_201_CREATED, summary="Start a spot check"
+)
+async def start(body: SpotCheckCreate, uow: UoW, caller: Auditor) -> SpotCheckRead:
+    """Regular or random; the seed and population are recorded so the draw can be reproduced."""
+    return await spot_checks.start(uow, body, caller)
+
+
+@router.get("", response_model=list[SpotCheckRead], summary="Spot checks")
+async def list_checks(uow: UoW, caller: Reader) -> list[SpotCheckRead]:
+    """Newest first."""
+    return await spot_checks.list_checks(uow, caller)
+
+
+@router.get("/{check_id}", response_model=SpotCheckRead, summary="A spot check")
+async def get(check_id: str, uow: UoW, caller: Reader) -> SpotCheckRead:
+    """With its seed, population size and items."""
+    return await spot_checks.get(uow, check_id, caller)
+
+
+@router.get("/{check_id}/reproduction", response_model=Reproduction, summary="Reproduce the draw")
+async def reproduce(check_id: str, uow: UoW, caller: Reader) -> Reproduction:
+    """Draw again from the recorded population with the recorded seed and compare."""
+    return await spot_checks.reproduce(uow, check_id, caller)
+
+
+@router.post(
+    "/{check_id}/items/{item_id}/clear", response_model=SpotCheckRead, summary="Clear a sampled item"
+)
+async def clear_item(
+    check_id: str, item_id: int, body: ItemClear, uow: UoW, caller: Auditor
+) -> SpotCheckRead:
+    """Only with no open finding."""
+    return await spot_checks.clear_item(uow, check_id, item_id, body, caller)
+
+
+@router.post(
+    "/{check_id}/items/{item_id}/findings",
+    response_model=FindingRead,
+    status_code=status.HTTP_201_CREATED,
+    summary="Record a finding",
+)
+async def raise_finding(
+    check_id: str, item_id: int, body: FindingCreate, uow: UoW, caller: Auditor
+) -> FindingRead:
+    """Resolved through `/findings/{id}/resolution` like any finding."""
+    return await spot_checks.raise_finding(uow, check_id, item_id, body, caller)

@@ -1,0 +1,48 @@
+"""Spot checks (R-I5): a seeded, reproducible, optionally stratified draw from a population."""
+
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+
+from shared.errors import RuleViolation
+
+
+def draw(population: Sequence[tuple[str, str]], size: int, seed: int) -> list[str]:
+    """Draw `size` ids from (id, stratum) pairs; strata share the sample in proportion, each at least one.
+
+    The population is sorted first, so the same population and seed always give the same sample.
+    """
+    if size < 1:
+        raise RuleViolation("a sample needs at least one item")
+    ordered = sorted(set(population))
+    if not ordered:
+        return []
+    rng = random.Random(seed)  # noqa: S311 - reproducibility, not secrecy, is the point
+    strata: dict[str, list[str]] = defaultdict(list)
+    for subject_id, stratum in ordered:
+        strata[stratum].append(subject_id)
+    size = min(size, len(ordered))
+    quotas = _quotas({k: len(v) for k, v in strata.items()}, size)
+    sample: list[str] = []
+    for stratum in sorted(strata):
+        sample.extend(rng.sample(strata[stratum], quotas[stratum]))
+    return sorted(sample)
+
+
+def _quotas(sizes: dict[str, int], total: int) -> dict[str, int]:
+    """Largest-remainder allocation of `total` over strata by size, each non-empty stratum at least one."""
+    population = sum(sizes.values())
+    keys = sorted(sizes)
+    if total < len(keys):
+        # fewer draws than strata: the largest strata get one each
+        chosen = sorted(keys, key=lambda k: (-sizes[k], k))[:total]
+        return {k: (1 if k in chosen else 0) for k in keys}
+    exact = {k: total * sizes[k] / population for k in keys}
+    quotas = {k: max(1, min(sizes[k], int(exact[k]))) for k in keys}
+    while sum(quotas.values()) < total:
+        k = max((k for k in keys if quotas[k] < sizes[k]), key=lambda k: (exact[k] - quotas[k], k))
+        quotas[k] += 1
+    while sum(quotas.values()) > total:
+        k = max((k for k in keys if quotas[k] > 1), key=lambda k: (quotas[k] - exact[k], k))
+        quotas[k] -= 1
+    return quotas

@@ -1,0 +1,205 @@
+"""Spot checks (R-I5): seeded, reproducible samples from what audit has seen, reviewed item by item."""
+
+import secrets
+from uuid import uuid4
+
+from sqlalchemy import select
+
+from services.audit.domain import departure as review
+from services.audit.domain.sampling import draw
+from services.audit.models import FindingRow, PopulationRow, SpotCheckItemRow, SpotCheckRow
+from services.audit.schemas import (
+    FindingCreate,
+    FindingRead,
+    ItemClear,
+    Reproduction,
+    SpotCheckCreate,
+    SpotCheckItemRead,
+    SpotCheckRead,
+)
+from shared.auth import Principal
+from shared.contracts.audit import FindingRaised
+from shared.envelope import Envelope
+from shared.errors import Conflict, NotFound
+from shared.timeutil import utcnow
+from shared.uow import UnitOfWork
+
+
+def read(row: SpotCheckRow) -> SpotCheckRead:
+    """A spot check with how it was drawn and its items."""
+    return SpotCheckRead(
+        id=row.id,
+        kind=row.kind,
+        population=row.population,
+        strata=row.strata,
+        seed=row.seed,
+        sample_size=row.sample_size,
+        population_size=len(row.population_ids),
+        created_by=row.created_by,
+        created_at=row.created_at,
+        items=[SpotCheckItemRead.model_validate(i) for i in row.items],
+    )
+
+
+async def remember(
+    uow: UnitOfWork, envelope: Envelope, kind: str, subject_id: str, manager_id: str | None
+) -> None:
+    """Add a subject to the population spot checks draw from."""
+    if await uow.session.get(PopulationRow, (kind, subject_id)) is None:
+        uow.session.add(
+            PopulationRow(
+                kind=kind,
+                subject_id=subject_id,
+                org_id=envelope.org_id,
+                manager_id=manager_id,
+                recorded_at=utcnow(),
+            )
+        )
+
+
+async def start(uow: UnitOfWork, cmd: SpotCheckCreate, caller: Principal) -> SpotCheckRead:
+    """R-I5: draw the sample with a recorded seed; each sampled subject becomes an item for the auditors."""
+    seed = cmd.seed if cmd.seed is not None else secrets.randbits(62)
+    async with uow:
+        rows = await uow.session.scalars(
+            select(PopulationRow).where(
+                PopulationRow.org_id == caller.org_id, PopulationRow.kind == cmd.population
+            )
+        )
+        population = [
+            (r.subject_id, {"none": "", "manager": r.manager_id or "", "branch": r.branch or ""}[cmd.strata])
+            for r in rows
+        ]
+        if not population:
+            raise Conflict(f"there are no {cmd.population} to sample yet")
+        sample = draw(population, cmd.sample_size, seed)
+        check = SpotCheckRow(
+            id=f"sc-{uuid4().hex[:12]}",
+            org_id=caller.org_id,
+            kind=cmd.kind,
+            population=cmd.population,
+            strata=cmd.strata,
+            seed=seed,
+            sample_size=cmd.sample_size,
+            population_ids=[list(p) for p in sorted(population)],
+            created_by=caller.user_id,
+            created_at=utcnow(),
+            items=[SpotCheckItemRow(subject_id=s, status=review.ItemStatus.PENDING.value) for s in sample],
+        )
+        uow.session.add(check)
+        await uow.commit()
+        return read(check)
+
+
+async def _check(uow: UnitOfWork, check_id: str, caller: Principal) -> SpotCheckRow:
+    row = await uow.session.get(SpotCheckRow, check_id)
+    if row is None or row.org_id != caller.org_id:
+        raise NotFound(f"spot check {check_id} not found")
+    return row
+
+
+async def get(uow: UnitOfWork, check_id: str, caller: Principal) -> SpotCheckRead:
+    """One spot check."""
+    async with uow:
+        return read(await _check(uow, check_id, caller))
+
+
+async def list_checks(uow: UnitOfWork, caller: Principal) -> list[SpotCheckRead]:
+    """Spot checks of the cooperative, newest first."""
+    async with uow:
+        rows = await uow.session.scalars(
+            select(SpotCheckRow)
+            .where(SpotCheckRow.org_id == caller.org_id)
+            .order_by(SpotCheckRow.created_at.desc())
+            .limit(200)
+        )
+        return [read(r) for r in rows]
+
+
+async def reproduce(uow: UnitOfWork, check_id: str, caller: Principal) -> Reproduction:
+    """Draw again from the recorded population with the recorded seed."""
+    async with uow:
+        row = await _check(uow, check_id, caller)
+        population = [(p[0], p[1]) for p in row.population_ids]
+        recorded = sorted(i.subject_id for i in row.items)
+        again = draw(population, row.sample_size, row.seed)
+    return Reproduction(reproduced=again == recorded, sample=again)
+
+
+def _item(row: SpotCheckRow, item_id: int) -> SpotCheckItemRow:
+    item = next((i for i in row.items if i.id == item_id), None)
+    if item is None:
+        raise NotFound(f"item {item_id} not found in spot check {row.id}")
+    return item
+
+
+async def clear_item(
+    uow: UnitOfWork, check_id: str, item_id: int, cmd: ItemClear, caller: Principal
+) -> SpotCheckRead:
+    """An auditor finds a sampled subject in order; not while a finding on it is open."""
+    async with uow:
+        row = await _check(uow, check_id, caller)
+        item = _item(row, item_id)
+        if item.status == review.ItemStatus.CLEAR.value:
+            raise Conflict("this item is already clear")
+        open_count = len(
+            list(
+                await uow.session.scalars(
+                    select(FindingRow.id).where(
+                        FindingRow.spot_check_item_id == item.id, FindingRow.status == "open"
+                    )
+                )
+            )
+        )
+        review.check_clearable(open_count)
+        item.status, item.note, item.reviewed_by, item.reviewed_at = (
+            review.ItemStatus.CLEAR.value,
+            cmd.note,
+            caller.user_id,
+            utcnow(),
+        )
+        await uow.commit()
+        return read(row)
+
+
+async def raise_finding(
+    uow: UnitOfWork, check_id: str, item_id: int, cmd: FindingCreate, caller: Principal
+) -> FindingRead:
+    """R-I5: a problem found in the sample, recorded like a departure finding."""
+    async with uow:
+        row = await _check(uow, check_id, caller)
+        item = _item(row, item_id)
+        subject = await uow.session.get(PopulationRow, (row.population, item.subject_id))
+        finding = FindingRow(
+            id=f"f-{uuid4().hex[:12]}",
+            org_id=row.org_id,
+            rule_id="R-I5",
+            manager_id=subject.manager_id if subject else None,
+            customer_id=item.subject_id if row.population == "customers" else None,
+            spot_check_item_id=item.id,
+            severity=cmd.severity.value,
+            description=cmd.description,
+            amount_at_risk=cmd.amount_at_risk,
+            evidence=[f"spot-check:{row.id}", f"{row.population}:{item.subject_id}"],
+            status="open",
+            raised_by=caller.user_id,
+            raised_at=utcnow(),
+        )
+        uow.session.add(finding)
+        item.status = review.ItemStatus.FINDING.value
+        uow.emit(
+            "audit.finding-raised",
+            key=finding.customer_id or finding.manager_id or row.id,
+            org_id=row.org_id,
+            payload=FindingRaised(
+                finding_id=finding.id,
+                rule_id="R-I5",
+                manager_id=finding.manager_id,
+                customer_id=finding.customer_id,
+                severity=finding.severity,
+                description=finding.description,
+                amount_at_risk=finding.amount_at_risk,
+            ),
+        )
+        await uow.commit()
+        return FindingRead.model_validate(finding)
