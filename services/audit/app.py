@@ -8,6 +8,7 @@ from services.audit.api import ROUTERS
 from services.audit.consumers import SUBSCRIPTIONS
 from services.audit.models import MESSAGING
 from services.audit.settings import AuditSettings
+from services.audit.sweeper import run_compliance_sweeps
 from shared.app import build_service_app
 from shared.runtime import ServiceDefinition
 
@@ -25,6 +26,7 @@ def create_app(settings: AuditSettings, *, configure_logs: bool = False) -> Fast
         tables=MESSAGING,
         subscriptions=SUBSCRIPTIONS,
         publishes=("audit.cases", "audit.findings"),
+        background=(run_compliance_sweeps,),
     )
     return build_service_app(settings, definition, list(ROUTERS), configure_logs=configure_logs)
 

@@ -2,26 +2,29 @@
 
 from typing import Any
 
-from services.audit.service import departures, journal, spot_checks
+from services.audit.service import compliance, departures, journal, spot_checks
 from shared.consumer import Handler, Subscription
 from shared.envelope import Envelope
 from shared.uow import UnitOfWork
 
 
 async def on_assignment(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
-    """Track who serves whom, and add the customer to the spot-check population."""
+    """Track who serves whom, check R-Q7, and add the customer to the spot-check population."""
     await departures.track_assignment(uow, envelope, event)
+    await compliance.after_assignment(uow, envelope, event)
     await spot_checks.remember(uow, envelope, "customers", event.customer_id, event.primary_manager_id)
 
 
 async def on_visit(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
-    """A filed visit report can be sampled (R-I5)."""
+    """A filed visit can be sampled (R-I5) and answers a dissatisfaction warning (R-M5)."""
     await spot_checks.remember(uow, envelope, "visits", event.visit_id, event.manager_id)
+    await compliance.on_activity(uow, envelope, event)
 
 
 async def on_recommendation(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
-    """A credit recommendation can be sampled (R-I5)."""
+    """A credit recommendation is checked (R-I1) and can be sampled (R-I5)."""
     await spot_checks.remember(uow, envelope, "recommendations", event.recommendation_id, event.author)
+    await compliance.on_recommendation(uow, envelope, event)
 
 
 async def on_expense(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
@@ -29,18 +32,49 @@ async def on_expense(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
     await spot_checks.remember(uow, envelope, "expenses", event.expense_id, event.manager_id)
 
 
+async def on_manager(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
+    """Departures open and cancel audits; grades and certification feed R-Q7 and R-I1."""
+    if envelope.event_type == "manager.departure-requested":
+        await departures.open_departure_audit(uow, envelope, event)
+    elif envelope.event_type == "manager.departure-withdrawn":
+        await departures.cancel_departure_audit(uow, envelope, event)
+    else:
+        await compliance.on_manager(uow, envelope, event)
+
+
 HANDLERS: dict[str, dict[str, Handler]] = {
     "staffing.managers": {
-        "manager.departure-requested": departures.open_departure_audit,
-        "manager.departure-withdrawn": departures.cancel_departure_audit,
+        event: on_manager
+        for event in (
+            "manager.departure-requested",
+            "manager.departure-withdrawn",
+            "manager.registered",
+            "manager.certified",
+            "manager.grade-changed",
+            "manager.certification-expired",
+        )
     },
-    "staffing.expenses": {"expense.recorded": on_expense},
+    "staffing.expenses": {
+        "expense.recorded": on_expense,
+        "expense.budget-exceeded": compliance.on_expenses,
+        "expense.year-closed": compliance.on_expenses,
+    },
     "customer.customers": {
         "manager.portfolio-published": departures.add_portfolio,
         "customer.assignment-changed": on_assignment,
+        "customer.compliance-changed": compliance.on_customer_compliance,
     },
-    "customer.activities": {"visit.filed": on_visit},
-    "customer.credit-recommendations": {"credit-recommendation.submitted": on_recommendation},
+    "customer.activities": {
+        "visit.filed": on_visit,
+        "customer.dissatisfaction-warned": compliance.on_activity,
+    },
+    "customer.credit-recommendations": {
+        "credit-recommendation.submitted": on_recommendation,
+        "credit-recommendation.answered": compliance.on_answer,
+    },
+    "risk.credit-decisions": {"credit-decision.made": compliance.on_decision},
+    "risk.customer-ratings": {"customer.rated": compliance.on_rating},
+    "corebanking.balances": {"balance.reported": compliance.on_balances},
 }
 WATCHED = (
     "staffing.managers",

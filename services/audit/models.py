@@ -69,6 +69,7 @@ class FindingRow(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     org_id: Mapped[str] = mapped_column(String(64), index=True)
     rule_id: Mapped[str] = mapped_column(String(16), index=True)
+    subject_key: Mapped[str | None] = mapped_column(String(160), index=True)
     manager_id: Mapped[str | None] = mapped_column(String(64), index=True)
     customer_id: Mapped[str | None] = mapped_column(String(64), index=True)
     audit_item_id: Mapped[int | None] = mapped_column(ForeignKey("departure_audit_items.id"), index=True)
@@ -168,3 +169,28 @@ class SpotCheckItemRow(Base):
     reviewed_by: Mapped[str | None] = mapped_column(String(128))
     reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     check: Mapped[SpotCheckRow] = relationship(back_populates="items")
+
+
+class WatchRow(Base):
+    """Something a compliance rule waits on: a question due, a warning awaiting a visit (R-R4, R-M5)."""
+
+    __tablename__ = "compliance_watches"
+
+    rule_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    subject_key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    org_id: Mapped[str] = mapped_column(String(64), index=True)
+    manager_id: Mapped[str | None] = mapped_column(String(64))
+    customer_id: Mapped[str | None] = mapped_column(String(64))
+    due: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    evidence: Mapped[list[str]] = mapped_column(JSON)
+
+
+class ManagerWatchRow(Base):
+    """What compliance needs to know of a CM: grade and certification (from `staffing.managers`)."""
+
+    __tablename__ = "manager_watch"
+
+    manager_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    org_id: Mapped[str] = mapped_column(String(64), index=True)
+    grade: Mapped[str] = mapped_column(String(32))
+    certified: Mapped[bool] = mapped_column(default=True)

@@ -1,5 +1,6 @@
 """Audit settings (env prefix STEWARD_AUDIT_)."""
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -13,3 +14,6 @@ class AuditSettings(ServiceSettings):
     service_name: str = "audit"
     database_url: str = "sqlite+aiosqlite:///./var/audit.db"
     http_port: int = 8004
+    compliance_sweep_seconds: float = Field(
+        default=300, ge=0, description="R-R4/R-M5 deadline sweep; 0 turns it off"
+    )

@@ -1,4 +1,4 @@
-"""What core banking publishes (R-C5, R-A2): balances and profit postings, keyed by customer id."""
+"""What core banking and the risk department publish about customers, keyed by customer id."""
 
 from datetime import date
 
@@ -29,3 +29,11 @@ class ProfitPosted(Payload):
     product: str = Field(min_length=1, max_length=64)
     amount: Money
     posted_on: date
+
+
+class CustomerRated(Payload):
+    """R-I1: risk's rating of a customer and its early-warning flags (on `risk.customer-ratings`)."""
+
+    customer_id: str = Id
+    rating: str = Field(min_length=1, max_length=16)
+    warning_flags: tuple[str, ...] = Field(default=(), max_length=20)

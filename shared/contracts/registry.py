@@ -6,7 +6,7 @@ from pydantic import BaseModel
 
 from shared.contracts.appraisal import GradeProposed
 from shared.contracts.audit import DepartureAuditOpened, DepartureCleared, FindingRaised, FindingResolved
-from shared.contracts.corebanking import BalanceReported, ProfitPosted
+from shared.contracts.corebanking import BalanceReported, CustomerRated, ProfitPosted
 from shared.contracts.credit import (
     CreditDecisionMade,
     CreditRecommendationAnswered,
@@ -112,6 +112,7 @@ EVENT_TYPES: dict[str, EventContract] = {
         EventContract("credit-decision.made", "risk.credit-decisions", CreditDecisionMade),
         EventContract("balance.reported", "corebanking.balances", BalanceReported),
         EventContract("profit.posted", "corebanking.pnl", ProfitPosted),
+        EventContract("customer.rated", "risk.customer-ratings", CustomerRated),
         EventContract("customer.registered", "customer.customers", CustomerRegistered),
         EventContract("manager.portfolio-published", "customer.customers", ManagerPortfolioPublished),
         EventContract("customer.assignment-changed", "customer.customers", CustomerAssignmentChanged),

@@ -2,6 +2,6 @@
 
 from fastapi import APIRouter
 
-from services.audit.api import departures, findings, spot_checks
+from services.audit.api import compliance, departures, findings, spot_checks
 
-ROUTERS: tuple[APIRouter, ...] = (departures.router, findings.router, spot_checks.router)
+ROUTERS: tuple[APIRouter, ...] = (departures.router, findings.router, spot_checks.router, compliance.router)

@@ -1,0 +1,36 @@
+"""Continuous compliance (R-I2): deadlines swept now, and summaries per branch and per CM."""
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from services.audit.api.deps import Auditor, Reader
+from services.audit.service import compliance
+from shared.app import UoW
+
+router = APIRouter(prefix="/compliance", tags=["compliance"])
+
+
+class SweepResult(BaseModel):
+    """How many watched deadlines had passed."""
+
+    overdue: int
+
+
+class SummaryRow(BaseModel):
+    """Open findings of one CM by rule."""
+
+    manager_id: str | None
+    rule_id: str
+    open_findings: int
+
+
+@router.post("/sweep", response_model=SweepResult, summary="Check deadlines now (R-R4, R-M5)")
+async def sweep(uow: UoW, caller: Auditor) -> SweepResult:
+    """Also runs on a schedule; raises a finding once for each passed deadline."""
+    return SweepResult(overdue=await compliance.sweep(uow, caller.org_id))
+
+
+@router.get("/summary", response_model=list[SummaryRow], summary="Open findings per CM and rule")
+async def summary(uow: UoW, caller: Reader) -> list[SummaryRow]:
+    """For supervisors and management: where the open findings are."""
+    return [SummaryRow(**row) for row in await compliance.summary(uow, caller.org_id)]
