@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from services.audit.service import compliance, departures, journal, spot_checks
+from services.audit.service import compliance, deadlines, departures, journal, spot_checks
 from shared.consumer import Handler, Subscription
 from shared.envelope import Envelope
 from shared.uow import UnitOfWork
@@ -18,7 +18,7 @@ async def on_assignment(uow: UnitOfWork, envelope: Envelope, event: Any) -> None
 async def on_visit(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
     """A filed visit can be sampled (R-I5) and answers a dissatisfaction warning (R-M5)."""
     await spot_checks.remember(uow, envelope, "visits", event.visit_id, event.manager_id)
-    await compliance.on_activity(uow, envelope, event)
+    await deadlines.on_activity(uow, envelope, event)
 
 
 async def on_recommendation(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
@@ -63,16 +63,18 @@ HANDLERS: dict[str, dict[str, Handler]] = {
         "manager.portfolio-published": departures.add_portfolio,
         "customer.assignment-changed": on_assignment,
         "customer.compliance-changed": compliance.on_customer_compliance,
+        "customer.registered": deadlines.on_customer,
+        "customer.classified": deadlines.on_customer,
     },
     "customer.activities": {
         "visit.filed": on_visit,
-        "customer.dissatisfaction-warned": compliance.on_activity,
+        "customer.dissatisfaction-warned": deadlines.on_activity,
     },
     "customer.credit-recommendations": {
         "credit-recommendation.submitted": on_recommendation,
-        "credit-recommendation.answered": compliance.on_answer,
+        "credit-recommendation.answered": deadlines.on_answer,
     },
-    "risk.credit-decisions": {"credit-decision.made": compliance.on_decision},
+    "risk.credit-decisions": {"credit-decision.made": deadlines.on_decision},
     "risk.customer-ratings": {"customer.rated": compliance.on_rating},
     "corebanking.balances": {"balance.reported": compliance.on_balances},
 }

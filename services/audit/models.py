@@ -194,3 +194,15 @@ class ManagerWatchRow(Base):
     org_id: Mapped[str] = mapped_column(String(64), index=True)
     grade: Mapped[str] = mapped_column(String(32))
     certified: Mapped[bool] = mapped_column(default=True)
+
+
+class VisitPlanRow(Base):
+    """A customer's visit plan as audit follows it (R-M4): importance and the last in-person visit."""
+
+    __tablename__ = "visit_plans"
+
+    customer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    org_id: Mapped[str] = mapped_column(String(64), index=True)
+    importance: Mapped[str] = mapped_column(String(16))
+    since: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_visit: Mapped[datetime | None] = mapped_column(UtcDateTime())

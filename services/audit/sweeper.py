@@ -3,7 +3,7 @@
 import asyncio
 import logging
 
-from services.audit.service.compliance import sweep
+from services.audit.service.deadlines import sweep
 from services.audit.settings import AuditSettings
 from shared.runtime import Runtime
 

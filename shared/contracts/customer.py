@@ -14,6 +14,8 @@ class CustomerRegistered(Payload):
     kind: str = Field(min_length=1, max_length=32)
     primary_manager_id: str = Field(min_length=1, max_length=64)
     co_manager_ids: tuple[str, ...] = ()
+    importance: str = "ordinary"
+    branch: str | None = None
 
 
 class PortfolioCustomer(Payload):

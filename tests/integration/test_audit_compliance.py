@@ -212,3 +212,44 @@ async def test_R_R4_an_overdue_question_raises_a_finding_on_the_sweep_and_an_ans
     )
     await _until(audit, "R-R4 resolved by the answer", lambda f: f[0]["status"] == "resolved", rule_id="R-R4")
     assert (await audit.client.post("/compliance/sweep", headers=auditor)).json()["overdue"] == 0
+
+
+async def test_R_M4_visits_overdue_against_the_plan_are_found_and_a_visit_clears_them(audit):
+    long_ago = (datetime.now(UTC) - timedelta(days=200)).isoformat()
+    registered = envelope_bytes(
+        "customer.registered",
+        "c-5",
+        {
+            "customer_id": "c-5",
+            "file_no": "F1",
+            "name": "Old Farm",
+            "kind": "farm_household",
+            "primary_manager_id": "m-5",
+            "importance": "core",
+        },
+        occurred_at=long_ago,
+    )
+    await produce(audit.bootstrap, f"{audit.prefix}customer.customers", registered, key=b"c-5")
+    auditor = audit.as_("aud-1", "auditor")
+
+    async def swept():
+        await audit.client.post("/compliance/sweep", headers=auditor)
+        return await _findings(audit, rule_id="R-M4") or None
+
+    (finding,) = await eventually(swept, what="the overdue-visit finding")
+    assert finding["customer_id"] == "c-5"
+    await _send(
+        audit,
+        "customer.activities",
+        "visit.filed",
+        "c-5",
+        {
+            "visit_id": "v-1",
+            "customer_id": "c-5",
+            "manager_id": "m-5",
+            "kind": "maintenance",
+            "occurred_at": datetime.now(UTC).isoformat(),
+            "version": 1,
+        },
+    )
+    await _until(audit, "R-M4 resolved by the visit", lambda f: f[0]["status"] == "resolved", rule_id="R-M4")

@@ -4,7 +4,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from services.audit.api.deps import Auditor, Reader
-from services.audit.service import compliance
+from services.audit.service import compliance, deadlines
 from shared.app import UoW
 
 router = APIRouter(prefix="/compliance", tags=["compliance"])
@@ -27,7 +27,7 @@ class SummaryRow(BaseModel):
 @router.post("/sweep", response_model=SweepResult, summary="Check deadlines now (R-R4, R-M5)")
 async def sweep(uow: UoW, caller: Auditor) -> SweepResult:
     """Also runs on a schedule; raises a finding once for each passed deadline."""
-    return SweepResult(overdue=await compliance.sweep(uow, caller.org_id))
+    return SweepResult(overdue=await deadlines.sweep(uow, caller.org_id))
 
 
 @router.get("/summary", response_model=list[SummaryRow], summary="Open findings per CM and rule")

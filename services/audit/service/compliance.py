@@ -3,23 +3,21 @@
 A finding is raised when a rule breaks and resolved when it clears, never raised twice while open.
 """
 
-from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from services.audit.models import AssignmentProjectionRow, FindingRow, ManagerWatchRow, WatchRow
 from shared.contracts.audit import FindingRaised, FindingResolved
 from shared.contracts.default_ladder import DEFAULT_LADDER_GRADES
 from shared.envelope import Envelope
-from shared.timeutil import as_utc, utcnow
+from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
 SYSTEM = "steward-compliance"
 RATING_WARNINGS = frozenset({"C", "D", "E", "watch", "substandard", "doubtful", "loss"})
-DISSATISFACTION_VISIT_DAYS = 7
 LIMITS = {g.code: g.authorization_limit for g in DEFAULT_LADDER_GRADES}
 
 
@@ -102,7 +100,7 @@ async def resolve_open(uow: UnitOfWork, org_id: str, rule: str, subject: str, re
     )
 
 
-async def _primary_of(uow: UnitOfWork, customer_id: str) -> str | None:
+async def primary_of(uow: UnitOfWork, customer_id: str) -> str | None:
     return await uow.session.scalar(
         select(AssignmentProjectionRow.manager_id)
         .where(AssignmentProjectionRow.customer_id == customer_id)
@@ -123,7 +121,7 @@ async def on_customer_compliance(uow: UnitOfWork, envelope: Envelope, event: Any
                 subject,
                 "; ".join(issues),
                 "high",
-                await _primary_of(uow, event.customer_id),
+                await primary_of(uow, event.customer_id),
                 event.customer_id,
             )
         else:
@@ -187,7 +185,7 @@ async def on_recommendation(uow: UnitOfWork, envelope: Envelope, event: Any) -> 
     """R-I1: above the author's limit without a senior co-sign, or by a CM not serving the customer."""
     subject = f"recommendation:{event.recommendation_id}"
     serving = await uow.session.get(AssignmentProjectionRow, (event.customer_id, event.author))
-    if serving is None and await _primary_of(uow, event.customer_id) is not None:
+    if serving is None and await primary_of(uow, event.customer_id) is not None:
         await raise_once(
             uow,
             envelope,
@@ -232,66 +230,6 @@ async def on_expenses(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
         )
 
 
-async def watch(
-    uow: UnitOfWork, envelope: Envelope, rule: str, subject: str, due: Any, **who: str | None
-) -> None:
-    """Remember a deadline a compliance rule waits on."""
-    row = await uow.session.get(WatchRow, (rule, subject))
-    if row is None:
-        uow.session.add(
-            WatchRow(
-                rule_id=rule,
-                subject_key=subject,
-                org_id=envelope.org_id,
-                due=due,
-                evidence=[f"event:{envelope.event_id}"],
-                **who,
-            )
-        )
-
-
-async def on_decision(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
-    """R-R4: questions from risk must be answered by their due date."""
-    if event.questions:
-        due = min(q.due_date for q in event.questions)
-        await watch(
-            uow,
-            envelope,
-            "R-R4",
-            f"recommendation:{event.recommendation_id}",
-            datetime.combine(due, time.max, tzinfo=UTC),
-        )
-
-
-async def on_answer(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
-    """R-R4: an answer clears the question's watch and any overdue finding."""
-    subject = f"recommendation:{event.recommendation_id}"
-    await uow.session.execute(
-        delete(WatchRow).where(WatchRow.rule_id == "R-R4", WatchRow.subject_key == subject)
-    )
-    await resolve_open(uow, envelope.org_id, "R-R4", subject, "the question was answered")
-
-
-async def on_activity(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
-    """R-M5: a dissatisfaction warning must be followed by a visit within a set number of days."""
-    subject = f"customer:{event.customer_id}"
-    if envelope.event_type == "customer.dissatisfaction-warned":
-        await watch(
-            uow,
-            envelope,
-            "R-M5",
-            subject,
-            utcnow() + timedelta(days=DISSATISFACTION_VISIT_DAYS),
-            customer_id=event.customer_id,
-            manager_id=await _primary_of(uow, event.customer_id),
-        )
-    elif envelope.event_type == "visit.filed" and event.kind != "phone":
-        await uow.session.execute(
-            delete(WatchRow).where(WatchRow.rule_id == "R-M5", WatchRow.subject_key == subject)
-        )
-        await resolve_open(uow, envelope.org_id, "R-M5", subject, "the customer was visited")
-
-
 async def on_rating(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
     """R-I1 early warning: a poor rating or warning flags from the risk department."""
     subject = f"rating:{event.customer_id}"
@@ -304,7 +242,7 @@ async def on_rating(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
             subject,
             f"early warning: rating {event.rating}, flags {flags}",
             "high",
-            await _primary_of(uow, event.customer_id),
+            await primary_of(uow, event.customer_id),
             event.customer_id,
         )
     else:
@@ -322,39 +260,11 @@ async def on_balances(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
             subject,
             f"early warning: overdue balance {event.overdue}",
             "high",
-            await _primary_of(uow, event.customer_id),
+            await primary_of(uow, event.customer_id),
             event.customer_id,
         )
     else:
         await resolve_open(uow, envelope.org_id, "R-I1", subject, "no overdue balance")
-
-
-async def sweep(uow: UnitOfWork, org_id: str | None) -> int:
-    """Raise a finding for every watched deadline that has passed (R-R4, R-M5); return how many are due."""
-    now = utcnow()
-    count = 0
-    async with uow:
-        query = select(WatchRow).where(WatchRow.due < now)
-        if org_id is not None:
-            query = query.where(WatchRow.org_id == org_id)
-        for row in list(await uow.session.scalars(query.limit(5000))):
-            count += 1
-            text = {
-                "R-R4": "a question from risk is overdue",
-                "R-M5": "no visit after a dissatisfaction warning",
-            }
-            await raise_once(
-                uow,
-                row,
-                row.rule_id,
-                row.subject_key,
-                f"{text.get(row.rule_id, 'deadline passed')} (due {as_utc(row.due).date()})",
-                "medium",
-                row.manager_id,
-                row.customer_id,
-            )
-        await uow.commit()
-    return count
 
 
 async def summary(uow: UnitOfWork, org_id: str) -> list[dict[str, Any]]:

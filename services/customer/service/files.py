@@ -17,7 +17,7 @@ from services.customer.schemas import (
 from services.customer.service.assignment import assign
 from services.customer.service.common import MANAGE, read, visible, visible_customer
 from shared.auth import Principal
-from shared.contracts.customer import CustomerRegistered
+from shared.contracts.customer import CustomerClassified, CustomerRegistered
 from shared.errors import Forbidden
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
@@ -76,6 +76,8 @@ async def register_customer(
                 kind=row.kind,
                 primary_manager_id=cmd.primary_manager_id,
                 co_manager_ids=co_ids,
+                importance=row.importance,
+                branch=row.branch,
             ),
         )
         await uow.commit()
@@ -125,8 +127,18 @@ async def update_roster(
     """R-C4: a serving CM or a supervisor maintains the roster line."""
     async with uow:
         row = await visible_customer(uow, customer_id, caller)
+        before = row.importance
         for name, value in cmd.model_dump(exclude_unset=True).items():
             setattr(row, name, value.value if hasattr(value, "value") else value)
+        if row.importance != before:
+            uow.emit(
+                "customer.classified",
+                key=row.id,
+                org_id=row.org_id,
+                payload=CustomerClassified(
+                    customer_id=row.id, importance=row.importance, classification=dict(row.classification)
+                ),
+            )
         await uow.commit()
         return read(row)
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 18:12:06.783539
+Create Date: 2026-11-28 18:14:43.065418
 
 """
 from typing import Sequence, Union
@@ -172,6 +172,17 @@ def upgrade() -> None:
     with op.batch_alter_table('spot_checks', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_spot_checks_org_id'), ['org_id'], unique=False)
 
+    op.create_table('visit_plans',
+    sa.Column('customer_id', sa.String(length=64), nullable=False),
+    sa.Column('org_id', sa.String(length=64), nullable=False),
+    sa.Column('importance', sa.String(length=16), nullable=False),
+    sa.Column('since', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_visit', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('customer_id')
+    )
+    with op.batch_alter_table('visit_plans', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_visit_plans_org_id'), ['org_id'], unique=False)
+
     op.create_table('departure_audit_items',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('audit_id', sa.String(length=64), nullable=False),
@@ -262,6 +273,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_departure_audit_items_audit_id'))
 
     op.drop_table('departure_audit_items')
+    with op.batch_alter_table('visit_plans', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_visit_plans_org_id'))
+
+    op.drop_table('visit_plans')
     with op.batch_alter_table('spot_checks', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_spot_checks_org_id'))
 

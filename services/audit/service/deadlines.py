@@ -1,0 +1,154 @@
+"""Compliance rules that wait on a deadline (R-R4, R-M4, R-M5), and the sweep that raises them."""
+
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from services.audit.models import VisitPlanRow, WatchRow
+from services.audit.service.compliance import primary_of, raise_once, resolve_open
+from shared.envelope import Envelope
+from shared.timeutil import as_utc, utcnow
+from shared.uow import UnitOfWork
+
+DISSATISFACTION_VISIT_DAYS = 7
+VISIT_INTERVAL_DAYS = {"core": 30, "important": 60, "ordinary": 90}
+VISIT_TOLERANCE_DAYS = 7
+
+
+async def watch(
+    uow: UnitOfWork, envelope: Envelope, rule: str, subject: str, due: Any, **who: str | None
+) -> None:
+    """Remember a deadline a compliance rule waits on."""
+    row = await uow.session.get(WatchRow, (rule, subject))
+    if row is None:
+        uow.session.add(
+            WatchRow(
+                rule_id=rule,
+                subject_key=subject,
+                org_id=envelope.org_id,
+                due=due,
+                evidence=[f"event:{envelope.event_id}"],
+                **who,
+            )
+        )
+
+
+async def on_decision(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
+    """R-R4: questions from risk must be answered by their due date."""
+    if event.questions:
+        due = min(q.due_date for q in event.questions)
+        await watch(
+            uow,
+            envelope,
+            "R-R4",
+            f"recommendation:{event.recommendation_id}",
+            datetime.combine(due, time.max, tzinfo=UTC),
+        )
+
+
+async def on_answer(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
+    """R-R4: an answer clears the question's watch and any overdue finding."""
+    subject = f"recommendation:{event.recommendation_id}"
+    await uow.session.execute(
+        delete(WatchRow).where(WatchRow.rule_id == "R-R4", WatchRow.subject_key == subject)
+    )
+    await resolve_open(uow, envelope.org_id, "R-R4", subject, "the question was answered")
+
+
+async def on_activity(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
+    """R-M5: a dissatisfaction warning must be followed by a visit within a set number of days."""
+    subject = f"customer:{event.customer_id}"
+    if envelope.event_type == "customer.dissatisfaction-warned":
+        await watch(
+            uow,
+            envelope,
+            "R-M5",
+            subject,
+            utcnow() + timedelta(days=DISSATISFACTION_VISIT_DAYS),
+            customer_id=event.customer_id,
+            manager_id=await primary_of(uow, event.customer_id),
+        )
+    elif envelope.event_type == "visit.filed" and event.kind != "phone":
+        await uow.session.execute(
+            delete(WatchRow).where(WatchRow.rule_id == "R-M5", WatchRow.subject_key == subject)
+        )
+        await resolve_open(uow, envelope.org_id, "R-M5", subject, "the customer was visited")
+        await follow_visit_plan(uow, envelope, event.customer_id, visited_at=event.occurred_at)
+
+
+async def follow_visit_plan(
+    uow: UnitOfWork,
+    envelope: Envelope,
+    customer_id: str,
+    importance: str | None = None,
+    visited_at: datetime | None = None,
+) -> None:
+    """R-M4: the next in-person visit is due by the importance level's interval, plus a tolerance."""
+    plan = await uow.session.get(VisitPlanRow, customer_id)
+    if plan is None:
+        plan = VisitPlanRow(
+            customer_id=customer_id,
+            org_id=envelope.org_id,
+            importance=importance or "ordinary",
+            since=envelope.occurred_at,
+        )
+        uow.session.add(plan)
+    if importance is not None:
+        plan.importance = importance
+    if visited_at is not None and (plan.last_visit is None or visited_at > as_utc(plan.last_visit)):
+        plan.last_visit = visited_at
+    start = as_utc(plan.last_visit) if plan.last_visit else as_utc(plan.since)
+    due = start + timedelta(days=VISIT_INTERVAL_DAYS.get(plan.importance, 90) + VISIT_TOLERANCE_DAYS)
+    subject = f"customer:{customer_id}"
+    row = await uow.session.get(WatchRow, ("R-M4", subject))
+    if row is None:
+        uow.session.add(
+            WatchRow(
+                rule_id="R-M4",
+                subject_key=subject,
+                org_id=envelope.org_id,
+                due=due,
+                customer_id=customer_id,
+                manager_id=await primary_of(uow, customer_id),
+                evidence=[f"event:{envelope.event_id}"],
+            )
+        )
+    else:
+        row.due = due
+    if due > utcnow():
+        await resolve_open(uow, envelope.org_id, "R-M4", subject, "visited within the plan")
+
+
+async def on_customer(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
+    """R-M4: a new customer or a new importance level sets the visit plan."""
+    await follow_visit_plan(uow, envelope, event.customer_id, importance=event.importance)
+
+
+async def sweep(uow: UnitOfWork, org_id: str | None) -> int:
+    """Raise a finding for every watched deadline that has passed (R-R4, R-M5); return how many are due."""
+    now = utcnow()
+    count = 0
+    async with uow:
+        query = select(WatchRow).where(WatchRow.due < now)
+        if org_id is not None:
+            query = query.where(WatchRow.org_id == org_id)
+        for row in list(await uow.session.scalars(query.limit(5000))):
+            count += 1
+            text = {
+                "R-R4": "a question from risk is overdue",
+                "R-M5": "no visit after a dissatisfaction warning",
+                "R-M4": "visits overdue against the visit plan",
+            }
+            await raise_once(
+                uow,
+                row,
+                row.rule_id,
+                row.subject_key,
+                f"{text.get(row.rule_id, 'deadline passed')} (due {as_utc(row.due).date()})",
+                "medium",
+                row.manager_id,
+                row.customer_id,
+            )
+        await uow.commit()
+    return count
