@@ -38,6 +38,8 @@ async def on_manager(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
         await departures.open_departure_audit(uow, envelope, event)
     elif envelope.event_type == "manager.departure-withdrawn":
         await departures.cancel_departure_audit(uow, envelope, event)
+    elif envelope.event_type == "ladder.published":
+        await compliance.on_ladder(uow, envelope, event)
     else:
         await compliance.on_manager(uow, envelope, event)
 
@@ -52,6 +54,7 @@ HANDLERS: dict[str, dict[str, Handler]] = {
             "manager.certified",
             "manager.grade-changed",
             "manager.certification-expired",
+            "ladder.published",
         )
     },
     "staffing.expenses": {

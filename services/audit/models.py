@@ -193,6 +193,7 @@ class ManagerWatchRow(Base):
     manager_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     org_id: Mapped[str] = mapped_column(String(64), index=True)
     grade: Mapped[str] = mapped_column(String(32))
+    branch: Mapped[str | None] = mapped_column(String(64))
     certified: Mapped[bool] = mapped_column(default=True)
 
 
@@ -206,3 +207,25 @@ class VisitPlanRow(Base):
     importance: Mapped[str] = mapped_column(String(16))
     since: Mapped[datetime] = mapped_column(UtcDateTime())
     last_visit: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class GradeLimitRow(Base):
+    """A grade's authorization limit in a cooperative's ladder, from `ladder.published` (R-I1)."""
+
+    __tablename__ = "grade_limits"
+
+    org_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    ladder_version: Mapped[int] = mapped_column()
+    authorization_limit: Mapped[Decimal] = mapped_column(Hundredths())
+
+
+class ComplianceConfigRow(Base):
+    """A cooperative's compliance thresholds (R-I2); absent values fall back to the defaults."""
+
+    __tablename__ = "compliance_config"
+
+    org_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    settings: Mapped[dict[str, object]] = mapped_column(JSON)
+    updated_by: Mapped[str] = mapped_column(String(128))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -1,5 +1,7 @@
 """Audit settings (env prefix STEWARD_AUDIT_)."""
 
+from typing import Literal
+
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
@@ -17,3 +19,8 @@ class AuditSettings(ServiceSettings):
     compliance_sweep_seconds: float = Field(
         default=300, ge=0, description="R-R4/R-M5 deadline sweep; 0 turns it off"
     )
+    regular_spot_check_days: int = Field(
+        default=90, ge=0, le=366, description="R-I5 regular checks; 0 turns off"
+    )
+    regular_spot_check_population: Literal["customers", "visits", "recommendations", "expenses"] = "customers"
+    regular_spot_check_size: int = Field(default=20, ge=1, le=1000)

@@ -253,3 +253,54 @@ async def test_R_M4_visits_overdue_against_the_plan_are_found_and_a_visit_clears
         },
     )
     await _until(audit, "R-M4 resolved by the visit", lambda f: f[0]["status"] == "resolved", rule_id="R-M4")
+
+
+async def test_R_I2_thresholds_are_per_cooperative_and_R_I5_regular_checks_are_scheduled(audit):
+    admin, auditor = audit.as_("ops", "admin"), audit.as_("aud-1", "auditor")
+    await _send(
+        audit,
+        "customer.customers",
+        "customer.assignment-changed",
+        "c-9",
+        {
+            "customer_id": "c-9",
+            "primary_manager_id": "m-9",
+            "attribution_mode": "shares",
+            "effective_from": "2026-03-01T09:00:00+00:00",
+        },
+    )
+
+    async def scheduled():
+        return (await audit.client.post("/spot-checks/regular-run", headers=auditor)).json() or None
+
+    (check_id,) = await eventually(scheduled, what="a regular spot check")
+    check = (await audit.client.get(f"/spot-checks/{check_id}", headers=auditor)).json()
+    assert check["kind"] == "regular"
+    assert check["created_by"] == "steward-schedule"
+    assert (await audit.client.post("/spot-checks/regular-run", headers=auditor)).json() == []
+
+    defaults = (await audit.client.get("/compliance/settings", headers=auditor)).json()
+    assert defaults["visit_interval_core_days"] == 30
+    changed = await audit.client.put(
+        "/compliance/settings", headers=admin, json={**defaults, "rating_warnings": ["B-"]}
+    )
+    assert changed.status_code == 200
+    assert (await audit.client.put("/compliance/settings", headers=auditor, json=defaults)).status_code == 403
+    assert (
+        await audit.client.put(
+            "/compliance/settings", headers=admin, json={**defaults, "visit_tolerance_days": -1}
+        )
+    ).status_code == 422
+    await _send(
+        audit,
+        "risk.customer-ratings",
+        "customer.rated",
+        "c-9",
+        {"customer_id": "c-9", "rating": "B-", "warning_flags": []},
+    )
+    (warning,) = await _until(
+        audit, "the configured rating to warn", lambda f: len(f) == 1, rule_id="R-I1", customer_id="c-9"
+    )
+    assert warning["manager_id"] == "m-9"
+    summary = (await audit.client.get("/compliance/summary", headers=audit.as_("sup", "supervisor"))).json()
+    assert {"branch": None, "manager_id": "m-9", "rule_id": "R-I1", "open_findings": 1} in summary

@@ -3,8 +3,9 @@
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from services.audit.api.deps import Auditor, Reader
-from services.audit.service import compliance, deadlines
+from services.audit.api.deps import Admin, Auditor, Reader
+from services.audit.service import compliance, config, deadlines
+from services.audit.service.config import ComplianceConfig
 from shared.app import UoW
 
 router = APIRouter(prefix="/compliance", tags=["compliance"])
@@ -17,8 +18,9 @@ class SweepResult(BaseModel):
 
 
 class SummaryRow(BaseModel):
-    """Open findings of one CM by rule."""
+    """Open findings of one CM by rule, with the CM's branch."""
 
+    branch: str | None
     manager_id: str | None
     rule_id: str
     open_findings: int
@@ -28,6 +30,18 @@ class SummaryRow(BaseModel):
 async def sweep(uow: UoW, caller: Auditor) -> SweepResult:
     """Also runs on a schedule; raises a finding once for each passed deadline."""
     return SweepResult(overdue=await deadlines.sweep(uow, caller.org_id))
+
+
+@router.get("/settings", response_model=ComplianceConfig, summary="The cooperative's thresholds")
+async def get_settings(uow: UoW, caller: Reader) -> ComplianceConfig:
+    """Visit intervals and tolerance (R-M4), days to visit after a warning (R-M5), warning ratings (R-I1)."""
+    return await config.get_config(uow, caller)
+
+
+@router.put("/settings", response_model=ComplianceConfig, summary="Set the cooperative's thresholds")
+async def set_settings(body: ComplianceConfig, uow: UoW, caller: Admin) -> ComplianceConfig:
+    """Configuration is the admin's; it applies to every event from now on."""
+    return await config.set_config(uow, body, caller)
 
 
 @router.get("/summary", response_model=list[SummaryRow], summary="Open findings per CM and rule")

@@ -10,3 +10,4 @@ Reader = Annotated[
     Principal, Depends(require_roles(Role.AUDITOR, Role.ADMIN, Role.HR, Role.SUPERVISOR, Role.MANAGEMENT))
 ]
 Auditor = Annotated[Principal, Depends(require_roles(Role.AUDITOR))]
+Admin = Annotated[Principal, Depends(require_roles(Role.ADMIN))]

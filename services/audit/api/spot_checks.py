@@ -1,6 +1,6 @@
 """Spot checks (R-I5)."""
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 
 from services.audit.api.deps import Auditor, Reader
 from services.audit.schemas import (
@@ -12,6 +12,7 @@ from services.audit.schemas import (
     SpotCheckRead,
 )
 from services.audit.service import spot_checks
+from services.audit.settings import AuditSettings
 from shared.app import UoW
 
 router = APIRouter(prefix="/spot-checks", tags=["spot checks"])
@@ -23,6 +24,19 @@ router = APIRouter(prefix="/spot-checks", tags=["spot checks"])
 async def start(body: SpotCheckCreate, uow: UoW, caller: Auditor) -> SpotCheckRead:
     """Regular or random; the seed and population are recorded so the draw can be reproduced."""
     return await spot_checks.start(uow, body, caller)
+
+
+@router.post("/regular-run", response_model=list[str], summary="Start due regular spot checks now")
+async def run_regular(uow: UoW, caller: Auditor, request: Request) -> list[str]:
+    """Also runs on a schedule: a regular check for each cooperative whose last one is too old."""
+    settings: AuditSettings = request.app.state.settings
+    started = await spot_checks.schedule_regular(
+        uow,
+        settings.regular_spot_check_days or 90,
+        settings.regular_spot_check_population,
+        settings.regular_spot_check_size,
+    )
+    return started
 
 
 @router.get("", response_model=list[SpotCheckRead], summary="Spot checks")

@@ -7,9 +7,16 @@ from decimal import Decimal
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
-from services.audit.models import AssignmentProjectionRow, FindingRow, ManagerWatchRow, WatchRow
+from services.audit.models import (
+    AssignmentProjectionRow,
+    FindingRow,
+    GradeLimitRow,
+    ManagerWatchRow,
+    WatchRow,
+)
+from services.audit.service.config import config_for
 from shared.contracts.audit import FindingRaised, FindingResolved
 from shared.contracts.default_ladder import DEFAULT_LADDER_GRADES
 from shared.envelope import Envelope
@@ -17,7 +24,6 @@ from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
 SYSTEM = "steward-compliance"
-RATING_WARNINGS = frozenset({"C", "D", "E", "watch", "substandard", "doubtful", "loss"})
 LIMITS = {g.code: g.authorization_limit for g in DEFAULT_LADDER_GRADES}
 
 
@@ -135,6 +141,8 @@ async def on_manager(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
         row = ManagerWatchRow(manager_id=event.manager_id, org_id=envelope.org_id, grade="", certified=True)
         uow.session.add(row)
     subject = f"manager:{event.manager_id}"
+    if envelope.event_type == "manager.registered":
+        row.branch = event.branch
     if envelope.event_type in ("manager.registered", "manager.certified"):
         row.grade, row.certified = event.grade, True
         await resolve_open(uow, envelope.org_id, "R-Q7", subject, "certification renewed")
@@ -197,7 +205,9 @@ async def on_recommendation(uow: UnitOfWork, envelope: Envelope, event: Any) -> 
             event.customer_id,
         )
     watch = await uow.session.get(ManagerWatchRow, event.author)
-    limit = LIMITS.get(watch.grade if watch else "", Decimal("0"))
+    grade = watch.grade if watch else ""
+    published = await uow.session.get(GradeLimitRow, (envelope.org_id, grade))
+    limit = published.authorization_limit if published else LIMITS.get(grade, Decimal("0"))
     if event.amount > limit and event.cosigned_by is None:
         await raise_once(
             uow,
@@ -233,7 +243,7 @@ async def on_expenses(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
 async def on_rating(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
     """R-I1 early warning: a poor rating or warning flags from the risk department."""
     subject = f"rating:{event.customer_id}"
-    if event.warning_flags or event.rating in RATING_WARNINGS:
+    if event.warning_flags or event.rating in (await config_for(uow, envelope.org_id)).rating_warnings:
         flags = ", ".join(event.warning_flags) or "none"
         await raise_once(
             uow,
@@ -268,12 +278,33 @@ async def on_balances(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
 
 
 async def summary(uow: UnitOfWork, org_id: str) -> list[dict[str, Any]]:
-    """Open findings counted per CM and rule."""
+    """Open findings counted per branch, CM and rule."""
     async with uow:
         rows = await uow.session.execute(
-            select(FindingRow.manager_id, FindingRow.rule_id, func.count())
+            select(ManagerWatchRow.branch, FindingRow.manager_id, FindingRow.rule_id, func.count())
+            .select_from(FindingRow)
+            .outerjoin(ManagerWatchRow, ManagerWatchRow.manager_id == FindingRow.manager_id)
             .where(FindingRow.org_id == org_id, FindingRow.status == "open")
-            .group_by(FindingRow.manager_id, FindingRow.rule_id)
-            .order_by(FindingRow.manager_id, FindingRow.rule_id)
+            .group_by(ManagerWatchRow.branch, FindingRow.manager_id, FindingRow.rule_id)
+            .order_by(ManagerWatchRow.branch, FindingRow.manager_id, FindingRow.rule_id)
         )
-        return [{"manager_id": m, "rule_id": r, "open_findings": n} for m, r, n in rows.all()]
+        return [{"branch": b, "manager_id": m, "rule_id": r, "open_findings": n} for b, m, r, n in rows.all()]
+
+
+async def on_ladder(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
+    """R-I1: the authorization limits of the cooperative's ladder in force (newest version wins)."""
+    known = await uow.session.scalar(
+        select(GradeLimitRow.ladder_version).where(GradeLimitRow.org_id == envelope.org_id).limit(1)
+    )
+    if known is not None and known >= event.version:
+        return
+    await uow.session.execute(delete(GradeLimitRow).where(GradeLimitRow.org_id == envelope.org_id))
+    for grade in event.grades:
+        uow.session.add(
+            GradeLimitRow(
+                org_id=envelope.org_id,
+                code=grade.code,
+                ladder_version=event.version,
+                authorization_limit=grade.authorization_limit,
+            )
+        )

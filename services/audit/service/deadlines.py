@@ -7,13 +7,10 @@ from sqlalchemy import delete, select
 
 from services.audit.models import VisitPlanRow, WatchRow
 from services.audit.service.compliance import primary_of, raise_once, resolve_open
+from services.audit.service.config import config_for
 from shared.envelope import Envelope
 from shared.timeutil import as_utc, utcnow
 from shared.uow import UnitOfWork
-
-DISSATISFACTION_VISIT_DAYS = 7
-VISIT_INTERVAL_DAYS = {"core": 30, "important": 60, "ordinary": 90}
-VISIT_TOLERANCE_DAYS = 7
 
 
 async def watch(
@@ -65,7 +62,7 @@ async def on_activity(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
             envelope,
             "R-M5",
             subject,
-            utcnow() + timedelta(days=DISSATISFACTION_VISIT_DAYS),
+            utcnow() + timedelta(days=(await config_for(uow, envelope.org_id)).dissatisfaction_visit_days),
             customer_id=event.customer_id,
             manager_id=await primary_of(uow, event.customer_id),
         )
@@ -99,7 +96,8 @@ async def follow_visit_plan(
     if visited_at is not None and (plan.last_visit is None or visited_at > as_utc(plan.last_visit)):
         plan.last_visit = visited_at
     start = as_utc(plan.last_visit) if plan.last_visit else as_utc(plan.since)
-    due = start + timedelta(days=VISIT_INTERVAL_DAYS.get(plan.importance, 90) + VISIT_TOLERANCE_DAYS)
+    config = await config_for(uow, envelope.org_id)
+    due = start + timedelta(days=config.visit_interval(plan.importance) + config.visit_tolerance_days)
     subject = f"customer:{customer_id}"
     row = await uow.session.get(WatchRow, ("R-M4", subject))
     if row is None:

@@ -1,6 +1,7 @@
 """Spot checks (R-I5): seeded, reproducible samples from what audit has seen, reviewed item by item."""
 
 import secrets
+from datetime import timedelta
 from uuid import uuid4
 
 from sqlalchemy import select
@@ -17,7 +18,7 @@ from services.audit.schemas import (
     SpotCheckItemRead,
     SpotCheckRead,
 )
-from shared.auth import Principal
+from shared.auth import Principal, Role
 from shared.contracts.audit import FindingRaised
 from shared.envelope import Envelope
 from shared.errors import Conflict, NotFound
@@ -203,3 +204,38 @@ async def raise_finding(
         )
         await uow.commit()
         return FindingRead.model_validate(finding)
+
+
+async def schedule_regular(uow: UnitOfWork, every_days: int, population: str, size: int) -> list[str]:
+    """R-I5: start a regular spot check for each cooperative whose last one is older than `every_days`."""
+    since = utcnow() - timedelta(days=every_days)
+    started: list[str] = []
+    async with uow:
+        orgs = list(
+            await uow.session.scalars(
+                select(PopulationRow.org_id).where(PopulationRow.kind == population).distinct()
+            )
+        )
+        recent = set(
+            await uow.session.scalars(
+                select(SpotCheckRow.org_id).where(
+                    SpotCheckRow.kind == "regular",
+                    SpotCheckRow.population == population,
+                    SpotCheckRow.created_at >= since,
+                )
+            )
+        )
+    for org_id in sorted(set(orgs) - recent):
+        scheduler = Principal(user_id="steward-schedule", roles=frozenset({Role.AUDITOR}), org_id=org_id)
+        check = await start(
+            uow,
+            SpotCheckCreate(
+                kind="regular",
+                population=population,
+                sample_size=size,
+                strata="manager",
+            ),
+            scheduler,
+        )
+        started.append(check.id)
+    return started

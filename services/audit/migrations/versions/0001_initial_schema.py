@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 18:14:43.065418
+Create Date: 2026-11-28 18:17:30.986380
 
 """
 from typing import Sequence, Union
@@ -31,6 +31,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_assignment_projection_manager_id'), ['manager_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_assignment_projection_org_id'), ['org_id'], unique=False)
 
+    op.create_table('compliance_config',
+    sa.Column('org_id', sa.String(length=64), nullable=False),
+    sa.Column('settings', sa.JSON(), nullable=False),
+    sa.Column('updated_by', sa.String(length=128), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('org_id')
+    )
     op.create_table('compliance_watches',
     sa.Column('rule_id', sa.String(length=16), nullable=False),
     sa.Column('subject_key', sa.String(length=160), nullable=False),
@@ -85,6 +92,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_departure_audits_org_id'), ['org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_departure_audits_status'), ['status'], unique=False)
 
+    op.create_table('grade_limits',
+    sa.Column('org_id', sa.String(length=64), nullable=False),
+    sa.Column('code', sa.String(length=32), nullable=False),
+    sa.Column('ladder_version', sa.Integer(), nullable=False),
+    sa.Column('authorization_limit', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('org_id', 'code')
+    )
     op.create_table('inbox',
     sa.Column('consumer', sa.String(length=128), nullable=False),
     sa.Column('event_id', sa.String(length=64), nullable=False),
@@ -120,6 +134,7 @@ def upgrade() -> None:
     sa.Column('manager_id', sa.String(length=64), nullable=False),
     sa.Column('org_id', sa.String(length=64), nullable=False),
     sa.Column('grade', sa.String(length=32), nullable=False),
+    sa.Column('branch', sa.String(length=64), nullable=True),
     sa.Column('certified', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('manager_id')
     )
@@ -299,6 +314,7 @@ def downgrade() -> None:
 
     op.drop_table('journal')
     op.drop_table('inbox')
+    op.drop_table('grade_limits')
     with op.batch_alter_table('departure_audits', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_departure_audits_status'))
         batch_op.drop_index(batch_op.f('ix_departure_audits_org_id'))
@@ -314,6 +330,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_compliance_watches_due'))
 
     op.drop_table('compliance_watches')
+    op.drop_table('compliance_config')
     with op.batch_alter_table('assignment_projection', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_assignment_projection_org_id'))
         batch_op.drop_index(batch_op.f('ix_assignment_projection_manager_id'))
