@@ -24,7 +24,6 @@ class ItemStatus(StrEnum):
 
 
 OPEN = frozenset({AuditStatus.AWAITING_PORTFOLIO, AuditStatus.IN_PROGRESS})
-AUDITED_KINDS = frozenset({"corporate", "institutional", "individual", "farm_household"})
 
 
 def status_after_review(portfolio_received: bool, items: Iterable[ItemStatus]) -> AuditStatus:

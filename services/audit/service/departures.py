@@ -238,22 +238,46 @@ async def list_audits(
 async def waiting(uow: UnitOfWork, caller: Principal) -> list[WaitingRead]:
     """Departures waiting on audit, oldest first, with their age and open findings."""
     now = utcnow()
-    result = []
-    for audit in await list_audits(uow, caller, None, None):
-        if audit.status not in rules.OPEN:
-            continue
-        async with uow:
-            findings = sum([await open_findings(uow, i.id) for i in audit.items])
-        started = audit.requested_at or audit.opened_at
-        result.append(
-            WaitingRead(
-                audit_id=audit.id,
-                manager_id=audit.manager_id,
-                status=audit.status,
-                waiting_hours=Decimal((now - started).total_seconds() / 3600).quantize(Decimal("0.1")),
-                items_done=audit.items_done,
-                items_total=audit.items_total,
-                open_findings=findings,
+    async with uow:
+        audits = list(
+            await uow.session.scalars(
+                select(DepartureAuditRow)
+                .where(
+                    DepartureAuditRow.org_id == caller.org_id,
+                    DepartureAuditRow.status.in_([s.value for s in rules.OPEN]),
+                )
+                .order_by(DepartureAuditRow.opened_at)
+                .limit(500)
             )
         )
-    return result
+        counts = dict(
+            (
+                await uow.session.execute(
+                    select(DepartureAuditItemRow.audit_id, func.count())
+                    .join(FindingRow, FindingRow.audit_item_id == DepartureAuditItemRow.id)
+                    .where(
+                        FindingRow.status == "open",
+                        DepartureAuditItemRow.audit_id.in_([a.id for a in audits]),
+                    )
+                    .group_by(DepartureAuditItemRow.audit_id)
+                )
+            )
+            .tuples()
+            .all()
+        )
+        result = []
+        for row in audits:
+            audit = read(row)
+            started = audit.requested_at or audit.opened_at
+            result.append(
+                WaitingRead(
+                    audit_id=audit.id,
+                    manager_id=audit.manager_id,
+                    status=audit.status,
+                    waiting_hours=Decimal((now - started).total_seconds() / 3600).quantize(Decimal("0.1")),
+                    items_done=audit.items_done,
+                    items_total=audit.items_total,
+                    open_findings=counts.get(audit.id, 0),
+                )
+            )
+        return result

@@ -1,7 +1,5 @@
 """What customer commands share: visibility (BOLA), views of CMs and grades, reading a file."""
 
-from collections.abc import Iterable
-from decimal import Decimal
 
 from sqlalchemy import Select, select
 
@@ -123,8 +121,3 @@ async def team_members(uow: UnitOfWork, team_id: str, org_id: str) -> list[str]:
         select(TeamMemberProjectionRow.manager_id).where(TeamMemberProjectionRow.team_id == team_id)
     )
     return list(members)
-
-
-def total(values: Iterable[Decimal]) -> Decimal:
-    """Sum of decimals."""
-    return sum(values, Decimal("0"))
