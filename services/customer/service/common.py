@@ -1,6 +1,5 @@
 """What customer commands share: visibility (BOLA), views of CMs and grades, reading a file."""
 
-
 from sqlalchemy import Select, select
 
 from services.customer.domain.assignment import GradeView, ManagerView
