@@ -4,9 +4,10 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.appraisal.api import router
+from services.appraisal.api import ROUTERS
 from services.appraisal.consumers import SUBSCRIPTIONS
 from services.appraisal.models import MESSAGING
+from services.appraisal.scheduler import run_auto_open
 from services.appraisal.settings import AppraisalSettings
 from shared.app import build_service_app
 from shared.runtime import ServiceDefinition
@@ -23,8 +24,9 @@ def create_app(settings: AppraisalSettings, *, configure_logs: bool = False) -> 
         tables=MESSAGING,
         subscriptions=SUBSCRIPTIONS,
         publishes=("appraisal.results",),
+        background=(run_auto_open,),
     )
-    return build_service_app(settings, definition, [router], configure_logs=configure_logs)
+    return build_service_app(settings, definition, list(ROUTERS), configure_logs=configure_logs)
 
 
 def app() -> FastAPI:

@@ -1,6 +1,6 @@
 """Appraisal's event subscriptions."""
 
-from services.appraisal import service
+from services.appraisal.service import projections
 from shared.consumer import Subscription
 
 SUBSCRIPTIONS = (
@@ -8,9 +8,28 @@ SUBSCRIPTIONS = (
         name="managers",
         topic="staffing.managers",
         handlers={
-            "manager.registered": service.observe_manager,
-            "manager.departure-requested": service.observe_manager,
-            "manager.departed": service.observe_manager,
+            "manager.registered": projections.record_standing,
+            "manager.departure-requested": projections.record_standing,
+            "manager.departure-withdrawn": projections.record_standing,
+            "manager.departed": projections.record_standing,
+            "manager.grade-changed": projections.record_grade_change,
+            "ladder.published": projections.record_ladder,
+            "team.changed": projections.record_team,
         },
+    ),
+    Subscription(
+        name="expenses",
+        topic="staffing.expenses",
+        handlers={"expense.year-closed": projections.record_overspend},
+    ),
+    Subscription(
+        name="assignments",
+        topic="customer.customers",
+        handlers={"customer.assignment-changed": projections.record_assignment},
+    ),
+    Subscription(
+        name="profit",
+        topic="corebanking.pnl",
+        handlers={"profit.posted": projections.record_posting},
     ),
 )

@@ -1,8 +1,9 @@
-"""Payloads published by appraisal on `appraisal.results` (key: manager id)."""
+"""Payloads published by appraisal on `appraisal.results` (key: manager id), for staffing and payroll."""
 
 from pydantic import Field
 
 from shared.contracts.base import Payload
+from shared.money import Money
 
 
 class GradeProposed(Payload):
@@ -12,3 +13,23 @@ class GradeProposed(Payload):
     year: int = Field(ge=2000, le=2200)
     kind: str = Field(pattern="^(promote|keep|demote|remove)$")
     reason: str = Field(min_length=1, max_length=1000)
+    cycle_version: int = Field(default=1, ge=1)
+
+
+class ResultFinalized(Payload):
+    """R-A2/R-A3/R-P1: a CM's finalized yearly result and pay; a correction publishes a higher version."""
+
+    manager_id: str = Field(min_length=1, max_length=64)
+    year: int = Field(ge=2000, le=2200)
+    cycle_version: int = Field(ge=1)
+    grade: str | None = None
+    attributed_profit: Money
+    score: Money | None = Field(default=None, description="non-profit score, 0-100")
+    floating_rate: str
+    floating_pay: Money
+    fixed_pay: Money
+    overspend: Money
+    net_pay: Money
+    carried_loss: Money
+    proposal: str = Field(pattern="^(promote|keep|demote|remove)$")
+    correction_reason: str | None = None

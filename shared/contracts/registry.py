@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from shared.contracts.appraisal import GradeProposed
+from shared.contracts.appraisal import GradeProposed, ResultFinalized
 from shared.contracts.audit import DepartureAuditOpened, DepartureCleared, FindingRaised, FindingResolved
 from shared.contracts.corebanking import BalanceReported, CustomerRated, ProfitPosted
 from shared.contracts.credit import (
@@ -98,6 +98,7 @@ EVENT_TYPES: dict[str, EventContract] = {
         EventContract("expense.budget-exceeded", "staffing.expenses", ExpenseBudgetExceeded),
         EventContract("expense.year-closed", "staffing.expenses", ExpenseYearClosed),
         EventContract("appraisal.grade-proposed", "appraisal.results", GradeProposed),
+        EventContract("appraisal.result-finalized", "appraisal.results", ResultFinalized),
         EventContract("report.submitted", "customer.activities", ReportSubmitted),
         EventContract("visit.filed", "customer.activities", VisitFiled),
         EventContract("customer.dissatisfaction-warned", "customer.activities", DissatisfactionWarned),

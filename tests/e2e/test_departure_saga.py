@@ -160,7 +160,7 @@ async def test_R_I6_departure_saga_across_four_services(suite):
         assert final["departure_audit_id"] == audit["id"]
 
         async def appraisal_saw_departure():
-            seen = (await http.get(f"{urls['appraisal']}/observed-managers", headers=supervisor)).json()
+            seen = (await http.get(f"{urls['appraisal']}/managers", headers=supervisor)).json()
             return seen if seen and seen[0]["standing"] == "left" else None
 
         seen = await eventually(appraisal_saw_departure, what="appraisal seeing the departure")

@@ -96,3 +96,10 @@ async def customer(database_url: str, kafka: KafkaTarget, prefix: str) -> AsyncI
     """The customer service."""
     async with serve("customer", database_url, kafka, prefix) as service:
         yield service
+
+
+@pytest.fixture
+async def appraisal(database_url: str, kafka: KafkaTarget, prefix: str) -> AsyncIterator[Service]:
+    """The appraisal service (automatic opening off: tests open cycles by hand)."""
+    async with serve("appraisal", database_url, kafka, prefix, auto_open_check_seconds=0) as service:
+        yield service

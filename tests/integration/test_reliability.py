@@ -145,7 +145,7 @@ async def test_a_duplicate_delivery_has_no_second_effect(database_url, kafka, pr
             return (applied, duplicate) if applied + duplicate >= 2 else None
 
         assert await eventually(both_seen, what="two deliveries") == (1.0, 1.0)
-        seen = (await client.get("/observed-managers", headers=auth(settings, "sup", "supervisor"))).json()
+        seen = (await client.get("/managers", headers=auth(settings, "sup", "supervisor"))).json()
     assert [(m["manager_id"], m["events_seen"]) for m in seen] == [("m-dup", 1)]
     assert await _count(database_url, APPRAISAL_TABLES.inbox) == 1
 
@@ -162,9 +162,7 @@ async def test_poison_messages_go_to_the_dlq_and_the_partition_moves_on(database
             await produce(kafka.bootstrap_servers, topic, value, key=b"m-p")
 
         async def good_applied():
-            seen = (
-                await client.get("/observed-managers", headers=auth(settings, "sup", "supervisor"))
-            ).json()
+            seen = (await client.get("/managers", headers=auth(settings, "sup", "supervisor"))).json()
             return seen or None
 
         assert [
@@ -278,5 +276,5 @@ async def test_a_crash_after_the_effect_but_before_the_offset_commit_applies_onc
             )
 
         assert await eventually(redelivered, what="the redelivery after the crash") == 1.0
-        seen = (await client.get("/observed-managers", headers=auth(settings, "sup", "supervisor"))).json()
+        seen = (await client.get("/managers", headers=auth(settings, "sup", "supervisor"))).json()
     assert [(m["manager_id"], m["events_seen"]) for m in seen] == [("m-c", 1)]

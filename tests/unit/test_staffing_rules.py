@@ -294,10 +294,29 @@ def test_R_Q3_the_shared_default_ladder_matches_staffings():
     from shared.contracts.default_ladder import DEFAULT_LADDER_GRADES
 
     shared = {
-        g.code: (g.rank, g.may_lead_teams, frozenset(g.customer_classes), g.authorization_limit)
+        g.code: (
+            g.rank,
+            g.may_lead_teams,
+            frozenset(g.customer_classes),
+            g.authorization_limit,
+            g.fixed_pay,
+            Decimal(g.floating_rate),
+            (g.keep_min_score, g.keep_min_profit),
+            (g.reach_min_score, g.reach_min_profit),
+        )
         for g in DEFAULT_LADDER_GRADES
     }
     own = {
-        g.code: (g.rank, g.may_lead_teams, g.customer_classes, g.authorization_limit) for g in DEFAULT_GRADES
+        g.code: (
+            g.rank,
+            g.may_lead_teams,
+            g.customer_classes,
+            g.authorization_limit,
+            g.fixed_pay,
+            g.floating_rate,
+            (g.keep_standard.min_score, g.keep_standard.min_profit),
+            (g.reach_standard.min_score, g.reach_standard.min_profit),
+        )
+        for g in DEFAULT_GRADES
     }
     assert shared == own

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from openpyxl import Workbook
 
 from services.customer.schemas import CustomerRead
+from shared.spreadsheet import safe_cell
 
 COLUMNS = (
     ("file_no", "File number"),
@@ -32,26 +33,13 @@ def _cells(c: CustomerRead) -> list[str]:
     return ["" if values.get(key) is None else str(values[key]) for key, _ in COLUMNS]
 
 
-def _safe(cell: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet: keep it text.
-    return f"'{cell}" if cell[:1] in ("=", "+", "-", "@") and not _is_number(cell) else cell
-
-
-def _is_number(cell: str) -> bool:
-    try:
-        float(cell)
-    except ValueError:
-        return False
-    return True
-
-
 def to_csv(customers: Sequence[CustomerRead]) -> bytes:
     """The roster as UTF-8 CSV with a BOM, so spreadsheets read the Chinese names right."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([title for _, title in COLUMNS])
     for c in customers:
-        writer.writerow([_safe(cell) for cell in _cells(c)])
+        writer.writerow([safe_cell(cell) for cell in _cells(c)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -63,7 +51,7 @@ def to_xlsx(customers: Sequence[CustomerRead]) -> bytes:
     sheet.title = "Roster"
     sheet.append([title for _, title in COLUMNS])
     for c in customers:
-        sheet.append([_safe(cell) for cell in _cells(c)])
+        sheet.append([safe_cell(cell) for cell in _cells(c)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -1,0 +1,55 @@
+"""R-A3: evaluations of CMs, the customer samples, and what is still missing."""
+
+from fastapi import APIRouter, status
+
+from services.appraisal.api.deps import Channel, Evaluator, Participant
+from services.appraisal.schemas.evaluations import EvaluationCreate, EvaluationRead, MissingRead, SampleRead
+from services.appraisal.service import evaluations
+from shared.app import UoW
+
+router = APIRouter(tags=["evaluations"])
+
+
+@router.post(
+    "/cycles/{cycle_id}/managers/{manager_id}/evaluations",
+    response_model=EvaluationRead,
+    status_code=status.HTTP_201_CREATED,
+    summary="Enter an evaluation (R-A3)",
+)
+async def submit(
+    cycle_id: str, manager_id: str, cmd: EvaluationCreate, uow: UoW, caller: Evaluator
+) -> EvaluationRead:
+    """Self (the CM), supervisor, a sampled customer (its channel) or a colleague; scores 0-100."""
+    return await evaluations.submit(uow, cycle_id, manager_id, cmd, caller)
+
+
+@router.get(
+    "/cycles/{cycle_id}/managers/{manager_id}/evaluations",
+    response_model=list[EvaluationRead],
+    summary="A CM's evaluations",
+)
+async def list_evaluations(
+    cycle_id: str, manager_id: str, uow: UoW, caller: Participant
+) -> list[EvaluationRead]:
+    """Every evaluation of a CM in the cycle (a CM sees their own appraisal only)."""
+    return await evaluations.list_evaluations(uow, cycle_id, manager_id, caller)
+
+
+@router.get(
+    "/cycles/{cycle_id}/managers/{manager_id}/sample",
+    response_model=SampleRead,
+    summary="The customers drawn to evaluate a CM",
+)
+async def sample(cycle_id: str, manager_id: str, uow: UoW, caller: Channel) -> SampleRead:
+    """R-A3: the sampled customers and the seed that reproduces the draw."""
+    return await evaluations.get_sample(uow, cycle_id, manager_id, caller)
+
+
+@router.get(
+    "/cycles/{cycle_id}/missing-evaluations",
+    response_model=list[MissingRead],
+    summary="Evaluations still owed",
+)
+async def missing(cycle_id: str, uow: UoW, caller: Participant) -> list[MissingRead]:
+    """Mandatory evaluations not yet entered, with the deadline (a CM sees their own)."""
+    return await evaluations.list_missing(uow, cycle_id, caller)

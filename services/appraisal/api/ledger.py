@@ -1,0 +1,30 @@
+"""The profit ledger (R-A2) and what appraisal knows of the CMs."""
+
+from fastapi import APIRouter, Query
+
+from services.appraisal.api.deps import Reader
+from services.appraisal.schemas.ledger import HeldRead, ManagerRead, PostingRead
+from services.appraisal.service import ledger
+from shared.app import UoW
+
+router = APIRouter(tags=["ledger"])
+
+
+@router.get("/managers", response_model=list[ManagerRead], summary="CMs appraisal knows")
+async def list_managers(uow: UoW, caller: Reader) -> list[ManagerRead]:
+    """Each CM's standing, branch and grade as learned from `staffing.managers`."""
+    return await ledger.list_managers(uow, caller)
+
+
+@router.get("/ledger/held", response_model=list[HeldRead], summary="Postings held for unknown customers")
+async def held(uow: UoW, caller: Reader, limit: int = Query(200, ge=1, le=1000)) -> list[HeldRead]:
+    """R-A2: postings whose customer is not yet known; applied as soon as it is."""
+    return await ledger.held_postings(uow, caller, limit)
+
+
+@router.get(
+    "/ledger/customers/{customer_id}", response_model=list[PostingRead], summary="A customer's postings"
+)
+async def customer_postings(customer_id: str, uow: UoW, caller: Reader) -> list[PostingRead]:
+    """R-A2: every profit posting of a customer, corrections included."""
+    return await ledger.customer_postings(uow, customer_id, caller)

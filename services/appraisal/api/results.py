@@ -1,0 +1,66 @@
+"""Result sheets, pay in kind (R-P3) and the cooperative's summary, charts and workbook."""
+
+from fastapi import APIRouter, Query, Response
+
+from services.appraisal.api.deps import Participant, Payroll, Reader
+from services.appraisal.schemas.results import InKindCreate, ResultRead, SummaryRead
+from services.appraisal.service import reports, results
+from shared.app import UoW
+
+router = APIRouter(tags=["results"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/me/results", response_model=list[ResultRead], summary="My finalized results")
+async def my_results(uow: UoW, caller: Participant) -> list[ResultRead]:
+    """The caller's own finalized result sheets, newest year first."""
+    return await results.my_results(uow, caller)
+
+
+@router.get("/cycles/{cycle_id}/results", response_model=list[ResultRead], summary="Result sheets")
+async def list_results(
+    cycle_id: str,
+    uow: UoW,
+    caller: Participant,
+    limit: int = Query(200, ge=1, le=1000),
+    offset: int = Query(0, ge=0),
+) -> list[ResultRead]:
+    """Every CM's sheet for readers; a CM gets only their own."""
+    return await results.list_results(uow, cycle_id, caller, limit, offset)
+
+
+@router.get("/cycles/{cycle_id}/results/{manager_id}", response_model=ResultRead, summary="A result sheet")
+async def get_result(cycle_id: str, manager_id: str, uow: UoW, caller: Participant) -> ResultRead:
+    """Every component of a CM's result and pay, and how it was reached."""
+    return await results.get_result(uow, cycle_id, manager_id, caller)
+
+
+@router.post(
+    "/cycles/{cycle_id}/results/{manager_id}/in-kind", response_model=ResultRead, summary="Record pay in kind"
+)
+async def record_in_kind(
+    cycle_id: str, manager_id: str, cmd: InKindCreate, uow: UoW, caller: Payroll
+) -> ResultRead:
+    """R-P3: floating pay paid in kind, at its value, recorded against the CM's result."""
+    return await results.record_in_kind(uow, cycle_id, manager_id, cmd, caller)
+
+
+@router.get("/cycles/{cycle_id}/summary", response_model=SummaryRead, summary="The cooperative's summary")
+async def summary(cycle_id: str, uow: UoW, caller: Reader) -> SummaryRead:
+    """Profit and scores by grade and by branch, score bands, proposals."""
+    return await reports.summary(uow, cycle_id, caller)
+
+
+@router.get("/cycles/{cycle_id}/summary.svg", response_class=Response, summary="The summary as charts")
+async def summary_chart(cycle_id: str, uow: UoW, caller: Reader) -> Response:
+    """Profit by grade and branch and the spread of scores, as an SVG image."""
+    report = await reports.summary(uow, cycle_id, caller)
+    return Response(reports.chart_svg(report), media_type="image/svg+xml")
+
+
+@router.get("/cycles/{cycle_id}/export.xlsx", response_class=Response, summary="Results as a workbook")
+async def export(cycle_id: str, uow: UoW, caller: Reader) -> Response:
+    """Every result sheet and the summaries, as an Excel workbook."""
+    body = await reports.workbook(uow, cycle_id, caller)
+    headers = {"Content-Disposition": f'attachment; filename="appraisal-{cycle_id}.xlsx"'}
+    return Response(body, media_type=XLSX, headers=headers)

@@ -1,0 +1,94 @@
+"""R-A2/R-A4: who gets a customer's profit, split to the fen by the largest-remainder method."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from shared.errors import RuleViolation
+
+FEN = Decimal("0.01")
+
+
+def to_fen(amount: Decimal) -> int:
+    """An amount of money as an exact integer of fen."""
+    scaled = amount * 100
+    if scaled != scaled.to_integral_value():
+        raise RuleViolation(f"{amount} has more than two decimal places")
+    return int(scaled)
+
+
+def from_fen(fen: int) -> Decimal:
+    """Fen back to a Decimal with two places."""
+    return (Decimal(fen) / 100).quantize(FEN)
+
+
+def split_largest_remainder(total_fen: int, weights: Mapping[str, Decimal]) -> dict[str, int]:
+    """Split an integer of fen over positive weights; the parts sum to the total exactly.
+
+    Each part gets the floor of its exact quota; the fen left over go one each to the largest
+    remainders (ties: the smaller key first), so no fen is created or lost. A negative total
+    (a loss) is split the same way as its absolute value, then negated.
+    """
+    if not weights:
+        raise RuleViolation("nothing to split the amount over")
+    if any(w <= 0 for w in weights.values()):
+        raise RuleViolation("split weights must be positive")
+    sign = -1 if total_fen < 0 else 1
+    magnitude = abs(total_fen)
+    weight_sum = sum(weights.values(), Decimal(0))
+    keys = sorted(weights)
+    parts: dict[str, int] = {}
+    remainders: list[tuple[Decimal, str]] = []
+    for key in keys:
+        exact = Decimal(magnitude) * weights[key] / weight_sum
+        floor = int(exact)
+        parts[key] = floor
+        remainders.append((exact - floor, key))
+    left = magnitude - sum(parts.values())
+    remainders.sort(key=lambda item: (-item[0], item[1]))
+    for _, key in remainders[:left]:
+        parts[key] += 1
+    return {key: sign * value for key, value in parts.items()}
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Who served a customer over a stretch of time and how its profit is attributed (R-A4)."""
+
+    primary_manager_id: str
+    mode: str
+    shares: Mapping[str, Decimal]
+    team_id: str | None
+
+
+@dataclass(frozen=True)
+class Attributed:
+    """An amount (in fen) credited to CMs and, for a team pool, to a team."""
+
+    managers: dict[str, int]
+    team_id: str | None = None
+    team_fen: int = 0
+
+
+def attribute(total_fen: int, assignment: Assignment) -> Attributed:
+    """R-A4: a sole CM gets all; shares split it; a team pool goes whole to the team."""
+    if assignment.mode == "team_pool":
+        if assignment.team_id is None:
+            raise RuleViolation("a team pool needs a team (R-A4)")
+        return Attributed(managers={}, team_id=assignment.team_id, team_fen=total_fen)
+    shares = assignment.shares or {assignment.primary_manager_id: Decimal(100)}
+    return Attributed(managers=split_largest_remainder(total_fen, shares))
+
+
+def check_allocation(pool: Decimal, allocations: Mapping[str, Decimal], members: set[str]) -> None:
+    """R-A4: the team lead's split names only team members and adds up exactly to the pool."""
+    if not allocations:
+        raise RuleViolation("an allocation names at least one team member")
+    strangers = sorted(set(allocations) - members)
+    if strangers:
+        raise RuleViolation(f"not members of the team: {strangers}")
+    total = sum(allocations.values(), Decimal(0))
+    if total != pool:
+        raise RuleViolation(
+            f"allocations add up to {total}, the team pool is {pool}: they must be equal (R-A4)"
+        )

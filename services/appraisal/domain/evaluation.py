@@ -1,0 +1,102 @@
+"""R-A3: non-profit appraisal from self, sampled customers, the supervising department and colleagues."""
+
+import random
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+from shared.errors import RuleViolation
+
+HUNDREDTH = Decimal("0.01")
+MAX_SCORE = Decimal(100)
+
+
+class Source(StrEnum):
+    """Who gave an evaluation (R-A3)."""
+
+    SELF = "self"
+    CUSTOMER = "customer"
+    SUPERVISOR = "supervisor"
+    COLLEAGUE = "colleague"
+
+
+MANDATORY = (Source.SELF, Source.SUPERVISOR, Source.CUSTOMER)
+
+
+class Criterion(StrEnum):
+    """The criteria every evaluation scores (R-A3)."""
+
+    PERFORMANCE = "performance"
+    ABILITY = "ability"
+    QUALITY = "quality"
+
+
+def check_score(value: Decimal, what: str) -> Decimal:
+    """A score is 0-100 with at most two places."""
+    if not Decimal(0) <= value <= MAX_SCORE:
+        raise RuleViolation(f"{what} must be between 0 and 100, got {value}")
+    if value != value.quantize(HUNDREDTH):
+        raise RuleViolation(f"{what} has at most two decimal places")
+    return value
+
+
+def check_weights(weights: Mapping[str, Decimal], what: str) -> dict[str, Decimal]:
+    """Weights are non-negative and sum to exactly 1."""
+    if any(w < 0 for w in weights.values()):
+        raise RuleViolation(f"{what} weights must not be negative")
+    total = sum(weights.values(), Decimal(0))
+    if total != 1:
+        raise RuleViolation(f"{what} weights must sum to 1, they sum to {total}")
+    return dict(weights)
+
+
+def evaluation_score(scores: Mapping[Criterion, Decimal], weights: Mapping[str, Decimal]) -> Decimal:
+    """One evaluation's score: its criteria scores weighted by the cycle's criteria weights."""
+    missing = [c.value for c in Criterion if c not in scores]
+    if missing:
+        raise RuleViolation(f"every criterion of R-A3 is scored; missing: {missing}")
+    total = sum((check_score(scores[c], c.value) * weights[c.value] for c in Criterion), Decimal(0))
+    return total.quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+
+
+def combined_score(by_source: Mapping[Source, Decimal], weights: Mapping[str, Decimal]) -> Decimal | None:
+    """The non-profit result: source averages weighted, renormalised over the sources present."""
+    present = {s: v for s, v in by_source.items() if weights.get(s.value, Decimal(0)) > 0}
+    weight = sum((weights[s.value] for s in present), Decimal(0))
+    if not present or weight == 0:
+        return None
+    total = sum((v * weights[s.value] for s, v in present.items()), Decimal(0))
+    return (total / weight).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+
+
+def draw_sample(seed: str, manager_id: str, customers: Iterable[str], size: int) -> list[str]:
+    """R-A3: the customers asked to evaluate a CM; the same seed draws the same sample."""
+    population = sorted(set(customers))
+    if size <= 0 or not population:
+        return []
+    rng = random.Random(f"{seed}:{manager_id}")  # noqa: S311 - reproducible audit sample, not secrecy
+    return sorted(rng.sample(population, min(size, len(population))))
+
+
+@dataclass(frozen=True)
+class Missing:
+    """An evaluation still owed for a CM."""
+
+    manager_id: str
+    source: Source
+    evaluator: str | None
+
+
+def missing_evaluations(
+    manager_id: str, given: Mapping[Source, set[str]], sample: Sequence[str]
+) -> list[Missing]:
+    """Mandatory evaluations not yet in: self, supervisor, and each sampled customer."""
+    missing: list[Missing] = []
+    if not given.get(Source.SELF):
+        missing.append(Missing(manager_id, Source.SELF, manager_id))
+    if not given.get(Source.SUPERVISOR):
+        missing.append(Missing(manager_id, Source.SUPERVISOR, None))
+    answered = given.get(Source.CUSTOMER, set())
+    missing.extend(Missing(manager_id, Source.CUSTOMER, c) for c in sample if c not in answered)
+    return missing

@@ -1,0 +1,42 @@
+"""Appraisal tables: what it learned from other services, the profit ledger, and the yearly cycles."""
+
+from services.appraisal.models.base import MESSAGING, Base
+from services.appraisal.models.cycle import (
+    CycleRow,
+    EvaluationRow,
+    InKindRow,
+    ParticipantRow,
+    PoolAllocationRow,
+    PoolRow,
+    ResultRow,
+    SampleRow,
+)
+from services.appraisal.models.ledger import (
+    AssignmentPeriodRow,
+    GradeSpellRow,
+    LadderRow,
+    ManagerRow,
+    OverspendRow,
+    PostingRow,
+    TeamRow,
+)
+
+__all__ = [
+    "MESSAGING",
+    "AssignmentPeriodRow",
+    "Base",
+    "CycleRow",
+    "EvaluationRow",
+    "GradeSpellRow",
+    "InKindRow",
+    "LadderRow",
+    "ManagerRow",
+    "OverspendRow",
+    "ParticipantRow",
+    "PoolAllocationRow",
+    "PoolRow",
+    "PostingRow",
+    "ResultRow",
+    "SampleRow",
+    "TeamRow",
+]

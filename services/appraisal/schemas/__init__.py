@@ -1,0 +1,1 @@
+"""Appraisal HTTP schemas."""

@@ -1,0 +1,58 @@
+"""Schemas of the non-profit evaluations (R-A3)."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.appraisal.domain.evaluation import Source
+
+Score = Field(ge=0, le=100, max_digits=5, decimal_places=2)
+
+
+class EvaluationCreate(BaseModel):
+    """One evaluation of a CM over the criteria of R-A3, each 0-100."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: Source
+    customer_id: str | None = Field(default=None, min_length=1, max_length=64, description="for customers")
+    performance: Decimal = Score
+    ability: Decimal = Score
+    quality: Decimal = Score
+    comment: str = Field(default="", max_length=2000)
+
+
+class EvaluationRead(BaseModel):
+    """An evaluation as recorded."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    manager_id: str
+    source: Source
+    evaluator: str
+    performance: Decimal
+    ability: Decimal
+    quality: Decimal
+    score: Decimal
+    comment: str
+    entered_by: str
+    entered_at: datetime
+
+
+class MissingRead(BaseModel):
+    """A mandatory evaluation still owed, and by when."""
+
+    manager_id: str
+    source: Source
+    evaluator: str | None
+    deadline: date
+    overdue: bool
+
+
+class SampleRead(BaseModel):
+    """R-A3: the customers drawn to evaluate a CM, and the seed that drew them."""
+
+    manager_id: str
+    seed: str
+    customers: list[str]

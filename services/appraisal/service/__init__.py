@@ -1,0 +1,1 @@
+"""Appraisal commands and queries: one unit of work each."""

@@ -1,0 +1,140 @@
+"""Computing and finalizing a cycle; finalized results are published on `appraisal.results`."""
+
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from services.appraisal.domain import cycle as rules
+from services.appraisal.domain.attribution import from_fen
+from services.appraisal.models import CycleRow, PoolAllocationRow, PoolRow, ResultRow
+from services.appraisal.schemas.cycles import ComputeRead, PoolRead
+from services.appraisal.service.common import cycle_in_org, status_of
+from services.appraisal.service.compute import compute
+from services.appraisal.service.cycles import read_cycle
+from services.appraisal.service.evaluations import missing_in
+from shared.auth import Principal
+from shared.contracts.appraisal import GradeProposed, ResultFinalized
+from shared.errors import RuleViolation
+from shared.timeutil import utcnow
+from shared.uow import UnitOfWork
+
+
+async def pools_of(uow: UnitOfWork, cycle_id: str) -> list[PoolRead]:
+    """R-A4: the cycle's team pools and their allocations."""
+    allocations: dict[str, dict[str, Decimal]] = {}
+    for a in await uow.session.scalars(
+        select(PoolAllocationRow).where(PoolAllocationRow.cycle_id == cycle_id)
+    ):
+        allocations.setdefault(a.team_id, {})[a.manager_id] = a.amount
+    pools = await uow.session.scalars(
+        select(PoolRow).where(PoolRow.cycle_id == cycle_id).order_by(PoolRow.team_id)
+    )
+    return [
+        PoolRead(
+            team_id=p.team_id,
+            amount=p.amount,
+            allocated=p.amount == 0 or p.allocated_for == p.amount,
+            allocations=allocations.get(p.team_id, {}) if p.allocated_for == p.amount else {},
+        )
+        for p in pools
+    ]
+
+
+async def _computed(uow: UnitOfWork, cycle: CycleRow) -> ComputeRead:
+    attribution, participants = await compute(uow, cycle)
+    missing = await missing_in(uow, cycle)
+    await uow.session.flush()
+    return ComputeRead(
+        cycle=await read_cycle(uow, cycle),
+        participants=participants,
+        attributed_profit=from_fen(sum(attribution.managers.values()) + sum(attribution.teams.values())),
+        unattributed_profit=from_fen(attribution.unattributed),
+        pools=await pools_of(uow, cycle.id),
+        missing_evaluations=len(missing),
+    )
+
+
+async def compute_cycle(uow: UnitOfWork, cycle_id: str, caller: Principal) -> ComputeRead:
+    """Compute (or recompute) a cycle's result sheets from the ledger and the evaluations so far."""
+    async with uow:
+        cycle = await cycle_in_org(uow, cycle_id, caller)
+        rules.check_editable(status_of(cycle))
+        outcome = await _computed(uow, cycle)
+        await uow.commit()
+        return outcome
+
+
+async def _previous_proposals(uow: UnitOfWork, cycle: CycleRow) -> dict[str, str]:
+    if cycle.supersedes_id is None:
+        return {}
+    rows = await uow.session.execute(
+        select(ResultRow.manager_id, ResultRow.proposal).where(ResultRow.cycle_id == cycle.supersedes_id)
+    )
+    return {m: p for m, p in rows}
+
+
+async def finalize_cycle(uow: UnitOfWork, cycle_id: str, caller: Principal) -> ComputeRead:
+    """R-A1: recompute, refuse while evaluations or pool splits are missing, then freeze and publish."""
+    async with uow:
+        cycle = await cycle_in_org(uow, cycle_id, caller)
+        rules.check_editable(status_of(cycle))
+        outcome = await _computed(uow, cycle)
+        if outcome.missing_evaluations:
+            raise RuleViolation(
+                f"{outcome.missing_evaluations} mandatory evaluations are missing (R-A3); "
+                f"see /cycles/{cycle.id}/missing-evaluations"
+            )
+        unsplit = [p.team_id for p in outcome.pools if not p.allocated]
+        if unsplit:
+            raise RuleViolation(f"team pools not yet split by their leads (R-A4): {unsplit}")
+        previous = await _previous_proposals(uow, cycle)
+        results = await uow.session.scalars(
+            select(ResultRow).where(ResultRow.cycle_id == cycle.id).order_by(ResultRow.manager_id)
+        )
+        for r in results:
+            _publish(uow, cycle, r, changed=previous.get(r.manager_id) != r.proposal)
+        if cycle.supersedes_id is not None:
+            old = await uow.session.get(CycleRow, cycle.supersedes_id)
+            if old is not None:
+                old.status = rules.CycleStatus.SUPERSEDED.value
+        cycle.status = rules.CycleStatus.FINALIZED.value
+        cycle.finalized_by, cycle.finalized_at = caller.user_id, utcnow()
+        await uow.commit()
+        return outcome.model_copy(update={"cycle": await read_cycle(uow, cycle)})
+
+
+def _publish(uow: UnitOfWork, cycle: CycleRow, r: ResultRow, changed: bool) -> None:
+    uow.emit(
+        "appraisal.result-finalized",
+        key=r.manager_id,
+        org_id=cycle.org_id,
+        payload=ResultFinalized(
+            manager_id=r.manager_id,
+            year=cycle.year,
+            cycle_version=cycle.version,
+            grade=r.grade,
+            attributed_profit=r.attributed_profit,
+            score=r.score,
+            floating_rate=r.floating_rate,
+            floating_pay=r.floating_pay,
+            fixed_pay=r.fixed_pay,
+            overspend=r.overspend,
+            net_pay=r.net_pay,
+            carried_loss=r.carried_loss_out,
+            proposal=r.proposal,
+            correction_reason=cycle.correction_reason,
+        ),
+    )
+    if changed:
+        uow.emit(
+            "appraisal.grade-proposed",
+            key=r.manager_id,
+            org_id=cycle.org_id,
+            payload=GradeProposed(
+                manager_id=r.manager_id,
+                year=cycle.year,
+                kind=r.proposal,
+                reason=r.proposal_reason[:1000],
+                cycle_version=cycle.version,
+            ),
+        )

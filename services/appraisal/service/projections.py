@@ -1,0 +1,179 @@
+"""What appraisal learns from staffing, customer service and core banking, kept in its own tables."""
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from services.appraisal.domain.attribution import to_fen
+from services.appraisal.models import (
+    AssignmentPeriodRow,
+    GradeSpellRow,
+    LadderRow,
+    ManagerRow,
+    OverspendRow,
+    PostingRow,
+    TeamRow,
+)
+from shared.consumer import Rejected
+from shared.contracts.corebanking import ProfitPosted
+from shared.contracts.customer import CustomerAssignmentChanged
+from shared.contracts.expenses import ExpenseYearClosed
+from shared.contracts.staffing import LadderPublished, ManagerGradeChanged, ManagerRegistered, TeamChanged
+from shared.envelope import Envelope
+from shared.uow import UnitOfWork
+
+EARLIEST = date(1900, 1, 1)
+STANDING_AFTER = {
+    "manager.registered": "on_post",
+    "manager.departure-requested": "leaving",
+    "manager.departure-withdrawn": "on_post",
+    "manager.departed": "left",
+}
+
+
+async def _manager(uow: UnitOfWork, envelope: Envelope, manager_id: str) -> ManagerRow:
+    row = await uow.session.get(ManagerRow, manager_id)
+    if row is None:
+        row = ManagerRow(
+            manager_id=manager_id,
+            org_id=envelope.org_id,
+            name="",
+            branch="",
+            grade=None,
+            standing="on_post",
+            last_event_type="",
+            events_seen=0,
+            updated_at=envelope.occurred_at,
+        )
+        uow.session.add(row)
+    row.last_event_type = envelope.event_type
+    row.events_seen += 1
+    return row
+
+
+async def record_standing(uow: UnitOfWork, envelope: Envelope, event: object) -> None:
+    """Who is on the post: registered, leaving, back, or left (a CM who left stays left)."""
+    manager_id = str(getattr(event, "manager_id"))  # noqa: B009 - every staffing.managers CM event has it
+    row = await _manager(uow, envelope, manager_id)
+    if isinstance(event, ManagerRegistered):
+        row.name, row.branch, row.grade = event.name, event.branch, event.grade
+        uow.session.add(
+            GradeSpellRow(manager_id=manager_id, grade=event.grade, valid_from=envelope.occurred_at)
+        )
+    if row.standing != "left":
+        row.standing = STANDING_AFTER[envelope.event_type]
+    row.updated_at = envelope.occurred_at
+
+
+async def record_grade_change(uow: UnitOfWork, envelope: Envelope, event: ManagerGradeChanged) -> None:
+    """R-Q8: a CM's grade changed (or they were moved off the post); the history keeps the moment."""
+    row = await _manager(uow, envelope, event.manager_id)
+    row.grade = event.to_grade
+    if event.to_grade is None:
+        row.standing = "left"
+    row.updated_at = envelope.occurred_at
+    uow.session.add(
+        GradeSpellRow(manager_id=event.manager_id, grade=event.to_grade, valid_from=envelope.occurred_at)
+    )
+
+
+async def record_ladder(uow: UnitOfWork, envelope: Envelope, event: LadderPublished) -> None:
+    """The ladder versions: a cycle uses the one in force at the end of its year."""
+    if await uow.session.get(LadderRow, (envelope.org_id, event.version)) is not None:
+        return
+    grades = [g.model_dump(mode="json") for g in event.grades]
+    uow.session.add(
+        LadderRow(
+            org_id=envelope.org_id, version=event.version, effective_from=event.effective_from, grades=grades
+        )
+    )
+
+
+async def record_team(uow: UnitOfWork, envelope: Envelope, event: TeamChanged) -> None:
+    """R-A4: the team, its lead (who splits its pool) and its members."""
+    team = await uow.session.get(TeamRow, event.team_id)
+    if team is None:
+        team = TeamRow(team_id=event.team_id, org_id=envelope.org_id, name=event.name, lead_id=event.lead_id)
+        uow.session.add(team)
+    team.name, team.lead_id = event.name, event.lead_id
+    team.member_ids = sorted({event.lead_id, *event.member_ids})
+    team.dissolved = event.change == "dissolved"
+
+
+async def record_assignment(uow: UnitOfWork, envelope: Envelope, event: CustomerAssignmentChanged) -> None:
+    """R-A4: a new assignment period from its effective date; the periods of the customer are re-chained."""
+    shares = {m: str(Decimal(v)) for m, v in event.shares.items()}
+    uow.session.add(
+        AssignmentPeriodRow(
+            org_id=envelope.org_id,
+            customer_id=event.customer_id,
+            valid_from=event.effective_from.date(),
+            valid_to=None,
+            covers_from=event.effective_from.date(),
+            effective_at=event.effective_from,
+            primary_manager_id=event.primary_manager_id,
+            manager_ids=[event.primary_manager_id, *event.co_manager_ids],
+            mode=event.attribution_mode,
+            team_id=event.team_id,
+            shares=shares,
+            source_event_id=str(envelope.event_id),
+        )
+    )
+    await uow.session.flush()
+    periods = list(
+        await uow.session.scalars(
+            select(AssignmentPeriodRow)
+            .where(AssignmentPeriodRow.customer_id == event.customer_id)
+            .order_by(AssignmentPeriodRow.effective_at, AssignmentPeriodRow.id)
+        )
+    )
+    for index, period in enumerate(periods):
+        period.covers_from = EARLIEST if index == 0 else period.valid_from
+        period.valid_to = periods[index + 1].valid_from if index + 1 < len(periods) else None
+
+
+async def record_overspend(uow: UnitOfWork, envelope: Envelope, event: ExpenseYearClosed) -> None:
+    """R-P2: the year's overspend, deducted from the CM's pay."""
+    row = await uow.session.get(OverspendRow, (event.manager_id, event.year))
+    if row is None:
+        uow.session.add(
+            OverspendRow(
+                manager_id=event.manager_id,
+                year=event.year,
+                org_id=envelope.org_id,
+                overspend=event.overspend,
+            )
+        )
+    else:
+        row.overspend = event.overspend
+
+
+async def record_posting(uow: UnitOfWork, envelope: Envelope, event: ProfitPosted) -> None:
+    """R-A2: a profit posting, once per posting id; a customer not yet known is held until it is."""
+    to_fen(event.amount)
+    known = await uow.session.get(PostingRow, event.posting_id)
+    if known is not None:
+        same = (known.customer_id, known.period, known.product, known.amount, known.posted_on) == (
+            event.customer_id,
+            event.period,
+            event.product,
+            event.amount,
+            event.posted_on,
+        )
+        if same and known.org_id == envelope.org_id:
+            return
+        raise Rejected(f"posting {event.posting_id} was already booked with other figures; post a correction")
+    uow.session.add(
+        PostingRow(
+            posting_id=event.posting_id,
+            org_id=envelope.org_id,
+            customer_id=event.customer_id,
+            year=int(event.period[:4]),
+            period=event.period,
+            product=event.product,
+            amount=event.amount,
+            posted_on=event.posted_on,
+            received_at=envelope.occurred_at,
+        )
+    )
