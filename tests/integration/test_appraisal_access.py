@@ -15,7 +15,10 @@ async def _ready(svc, managers: int, postings: int) -> None:
     async def seen() -> bool | None:
         known = (await svc.client.get("/managers", headers=sup)).json()
         booked = (await svc.client.get("/ledger/customers/c-1", headers=sup)).json()
-        return True if len(known) == managers and len(booked) == postings else None
+        other = (await svc.client.get("/ledger/customers/c-2", headers=sup)).json()
+        held = (await svc.client.get("/ledger/held", headers=sup)).json()
+        counted = len(booked) + len(other) == postings and not held
+        return True if len(known) == managers and counted else None
 
     await eventually(seen, what="managers and postings")
 
@@ -44,7 +47,7 @@ async def test_R_A2_a_cm_sees_only_their_own_result_and_readers_see_the_summary(
     await _assign(svc, "c-2", "m-2", AT)
     await _post(svc, "p-1", "c-1", "2500000.00", f"{YEAR}-05-01")
     await _post(svc, "p-2", "c-2", "-300.00", f"{YEAR}-05-01")
-    await _ready(svc, managers=2, postings=1)
+    await _ready(svc, managers=2, postings=2)
     cycle = await _finalized(svc)
     base = f"/cycles/{cycle['id']}"
 
@@ -153,7 +156,8 @@ async def test_R_Q8_staffing_applies_a_confirmed_promotion_from_the_appraisal(
         async def known() -> bool | None:
             managers = (await appraisal.client.get("/managers", headers=sup)).json()
             booked = (await appraisal.client.get("/ledger/customers/c-1", headers=sup)).json()
-            return True if managers and booked else None
+            held = (await appraisal.client.get("/ledger/held", headers=sup)).json()
+            return True if managers and booked and not held else None
 
         await eventually(known, what="appraisal learning of the CM and the posting")
         cycle = (

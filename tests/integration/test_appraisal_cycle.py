@@ -99,9 +99,12 @@ async def _ledger_ready(svc) -> None:
         c4 = (await svc.client.get("/ledger/customers/c-4", headers=sup)).json()
         c1 = (await svc.client.get("/ledger/customers/c-1", headers=sup)).json()
         managers = (await svc.client.get("/managers", headers=sup)).json()
-        overspend_seen = await svc.client.get("/managers", headers=sup)
+        periods = (await svc.client.get("/ledger/customers/c-4/assignments", headers=sup)).json()
+        teams = (await svc.client.get("/teams", headers=sup)).json()
+        overspends = (await svc.client.get("/ledger/overspends", headers=sup, params={"year": YEAR})).json()
         done = [h["posting_id"] for h in held] == ["p-7"] and len(c4) == 2 and len(c1) == 3
-        return True if done and len(managers) == 3 and overspend_seen.status_code == 200 else None
+        projections = len(managers) == 3 and len(periods) == 2 and len(teams) == 1 and len(overspends) == 1
+        return True if done and projections else None
 
     await eventually(ready, timeout=30, what="the ledger and the projections")
 
@@ -220,9 +223,11 @@ async def test_R_A1_a_finalized_cycle_is_immutable_and_corrected_by_a_new_versio
     await _post(svc, "p-1", "c-1", "1000.00", f"{YEAR}-03-10")
 
     async def seen() -> bool | None:
-        return True if len((await c.get("/ledger/customers/c-1", headers=sup)).json()) == 1 else None
+        booked = (await c.get("/ledger/customers/c-1", headers=sup)).json()
+        known = (await c.get("/managers", headers=sup)).json()
+        return True if len(booked) == 1 and len(known) == 1 else None
 
-    await eventually(seen, what="the posting")
+    await eventually(seen, what="the posting and the CM")
     cycle = (await c.post("/cycles", headers=sup, json={"year": YEAR, "sample_size": 0})).json()
     await _evaluate_everyone_one(svc, cycle["id"], "m-1")
     first = await c.post(f"/cycles/{cycle['id']}/finalize", headers=sup)

@@ -3,7 +3,14 @@
 from fastapi import APIRouter, Query
 
 from services.appraisal.api.deps import Reader
-from services.appraisal.schemas.ledger import HeldRead, ManagerRead, PostingRead
+from services.appraisal.schemas.ledger import (
+    AssignmentPeriodRead,
+    HeldRead,
+    ManagerRead,
+    OverspendRead,
+    PostingRead,
+    TeamRead,
+)
 from services.appraisal.service import ledger
 from shared.app import UoW
 
@@ -28,3 +35,27 @@ async def held(uow: UoW, caller: Reader, limit: int = Query(200, ge=1, le=1000))
 async def customer_postings(customer_id: str, uow: UoW, caller: Reader) -> list[PostingRead]:
     """R-A2: every profit posting of a customer, corrections included."""
     return await ledger.customer_postings(uow, customer_id, caller)
+
+
+@router.get(
+    "/ledger/customers/{customer_id}/assignments",
+    response_model=list[AssignmentPeriodRead],
+    summary="A customer's assignment periods",
+)
+async def customer_assignments(customer_id: str, uow: UoW, caller: Reader) -> list[AssignmentPeriodRead]:
+    """R-A4: who served the customer when, as appraisal attributes its profit."""
+    return await ledger.customer_assignments(uow, customer_id, caller)
+
+
+@router.get("/teams", response_model=list[TeamRead], summary="Teams and their leads")
+async def list_teams(uow: UoW, caller: Reader) -> list[TeamRead]:
+    """The teams whose pools their leads split (R-A4)."""
+    return await ledger.list_teams(uow, caller)
+
+
+@router.get("/ledger/overspends", response_model=list[OverspendRead], summary="A year's overspends (R-P2)")
+async def list_overspends(
+    uow: UoW, caller: Reader, year: int = Query(ge=2000, le=2200)
+) -> list[OverspendRead]:
+    """The marketing overspend per CM that a year's pay deducts."""
+    return await ledger.list_overspends(uow, caller, year)

@@ -38,3 +38,39 @@ class HeldRead(PostingRead):
     """A posting held until its customer becomes known."""
 
     received_at: datetime
+
+
+class AssignmentPeriodRead(BaseModel):
+    """Who served a customer over a stretch of dates and how its profit is attributed (R-A4)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    valid_from: date
+    valid_to: date | None
+    primary_manager_id: str
+    manager_ids: list[str]
+    mode: str
+    team_id: str | None
+    shares: dict[str, str]
+
+
+class TeamRead(BaseModel):
+    """A team as staffing last published it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    team_id: str
+    name: str
+    lead_id: str
+    member_ids: list[str]
+    dissolved: bool
+
+
+class OverspendRead(BaseModel):
+    """R-P2: a CM's marketing overspend of a year, to be deducted from pay."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    manager_id: str
+    year: int
+    overspend: Decimal

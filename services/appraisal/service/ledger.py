@@ -2,8 +2,15 @@
 
 from sqlalchemy import exists, select
 
-from services.appraisal.models import AssignmentPeriodRow, ManagerRow, PostingRow
-from services.appraisal.schemas.ledger import HeldRead, ManagerRead, PostingRead
+from services.appraisal.models import AssignmentPeriodRow, ManagerRow, OverspendRow, PostingRow, TeamRow
+from services.appraisal.schemas.ledger import (
+    AssignmentPeriodRead,
+    HeldRead,
+    ManagerRead,
+    OverspendRead,
+    PostingRead,
+    TeamRead,
+)
 from shared.auth import Principal
 from shared.uow import UnitOfWork
 
@@ -43,3 +50,38 @@ async def customer_postings(uow: UnitOfWork, customer_id: str, caller: Principal
             .limit(5000)
         )
         return [PostingRead.model_validate(r) for r in rows]
+
+
+async def customer_assignments(
+    uow: UnitOfWork, customer_id: str, caller: Principal
+) -> list[AssignmentPeriodRead]:
+    """R-A4: the assignment periods of a customer as appraisal attributes its profit."""
+    async with uow:
+        rows = await uow.session.scalars(
+            select(AssignmentPeriodRow)
+            .where(
+                AssignmentPeriodRow.org_id == caller.org_id, AssignmentPeriodRow.customer_id == customer_id
+            )
+            .order_by(AssignmentPeriodRow.effective_at, AssignmentPeriodRow.id)
+        )
+        return [AssignmentPeriodRead.model_validate(r) for r in rows]
+
+
+async def list_teams(uow: UnitOfWork, caller: Principal) -> list[TeamRead]:
+    """The teams of the cooperative and who leads them (the lead splits the team's pool)."""
+    async with uow:
+        rows = await uow.session.scalars(
+            select(TeamRow).where(TeamRow.org_id == caller.org_id).order_by(TeamRow.team_id).limit(5000)
+        )
+        return [TeamRead.model_validate(r) for r in rows]
+
+
+async def list_overspends(uow: UnitOfWork, caller: Principal, year: int) -> list[OverspendRead]:
+    """R-P2: the overspends of a year as staffing closed it."""
+    async with uow:
+        rows = await uow.session.scalars(
+            select(OverspendRow)
+            .where(OverspendRow.org_id == caller.org_id, OverspendRow.year == year)
+            .order_by(OverspendRow.manager_id)
+        )
+        return [OverspendRead.model_validate(r) for r in rows]
