@@ -6,6 +6,7 @@ splits the sums with the largest-remainder method, combines scores and writes 2,
 Target: at most 1.5 times the baseline's time.
 """
 
+import json
 import random
 import statistics
 import time
@@ -31,6 +32,10 @@ ROUNDS = 3
 
 def _plain(url: str) -> str:
     return url.replace("postgresql+asyncpg://", "postgresql://")
+
+
+def _sole(mode: str, shares: dict[str, str]) -> str | None:
+    return next(iter(shares)) if mode == "shares" and len(shares) == 1 else None
 
 
 async def _seed(conn: asyncpg.Connection, managers: int, customers: int, months: int) -> int:
@@ -65,7 +70,7 @@ async def _seed(conn: asyncpg.Connection, managers: int, customers: int, months:
     teams = [(f"t-{t:03d}", ids[t * 5 : t * 5 + 5]) for t in range(managers // 20)]
     await conn.copy_records_to_table(
         "teams",
-        records=[(t, ORG, t, members[0], __import__("json").dumps(members), False) for t, members in teams],
+        records=[(t, ORG, t, members[0], json.dumps(members), False) for t, members in teams],
         columns=["team_id", "org_id", "name", "lead_id", "member_ids", "dissolved"],
     )
     periods: list[tuple[Any, ...]] = []
@@ -119,11 +124,12 @@ async def _seed(conn: asyncpg.Connection, managers: int, customers: int, months:
                     f"e-{i}-1",
                 )
             )
-    import json
-
     await conn.copy_records_to_table(
         "assignment_periods",
-        records=[(*p[:7], json.dumps(p[7]), p[8], p[9], json.dumps(p[10]), p[11]) for p in periods],
+        records=[
+            (*p[:7], json.dumps(p[7]), p[8], p[9], json.dumps(p[10]), _sole(p[8], p[10]), p[11])
+            for p in periods
+        ],
         columns=[
             "org_id",
             "customer_id",
@@ -136,6 +142,7 @@ async def _seed(conn: asyncpg.Connection, managers: int, customers: int, months:
             "mode",
             "team_id",
             "shares",
+            "sole_manager_id",
             "source_event_id",
         ],
     )
@@ -204,9 +211,9 @@ async def main() -> dict[str, Any]:
             seeded = time.perf_counter() - started
             cycle_id = "cy-bench"
             await conn.execute(
-                "INSERT INTO cycles (id, org_id, year, version, status, deadline, seed, sample_size, source_weights, "
-                "criteria_weights, loss_policy, opened_by, opened_at) VALUES ($1, $2, $3, 1, 'open', $4, 's', 0, "
-                "$5, $6, 'zero', 'bench', now())",
+                "INSERT INTO cycles (id, org_id, year, version, status, deadline, seed, sample_size, "
+                "source_weights, criteria_weights, loss_policy, opened_by, opened_at) "
+                "VALUES ($1, $2, $3, 1, 'open', $4, 's', 0, $5, $6, 'zero', 'bench', now())",
                 cycle_id,
                 ORG,
                 YEAR,

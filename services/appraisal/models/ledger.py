@@ -84,6 +84,7 @@ class AssignmentPeriodRow(Base):
     mode: Mapped[str] = mapped_column(String(16))
     team_id: Mapped[str | None] = mapped_column(String(64))
     shares: Mapped[dict[str, str]] = mapped_column(JSON)
+    sole_manager_id: Mapped[str | None] = mapped_column(String(64), comment="takes all the profit, if anyone")
     source_event_id: Mapped[str] = mapped_column(String(64), unique=True)
 
 

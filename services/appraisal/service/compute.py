@@ -1,18 +1,15 @@
 """R-A2..R-A4, R-P1, R-Q8: computing a cycle, with the heavy sums done by the database."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import BigInteger, Select, and_, cast, delete, func, insert, or_, select, union_all
+from sqlalchemy import delete, func, insert, select
 
-from services.appraisal.domain.attribution import Assignment, attribute, from_fen, to_fen
+from services.appraisal.domain.attribution import from_fen, to_fen
 from services.appraisal.domain.evaluation import Source, combined_score
 from services.appraisal.domain.grading import propose
 from services.appraisal.domain.pay import ZERO, LossPolicy, pay_sheet
 from services.appraisal.models import (
-    AssignmentPeriodRow,
     CycleRow,
     EvaluationRow,
     ManagerRow,
@@ -20,80 +17,12 @@ from services.appraisal.models import (
     ParticipantRow,
     PoolAllocationRow,
     PoolRow,
-    PostingRow,
     ResultRow,
 )
+from services.appraisal.service.attribution import Attribution, attribute_year
 from services.appraisal.service.common import end_of_year, grades_at, ladder_for_year
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
-
-
-@dataclass
-class Attribution:
-    """The year's profit as attributed: to CMs, to team pools, and what nobody could take (in fen)."""
-
-    managers: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    teams: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    unattributed: int = 0
-
-
-def _year_sums(org_id: str, year: int) -> Select[tuple[Any, ...]]:
-    """The year's postings summed per assignment period, in one statement.
-
-    Most customers have one assignment period: their postings are summed per customer (as cheap as a
-    plain GROUP BY) and the period attached afterwards. Only customers reassigned at some point pay for
-    the date-range join. A customer no period names yet comes back without one (held, unattributed).
-    """
-    ap = AssignmentPeriodRow
-    total = cast(func.sum(PostingRow.amount), BigInteger).label("total")
-    of_year = (PostingRow.org_id == org_id, PostingRow.year == year)
-    reassigned = (
-        select(ap.customer_id).where(ap.org_id == org_id).group_by(ap.customer_id).having(func.count() > 1)
-    )
-    per_customer = (
-        select(PostingRow.customer_id, total)
-        .where(*of_year, PostingRow.customer_id.not_in(reassigned))
-        .group_by(PostingRow.customer_id)
-        .subquery()
-    )
-    single = select(per_customer.c.total, ap.primary_manager_id, ap.mode, ap.team_id, ap.shares).outerjoin(
-        ap, ap.customer_id == per_customer.c.customer_id
-    )
-    in_force = and_(
-        ap.customer_id == PostingRow.customer_id,
-        PostingRow.posted_on >= ap.covers_from,
-        or_(ap.valid_to.is_(None), PostingRow.posted_on < ap.valid_to),
-    )
-    per_period = (
-        select(ap.id, total)
-        .select_from(PostingRow)
-        .join(ap, in_force)
-        .where(*of_year, PostingRow.customer_id.in_(reassigned))
-        .group_by(ap.id)
-        .subquery()
-    )
-    several = select(per_period.c.total, ap.primary_manager_id, ap.mode, ap.team_id, ap.shares).join(
-        ap, ap.id == per_period.c.id
-    )
-    return union_all(single, several)  # type: ignore[return-value]
-
-
-async def attribute_year(uow: UnitOfWork, org_id: str, year: int) -> Attribution:
-    """R-A2/R-A4: the database sums the year's postings per assignment period; each sum is then split."""
-    result = Attribution()
-    for fen, primary, mode, team_id, shares in await uow.session.execute(_year_sums(org_id, year)):
-        if primary is None:
-            result.unattributed += fen
-        elif mode == "shares" and len(shares) <= 1:
-            result.managers[next(iter(shares), primary)] += fen
-        else:
-            weights = {m: Decimal(v) for m, v in shares.items()}
-            split = attribute(fen, Assignment(primary, mode, weights, team_id))
-            for manager_id, part in split.managers.items():
-                result.managers[manager_id] += part
-            if split.team_id is not None:
-                result.teams[split.team_id] += split.team_fen
-    return result
 
 
 async def _pools(uow: UnitOfWork, cycle_id: str, teams: dict[str, int]) -> dict[str, int]:

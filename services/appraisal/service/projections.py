@@ -101,6 +101,13 @@ async def record_team(uow: UnitOfWork, envelope: Envelope, event: TeamChanged) -
     team.dissolved = event.change == "dissolved"
 
 
+def _sole(mode: str, primary: str, shares: dict[str, str]) -> str | None:
+    """The CM who takes all of a period's profit, if one does (no split, no pool)."""
+    if mode != "shares" or len(shares) > 1:
+        return None
+    return next(iter(shares), primary)
+
+
 async def record_assignment(uow: UnitOfWork, envelope: Envelope, event: CustomerAssignmentChanged) -> None:
     """R-A4: a new assignment period from its effective date; the periods of the customer are re-chained."""
     shares = {m: str(Decimal(v)) for m, v in event.shares.items()}
@@ -117,6 +124,7 @@ async def record_assignment(uow: UnitOfWork, envelope: Envelope, event: Customer
             mode=event.attribution_mode,
             team_id=event.team_id,
             shares=shares,
+            sole_manager_id=_sole(event.attribution_mode, event.primary_manager_id, shares),
             source_event_id=str(envelope.event_id),
         )
     )

@@ -34,6 +34,7 @@ def upgrade() -> None:
     sa.Column('mode', sa.String(length=16), nullable=False),
     sa.Column('team_id', sa.String(length=64), nullable=True),
     sa.Column('shares', sa.JSON(), nullable=False),
+    sa.Column('sole_manager_id', sa.String(length=64), nullable=True, comment='takes all the profit, if anyone'),
     sa.Column('source_event_id', sa.String(length=64), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('source_event_id')

@@ -1,0 +1,136 @@
+"""R-A2/R-A4: the year's profit per CM and per team pool, summed by the database over assignment history."""
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    CompoundSelect,
+    String,
+    Text,
+    and_,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    text,
+    union_all,
+)
+
+from services.appraisal.domain.attribution import Assignment, attribute
+from services.appraisal.models import AssignmentPeriodRow, PostingRow
+from shared.uow import UnitOfWork
+
+
+@dataclass
+class Attribution:
+    """The year's profit as attributed: to CMs, to team pools, and what nobody could take (in fen)."""
+
+    managers: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    teams: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    unattributed: int = 0
+
+
+def _fen(column: Any) -> Any:
+    return cast(func.sum(column), BigInteger)
+
+
+def year_sums(org_id: str, year: int) -> CompoundSelect[Any]:
+    """One statement: profit per sole CM, the per-period sums that need splitting, and the held total.
+
+    Most customers have one assignment period: their postings are summed per customer (as cheap as a
+    plain GROUP BY) and the period attached afterwards; only customers reassigned at some point pay for
+    the date-range join. Periods with a sole CM are summed per CM in the database too, so Python only
+    splits shares and pools, to the fen, by the largest-remainder method.
+    """
+    ap = AssignmentPeriodRow
+    of_year = (PostingRow.org_id == org_id, PostingRow.year == year)
+    reassigned = (
+        select(ap.customer_id).where(ap.org_id == org_id).group_by(ap.customer_id).having(func.count() > 1)
+    )
+    per_customer = (
+        select(PostingRow.customer_id, _fen(PostingRow.amount).label("total"))
+        .where(*of_year, PostingRow.customer_id.not_in(reassigned))
+        .group_by(PostingRow.customer_id)
+        .subquery()
+    )
+    in_force = and_(
+        ap.customer_id == PostingRow.customer_id,
+        PostingRow.posted_on >= ap.covers_from,
+        or_(ap.valid_to.is_(None), PostingRow.posted_on < ap.valid_to),
+    )
+    totals = union_all(
+        select(ap.id.label("period_id"), per_customer.c.total)
+        .select_from(per_customer)
+        .outerjoin(ap, ap.customer_id == per_customer.c.customer_id),
+        select(ap.id.label("period_id"), _fen(PostingRow.amount).label("total"))
+        .select_from(PostingRow)
+        .join(ap, in_force)
+        .where(*of_year, PostingRow.customer_id.in_(reassigned))
+        .group_by(ap.id),
+    ).cte("totals")
+    no_text = cast(null(), Text)
+    sole = (
+        select(
+            literal("sole"),
+            ap.sole_manager_id,
+            _fen(totals.c.total),
+            cast(null(), String),
+            cast(null(), String),
+            no_text,
+        )
+        .select_from(totals)
+        .join(ap, ap.id == totals.c.period_id)
+        .where(ap.sole_manager_id.is_not(None))
+        .group_by(ap.sole_manager_id)
+    )
+    split = (
+        select(
+            literal("split"),
+            ap.primary_manager_id,
+            totals.c.total,
+            ap.mode,
+            ap.team_id,
+            cast(ap.shares, Text),
+        )
+        .select_from(totals)
+        .join(ap, ap.id == totals.c.period_id)
+        .where(ap.sole_manager_id.is_(None))
+    )
+    held = select(
+        literal("held"),
+        cast(null(), String),
+        _fen(totals.c.total),
+        cast(null(), String),
+        cast(null(), String),
+        no_text,
+    ).where(totals.c.period_id.is_(None))
+    return union_all(sole, split, held)
+
+
+async def attribute_year(uow: UnitOfWork, org_id: str, year: int) -> Attribution:
+    """R-A2/R-A4: the database sums the year's postings; shares and pools are split to the fen here."""
+    if uow.session.get_bind().dialect.name == "postgresql":
+        # Compiling this statement just in time costs more than it saves on a yearly aggregation.
+        await uow.session.execute(text("SET LOCAL jit = off"))
+    result = Attribution()
+    for kind, manager_id, fen, mode, team_id, shares in await uow.session.execute(year_sums(org_id, year)):
+        if fen is None:
+            continue
+        if kind == "sole":
+            result.managers[manager_id] += fen
+        elif kind == "held":
+            result.unattributed += fen
+        else:
+            weights = {m: Decimal(v) for m, v in json.loads(shares).items()}
+            split = attribute(fen, Assignment(manager_id, mode, weights, team_id))
+            for member, part in split.managers.items():
+                result.managers[member] += part
+            if split.team_id is not None:
+                result.teams[split.team_id] += split.team_fen
+    return result
