@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install up test test-unit test-integration test-e2e lint migrate bench clean
+.PHONY: install kcat up test test-unit test-integration test-e2e lint migrate bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,16 +14,22 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## create .venv and install Steward with its dev tools
 
+kcat:  ## install kcat (Debian package) for tests/integration/test_kcat_contracts.py; needs root or sudo
+	@command -v kcat >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq kcat >/dev/null; \
+	} || echo "kcat not installed (no root or sudo): its test is skipped outside CI"
+
 up: install  ## run the embedded broker and the four services (Ctrl-C stops them)
 	$(BIN)/steward up
 
-test: install  ## the whole test suite: unit, integration (real broker, SQLite and PostgreSQL), e2e
+test: install kcat  ## the whole test suite: unit, integration (real broker, SQLite and PostgreSQL), e2e
 	$(BIN)/pytest
 
 test-unit: install
 	$(BIN)/pytest tests/unit
 
-test-integration: install
+test-integration: install kcat
 	$(BIN)/pytest tests/integration
 
 test-e2e: install

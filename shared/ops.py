@@ -2,7 +2,7 @@
 
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 from uuid import uuid4
 
 from fastapi import APIRouter, FastAPI, Request, Response
@@ -11,6 +11,7 @@ from faststream.specification import AsyncAPI
 from faststream.specification.asyncapi.site import get_asyncapi_html
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from shared.asyncapi import AsyncAPIDocument, describe_events
 from shared.context import CallContext, set_context
 from shared.envelope import SYSTEM_ACTOR
 from shared.runtime import Runtime
@@ -49,24 +50,25 @@ async def metrics(request: Request) -> Response:
     return Response(generate_latest(_runtime(request).metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
 
-def _asyncapi(request: Request) -> Any:
-    runtime = _runtime(request)
+def service_asyncapi(runtime: Runtime) -> dict[str, Any]:
+    """The service's AsyncAPI 3 document: its channels, and each event type's schema and example."""
     definition = runtime.definition
-    return AsyncAPI(
+    spec = AsyncAPI(
         runtime.broker,
         title=f"Steward {definition.title} events",
         version="1.0.0",
         description=definition.description,
     ).to_specification()
+    return describe_events(spec.to_jsonable(), runtime.settings.kafka.topic_prefix)
 
 
 @router.get("/asyncapi", summary="AsyncAPI document of the events (HTML for browsers, else JSON)")
 async def asyncapi(request: Request) -> Response:
     """The service's event interface as AsyncAPI 3."""
-    spec = _asyncapi(request)
+    document = AsyncAPIDocument(service_asyncapi(_runtime(request)))
     if "text/html" in request.headers.get("accept", ""):
-        return HTMLResponse(get_asyncapi_html(spec))
-    return Response(spec.to_json(), media_type="application/json")
+        return HTMLResponse(get_asyncapi_html(cast(Any, document)))
+    return Response(document.to_json(), media_type="application/json")
 
 
 def install_request_middleware(app: FastAPI) -> None:

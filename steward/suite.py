@@ -27,6 +27,7 @@ class SuiteConfig:
     embedded_broker: bool = True
     bootstrap_servers: str | None = None
     ready_timeout: float = 60.0
+    with_risk_desk: bool = False
 
     def database_url(self, service: ServiceEntry) -> str:
         """The SQLite database of one service under the data folder."""
@@ -95,6 +96,22 @@ class Suite:
         for service in SERVICES:
             url = f"http://{self.config.host}:{self.config.ports[service.name]}"
             log(f"{service.name:<10} {url}  (docs {url}/docs, events {url}/asyncapi)")
+        if self.config.with_risk_desk:
+            self.start_risk_desk(logs)
+            log("risk-desk  decides customer.credit-recommendations on risk.credit-decisions")
+
+    def start_risk_desk(self, logs: Path) -> None:
+        """The simulated risk department (`steward risk-desk`) as one more process of the suite."""
+        env = dict(os.environ)
+        env["STEWARD_RISK_DESK_KAFKA__IDEMPOTENT_PRODUCER"] = (
+            "false" if self.config.embedded_broker else "true"
+        )
+        self.processes["risk-desk"] = subprocess.Popen(
+            [sys.executable, "-m", "steward", "risk-desk", "--kafka", self.config.kafka_address()],
+            env=env,
+            stdout=(logs / "risk-desk.log").open("ab"),
+            stderr=subprocess.STDOUT,
+        )
 
     def wait_ready(self) -> None:
         """Poll every service's /readyz until all answer 200, or raise TimeoutError."""

@@ -1,0 +1,124 @@
+"""Hand-written example payloads, for the event types whose generated example would say too little.
+
+Every other event type gets an example generated from its schema (`shared.contracts.schema`); a test
+checks that each example, written or generated, is a valid message of its contract.
+"""
+
+from typing import Any
+
+CUSTOMER = "c-3f9a1c2b7d10"
+MANAGER = "m-5b2e8c1a9f33"
+CO_MANAGER = "m-0a7d4e6c2b18"
+RECOMMENDATION = "cr-8d41a7e2c905"
+
+PAYLOADS: dict[str, dict[str, Any]] = {
+    "balance.reported": {
+        "customer_id": CUSTOMER,
+        "deposit": "152340.50",
+        "loan": "480000.00",
+        "overdue": "0.00",
+        "as_of": "2026-01-31T23:59:59Z",
+    },
+    "profit.posted": {
+        "posting_id": "GL-2026-01-000481",
+        "customer_id": CUSTOMER,
+        "period": "2026-01",
+        "product": "working_capital_loan",
+        "amount": "1820.35",
+        "posted_on": "2026-01-31",
+    },
+    "customer.rated": {
+        "customer_id": CUSTOMER,
+        "rating": "C",
+        "warning_flags": ["overdue-interest", "collateral-devalued"],
+    },
+    "credit-decision.made": {
+        "recommendation_id": RECOMMENDATION,
+        "decision": "approved",
+        "approved_amount": "450000.00",
+        "credit_line": "500000.00",
+        "reason": "within risk appetite; collateral adequate",
+        "questions": [],
+    },
+    "credit-recommendation.submitted": {
+        "recommendation_id": RECOMMENDATION,
+        "customer_id": CUSTOMER,
+        "author": MANAGER,
+        "cosigned_by": None,
+        "product": "working_capital_loan",
+        "amount": "500000.00",
+        "term_months": 12,
+        "purpose": "fertiliser and seed for the spring season",
+        "rationale": "ten years of repayments on time; orders from two mills",
+        "report_ids": ["r-1c0e9b7a4d22"],
+    },
+    "credit-recommendation.answered": {
+        "recommendation_id": RECOMMENDATION,
+        "question_id": 1,
+        "answer": "audited accounts for 2025 attached to the customer file",
+    },
+    "appraisal.grade-proposed": {
+        "manager_id": MANAGER,
+        "year": 2025,
+        "kind": "promote",
+        "reason": "profit and non-profit scores above the senior grade's reach thresholds",
+    },
+    "manager.registered": {
+        "manager_id": MANAGER,
+        "employee_no": "E0042",
+        "name": "Li Wei",
+        "grade": "cm",
+        "branch": "north",
+        "status": "active",
+        "certified_until": "2027-06-30",
+    },
+    "customer.registered": {
+        "customer_id": CUSTOMER,
+        "file_no": "F-000123",
+        "name": "Green Farm",
+        "kind": "farm_household",
+        "primary_manager_id": MANAGER,
+        "co_manager_ids": [CO_MANAGER],
+        "importance": "ordinary",
+        "branch": "north",
+    },
+    "customer.assignment-changed": {
+        "customer_id": CUSTOMER,
+        "primary_manager_id": MANAGER,
+        "co_manager_ids": [CO_MANAGER],
+        "team_id": None,
+        "attribution_mode": "shares",
+        "shares": {MANAGER: "60", CO_MANAGER: "40"},
+        "effective_from": "2026-01-05T00:00:00Z",
+        "reason": "co-manager added for the cold-store project",
+    },
+    "customer.classified": {
+        "customer_id": CUSTOMER,
+        "importance": "important",
+        "classification": {"size": "large", "core": False, "risk_business": True},
+    },
+}
+
+# Keys other than the first id field the topic names (see TopicSpec.key): a payload field, or literal.
+KEY_FIELDS: dict[str, str] = {"team.changed": "team_id"}
+KEYS: dict[str, str] = {
+    "ladder.published": "ladder:rcc-demo",
+    "credit-decision.made": CUSTOMER,
+    "credit-recommendation.answered": CUSTOMER,
+}
+
+# Values of string fields, by name, for generated examples.
+HINTS: dict[str, str] = {
+    "rule_id": "R-I1",
+    "grade": "cm",
+    "from_grade": "trainee",
+    "to_grade": "cm",
+    "branch": "north",
+    "status": "active",
+    "category": "marketing",
+    "rolling_average": "2.67",
+    "threshold": "3.00",
+    "kind": "risk_analysis",
+    "lead_id": MANAGER,
+    "member_id": CO_MANAGER,
+}
