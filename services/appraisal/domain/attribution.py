@@ -35,15 +35,16 @@ def split_largest_remainder(total_fen: int, weights: Mapping[str, Decimal]) -> d
         raise RuleViolation("split weights must be positive")
     sign = -1 if total_fen < 0 else 1
     magnitude = abs(total_fen)
-    weight_sum = sum(weights.values(), Decimal(0))
-    keys = sorted(weights)
+    places = max(-min(int(w.as_tuple().exponent), 0) for w in weights.values())
+    scale = 10**places
+    whole = {key: int(w * scale) for key, w in weights.items()}  # exact: the weights are finite decimals
+    weight_sum = sum(whole.values())
     parts: dict[str, int] = {}
-    remainders: list[tuple[Decimal, str]] = []
-    for key in keys:
-        exact = Decimal(magnitude) * weights[key] / weight_sum
-        floor = int(exact)
+    remainders: list[tuple[int, str]] = []
+    for key in sorted(whole):
+        floor, remainder = divmod(magnitude * whole[key], weight_sum)
         parts[key] = floor
-        remainders.append((exact - floor, key))
+        remainders.append((remainder, key))
     left = magnitude - sum(parts.values())
     remainders.sort(key=lambda item: (-item[0], item[1]))
     for _, key in remainders[:left]:

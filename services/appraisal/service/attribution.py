@@ -8,14 +8,12 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
-    CompoundSelect,
-    String,
+    Select,
     Text,
     and_,
+    case,
     cast,
     func,
-    literal,
-    null,
     or_,
     select,
     text,
@@ -40,13 +38,13 @@ def _fen(column: Any) -> Any:
     return cast(func.sum(column), BigInteger)
 
 
-def year_sums(org_id: str, year: int) -> CompoundSelect[Any]:
-    """One statement: profit per sole CM, the per-period sums that need splitting, and the held total.
+def year_sums(org_id: str, year: int) -> Select[Any]:
+    """One statement: profit per sole CM, per period that needs splitting, and the held total.
 
     Most customers have one assignment period: their postings are summed per customer (as cheap as a
     plain GROUP BY) and the period attached afterwards; only customers reassigned at some point pay for
-    the date-range join. Periods with a sole CM are summed per CM in the database too, so Python only
-    splits shares and pools, to the fen, by the largest-remainder method.
+    the date-range join. The sums are then grouped by the period's sole CM where it has one, so Python
+    only splits shares and pools, to the fen, by the largest-remainder method.
     """
     ap = AssignmentPeriodRow
     of_year = (PostingRow.org_id == org_id, PostingRow.year == year)
@@ -73,44 +71,25 @@ def year_sums(org_id: str, year: int) -> CompoundSelect[Any]:
         .join(ap, in_force)
         .where(*of_year, PostingRow.customer_id.in_(reassigned))
         .group_by(ap.id),
-    ).cte("totals")
-    no_text = cast(null(), Text)
-    sole = (
-        select(
-            literal("sole"),
-            ap.sole_manager_id,
-            _fen(totals.c.total),
-            cast(null(), String),
-            cast(null(), String),
-            no_text,
-        )
-        .select_from(totals)
-        .join(ap, ap.id == totals.c.period_id)
-        .where(ap.sole_manager_id.is_not(None))
-        .group_by(ap.sole_manager_id)
+    ).subquery("totals")
+
+    def when_split(column: Any) -> Any:
+        return case((ap.sole_manager_id.is_(None), column))
+
+    keys = (
+        ap.sole_manager_id,
+        when_split(ap.id),
+        when_split(ap.primary_manager_id),
+        when_split(ap.mode),
+        when_split(ap.team_id),
+        when_split(cast(ap.shares, Text)),
     )
-    split = (
-        select(
-            literal("split"),
-            ap.primary_manager_id,
-            totals.c.total,
-            ap.mode,
-            ap.team_id,
-            cast(ap.shares, Text),
-        )
+    return (
+        select(*keys, _fen(totals.c.total))
         .select_from(totals)
-        .join(ap, ap.id == totals.c.period_id)
-        .where(ap.sole_manager_id.is_(None))
+        .outerjoin(ap, ap.id == totals.c.period_id)
+        .group_by(*keys)
     )
-    held = select(
-        literal("held"),
-        cast(null(), String),
-        _fen(totals.c.total),
-        cast(null(), String),
-        cast(null(), String),
-        no_text,
-    ).where(totals.c.period_id.is_(None))
-    return union_all(sole, split, held)
 
 
 async def attribute_year(uow: UnitOfWork, org_id: str, year: int) -> Attribution:
@@ -119,16 +98,16 @@ async def attribute_year(uow: UnitOfWork, org_id: str, year: int) -> Attribution
         # Compiling this statement just in time costs more than it saves on a yearly aggregation.
         await uow.session.execute(text("SET LOCAL jit = off"))
     result = Attribution()
-    for kind, manager_id, fen, mode, team_id, shares in await uow.session.execute(year_sums(org_id, year)):
-        if fen is None:
-            continue
-        if kind == "sole":
-            result.managers[manager_id] += fen
-        elif kind == "held":
+    for sole, _period, primary, mode, team_id, shares, fen in await uow.session.execute(
+        year_sums(org_id, year)
+    ):
+        if sole is not None:
+            result.managers[sole] += fen
+        elif primary is None:
             result.unattributed += fen
         else:
             weights = {m: Decimal(v) for m, v in json.loads(shares).items()}
-            split = attribute(fen, Assignment(manager_id, mode, weights, team_id))
+            split = attribute(fen, Assignment(primary, mode, weights, team_id))
             for member, part in split.managers.items():
                 result.managers[member] += part
             if split.team_id is not None:
