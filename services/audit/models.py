@@ -3,7 +3,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.tables import Hundredths, UtcDateTime, define_messaging_tables
@@ -65,6 +65,19 @@ class FindingRow(Base):
     """A finding: the rule, the subject, the evidence, and how it was remediated."""
 
     __tablename__ = "findings"
+    # One open finding per rule and subject, even when two consumers see the same condition at once:
+    # the loser's transaction fails, is retried, and adds its evidence to the winner's finding.
+    __table_args__ = (
+        Index(
+            "uq_findings_open_subject",
+            "org_id",
+            "rule_id",
+            "subject_key",
+            unique=True,
+            postgresql_where=text("status = 'open'"),
+            sqlite_where=text("status = 'open'"),
+        ),
+    )
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     org_id: Mapped[str] = mapped_column(String(64), index=True)
