@@ -4,7 +4,7 @@ import base64
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel
 from sqlalchemy import select, update
 
@@ -16,6 +16,8 @@ from shared.timeutil import utcnow
 
 router = APIRouter(prefix="/admin/dead-letters", tags=["operations"])
 AdminOnly = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
+# Ids are 64-bit: a larger number is a 422, not an overflow in the database driver.
+DeadLetterId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 class DeadLetterRead(BaseModel):
@@ -83,13 +85,17 @@ async def list_dead_letters(
 
 
 @router.get("/{dead_letter_id}", response_model=DeadLetterRead, summary="Inspect a dead letter")
-async def get_dead_letter(request: Request, dead_letter_id: int, _caller: AdminOnly) -> DeadLetterRead:
+async def get_dead_letter(
+    request: Request, dead_letter_id: DeadLetterId, _caller: AdminOnly
+) -> DeadLetterRead:
     """One dead letter with its original bytes (base64)."""
     return await _load(_runtime(request), dead_letter_id)
 
 
 @router.post("/{dead_letter_id}/replay", response_model=ReplayResult, summary="Replay a dead letter")
-async def replay_dead_letter(request: Request, dead_letter_id: int, _caller: AdminOnly) -> ReplayResult:
+async def replay_dead_letter(
+    request: Request, dead_letter_id: DeadLetterId, _caller: AdminOnly
+) -> ReplayResult:
     """Run the original message through its consumer again; it stays open if it fails again."""
     runtime = _runtime(request)
     letter = await _load(runtime, dead_letter_id)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, FastAPI, Request
 
 from shared.admin import router as admin_router
-from shared.http_errors import install_error_handlers
+from shared.http_errors import ERROR_RESPONSES, install_error_handlers
 from shared.kafka import create_broker
 from shared.logs import configure_logging
 from shared.metrics import Metrics
@@ -53,9 +53,9 @@ def build_service_app(
     install_error_handlers(app)
     install_request_middleware(app)
     app.include_router(ops_router)
-    app.include_router(admin_router)
+    app.include_router(admin_router, responses=ERROR_RESPONSES)
     for router in routers:
-        app.include_router(router)
+        app.include_router(router, responses=ERROR_RESPONSES)
     return app
 
 

@@ -1,6 +1,6 @@
 """JWT bearer authentication and role guards for every service's HTTP API."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import timedelta
 from enum import StrEnum
@@ -125,13 +125,26 @@ async def get_principal(
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
-def require_roles(*allowed: Role) -> Callable[..., Any]:
-    """A dependency that admits only callers with one of the roles, returning the caller."""
+ROLE_DENIED_PREFIX = "requires one of the roles: "
 
-    async def guard(principal: CurrentPrincipal) -> Principal:
-        if not principal.has_any(allowed):
-            names = ", ".join(sorted(r.value for r in allowed))
-            raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"requires one of the roles: {names}")
+
+class RoleGuard:
+    """A dependency that admits only callers with one of `roles`; the roles stay readable for tests."""
+
+    def __init__(self, roles: Iterable[Role]) -> None:
+        self.roles: frozenset[Role] = frozenset(roles)
+
+    async def __call__(self, principal: CurrentPrincipal) -> Principal:
+        """The caller, or 403 naming the roles that may call."""
+        if not principal.has_any(self.roles):
+            names = ", ".join(sorted(r.value for r in self.roles))
+            raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"{ROLE_DENIED_PREFIX}{names}")
         return principal
 
-    return guard
+    def __repr__(self) -> str:
+        return f"require_roles({', '.join(sorted(r.value for r in self.roles))})"
+
+
+def require_roles(*allowed: Role) -> RoleGuard:
+    """A dependency that admits only callers with one of the roles, returning the caller."""
+    return RoleGuard(allowed)

@@ -1,15 +1,44 @@
 """How HTTP shows errors: domain errors as 4xx with a message, lost infrastructure as 503."""
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from shared.errors import DomainError
 
 log = logging.getLogger(__name__)
+
+
+class ErrorBody(BaseModel):
+    """A refused request: a readable message and, when the rules refused it, their code."""
+
+    detail: str
+    code: str | None = None
+
+
+class InvalidRequestBody(BaseModel):
+    """422: the input failed validation (a list of problems) or a domain rule (a message and its code)."""
+
+    detail: str | list[dict[str, Any]]
+    code: str | None = None
+
+
+# Documented on every route of the services' routers, so that each answer matches the OpenAPI document:
+# the 422 of a refused rule carries a message, not FastAPI's list of validation problems.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "The request is malformed"},
+    401: {"model": ErrorBody, "description": "Missing, expired or invalid bearer token"},
+    403: {"model": ErrorBody, "description": "The caller's roles or rights do not allow this"},
+    404: {"model": ErrorBody, "description": "Not found, or not visible to the caller"},
+    409: {"model": ErrorBody, "description": "Conflicts with the object's current state"},
+    422: {"model": InvalidRequestBody, "description": "Invalid input, or a domain rule refused it"},
+    503: {"model": ErrorBody, "description": "The database is unavailable; nothing was changed"},
+}
 
 
 def install_error_handlers(app: FastAPI) -> None:

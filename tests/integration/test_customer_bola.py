@@ -7,6 +7,33 @@ from tests.support import envelope_bytes, eventually, produce
 
 NOW = datetime.now(UTC)
 
+# Every customer route that takes an id and admits a CM, each exercised below with another CM's object;
+# tests/integration/test_object_level.py fails if the customer app grows one that is not listed here.
+COVERED_ROUTES = frozenset(
+    {
+        ("GET", "/customers/{customer_id}"),
+        ("PATCH", "/customers/{customer_id}"),
+        ("GET", "/customers/{customer_id}/assignments"),
+        ("PUT", "/customers/{customer_id}/classification"),
+        ("POST", "/customers/{customer_id}/sections/{section}"),
+        ("GET", "/customers/{customer_id}/sections/{section}"),
+        ("POST", "/customers/{customer_id}/reports"),
+        ("POST", "/customers/{customer_id}/credit-recommendations"),
+        ("GET", "/credit-recommendations/{rec_id}"),
+        ("POST", "/credit-recommendations/{rec_id}/cosign"),
+        ("POST", "/credit-recommendations/{rec_id}/answers"),
+        ("POST", "/customers/{customer_id}/visits"),
+        ("GET", "/customers/{customer_id}/visits"),
+        ("GET", "/customers/{customer_id}/satisfaction"),
+        ("GET", "/customers/{customer_id}/value"),
+        ("GET", "/targets/{prospect_id}"),
+        ("POST", "/targets/{prospect_id}/stage"),
+        ("GET", "/managers/{manager_id}/days/{day}"),
+        ("PUT", "/managers/{manager_id}/days/{day}/plan"),
+        ("PUT", "/managers/{manager_id}/days/{day}/outcome"),
+    }
+)
+
 
 async def test_a_cm_cannot_reach_another_cms_objects_through_any_endpoint(customer):
     sup = await _managers(customer)
@@ -128,6 +155,17 @@ async def test_a_cm_cannot_reach_another_cms_objects_through_any_endpoint(custom
         listed = await c.get(path, headers=stranger)
         assert listed.status_code == 200, path
         assert "Secret" not in listed.text, path
+    # ids given as filters: another CM's id narrows the stranger's own view, never widens it
+    for path in (
+        "/customers?manager_id=m-c",
+        f"/reports?customer_id={cid}",
+        "/visit-schedule?manager_id=m-c",
+        "/customers/export?manager_id=m-c",
+        "/credit-recommendations?overdue=true",
+    ):
+        filtered = await c.get(path, headers=stranger)
+        assert filtered.status_code in (200, 403, 404), (path, filtered.status_code)
+        assert not any(s in filtered.text for s in secrets), (path, filtered.text)
     # and the owner still has everything
     assert (await c.get(f"/customers/{cid}", headers=owner)).json()["address"] is None
     assert report["id"] in (await c.get("/reports", headers=owner)).text

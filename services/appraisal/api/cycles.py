@@ -25,7 +25,9 @@ async def open_cycle(cmd: CycleCreate, uow: UoW, settings: Settings, caller: Run
 
 
 @router.get("/cycles", response_model=list[CycleRead], summary="Cycles of the cooperative")
-async def list_cycles(uow: UoW, caller: Participant, year: int | None = Query(None)) -> list[CycleRead]:
+async def list_cycles(
+    uow: UoW, caller: Participant, year: int | None = Query(None, ge=2000, le=2200)
+) -> list[CycleRead]:
     """Every version of every year's appraisal, newest first."""
     return await cycles.list_cycles(uow, caller, year)
 

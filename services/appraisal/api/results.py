@@ -23,7 +23,7 @@ async def list_results(
     uow: UoW,
     caller: Participant,
     limit: int = Query(200, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=1_000_000),
 ) -> list[ResultRead]:
     """Every CM's sheet for readers; a CM gets only their own."""
     return await results.list_results(uow, cycle_id, caller, limit, offset)

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from services.audit.api.deps import Auditor, Reader
+from services.audit.api.deps import Auditor, ItemId, Reader
 from services.audit.domain.departure import AuditStatus
 from services.audit.schemas import DepartureAuditRead, FindingCreate, FindingRead, ItemClear, WaitingRead
 from services.audit.service import departures, findings
@@ -40,7 +40,7 @@ async def get_audit(audit_id: str, uow: UoW, caller: Reader) -> DepartureAuditRe
     "/{audit_id}/items/{item_id}/clear", response_model=DepartureAuditRead, summary="Clear a customer"
 )
 async def clear_item(
-    audit_id: str, item_id: int, body: ItemClear, uow: UoW, caller: Auditor
+    audit_id: str, item_id: ItemId, body: ItemClear, uow: UoW, caller: Auditor
 ) -> DepartureAuditRead:
     """Only with no open finding; the last clear item publishes `audit.departure-cleared` (R-I6)."""
     return await departures.clear_item(uow, audit_id, item_id, body, caller)
@@ -53,7 +53,7 @@ async def clear_item(
     summary="Record a finding",
 )
 async def raise_finding(
-    audit_id: str, item_id: int, body: FindingCreate, uow: UoW, caller: Auditor
+    audit_id: str, item_id: ItemId, body: FindingCreate, uow: UoW, caller: Auditor
 ) -> FindingRead:
     """Description, severity, amount at risk; the departure stays blocked until it is resolved."""
     return await findings.raise_item_finding(uow, audit_id, item_id, body, caller)

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, Request, status
 
-from services.audit.api.deps import Auditor, Reader
+from services.audit.api.deps import Auditor, ItemId, Reader
 from services.audit.schemas import (
     FindingCreate,
     FindingRead,
@@ -61,7 +61,7 @@ async def reproduce(check_id: str, uow: UoW, caller: Reader) -> Reproduction:
     "/{check_id}/items/{item_id}/clear", response_model=SpotCheckRead, summary="Clear a sampled item"
 )
 async def clear_item(
-    check_id: str, item_id: int, body: ItemClear, uow: UoW, caller: Auditor
+    check_id: str, item_id: ItemId, body: ItemClear, uow: UoW, caller: Auditor
 ) -> SpotCheckRead:
     """Only with no open finding."""
     return await spot_checks.clear_item(uow, check_id, item_id, body, caller)
@@ -74,7 +74,7 @@ async def clear_item(
     summary="Record a finding",
 )
 async def raise_finding(
-    check_id: str, item_id: int, body: FindingCreate, uow: UoW, caller: Auditor
+    check_id: str, item_id: ItemId, body: FindingCreate, uow: UoW, caller: Auditor
 ) -> FindingRead:
     """Resolved through `/findings/{id}/resolution` like any finding."""
     return await spot_checks.raise_finding(uow, check_id, item_id, body, caller)

@@ -39,7 +39,7 @@ async def list_customers(
     importance: Importance | None = None,
     compliant: bool | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> list[CustomerRead]:
     """A CM sees only customers they serve (directly or through a team); supervisors see the cooperative."""
     return await files.list_customers(

@@ -96,5 +96,5 @@ class AnswerCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    question_id: int
+    question_id: int = Field(ge=1, le=2**63 - 1)
     answer: str = Field(min_length=1, max_length=20_000)

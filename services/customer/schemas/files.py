@@ -7,7 +7,13 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.customer.domain.assignment import AssignmentRole, AttributionMode
-from services.customer.domain.classification import Abnormality, CustomerKind, Importance, Size
+from services.customer.domain.classification import (
+    Abnormality,
+    Classification,
+    CustomerKind,
+    Importance,
+    Size,
+)
 from shared.money import Money
 
 Id = Field(min_length=1, max_length=64)
@@ -30,6 +36,10 @@ class ClassificationModel(BaseModel):
     potential_risk: bool = False
     new_product_user: bool = False
     control_requested: bool = False
+
+    def to_domain(self) -> Classification:
+        """The domain's value, with typed fields (`model_dump` turns Money into a string)."""
+        return Classification(**{name: getattr(self, name) for name in type(self).model_fields})
 
 
 class AttributionModel(BaseModel):

@@ -173,7 +173,7 @@ async def classify(
     async with uow:
         row = await visible_customer(uow, customer_id, caller)
         row.classification = cmd.model_dump(mode="json")
-        await _recheck(uow, row, Classification(**cmd.model_dump()), risk_threshold)
+        await _recheck(uow, row, cmd.to_domain(), risk_threshold)
         uow.emit(
             "customer.classified",
             key=row.id,

@@ -58,8 +58,7 @@ def read(row: CustomerRow) -> CustomerRead:
 
 def classification_of(row: CustomerRow) -> Classification:
     """The stored classification as the domain's value."""
-    model = ClassificationModel.model_validate(row.classification)
-    return Classification(**model.model_dump())
+    return ClassificationModel.model_validate(row.classification).to_domain()
 
 
 def visible(caller: Principal) -> Select[CustomerRow]:

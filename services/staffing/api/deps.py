@@ -32,3 +32,5 @@ AnyStaff = Annotated[
     Principal,
     Depends(require_roles(Role.HR, Role.ADMIN, Role.SUPERVISOR, Role.MANAGEMENT, Role.AUDITOR, Role.CM)),
 ]
+# Any authenticated caller; the service decides per staff record (apply for oneself, HR for anyone).
+AnyRole = Annotated[Principal, Depends(require_roles(*Role))]

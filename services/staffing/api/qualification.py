@@ -4,19 +4,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from services.staffing.api.deps import HR, QualificationConditions
+from services.staffing.api.deps import HR, AnyRole, QualificationConditions
 from services.staffing.domain.qualification import ApplicationStatus
 from services.staffing.schemas.qualification import ApplicationCreate, ApplicationRead, ApplicationReview
 from services.staffing.service import qualification
 from shared.app import UoW
-from shared.auth import CurrentPrincipal
 
 router = APIRouter(prefix="/qualification-applications", tags=["qualification"])
 
 
 @router.post("", response_model=ApplicationRead, status_code=status.HTTP_201_CREATED, summary="Apply (R-Q1)")
 async def apply(
-    body: ApplicationCreate, uow: UoW, caller: CurrentPrincipal, conditions: QualificationConditions
+    body: ApplicationCreate, uow: UoW, caller: AnyRole, conditions: QualificationConditions
 ) -> ApplicationRead:
     """Conditions are checked at once; each failed one is named and the application is ineligible."""
     return await qualification.apply(uow, body, caller, conditions)
@@ -31,7 +30,7 @@ async def review(application_id: str, body: ApplicationReview, uow: UoW, caller:
 @router.get("", response_model=list[ApplicationRead], summary="List applications")
 async def list_applications(
     uow: UoW,
-    caller: CurrentPrincipal,
+    caller: AnyRole,
     staff_id: Annotated[str | None, Query(max_length=64)] = None,
     status_filter: Annotated[ApplicationStatus | None, Query(alias="status")] = None,
 ) -> list[ApplicationRead]:
