@@ -41,6 +41,7 @@ class ManagerRow(Base):
     departure_reason: Mapped[str | None] = mapped_column(String(1000))
     intended_last_day: Mapped[date | None] = mapped_column(Date)
     departure_requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    departure_event_id: Mapped[str | None] = mapped_column(String(64), comment="the pending request's event")
     departed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     departure_audit_id: Mapped[str | None] = mapped_column(String(64))
     last_applied_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -20,6 +20,11 @@ class DepartureCleared(Payload):
     manager_id: str = Field(min_length=1, max_length=64)
     cleared_at: AwareDatetime
     items_reviewed: int = Field(ge=0)
+    departure_event_id: str | None = Field(
+        default=None,
+        max_length=64,
+        description="event id of the manager.departure-requested this audit answers (a stale one is ignored)",
+    )
 
 
 class FindingRaised(Payload):

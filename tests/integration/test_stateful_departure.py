@@ -222,11 +222,6 @@ async def _request_event_ids(app: Any, manager_id: str) -> list[str]:
         return list(rows)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known R-I6 race: audit.departure-cleared does not name the request it answers, so staffing "
-    "cannot tell a late clearance of a withdrawn request from the current one",
-)
 def test_R_I6_a_late_clearance_of_a_withdrawn_request_does_not_depart_a_cm_who_asked_again(staffing_service):
     """Request, withdraw, request again: the first audit's clearance (in flight meanwhile) must not count."""
     app, client = staffing_service

@@ -85,14 +85,20 @@ def settle(uow: UnitOfWork, row: DepartureAuditRow) -> None:
                 manager_id=row.manager_id,
                 cleared_at=row.cleared_at,
                 items_reviewed=len(row.items),
+                departure_event_id=row.departure_event_id,
             ),
         )
     row.status = status.value
 
 
-def _add_item(row: DepartureAuditRow, customer_id: str, name: str, kind: str, source: str) -> bool:
-    if any(i.customer_id == customer_id for i in row.items):
+def _add_item(
+    row: DepartureAuditRow, customer_id: str, name: str, kind: str, source: str, known: set[str] | None = None
+) -> bool:
+    """Add an item unless the customer has one; `known` (the audit's customer ids) saves a scan per item."""
+    ids = known if known is not None else {i.customer_id for i in row.items}
+    if customer_id in ids:
         return False
+    ids.add(customer_id)
     row.items.append(
         DepartureAuditItemRow(
             customer_id=customer_id,
@@ -118,8 +124,9 @@ async def add_portfolio(uow: UnitOfWork, envelope: Envelope, event: ManagerPortf
         return
     if row.requested_at is None:
         row.requested_at = event.as_of
+    known = {i.customer_id for i in row.items}
     for customer in event.customers:
-        _add_item(row, customer.customer_id, customer.name, customer.kind, "portfolio")
+        _add_item(row, customer.customer_id, customer.name, customer.kind, "portfolio", known)
     served = await uow.session.scalars(
         select(AssignmentProjectionRow.customer_id).where(
             AssignmentProjectionRow.manager_id == event.manager_id,
@@ -127,7 +134,7 @@ async def add_portfolio(uow: UnitOfWork, envelope: Envelope, event: ManagerPortf
         )
     )
     for customer_id in served:
-        _add_item(row, customer_id, customer_id, "unknown", "assignment-projection")
+        _add_item(row, customer_id, customer_id, "unknown", "assignment-projection", known)
     row.portfolio_received = True
     settle(uow, row)
 

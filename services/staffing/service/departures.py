@@ -1,5 +1,7 @@
 """Departures (R-I6): request, withdraw, and completion on audit's clearance only."""
 
+import logging
+
 from services.staffing.domain import departure
 from services.staffing.models import ManagerRow
 from services.staffing.schemas.roster import DepartureRequest, DepartureWithdrawal, ManagerRead
@@ -13,6 +15,8 @@ from shared.errors import Forbidden, NotFound
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
+log = logging.getLogger(__name__)
+
 
 async def request_departure(
     uow: UnitOfWork, manager_id: str, cmd: DepartureRequest, caller: Principal
@@ -24,7 +28,7 @@ async def request_departure(
         row.departure_reason = cmd.reason
         row.intended_last_day = cmd.intended_last_day
         row.departure_requested_at = utcnow()
-        uow.emit(
+        requested = uow.emit(
             "manager.departure-requested",
             key=row.id,
             org_id=row.org_id,
@@ -35,6 +39,7 @@ async def request_departure(
                 intended_last_day=cmd.intended_last_day,
             ),
         )
+        row.departure_event_id = str(requested.event_id)
         await uow.commit()
         return read(row)
 
@@ -49,6 +54,7 @@ async def withdraw_departure(
         row.departure_reason = None
         row.intended_last_day = None
         row.departure_requested_at = None
+        row.departure_event_id = None
         uow.emit(
             "manager.departure-withdrawn",
             key=row.id,
@@ -66,6 +72,11 @@ async def complete_departure(uow: UnitOfWork, envelope: Envelope, event: Departu
     row = await uow.session.get(ManagerRow, event.manager_id)
     if row is None or row.org_id != envelope.org_id:
         raise NotFound(f"departure cleared for unknown manager {event.manager_id}")
+    pending = row.departure_event_id  # None for a request made before requests were tracked
+    if event.departure_event_id is not None and pending is not None and event.departure_event_id != pending:
+        # The audit of a request since withdrawn: only the audit of the pending request may clear it.
+        log.info("ignored a clearance of departure request %s of %s", event.departure_event_id, row.id)
+        return
     before = row.status
     row.status = departure.complete_departure(status_of(row)).value
     if before == row.status:
