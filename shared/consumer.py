@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[UnitOfWork, Envelope, Any], Awaitable[None]]
 EveryHandler = Callable[[UnitOfWork, Envelope, "Received"], Awaitable[None]]
+# Applies many events of one type in one transaction; returns {index: reason} for those it refuses,
+# which must have had no effect (they are dead-lettered one by one).
+BatchHandler = Callable[[UnitOfWork, Sequence[tuple[Envelope, Any]]], Awaitable[Mapping[int, str]]]
 
 
 class Rejected(Exception):
@@ -56,13 +59,23 @@ class Subscription:
     """A named consumer of one topic and the handler for each event type it cares about.
 
     `on_every`, when given, runs in the same transaction for every valid envelope on the topic,
-    handled or not (audit's journal uses it).
+    handled or not (audit's journal uses it). `batch_handlers` make the topic consumed in batches:
+    events of those types are applied many to a transaction (see `shared.batch`); each still needs
+    its one-at-a-time handler, used for replays and when a batch fails.
     """
 
     name: str
     topic: str
     handlers: Mapping[str, Handler]
     on_every: "EveryHandler | None" = None
+    batch_handlers: Mapping[str, BatchHandler] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        missing = set(self.batch_handlers) - set(self.handlers)
+        if missing:
+            raise ValueError(f"{self.name}: batch handlers without a single handler: {sorted(missing)}")
+        if self.batch_handlers and self.on_every is not None:
+            raise ValueError(f"{self.name}: on_every is not supported on a batch subscription")
 
 
 @dataclass(frozen=True)
@@ -127,7 +140,9 @@ class EventConsumer:
         if handler is None and self.subscription.on_every is None:
             return Outcome.IGNORED
         try:
-            payload = self._payload(envelope) if handler is not None else None
+            # An event kept only by `on_every` (audit's journal) must still match its contract if it has one.
+            checked = handler is not None or envelope.event_type in EVENT_TYPES
+            payload = self._payload(envelope) if checked else None
         except Rejected as exc:
             return await self._dead_letter(record, str(exc), envelope, 1, dead_letter_id)
         set_context(

@@ -4,7 +4,7 @@ import asyncio
 import contextlib
 import logging
 import zlib
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -47,6 +47,7 @@ class OutboxRelay:
         metrics: Metrics,
         batch_size: int = 200,
         poll_seconds: float = 1.0,
+        after_failure: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._tables = tables
@@ -57,6 +58,7 @@ class OutboxRelay:
         self._lock_key = zlib.crc32(f"steward-outbox-{service}".encode())
         self._wakeup = asyncio.Event()
         self._stopping = False
+        self._after_failure = after_failure
         self.last_error: str | None = None
 
     def wake(self) -> None:
@@ -77,6 +79,8 @@ class OutboxRelay:
         backoff = self._poll_seconds
         while not self._stopping:
             try:
+                if self.last_error is not None and self._after_failure is not None:
+                    await self._after_failure()
                 sent = await self.publish_pending()
                 self.last_error = None
                 backoff = self._poll_seconds

@@ -12,6 +12,7 @@ from faststream.middlewares import AckPolicy
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from shared.batch import BatchEventConsumer
 from shared.consumer import EventConsumer, Received, Subscription, TransientFailure
 from shared.db import create_engine, create_session_factory
 from shared.kafka import create_producer, ensure_topics, topics_with_dlq
@@ -69,14 +70,19 @@ class Runtime:
     def bind_consumers(self) -> None:
         """Build one idempotent consumer per subscription and attach it to the broker."""
         for sub in self.definition.subscriptions:
-            consumer = EventConsumer(
-                service=self.definition.name,
-                subscription=sub,
-                uow_factory=self.uow,
-                tables=self.definition.tables,
-                metrics=self.metrics,
-                max_attempts=self.settings.consumer_max_attempts,
-                backoff_seconds=self.settings.consumer_retry_backoff_seconds,
+            options: dict[str, Any] = {
+                "service": self.definition.name,
+                "subscription": sub,
+                "uow_factory": self.uow,
+                "tables": self.definition.tables,
+                "metrics": self.metrics,
+                "max_attempts": self.settings.consumer_max_attempts,
+                "backoff_seconds": self.settings.consumer_retry_backoff_seconds,
+            }
+            consumer = (
+                BatchEventConsumer(**options, lanes=self._batch_lanes())
+                if sub.batch_handlers
+                else EventConsumer(**options)
             )
             self.consumers[sub.name] = consumer
             if self.settings.start_consumers:
@@ -86,7 +92,12 @@ class Runtime:
                     topic=self.settings.kafka.topic(sub.topic),
                     group_id=f"{self.settings.group_prefix}.{sub.name}",
                     kafka=self.settings.kafka,
+                    batch_size=self.settings.consumer_batch_size,
                 )
+
+    def _batch_lanes(self) -> int:
+        # SQLite has one writer at a time: parallel transactions would only wait for each other.
+        return 1 if self.settings.database_url.startswith("sqlite") else self.settings.consumer_batch_lanes
 
     async def start(self) -> None:
         """Open the database, start the relay, and connect Kafka in the background."""
@@ -101,20 +112,29 @@ class Runtime:
             metrics=self.metrics,
             batch_size=self.settings.outbox_batch_size,
             poll_seconds=self.settings.outbox_poll_seconds,
+            # A broker that lost its topics (the embedded one keeps nothing across a restart) would
+            # auto-create them on the first publish, with the wrong partitions and racing whoever
+            # recreates them: after a failure, make sure they exist before publishing again.
+            after_failure=self.ensure_topics,
         )
         self._tasks.append(asyncio.create_task(self._connect_kafka(), name="kafka-connect"))
         for job in self.definition.background:
             self._tasks.append(asyncio.create_task(job(self), name=f"background-{job.__name__}"))
 
-    async def _connect_kafka(self) -> None:
-        delay = 0.5
+    async def ensure_topics(self) -> None:
+        """Create this service's missing topics (and their DLQs), unless the platform provisions them."""
         kafka = self.settings.kafka
+        if not kafka.create_topics:
+            return
         logical = [*(s.topic for s in self.definition.subscriptions), *self.definition.publishes]
         topics = topics_with_dlq(kafka.topic(t) for t in logical)
+        await ensure_topics(kafka, topics, client_id=f"{self.definition.name}-admin")
+
+    async def _connect_kafka(self) -> None:
+        delay = 0.5
         while True:
             try:
-                if kafka.create_topics:
-                    await ensure_topics(kafka, topics, client_id=f"{self.definition.name}-admin")
+                await self.ensure_topics()
                 assert self.producer is not None
                 await self.producer.start()
                 break
@@ -209,29 +229,43 @@ async def _start_subscribers_together(broker: KafkaBroker) -> None:
     broker.running = True
 
 
+def _received(record: Any) -> Received:
+    return Received(
+        topic=record.topic,
+        partition=record.partition,
+        offset=record.offset,
+        key=record.key,
+        value=record.value,
+        headers=tuple(record.headers or ()),
+    )
+
+
 def _attach(
-    broker: KafkaBroker, consumer: EventConsumer, topic: str, group_id: str, kafka: KafkaSettings
+    broker: KafkaBroker,
+    consumer: EventConsumer,
+    topic: str,
+    group_id: str,
+    kafka: KafkaSettings,
+    batch_size: int,
 ) -> None:
+    batch = isinstance(consumer, BatchEventConsumer)
+
     async def handle(msg: KafkaMessage) -> None:
-        record = msg.raw_message
-        assert not isinstance(record, tuple)
+        raw = msg.raw_message
         try:
-            await consumer.process(
-                Received(
-                    topic=record.topic,
-                    partition=record.partition,
-                    offset=record.offset,
-                    key=record.key,
-                    value=record.value,
-                    headers=tuple(record.headers or ()),
-                )
-            )
+            if isinstance(consumer, BatchEventConsumer):
+                records = raw if isinstance(raw, tuple) else (raw,)
+                await consumer.process_batch([_received(r) for r in records])
+            else:
+                assert not isinstance(raw, tuple)
+                await consumer.process(_received(raw))
         except TransientFailure:
             # Nothing was recorded: back off, then let the message be redelivered (nack seeks back).
             await asyncio.sleep(1.0)
             raise
 
     handle.__name__ = consumer.consumer_id.replace(".", "_").replace("-", "_")
+    options: dict[str, Any] = {"batch": True, "max_records": batch_size} if batch else {}
     broker.subscriber(
         topic,
         group_id=group_id,
@@ -239,6 +273,14 @@ def _attach(
         auto_offset_reset="earliest",
         session_timeout_ms=kafka.session_timeout_ms,
         rebalance_timeout_ms=kafka.rebalance_timeout_ms,
+        fetch_max_wait_ms=kafka.fetch_max_wait_ms,
         title=f"{consumer.consumer_id}:{topic}",
         description="Handles: " + ", ".join(sorted(consumer.subscription.handlers)),
+        decoder=_raw_only,
+        **options,
     )(handle)
+
+
+async def _raw_only(_message: Any) -> None:
+    """The consumers read the raw records themselves: skip FastStream's JSON decoding of bodies."""
+    return None

@@ -37,6 +37,13 @@ class KafkaSettings(BaseSettings):
     rebalance_timeout_ms: int | None = Field(
         default=None, ge=1_000, le=300_000, description="None: session timeout"
     )
+    fetch_max_wait_ms: int = Field(
+        default=500,
+        ge=1,
+        le=30_000,
+        description="How long a consumer's fetch waits for data. Kafka answers as soon as data arrives; the "
+        "embedded broker only when this runs out, so it bounds an event hop there (docs/performance.md).",
+    )
     topic_prefix: str = Field(
         default="",
         max_length=64,
@@ -73,6 +80,12 @@ class ServiceSettings(BaseSettings):
     outbox_batch_size: int = Field(default=200, ge=1, le=10_000)
     consumer_max_attempts: int = Field(default=3, ge=1, le=20)
     consumer_retry_backoff_seconds: float = Field(default=0.2, ge=0, le=60)
+    consumer_batch_size: int = Field(
+        default=500, ge=1, le=10_000, description="records per transaction on batch subscriptions"
+    )
+    consumer_batch_lanes: int = Field(
+        default=2, ge=1, le=16, description="parallel transactions per batch, split by key (PostgreSQL)"
+    )
     start_consumers: bool = True
     log_level: str = "INFO"
     http_host: str = "127.0.0.1"

@@ -28,6 +28,7 @@ SUBSCRIPTIONS = (
         name="balances",
         topic="corebanking.balances",
         handlers={"balance.reported": banking.record_balances},
+        batch_handlers={"balance.reported": banking.record_balance_batch},
     ),
     Subscription(
         name="profit",

@@ -91,7 +91,8 @@ async def publish_departure_portfolio(
     """R-I6: freeze new assignments to the CM and publish their portfolio as of the request."""
     await _upsert_manager(uow, envelope, event.manager_id, status="departure_pending")
     rows = await uow.session.execute(
-        select(CustomerRow, AssignmentRow.role)
+        # Columns, not entities: a portfolio of thousands must not load each customer's assignments.
+        select(CustomerRow.id, CustomerRow.name, CustomerRow.kind, AssignmentRow.role)
         .join(AssignmentRow, AssignmentRow.customer_id == CustomerRow.id)
         .where(
             AssignmentRow.manager_id == event.manager_id,
@@ -102,7 +103,8 @@ async def publish_departure_portfolio(
         .order_by(CustomerRow.file_no)
     )
     customers = tuple(
-        PortfolioCustomer(customer_id=c.id, name=c.name, kind=c.kind, role=role) for c, role in rows.all()
+        PortfolioCustomer(customer_id=cid, name=name, kind=kind, role=role)
+        for cid, name, kind, role in rows.all()
     )
     uow.emit(
         "manager.portfolio-published",

@@ -1,0 +1,181 @@
+"""Batch consumption: many events in one transaction, keeping the inbox and per-message dead letters.
+
+A batch is split into runs of events that have a batch handler; everything else (unparseable,
+invalid, other event types) goes through `EventConsumer.process` one at a time, in order. A run
+commits its effects and its inbox rows together, so a redelivered batch has no second effect.
+Events the handler refuses are dead-lettered one by one after the commit. If the batch
+transaction fails for any reason, its events are retried one at a time by the single-message
+path, which owns the retries, the dead letters and the transient-failure handling.
+"""
+
+import asyncio
+import logging
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Table, delete
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import ReturningInsert
+
+from shared.consumer import EventConsumer, Outcome, Received, Rejected
+from shared.context import CallContext, set_context
+from shared.envelope import Envelope, EnvelopeError, parse_envelope
+from shared.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Item:
+    record: Received
+    envelope: Envelope
+    payload: Any
+
+
+class BatchEventConsumer(EventConsumer):
+    """An EventConsumer that also applies batches of the event types it has batch handlers for.
+
+    With `lanes` > 1 a batch is split by message key into that many sub-batches applied in
+    parallel transactions: one key's events stay in one lane, in order, and database work overlaps
+    with parsing. The batch is acknowledged only when every lane has committed.
+    """
+
+    def __init__(self, *args: Any, lanes: int = 1, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lanes = max(1, lanes)
+
+    async def process_batch(self, records: Sequence[Received]) -> None:
+        """Apply records, in order per key; raise TransientFailure only when the database is down."""
+        if self.lanes == 1 or len(records) < 2 * self.lanes:
+            await self._process_lane(records)
+            return
+        lanes: list[list[Received]] = [[] for _ in range(self.lanes)]
+        for record in records:
+            lanes[zlib.crc32(record.key or b"") % self.lanes].append(record)
+        results = await asyncio.gather(
+            *(self._process_lane(lane) for lane in lanes if lane), return_exceptions=True
+        )
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+
+    async def _process_lane(self, records: Sequence[Received]) -> None:
+        run: list[_Item] = []
+        for record in records:
+            item = self._batchable(record)
+            if item is not None:
+                run.append(item)
+                continue
+            await self._flush(run)
+            run = []
+            await self.process(record)
+        await self._flush(run)
+
+    def _batchable(self, record: Received) -> _Item | None:
+        try:
+            envelope = parse_envelope(record.value)
+        except EnvelopeError:
+            return None
+        if envelope.event_type not in self.subscription.batch_handlers:
+            return None
+        try:
+            return _Item(record, envelope, self._payload(envelope))
+        except Rejected:
+            return None
+
+    async def _flush(self, run: list[_Item]) -> None:
+        if not run:
+            return
+        try:
+            applied, duplicates, refused = await self._apply_batch(run)
+        except Exception as exc:
+            log.warning(
+                "consumer %s: batch of %d failed (%s: %s); applying one at a time",
+                self.consumer_id,
+                len(run),
+                type(exc).__name__,
+                exc,
+            )
+            for item in run:
+                await self.process(item.record)
+            return
+        counted = self._metrics.events_consumed
+        topic = run[0].record.topic
+        if applied:
+            counted(self.consumer_id, topic, Outcome.APPLIED.value).inc(applied)
+        if duplicates:
+            counted(self.consumer_id, topic, Outcome.DUPLICATE.value).inc(duplicates)
+        for item, reason in refused:
+            outcome = await self._dead_letter(item.record, reason, item.envelope, 1, None)
+            counted(self.consumer_id, topic, outcome.value).inc()
+
+    async def _apply_batch(self, run: list[_Item]) -> tuple[int, int, list[tuple[_Item, str]]]:
+        """One transaction: record every event in the inbox, apply those that were new, commit.
+
+        The inbox insert skips events already recorded (ON CONFLICT DO NOTHING) and says which rows
+        it wrote: one statement both dedupes and records. Refused events lose their inbox row again.
+        """
+        inbox = self._tables.inbox
+        first = run[0].envelope
+        set_context(CallContext(actor=first.actor, correlation_id=first.correlation_id))
+        unique: dict[str, _Item] = {}
+        for item in run:
+            unique.setdefault(str(item.envelope.event_id), item)
+        now = utcnow()
+        async with self._uow_factory() as uow:
+            dialect = uow.session.get_bind().dialect.name
+            recorded: set[str] = set(
+                (
+                    await uow.session.scalars(
+                        _insert_new(inbox, dialect),
+                        [
+                            {
+                                "consumer": self.consumer_id,
+                                "event_id": event_id,
+                                "topic": item.record.topic,
+                                "partition": item.record.partition,
+                                "offset": item.record.offset,
+                                "processed_at": now,
+                            }
+                            for event_id, item in unique.items()
+                        ],
+                    )
+                ).all()
+            )
+            fresh = [item for event_id, item in unique.items() if event_id in recorded]
+            refused: list[tuple[_Item, str]] = []
+            for group in _same_type_runs(fresh):
+                handler = self.subscription.batch_handlers[group[0].envelope.event_type]
+                refusals = await handler(uow, [(item.envelope, item.payload) for item in group])
+                refused.extend((group[index], reason) for index, reason in refusals.items())
+            if refused:
+                await uow.session.execute(
+                    delete(inbox).where(
+                        inbox.c.consumer == self.consumer_id,
+                        inbox.c.event_id.in_([str(item.envelope.event_id) for item, _ in refused]),
+                    )
+                )
+            await uow.commit()
+        return len(fresh) - len(refused), len(run) - len(fresh), refused
+
+
+def _insert_new(inbox: Table, dialect: str) -> ReturningInsert[Any]:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING event_id, on PostgreSQL or SQLite."""
+    module = postgresql if dialect == "postgresql" else sqlite
+    statement: ReturningInsert[Any] = (
+        module.insert(inbox).on_conflict_do_nothing().returning(inbox.c.event_id)
+    )
+    return statement
+
+
+def _same_type_runs(items: list[_Item]) -> list[list[_Item]]:
+    """Consecutive items of one event type, in order (a handler sees one type at a time)."""
+    runs: list[list[_Item]] = []
+    for item in items:
+        if runs and runs[-1][0].envelope.event_type == item.envelope.event_type:
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    return runs

@@ -1,0 +1,156 @@
+"""Faults: a burst of malformed, oversized and wrongly typed messages on every topic every service reads.
+
+Each service runs in-process on the real broker (PostgreSQL and SQLite). On each of its
+subscriptions three of each kind of bad message arrive, then a good one: every bad message ends in
+the service's dead letters (and on `<topic>.dlq`) with its reason, and the good one is applied.
+"""
+
+import json
+from collections import Counter
+from importlib import import_module
+from typing import Any
+
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from shared.consumer import Subscription
+from shared.contracts import EVENT_TYPES
+from shared.contracts.schema import example_payload
+from shared.envelope import MAX_MESSAGE_BYTES
+from tests.integration.conftest import Service, serve
+from tests.integration.fault_support import rows
+from tests.integration.test_customer_assignment import _managers
+from tests.integration.test_customer_credit import _customer
+from tests.support import envelope_bytes, eventually, read_all
+
+EACH = 3  # bad messages of each kind per topic
+SERVICES = ("customer", "staffing", "appraisal", "audit")
+
+
+def _wrongly_typed(subscription: Subscription) -> bytes:
+    """A valid envelope whose payload has the wrong type in every field."""
+    handled = sorted(subscription.handlers)
+    on_topic = sorted(t for t, c in EVENT_TYPES.items() if c.topic == subscription.topic)
+    event_type = (handled or on_topic)[0]
+    fields = EVENT_TYPES[event_type].payload.model_json_schema()["properties"]
+    return envelope_bytes(event_type, "k-bad", {name: {"wrong": [1, 2]} for name in fields})
+
+
+def _oversized(subscription: Subscription) -> bytes:
+    event_type = sorted(subscription.handlers or {"x.y": None})[0]
+    return envelope_bytes(event_type, "k-big", {"filler": "x" * (MAX_MESSAGE_BYTES + 10)})
+
+
+def _bad_messages(subscription: Subscription) -> list[bytes]:
+    garbage = [b"\xff\x00 not json", b'{"event_id": 1}', b"[]"]
+    return garbage[:EACH] + [_oversized(subscription)] * EACH + [_wrongly_typed(subscription)] * EACH
+
+
+async def _setup(name: str, service: Service) -> dict[str, Any]:
+    """Objects the good messages refer to, made through the service's own API."""
+    c = service.client
+    if name == "customer":
+        sup = await _managers(service)
+        cust = await _customer(service, sup)
+        rec = await c.post(
+            f"/customers/{cust['id']}/credit-recommendations",
+            headers=service.as_("m-c", "cm"),
+            json={"product": "loan", "amount": "1000", "term_months": 12, "purpose": "p", "rationale": "r"},
+        )
+        assert rec.status_code == 201, rec.text
+        return {"customer_id": cust["id"], "recommendation_id": rec.json()["id"]}
+    if name == "staffing":
+        hr = service.as_("hr-1", "hr")
+        made = []
+        for no in ("E801", "E802"):
+            r = await c.post(
+                "/managers",
+                headers=hr,
+                json={"employee_no": no, "name": "Poison Test", "grade": "cm", "branch": "north"},
+            )
+            assert r.status_code == 201, r.text
+            made.append(r.json()["id"])
+        r = await c.post(f"/managers/{made[0]}/departure", headers=hr, json={"reason": "moving"})
+        assert r.status_code in (200, 201, 202), r.text
+        return {"leaving": made[0], "staying": made[1]}
+    return {}
+
+
+GOOD_TYPES = {
+    ("customer", "staffing.managers"): "manager.registered",
+    ("customer", "risk.credit-decisions"): "credit-decision.made",
+    ("customer", "corebanking.balances"): "balance.reported",
+    ("customer", "corebanking.pnl"): "profit.posted",
+    ("staffing", "audit.cases"): "audit.departure-cleared",
+    ("staffing", "appraisal.results"): "appraisal.grade-proposed",
+}
+
+
+def _good(name: str, subscription: Subscription, made: dict[str, Any]) -> tuple[str, bytes]:
+    """A message the subscription applies: its event id and bytes."""
+    on_topic = sorted(t for t, c in EVENT_TYPES.items() if c.topic == subscription.topic)
+    event_type = GOOD_TYPES.get((name, subscription.topic)) or (sorted(subscription.handlers) or on_topic)[0]
+    payload = example_payload(EVENT_TYPES[event_type])
+    producer = EVENT_TYPES[event_type].topic.split(".")[0]
+    if not made:
+        pass
+    elif event_type == "balance.reported":
+        payload["customer_id"] = made["customer_id"]
+    elif event_type == "credit-decision.made":
+        payload = {"recommendation_id": made["recommendation_id"], "decision": "declined", "reason": "no"}
+    elif event_type == "audit.departure-cleared":
+        payload.update(manager_id=made["leaving"], items_reviewed=0)
+    elif event_type == "appraisal.grade-proposed":
+        payload.update(manager_id=made["staying"], kind="keep", year=2026)
+    value = envelope_bytes(event_type, "k-good", payload, producer=producer)
+    return json.loads(value)["event_id"], value
+
+
+async def _send(bootstrap: str, topic: str, values: list[bytes]) -> None:
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap,
+        acks="all",
+        enable_idempotence=False,
+        max_request_size=2 * MAX_MESSAGE_BYTES,
+    )
+    await producer.start()
+    try:
+        for value in values:  # one key: the good message comes after every bad one
+            await producer.send_and_wait(topic, value=value, key=b"k-poison")
+    finally:
+        await producer.stop()
+
+
+@pytest.mark.parametrize("name", SERVICES)
+async def test_poison_bursts_on_every_topic_are_dead_lettered_and_good_messages_still_apply(
+    name, database_url, kafka, prefix
+):
+    async with serve(name, database_url, kafka, prefix) as service:
+        made = await _setup(name, service)
+        subscriptions: tuple[Subscription, ...] = import_module(f"services.{name}.consumers").SUBSCRIPTIONS
+        good: dict[str, str] = {}
+        for sub in subscriptions:
+            event_id, value = _good(name, sub, made)
+            good[f"{name}.{sub.name}"] = event_id
+            await _send(kafka.bootstrap_servers, f"{prefix}{sub.topic}", [*_bad_messages(sub), value])
+
+        tables = import_module(f"services.{name}.models").MESSAGING
+        inbox, letters = tables.inbox, tables.dead_letters
+
+        async def all_handled() -> list[Any] | None:
+            applied = await rows(database_url, inbox.select().where(inbox.c.event_id.in_(good.values())))
+            dead = await rows(database_url, letters.select())
+            done = len(applied) == len(good) and len(dead) >= 3 * EACH * len(subscriptions)
+            return dead if done else None
+
+        dead = await eventually(all_handled, timeout=60, what=f"every {name} topic past its poison")
+
+    assert Counter(d.consumer for d in dead) == {f"{name}.{s.name}": 3 * EACH for s in subscriptions}
+    for sub in subscriptions:
+        reasons = [d.reason for d in dead if d.consumer == f"{name}.{sub.name}"]
+        assert sum(r.startswith("invalid envelope") for r in reasons) == EACH, reasons
+        assert sum(f"exceeds {MAX_MESSAGE_BYTES}" in r for r in reasons) == EACH, reasons
+        assert sum(" payload" in r and "invalid" in r for r in reasons) == EACH, reasons
+        dlq = await read_all(kafka.bootstrap_servers, f"{prefix}{sub.topic}.dlq", timeout=10)
+        assert len(dlq) == 3 * EACH, sub.topic
+        assert all(dict(r.headers)["dlq.reason"] for r in dlq)
