@@ -1,7 +1,6 @@
 """Operations endpoints: liveness, readiness, Prometheus metrics, AsyncAPI; request middleware."""
 
 import time
-from collections.abc import Awaitable, Callable
 from typing import Any, cast
 from uuid import uuid4
 
@@ -10,6 +9,8 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from faststream.specification import AsyncAPI
 from faststream.specification.asyncapi.site import get_asyncapi_html
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.asyncapi import AsyncAPIDocument, describe_events
 from shared.context import CallContext, set_context
@@ -71,20 +72,42 @@ async def asyncapi(request: Request) -> Response:
     return Response(document.to_json(), media_type="application/json")
 
 
+class RequestObserver:
+    """Correlation id on every request and response, request counts and latency, as plain ASGI."""
+
+    def __init__(self, app: ASGIApp, service: FastAPI) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Observe one HTTP request; anything else passes through."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = Headers(scope=scope).get("x-correlation-id")
+        correlation_id = (given or str(uuid4()))[:128]
+        set_context(CallContext(actor=SYSTEM_ACTOR, correlation_id=correlation_id))
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableHeaders(scope=message).append("X-Correlation-ID", correlation_id)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            runtime: Runtime | None = getattr(self.service.state, "runtime", None)
+            if runtime is not None:
+                path = getattr(scope.get("route"), "path", "unmatched")
+                method = scope["method"]
+                runtime.metrics.http_requests(method, path, str(status)).inc()
+                runtime.metrics.http_latency(method, path).observe(time.perf_counter() - started)
+
+
 def install_request_middleware(app: FastAPI) -> None:
     """Correlation id on every request and response; request counts and latency."""
-
-    @app.middleware("http")
-    async def _observe(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        correlation_id = request.headers.get("x-correlation-id") or str(uuid4())
-        set_context(CallContext(actor=SYSTEM_ACTOR, correlation_id=correlation_id[:128]))
-        started = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        path = getattr(route, "path", "unmatched")
-        runtime: Runtime | None = getattr(request.app.state, "runtime", None)
-        if runtime is not None:
-            runtime.metrics.http_requests(request.method, path, str(response.status_code)).inc()
-            runtime.metrics.http_latency(request.method, path).observe(time.perf_counter() - started)
-        response.headers["X-Correlation-ID"] = correlation_id[:128]
-        return response
+    app.add_middleware(RequestObserver, service=app)

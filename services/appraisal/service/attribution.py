@@ -39,12 +39,12 @@ def _fen(column: Any) -> Any:
 
 
 def year_sums(org_id: str, year: int) -> Select[Any]:
-    """One statement: profit per sole CM, per period that needs splitting, and the held total.
+    """One statement: profit per sole CM, per team pool, per shared period, and the held total.
 
     Most customers have one assignment period: their postings are summed per customer (as cheap as a
     plain GROUP BY) and the period attached afterwards; only customers reassigned at some point pay for
-    the date-range join. The sums are then grouped by the period's sole CM where it has one, so Python
-    only splits shares and pools, to the fen, by the largest-remainder method.
+    the date-range join. The sums are then grouped by the period's sole CM or pooling team where it has
+    one, so Python only splits shared periods, to the fen, by the largest-remainder method.
     """
     ap = AssignmentPeriodRow
     of_year = (PostingRow.org_id == org_id, PostingRow.year == year)
@@ -73,15 +73,18 @@ def year_sums(org_id: str, year: int) -> Select[Any]:
         .group_by(ap.id),
     ).subquery("totals")
 
+    pooled = and_(ap.sole_manager_id.is_(None), ap.mode == "team_pool")
+    split = and_(ap.sole_manager_id.is_(None), ap.mode != "team_pool")
+
     def when_split(column: Any) -> Any:
-        return case((ap.sole_manager_id.is_(None), column))
+        return case((split, column))
 
     keys = (
         ap.sole_manager_id,
+        case((pooled, ap.team_id)),
         when_split(ap.id),
         when_split(ap.primary_manager_id),
         when_split(ap.mode),
-        when_split(ap.team_id),
         when_split(cast(ap.shares, Text)),
     )
     return (
@@ -98,18 +101,16 @@ async def attribute_year(uow: UnitOfWork, org_id: str, year: int) -> Attribution
         # Compiling this statement just in time costs more than it saves on a yearly aggregation.
         await uow.session.execute(text("SET LOCAL jit = off"))
     result = Attribution()
-    for sole, _period, primary, mode, team_id, shares, fen in await uow.session.execute(
-        year_sums(org_id, year)
-    ):
+    rows = await uow.session.execute(year_sums(org_id, year))
+    for sole, pool, _period, primary, mode, shares, fen in rows:
         if sole is not None:
             result.managers[sole] += fen
+        elif pool is not None:
+            result.teams[pool] += fen
         elif primary is None:
             result.unattributed += fen
         else:
             weights = {m: Decimal(v) for m, v in json.loads(shares).items()}
-            split = attribute(fen, Assignment(primary, mode, weights, team_id))
-            for member, part in split.managers.items():
+            for member, part in attribute(fen, Assignment(primary, mode, weights, None)).managers.items():
                 result.managers[member] += part
-            if split.team_id is not None:
-                result.teams[split.team_id] += split.team_fen
     return result
