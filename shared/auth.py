@@ -74,17 +74,30 @@ def issue_token(
     return jwt.encode(claims, settings.jwt_key(), algorithm=ALGORITHM)
 
 
+def _verified_claims(settings: ServiceSettings, token: str) -> dict[str, Any]:
+    """Claims of a token signed with the current key or one being retired (a rotation rolling out)."""
+    keys = settings.jwt_verification_keys()
+    for index, key in enumerate(keys):
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key,
+                algorithms=[ALGORITHM],
+                audience=settings.jwt_audience,
+                issuer=settings.jwt_issuer,
+                options={"require": ["exp", "iat", "nbf", "sub", "iss", "aud"]},
+                leeway=5,
+            )
+            return claims
+        except jwt.InvalidSignatureError:
+            if index == len(keys) - 1:
+                raise
+    raise jwt.InvalidTokenError("no key to verify the token with")
+
+
 def decode_token(settings: ServiceSettings, token: str) -> Principal:
     """Verify signature, algorithm, expiry, audience and issuer; return the caller."""
-    claims = jwt.decode(
-        token,
-        settings.jwt_key(),
-        algorithms=[ALGORITHM],
-        audience=settings.jwt_audience,
-        issuer=settings.jwt_issuer,
-        options={"require": ["exp", "iat", "nbf", "sub", "iss", "aud"]},
-        leeway=5,
-    )
+    claims = _verified_claims(settings, token)
     raw_roles = claims.get("roles")
     org_id = claims.get("org_id")
     if not isinstance(raw_roles, list) or not isinstance(org_id, str) or not org_id:

@@ -74,6 +74,9 @@ class ServiceSettings(BaseSettings):
     database_pool_size: int = Field(default=5, ge=1, le=100)
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     jwt_secret: SecretStr | None = None
+    jwt_previous_secrets: list[SecretStr] = Field(
+        default_factory=list, max_length=5, description="keys still accepted while a rotation rolls out"
+    )
     jwt_issuer: str = "steward"
     jwt_audience: str = "steward"
     outbox_poll_seconds: float = Field(default=1.0, gt=0, le=60)
@@ -110,3 +113,7 @@ class ServiceSettings(BaseSettings):
         """The HMAC key tokens are signed with."""
         assert self.jwt_secret is not None
         return self.jwt_secret.get_secret_value()
+
+    def jwt_verification_keys(self) -> list[str]:
+        """The keys a token may be signed with: the current one first, then those being retired."""
+        return [self.jwt_key(), *(k.get_secret_value() for k in self.jwt_previous_secrets)]

@@ -150,3 +150,21 @@ def test_a_good_token_passes_the_same_endpoint(customer_app):
     # past authentication and the role check, into the database this test never migrated
     assert customer_app.get("/customers/c-1", headers=good).status_code not in (401, 403)
     assert customer_app.get("/admin/dead-letters", headers=good).status_code == 403
+
+
+def test_a_token_signed_with_a_key_being_retired_is_accepted_only_while_listed():
+    old = ServiceSettings(profile="test", jwt_secret="the-old-key-0123456789abcdef0123456789")
+    token = issue_token(old, user_id="u-1", roles=["cm"], org_id="rcc")
+    rotating = ServiceSettings(
+        profile="test",
+        jwt_secret="the-new-key-0123456789abcdef0123456789",
+        jwt_previous_secrets=[old.jwt_key()],
+    )
+    assert decode_token(rotating, token).user_id == "u-1"
+    rotated = ServiceSettings(profile="test", jwt_secret="the-new-key-0123456789abcdef0123456789")
+    with pytest.raises(jwt.InvalidSignatureError):
+        decode_token(rotated, token)
+    assert (
+        decode_token(rotated, issue_token(rotating, user_id="u-2", roles=["hr"], org_id="rcc")).user_id
+        == "u-2"
+    )
