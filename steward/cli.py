@@ -15,6 +15,7 @@ from shared.migrations import upgrade
 from shared.settings import ServiceSettings
 from steward.catalog import SERVICES, entry
 from steward.contracts_export import contracts_app
+from steward.demo.command import demo_command
 from steward.embedded_broker import EmbeddedBroker
 from steward.importer import import_app
 from steward.risk_desk import risk_desk_command
@@ -27,6 +28,7 @@ console = Console()
 app.add_typer(contracts_app, name="contracts")
 app.add_typer(import_app, name="import")
 app.command("risk-desk")(risk_desk_command)
+app.command("demo")(demo_command)
 
 
 @app.command()

@@ -1,5 +1,6 @@
 """Customer service on a real broker, on SQLite and PostgreSQL: who sees whom, and the R-I6 portfolio."""
 
+import asyncio
 import json
 
 from services.customer.app import MIGRATIONS, create_app
@@ -165,3 +166,29 @@ async def test_R_I6_departure_request_publishes_the_portfolio_and_freezes_assign
             json={"name": "Late", "kind": "individual", "primary_manager_id": "m-d"},
         )
         assert accepted.status_code == 201
+
+
+async def test_R_C4_the_first_files_of_a_cooperative_opened_at_once_get_distinct_numbers(
+    database_url, kafka, prefix
+):
+    settings = make_settings(
+        CustomerSettings,
+        database_url=database_url,
+        bootstrap=kafka.bootstrap_servers,
+        idempotent=kafka.idempotent,
+        prefix=prefix,
+    )
+    async with running(create_app(settings), MIGRATIONS) as client:
+        supervisor = await _setup(client, settings, kafka.bootstrap_servers, prefix, "m-a")
+        opened = await asyncio.gather(
+            *(
+                client.post(
+                    "/customers",
+                    headers=supervisor,
+                    json={"name": f"Farm {i}", "kind": "farm_household", "primary_manager_id": "m-a"},
+                )
+                for i in range(8)
+            )
+        )
+        assert [r.status_code for r in opened] == [201] * 8, [r.text for r in opened if r.status_code != 201]
+        assert sorted(r.json()["file_no"] for r in opened) == [f"F{n:08d}" for n in range(1, 9)]

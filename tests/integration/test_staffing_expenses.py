@@ -124,6 +124,27 @@ async def test_R_P2_year_close_publishes_overspend_once_and_closes_the_year(staf
     assert by_cm.status_code == 403
 
 
+async def test_R_P2_a_past_year_keeps_the_budget_of_the_grade_held_then(staffing):
+    c = staffing.client
+    hr = staffing.as_("hr-1", "hr")
+    cm = await _cm(staffing, "X6")
+    spent = {"category": "entertainment", "amount": "3500.50", "spent_on": str(date(LAST_YEAR, 6, 1))}
+    assert (await c.post(f"/managers/{cm['id']}/expenses", headers=hr, json=spent)).status_code == 201
+    promoted = await c.post(
+        f"/managers/{cm['id']}/grade", headers=hr, json={"to_grade": "cm", "reason": "R-Q8"}
+    )
+    assert promoted.status_code == 201, promoted.text
+    summary = (await c.get(f"/managers/{cm['id']}/budget", headers=hr, params={"year": LAST_YEAR})).json()
+    assert (
+        summary["grade"] == "trainee"
+    )  # the trainee's entertainment budget of 3000.00, not the cm's 10000.00
+    assert summary["overspend"] == "500.50"
+    closed = await c.post(f"/expense-years/{LAST_YEAR}/closure", headers=hr)
+    assert closed.json()["total_overspend"] == "500.50"
+    event = (await staffing.wait_events("staffing.expenses", "expense.year-closed"))[0]
+    assert event["payload"]["grade"] == "trainee"
+
+
 async def test_R_P2_hr_resets_next_years_budget_by_grade(staffing):
     c = staffing.client
     hr = staffing.as_("hr-1", "hr")

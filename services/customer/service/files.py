@@ -4,6 +4,7 @@ from decimal import Decimal
 from uuid import uuid4
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from services.customer.models import AssignmentRow, CustomerRow, FileCounterRow, SectionRow
 from services.customer.schemas import (
@@ -24,15 +25,19 @@ from shared.uow import UnitOfWork
 
 
 async def _next_file_no(uow: UnitOfWork, org_id: str) -> str:
-    number = await uow.session.scalar(
+    increment = (
         update(FileCounterRow)
         .where(FileCounterRow.org_id == org_id)
         .values(last_no=FileCounterRow.last_no + 1)
         .returning(FileCounterRow.last_no)
     )
-    if number is None:
-        number = 1
-        uow.session.add(FileCounterRow(org_id=org_id, last_no=number))
+    number = await uow.session.scalar(increment)
+    if number is None:  # a cooperative's first file: concurrent first files must not both take number 1
+        dialect = postgresql if uow.session.get_bind().dialect.name == "postgresql" else sqlite
+        await uow.session.execute(
+            dialect.insert(FileCounterRow).values(org_id=org_id, last_no=0).on_conflict_do_nothing()
+        )
+        number = await uow.session.scalar(increment)
     return f"F{number:08d}"
 
 

@@ -1,6 +1,6 @@
 """Marketing expenses (R-P2, R-I4): record, track against the grade's budget, close the year."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from uuid import uuid4
 
@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from services.staffing.domain import expenses as rules
 from services.staffing.domain.departure import ManagerStatus
 from services.staffing.domain.ladder import ExpenseCategory
-from services.staffing.models import BudgetRow, ExpenseRow, ExpenseYearRow, ManagerRow
+from services.staffing.models import BudgetRow, ExpenseRow, ExpenseYearRow, GradeChangeRow, ManagerRow
 from services.staffing.schemas.expenses import (
     BudgetSet,
     BudgetSummary,
@@ -45,6 +45,21 @@ async def budget_for(
     return dict(spec.expense_budget) if spec else {}
 
 
+async def grade_in(uow: UnitOfWork, row: ManagerRow, year: int) -> str | None:
+    """The grade a CM held at the end of a year (a later promotion or demotion does not change its budget)."""
+    later = await uow.session.scalars(
+        select(GradeChangeRow)
+        .where(
+            GradeChangeRow.manager_id == row.id,
+            GradeChangeRow.changed_at >= datetime(year + 1, 1, 1, tzinfo=UTC),
+        )
+        .order_by(GradeChangeRow.changed_at, GradeChangeRow.id)
+        .limit(1)
+    )
+    change = later.first()
+    return change.from_grade if change is not None else row.grade
+
+
 async def spent_in(uow: UnitOfWork, manager_id: str, year: int) -> dict[ExpenseCategory, Decimal]:
     """What a CM spent per category in a year."""
     rows = await uow.session.execute(
@@ -76,7 +91,8 @@ async def record_expense(
             raise RuleViolation(f"manager {manager_id} is {row.status} and cannot record expenses")
         rules.check_expense(cmd.amount, cmd.spent_on, today(), await _closed_years(uow, row.org_id))
         year = cmd.spent_on.year
-        budget = (await budget_for(uow, row.org_id, row.grade, year)).get(cmd.category, ZERO)
+        grade = await grade_in(uow, row, year)
+        budget = (await budget_for(uow, row.org_id, grade, year)).get(cmd.category, ZERO)
         before = (await spent_in(uow, row.id, year)).get(cmd.category, ZERO)
         expense = ExpenseRow(
             id=f"ex-{uuid4().hex[:12]}",
@@ -141,13 +157,14 @@ async def list_expenses(uow: UnitOfWork, manager_id: str, year: int, caller: Pri
 
 
 async def _summary(uow: UnitOfWork, row: ManagerRow, year: int) -> BudgetSummary:
+    grade = await grade_in(uow, row, year)
     statuses = rules.statuses(
-        await budget_for(uow, row.org_id, row.grade, year), await spent_in(uow, row.id, year)
+        await budget_for(uow, row.org_id, grade, year), await spent_in(uow, row.id, year)
     )
     return BudgetSummary(
         manager_id=row.id,
         year=year,
-        grade=row.grade,
+        grade=grade,
         categories=[
             CategoryRead(
                 category=s.category,
@@ -224,7 +241,7 @@ async def close_year(uow: UnitOfWork, year: int, caller: Principal) -> YearClose
                 payload=ExpenseYearClosed(
                     manager_id=row.id,
                     year=year,
-                    grade=row.grade,
+                    grade=summary.grade,
                     budget={c.category.value: c.budget for c in summary.categories},
                     spent={c.category.value: c.spent for c in summary.categories},
                     overspend=summary.overspend,

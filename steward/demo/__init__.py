@@ -1,0 +1,1 @@
+"""`steward demo`: seeds a cooperative and plays a year of it against a running suite."""
