@@ -17,6 +17,7 @@ from uuid import NAMESPACE_URL, uuid5
 
 import typer
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.coordinator.assignors.range import RangePartitionAssignor
 from pydantic import BaseModel, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -208,6 +209,9 @@ class RiskDesk:
             client_id="steward-risk-desk",
             enable_auto_commit=False,
             auto_offset_reset="earliest",
+            # Same partition of every topic to the same desk: a customer's balances and recommendations
+            # (both keyed by customer id) meet in one process, even with several desks in the group.
+            partition_assignment_strategy=(RangePartitionAssignor,),
             session_timeout_ms=kafka.session_timeout_ms,
             rebalance_timeout_ms=kafka.rebalance_timeout_ms or kafka.session_timeout_ms,
             **connection_options(kafka),
