@@ -268,9 +268,7 @@ async def waiting(uow: UnitOfWork, caller: Principal) -> list[WaitingRead]:
                     )
                     .group_by(DepartureAuditItemRow.audit_id)
                 )
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         result = []
         for row in audits:
