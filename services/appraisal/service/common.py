@@ -34,11 +34,14 @@ def may_read_all(caller: Principal) -> bool:
     return caller.has_any(READ_ALL)
 
 
-async def cycle_in_org(uow: UnitOfWork, cycle_id: str, caller: Principal) -> CycleRow:
-    """A cycle of the caller's cooperative, else 404."""
+async def cycle_in_org(
+    uow: UnitOfWork, cycle_id: str, caller: Principal, missing: str | None = None
+) -> CycleRow:
+    """A cycle of the caller's cooperative, else 404 (with `missing` as the message, where the route's
+    object must look the same whether its cycle is unknown or the object is someone else's)."""
     row = await uow.session.get(CycleRow, cycle_id)
     if row is None or row.org_id != caller.org_id:
-        raise NotFound(f"appraisal cycle {cycle_id} not found")
+        raise NotFound(missing or f"appraisal cycle {cycle_id} not found")
     return row
 
 

@@ -99,11 +99,10 @@ async def list_evaluations(
     """A CM's evaluations: every one for readers; a CM sees those of their own appraisal."""
     async with uow:
         # An unknown cycle, a CM not appraised and someone else's appraisal all answer alike.
-        cycle = await uow.session.get(CycleRow, cycle_id)
-        if cycle is None or cycle.org_id != caller.org_id:
-            raise NotFound(f"manager {manager_id} is not appraised in cycle {cycle_id}")
+        missing = f"manager {manager_id} is not appraised in cycle {cycle_id}"
+        cycle = await cycle_in_org(uow, cycle_id, caller, missing)
         if not may_read_all(caller) and caller.user_id != manager_id:
-            raise NotFound(f"manager {manager_id} is not appraised in cycle {cycle_id}")
+            raise NotFound(missing)
         await _participant(uow, cycle, manager_id)
         rows = await uow.session.scalars(
             select(EvaluationRow)

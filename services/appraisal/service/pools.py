@@ -4,7 +4,7 @@ from sqlalchemy import delete, select
 
 from services.appraisal.domain import cycle as cycle_rules
 from services.appraisal.domain.attribution import check_allocation
-from services.appraisal.models import CycleRow, PoolAllocationRow, PoolRow, TeamRow
+from services.appraisal.models import PoolAllocationRow, PoolRow, TeamRow
 from services.appraisal.schemas.cycles import AllocationCreate, PoolRead
 from services.appraisal.service.common import cycle_in_org, may_read_all, status_of
 from services.appraisal.service.finalize import pools_of
@@ -20,14 +20,12 @@ async def allocate(
     """Only the team's lead splits its pool; the split adds up exactly to the pool as computed."""
     async with uow:
         # Only the lead learns that the pool exists: anyone else is answered as for an unknown pool.
-        missing = NotFound(f"no pool of team {team_id} in cycle {cycle_id} that you lead (R-A4)")
-        cycle = await uow.session.get(CycleRow, cycle_id)
-        if cycle is None or cycle.org_id != caller.org_id:
-            raise missing
+        missing = f"no pool of team {team_id} in cycle {cycle_id} that you lead (R-A4)"
+        cycle = await cycle_in_org(uow, cycle_id, caller, missing)
         team = await uow.session.get(TeamRow, team_id)
         pool = await uow.session.get(PoolRow, (cycle.id, team_id))
         if team is None or team.org_id != caller.org_id or pool is None or team.lead_id != caller.user_id:
-            raise missing
+            raise NotFound(missing)
         cycle_rules.check_editable(status_of(cycle))
         check_allocation(pool.amount, cmd.allocations, set(team.member_ids))
         await uow.session.execute(

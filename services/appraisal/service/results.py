@@ -37,13 +37,11 @@ async def _visible(
     uow: UnitOfWork, cycle_id: str, manager_id: str, caller: Principal
 ) -> tuple[CycleRow, ResultRow]:
     # An unknown cycle, a missing sheet and someone else's sheet all answer alike.
-    missing = NotFound(f"no result of manager {manager_id} in cycle {cycle_id}")
-    cycle = await uow.session.get(CycleRow, cycle_id)
-    if cycle is None or cycle.org_id != caller.org_id:
-        raise missing
+    missing = f"no result of manager {manager_id} in cycle {cycle_id}"
+    cycle = await cycle_in_org(uow, cycle_id, caller, missing)
     row = await uow.session.get(ResultRow, (cycle.id, manager_id))
     if row is None or (not may_read_all(caller) and caller.user_id != manager_id):
-        raise missing
+        raise NotFound(missing)
     return cycle, row
 
 
