@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from services.appraisal.domain.attribution import to_fen
 from services.appraisal.models import (
     AssignmentPeriodRow,
     GradeSpellRow,
@@ -159,7 +158,6 @@ async def record_overspend(uow: UnitOfWork, envelope: Envelope, event: ExpenseYe
 
 async def record_posting(uow: UnitOfWork, envelope: Envelope, event: ProfitPosted) -> None:
     """R-A2: a profit posting, once per posting id; a customer not yet known is held until it is."""
-    to_fen(event.amount)
     known = await uow.session.get(PostingRow, event.posting_id)
     if known is not None:
         same = (known.customer_id, known.period, known.product, known.amount, known.posted_on) == (
