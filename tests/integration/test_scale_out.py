@@ -333,12 +333,16 @@ async def test_two_outbox_relays_never_change_what_a_consumer_applies(
                 published = "steward_events_published_total"
                 await asyncio.gather(*(onboard((first, second)[n % 2], n) for n in range(24)))
 
-                async def both_published() -> bool:
+                serialised = database_url.startswith("postgresql")
+
+                async def relays_published() -> bool:
                     a = await metric(client, first, published, topic=topic)
                     b = await metric(client, second, published, topic=topic)
-                    return a > 0 and b > 0
+                    # PostgreSQL: a per-batch advisory lock lets one relay publish at a time, and
+                    # which one wins each batch is up to timing. SQLite has no such lock: both publish.
+                    return a + b > 0 if serialised else a > 0 and b > 0
 
-                await eventually(both_published, timeout=20, what="both relays publishing")
+                await eventually(relays_published, timeout=20, what="the relays publishing")
                 # Commands keep arriving at both while one replica dies with rows in flight.
                 burst = [onboard((first, second)[n % 2], n) for n in range(24, 48)]
                 tasks = [asyncio.create_task(b) for b in burst]
