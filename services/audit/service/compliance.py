@@ -136,10 +136,7 @@ async def on_customer_compliance(uow: UnitOfWork, envelope: Envelope, event: Any
 
 async def on_manager(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
     """Keep each CM's grade and certification; R-Q7: an expired CM who still serves customers."""
-    row = await uow.session.get(ManagerWatchRow, event.manager_id)
-    if row is None:
-        row = ManagerWatchRow(manager_id=event.manager_id, org_id=envelope.org_id, grade="", certified=True)
-        uow.session.add(row)
+    row = await locked_watch(uow, envelope.org_id, event.manager_id)
     subject = f"manager:{event.manager_id}"
     if envelope.event_type == "manager.registered":
         row.branch = event.branch
@@ -162,6 +159,20 @@ async def on_manager(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
             )
 
 
+async def locked_watch(uow: UnitOfWork, org_id: str, manager_id: str) -> ManagerWatchRow:
+    """The CM's watch row, locked for this transaction (created if new).
+
+    R-Q7 is decided by two events on two topics, consumed concurrently: the certification's expiry
+    and a new assignment. Both lock this row, so whichever commits second sees the other's write.
+    """
+    row = await uow.session.get(ManagerWatchRow, manager_id, with_for_update=True)
+    if row is None:
+        row = ManagerWatchRow(manager_id=manager_id, org_id=org_id, grade="", certified=True)
+        uow.session.add(row)
+        await uow.session.flush()
+    return row
+
+
 async def _serves_anyone(uow: UnitOfWork, manager_id: str) -> bool:
     return (
         await uow.session.scalar(
@@ -175,9 +186,9 @@ async def _serves_anyone(uow: UnitOfWork, manager_id: str) -> bool:
 
 async def after_assignment(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
     """R-Q7: a customer given to an uncertified CM."""
-    for manager_id in (event.primary_manager_id, *event.co_manager_ids):
-        watch = await uow.session.get(ManagerWatchRow, manager_id)
-        if watch is not None and not watch.certified:
+    for manager_id in sorted({event.primary_manager_id, *event.co_manager_ids}):
+        watch = await locked_watch(uow, envelope.org_id, manager_id)
+        if not watch.certified:
             await raise_once(
                 uow,
                 envelope,
