@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, FastAPI, Request
 
 from shared.admin import router as admin_router
+from shared.auth import VerifiedTokens
 from shared.http_errors import ERROR_RESPONSES, install_error_handlers
 from shared.kafka import create_broker
 from shared.logs import configure_logging
@@ -49,6 +50,7 @@ def build_service_app(
 
     app = FastAPI(title=f"Steward {definition.title}", description=definition.description, lifespan=lifespan)
     app.state.settings = settings
+    app.state.tokens = VerifiedTokens(settings)
     app.state.runtime = runtime
     install_error_handlers(app)
     install_request_middleware(app)
@@ -59,7 +61,7 @@ def build_service_app(
     return app
 
 
-def get_uow(request: Request) -> UnitOfWork:
+async def get_uow(request: Request) -> UnitOfWork:
     """A fresh unit of work for the request's command."""
     runtime: Runtime = request.app.state.runtime
     return runtime.uow()

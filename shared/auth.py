@@ -17,6 +17,7 @@ from shared.settings import ServiceSettings
 from shared.timeutil import utcnow
 
 ALGORITHM = "HS256"
+LEEWAY_SECONDS = 5
 
 
 class Role(StrEnum):
@@ -86,7 +87,7 @@ def _verified_claims(settings: ServiceSettings, token: str) -> dict[str, Any]:
                 audience=settings.jwt_audience,
                 issuer=settings.jwt_issuer,
                 options={"require": ["exp", "iat", "nbf", "sub", "iss", "aud"]},
-                leeway=5,
+                leeway=LEEWAY_SECONDS,
             )
             return claims
         except jwt.InvalidSignatureError:
@@ -97,6 +98,10 @@ def _verified_claims(settings: ServiceSettings, token: str) -> dict[str, Any]:
 
 def decode_token(settings: ServiceSettings, token: str) -> Principal:
     """Verify signature, algorithm, expiry, audience and issuer; return the caller."""
+    return _decode(settings, token)[0]
+
+
+def _decode(settings: ServiceSettings, token: str) -> tuple[Principal, float]:
     claims = _verified_claims(settings, token)
     raw_roles = claims.get("roles")
     org_id = claims.get("org_id")
@@ -106,7 +111,37 @@ def decode_token(settings: ServiceSettings, token: str) -> Principal:
         roles = frozenset(Role(r) for r in raw_roles)
     except ValueError as exc:
         raise jwt.InvalidTokenError(f"unknown role in token: {exc}") from exc
-    return Principal(user_id=str(claims["sub"]), roles=roles, org_id=org_id)
+    principal = Principal(user_id=str(claims["sub"]), roles=roles, org_id=org_id)
+    return principal, float(claims["exp"])
+
+
+class VerifiedTokens:
+    """Tokens already verified, with their caller, until they expire; bounded, oldest dropped first.
+
+    A token's signature, audience, issuer and not-before are checked once; a cached token is only
+    re-checked for expiry. Verifying costs more than the rest of a small read, and a client sends the
+    same token for hours.
+    """
+
+    def __init__(self, settings: ServiceSettings, capacity: int = 4096) -> None:
+        self._settings = settings
+        self._capacity = capacity
+        self._known: dict[str, tuple[Principal, float]] = {}
+
+    def principal(self, token: str) -> Principal:
+        """The caller the token names, or the error `decode_token` raises."""
+        known = self._known.get(token)
+        if known is not None:
+            principal, expires = known
+            if expires > utcnow().timestamp() - LEEWAY_SECONDS:
+                return principal
+            del self._known[token]
+            raise jwt.ExpiredSignatureError("Signature has expired")
+        principal, expires = _decode(self._settings, token)
+        if len(self._known) >= self._capacity:
+            del self._known[next(iter(self._known))]
+        self._known[token] = (principal, expires)
+        return principal
 
 
 _bearer = HTTPBearer(auto_error=False, description="JWT issued by the cooperative's identity provider")
@@ -122,9 +157,9 @@ async def get_principal(
     """The caller of this request, or 401."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise _unauthorized("missing bearer token")
-    settings: ServiceSettings = request.app.state.settings
+    tokens: VerifiedTokens = request.app.state.tokens
     try:
-        principal = decode_token(settings, credentials.credentials)
+        principal = tokens.principal(credentials.credentials)
     except jwt.ExpiredSignatureError as exc:
         raise _unauthorized("token expired") from exc
     except jwt.InvalidTokenError as exc:

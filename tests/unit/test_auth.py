@@ -7,7 +7,16 @@ import pytest
 from fastapi import Depends, FastAPI
 from fastapi.testclient import TestClient
 
-from shared.auth import CurrentPrincipal, Principal, Role, decode_token, issue_token, require_roles
+from shared import auth
+from shared.auth import (
+    CurrentPrincipal,
+    Principal,
+    Role,
+    VerifiedTokens,
+    decode_token,
+    issue_token,
+    require_roles,
+)
 from shared.settings import ServiceSettings
 from shared.timeutil import utcnow
 
@@ -61,9 +70,33 @@ def test_bad_tokens_are_rejected(token):
         decode_token(SETTINGS, token)
 
 
+def test_a_verified_token_is_remembered_but_still_expires(monkeypatch):
+    tokens = VerifiedTokens(SETTINGS)
+    token = _sign(_claims(exp=utcnow() + timedelta(seconds=60)))
+    assert tokens.principal(token).user_id == "u-1"
+    later = utcnow() + timedelta(seconds=120)
+    monkeypatch.setattr(auth, "utcnow", lambda: later)
+    with pytest.raises(jwt.ExpiredSignatureError):
+        tokens.principal(token)
+    assert token not in tokens._known
+
+
+def test_a_refused_token_is_not_remembered_and_the_memory_is_bounded():
+    tokens = VerifiedTokens(SETTINGS, capacity=2)
+    forged = _sign(_claims(), key="another-key-0123456789abcdef0123456789")
+    for _ in range(2):
+        with pytest.raises(jwt.InvalidSignatureError):
+            tokens.principal(forged)
+    signed = [_sign(_claims(sub=f"u-{i}")) for i in range(3)]
+    assert [tokens.principal(t).user_id for t in signed] == ["u-0", "u-1", "u-2"]
+    assert len(tokens._known) == 2
+    assert signed[0] not in tokens._known
+
+
 def _app() -> FastAPI:
     app = FastAPI()
     app.state.settings = SETTINGS
+    app.state.tokens = VerifiedTokens(SETTINGS)
 
     @app.get("/me")
     async def me(caller: CurrentPrincipal) -> dict[str, str]:

@@ -9,7 +9,7 @@ from services.appraisal.settings import AppraisalSettings
 from shared.auth import Principal, Role, require_roles
 
 
-def get_settings(request: Request) -> AppraisalSettings:
+async def get_settings(request: Request) -> AppraisalSettings:
     """The settings the app was built with."""
     settings: AppraisalSettings = request.app.state.settings
     return settings

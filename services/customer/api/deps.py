@@ -10,7 +10,7 @@ from services.customer.settings import CustomerSettings
 from shared.auth import Principal, Role, require_roles
 
 
-def risk_threshold(request: Request) -> Decimal:
+async def risk_threshold(request: Request) -> Decimal:
     """R-C1 threshold of this deployment."""
     settings: CustomerSettings = request.app.state.settings
     return settings.senior_risk_threshold
@@ -23,7 +23,7 @@ Supervisor = Annotated[Principal, Depends(require_roles(*MANAGE))]
 Operator = Annotated[Principal, Depends(require_roles(Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR))]
 
 
-def get_settings(request: Request) -> CustomerSettings:
+async def get_settings(request: Request) -> CustomerSettings:
     """The settings the app was built with."""
     settings: CustomerSettings = request.app.state.settings
     return settings

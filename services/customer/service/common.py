@@ -1,6 +1,7 @@
 """What customer commands share: visibility (BOLA), views of CMs and grades, reading a file."""
 
 from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
 
 from services.customer.domain.assignment import GradeView, ManagerView
 from services.customer.domain.classification import Classification
@@ -83,7 +84,8 @@ def _teams_of(caller: Principal) -> Select[str]:
 
 async def visible_customer(uow: UnitOfWork, customer_id: str, caller: Principal) -> CustomerRow:
     """One customer the caller may see, else 404 (a CM learns nothing of others' customers)."""
-    row = await uow.session.scalar(visible(caller).where(CustomerRow.id == customer_id))
+    query = visible(caller).where(CustomerRow.id == customer_id).options(joinedload(CustomerRow.assignments))
+    row = (await uow.session.scalars(query)).unique().one_or_none()
     if row is None:
         raise NotFound(f"customer {customer_id} not found")
     return row

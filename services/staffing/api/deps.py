@@ -9,7 +9,7 @@ from services.staffing.settings import StaffingSettings
 from shared.auth import Principal, Role, require_roles
 
 
-def get_settings(request: Request) -> StaffingSettings:
+async def get_settings(request: Request) -> StaffingSettings:
     """The settings the app was built with."""
     settings: StaffingSettings = request.app.state.settings
     return settings
@@ -18,7 +18,7 @@ def get_settings(request: Request) -> StaffingSettings:
 Settings = Annotated[StaffingSettings, Depends(get_settings)]
 
 
-def conditions(settings: Settings) -> Conditions:
+async def conditions(settings: Settings) -> Conditions:
     """R-Q1 conditions of this cooperative."""
     return Conditions(settings.qualification_min_years, settings.qualification_min_education)
 
