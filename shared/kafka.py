@@ -50,7 +50,8 @@ def producer_options(settings: KafkaSettings) -> dict[str, Any]:
         **connection_options(settings),
         "acks": "all",
         "enable_idempotence": settings.idempotent_producer,
-        "linger_ms": 5,
+        # The relay hands over a whole batch before it awaits; lingering would only delay each batch.
+        "linger_ms": 0,
         "request_timeout_ms": 15_000,
     }
 
