@@ -15,9 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, delete
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.sql.dml import ReturningInsert
+from sqlalchemy import delete, text
+from sqlalchemy.dialects import sqlite
 
 from shared.consumer import EventConsumer, Outcome, Received, Rejected
 from shared.context import CallContext, set_context
@@ -25,6 +24,22 @@ from shared.envelope import Envelope, EnvelopeError, parse_envelope
 from shared.timeutil import utcnow
 
 log = logging.getLogger(__name__)
+
+
+# Every new event's inbox row in one statement over arrays (PostgreSQL): one plan whatever the
+# batch size; ON CONFLICT skips events already recorded and RETURNING says which rows were new.
+_INSERT_NEW_FROM_ARRAYS = text(
+    """
+    INSERT INTO inbox (consumer, event_id, topic, partition, "offset", processed_at)
+    SELECT CAST(:consumer AS varchar), v.event_id, v.topic, v.partition, v."offset",
+           CAST(:processed_at AS timestamptz)
+    FROM unnest(CAST(:event_ids AS varchar[]), CAST(:topics AS varchar[]),
+                CAST(:partitions AS integer[]), CAST(:offsets AS bigint[]))
+         AS v(event_id, topic, partition, "offset")
+    ON CONFLICT DO NOTHING
+    RETURNING event_id
+    """
+)
 
 
 @dataclass(frozen=True)
@@ -125,25 +140,34 @@ class BatchEventConsumer(EventConsumer):
             unique.setdefault(str(item.envelope.event_id), item)
         now = utcnow()
         async with self._uow_factory() as uow:
-            dialect = uow.session.get_bind().dialect.name
-            recorded: set[str] = set(
-                (
-                    await uow.session.scalars(
-                        _insert_new(inbox, dialect),
-                        [
-                            {
-                                "consumer": self.consumer_id,
-                                "event_id": event_id,
-                                "topic": item.record.topic,
-                                "partition": item.record.partition,
-                                "offset": item.record.offset,
-                                "processed_at": now,
-                            }
-                            for event_id, item in unique.items()
-                        ],
-                    )
-                ).all()
-            )
+            if uow.session.get_bind().dialect.name == "postgresql":
+                inserted = await uow.session.scalars(
+                    _INSERT_NEW_FROM_ARRAYS,
+                    {
+                        "consumer": self.consumer_id,
+                        "event_ids": list(unique),
+                        "topics": [item.record.topic for item in unique.values()],
+                        "partitions": [item.record.partition for item in unique.values()],
+                        "offsets": [item.record.offset for item in unique.values()],
+                        "processed_at": now,
+                    },
+                )
+            else:
+                inserted = await uow.session.scalars(
+                    sqlite.insert(inbox).on_conflict_do_nothing().returning(inbox.c.event_id),
+                    [
+                        {
+                            "consumer": self.consumer_id,
+                            "event_id": event_id,
+                            "topic": item.record.topic,
+                            "partition": item.record.partition,
+                            "offset": item.record.offset,
+                            "processed_at": now,
+                        }
+                        for event_id, item in unique.items()
+                    ],
+                )
+            recorded: set[str] = set(inserted.all())
             fresh = [item for event_id, item in unique.items() if event_id in recorded]
             refused: list[tuple[_Item, str]] = []
             for group in _same_type_runs(fresh):
@@ -159,15 +183,6 @@ class BatchEventConsumer(EventConsumer):
                 )
             await uow.commit()
         return len(fresh) - len(refused), len(run) - len(fresh), refused
-
-
-def _insert_new(inbox: Table, dialect: str) -> ReturningInsert[Any]:
-    """INSERT ... ON CONFLICT DO NOTHING RETURNING event_id, on PostgreSQL or SQLite."""
-    module = postgresql if dialect == "postgresql" else sqlite
-    statement: ReturningInsert[Any] = (
-        module.insert(inbox).on_conflict_do_nothing().returning(inbox.c.event_id)
-    )
-    return statement
 
 
 def _same_type_runs(items: list[_Item]) -> list[list[_Item]]:

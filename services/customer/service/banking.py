@@ -1,21 +1,22 @@
 """Balances from core banking (R-C5): the latest as-of wins; late and repeated messages change nothing."""
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, or_, select, update
+from sqlalchemy import Table, bindparam, or_, select, text, update
 
 from services.customer.models import CustomerRow
 from shared.contracts.corebanking import BalanceReported
 from shared.envelope import Envelope
 from shared.errors import NotFound
-from shared.timeutil import as_utc
+from shared.tables import Hundredths
 from shared.uow import UnitOfWork
 
 CUSTOMERS = cast(Table, CustomerRow.__table__)
 _NEWER = update(CUSTOMERS).where(
     CUSTOMERS.c.id == bindparam("customer_id"),
+    CUSTOMERS.c.org_id == bindparam("cooperative"),
     or_(CUSTOMERS.c.balances_as_of.is_(None), CUSTOMERS.c.balances_as_of < bindparam("as_of")),
 )
 # One UPDATE per customer, sent as one executemany; the version bump keeps optimistic locking honest.
@@ -25,6 +26,20 @@ _SET_BALANCES = _NEWER.values(
     overdue_balance=bindparam("overdue"),
     balances_as_of=bindparam("as_of"),
     row_version=CUSTOMERS.c.row_version + 1,
+)
+# The same guarded update on PostgreSQL as one statement over arrays: one round trip, one plan.
+_SET_NEWER_FROM_ARRAYS = text(
+    """
+    UPDATE customers AS c
+    SET deposit_balance = v.deposit, loan_balance = v.loan, overdue_balance = v.overdue,
+        balances_as_of = v.as_of, row_version = c.row_version + 1
+    FROM unnest(CAST(:ids AS varchar[]), CAST(:orgs AS varchar[]), CAST(:deposits AS bigint[]),
+                CAST(:loans AS bigint[]), CAST(:overdues AS bigint[]), CAST(:as_ofs AS timestamptz[]))
+         AS v(id, org_id, deposit, loan, overdue, as_of)
+    WHERE c.id = v.id AND c.org_id = v.org_id
+      AND (c.balances_as_of IS NULL OR c.balances_as_of < v.as_of)
+    RETURNING c.id, c.org_id
+    """
 )
 
 
@@ -39,34 +54,60 @@ async def record_balance_batch(
     uow: UnitOfWork, reports: Sequence[tuple[Envelope, BalanceReported]]
 ) -> dict[int, str]:
     """Apply many reports at once: per customer only the newest as-of counts; unknown customers refused."""
-    ids = {event.customer_id for _, event in reports}
-    known: dict[str, tuple[str, datetime | None]] = {
-        row.id: (row.org_id, as_utc(row.balances_as_of) if row.balances_as_of else None)
-        for row in await uow.session.execute(
-            select(CUSTOMERS.c.id, CUSTOMERS.c.org_id, CUSTOMERS.c.balances_as_of).where(
-                CUSTOMERS.c.id.in_(ids)
-            )
-        )
+    newest: dict[tuple[str, str], BalanceReported] = {}
+    for envelope, event in reports:
+        key = (event.customer_id, envelope.org_id)
+        current = newest.get(key)
+        if current is None or event.as_of > current.as_of:
+            newest[key] = event
+    if uow.session.get_bind().dialect.name == "postgresql":
+        missed = newest.keys() - await _set_newer_in_one_statement(uow, newest)
+    else:
+        await uow.session.execute(_SET_BALANCES, [_values(org, e) for (_, org), e in newest.items()])
+        missed = set(newest)
+    unknown = missed - await _known(uow, missed)
+    return {
+        index: f"balances for unknown customer {event.customer_id}"
+        for index, (envelope, event) in enumerate(reports)
+        if (event.customer_id, envelope.org_id) in unknown
     }
-    refused: dict[int, str] = {}
-    newest: dict[str, BalanceReported] = {}
-    for index, (envelope, event) in enumerate(reports):
-        found = known.get(event.customer_id)
-        if found is None or found[0] != envelope.org_id:
-            refused[index] = f"balances for unknown customer {event.customer_id}"
-            continue
-        current = newest.get(event.customer_id)
-        floor = current.as_of if current is not None else found[1]
-        if floor is None or event.as_of > floor:
-            newest[event.customer_id] = event
-    if newest:
-        await uow.session.execute(_SET_BALANCES, [_values(event) for event in newest.values()])
-    return refused
 
 
-def _values(event: BalanceReported) -> dict[str, Any]:
+async def _set_newer_in_one_statement(
+    uow: UnitOfWork, newest: dict[tuple[str, str], BalanceReported]
+) -> set[tuple[str, str]]:
+    """PostgreSQL: every guarded update in one statement over arrays; the (customer, org) it changed."""
+    fen = Hundredths().process_bind_param
+    dialect = uow.session.get_bind().dialect
+    events = list(newest.values())
+    changed = await uow.session.execute(
+        _SET_NEWER_FROM_ARRAYS,
+        {
+            "ids": [e.customer_id for e in events],
+            "orgs": [org for _, org in newest],
+            "deposits": [fen(e.deposit, dialect) for e in events],
+            "loans": [fen(e.loan, dialect) for e in events],
+            "overdues": [fen(e.overdue, dialect) for e in events],
+            "as_ofs": [e.as_of.astimezone(UTC) for e in events],
+        },
+    )
+    return {(row.id, row.org_id) for row in changed}
+
+
+async def _known(uow: UnitOfWork, pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which (customer, org) pairs name a customer of that cooperative."""
+    if not pairs:
+        return set()
+    rows = await uow.session.execute(
+        select(CUSTOMERS.c.id, CUSTOMERS.c.org_id).where(CUSTOMERS.c.id.in_({cid for cid, _ in pairs}))
+    )
+    return {(row.id, row.org_id) for row in rows} & pairs
+
+
+def _values(org_id: str, event: BalanceReported) -> dict[str, Any]:
     return {
         "customer_id": event.customer_id,
+        "cooperative": org_id,
         "deposit": event.deposit,
         "loan": event.loan,
         "overdue": event.overdue,
