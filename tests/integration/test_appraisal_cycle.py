@@ -1,7 +1,9 @@
 """A whole appraisal cycle on the real broker, both databases (R-A1..R-A4, R-P1..R-P3)."""
 
+from decimal import Decimal
 from typing import Any
 
+from shared.contracts.default_ladder import DEFAULT_LADDER_GRADES
 from tests.support import envelope_bytes, eventually, produce
 
 YEAR = 2025
@@ -296,3 +298,57 @@ async def _evaluate_everyone_one(svc, cycle_id: str, manager_id: str) -> None:
     assert (
         await svc.client.post(url, headers=sup, json={"source": "supervisor", **scores})
     ).status_code == 201
+
+
+async def test_R_P1_pay_follows_the_grades_in_force_during_the_year(appraisal):
+    svc, c = appraisal, appraisal.client
+    sup = svc.as_("sup-1", "supervisor")
+    await _manager(svc, "m-7", "cm", "north")  # cm from 1 January
+    promoted = {
+        "manager_id": "m-7",
+        "from_grade": "cm",
+        "to_grade": "senior",
+        "status": "active",
+        "reason": "r",
+    }
+    october = f"{YEAR}-10-01T09:00:00+00:00"
+    await _send(svc, "staffing.managers", "manager.grade-changed", "m-7", promoted, occurred_at=october)
+    hired = {"manager_id": "m-8", "employee_no": "M-8", "name": "CM m-8", "grade": "cm", "branch": "south"}
+    july = f"{YEAR}-07-01T09:00:00+00:00"
+    await _send(
+        svc, "staffing.managers", "manager.registered", "m-8", {**hired, "status": "active"}, occurred_at=july
+    )
+    await _assign(svc, "c-7", "m-7", AT)
+    await _assign(svc, "c-8", "m-8", july)
+    await _post(svc, "p-70", "c-7", "10000.00", f"{YEAR}-11-10")
+    await _post(svc, "p-80", "c-8", "1000.00", f"{YEAR}-08-10")
+
+    async def grades_known() -> bool:
+        managers = {m["manager_id"]: m for m in (await c.get("/managers", headers=sup)).json()}
+        c8 = (await c.get("/ledger/customers/c-8", headers=sup)).json()
+        c7 = (await c.get("/ledger/customers/c-7", headers=sup)).json()
+        return (
+            managers.get("m-7", {}).get("grade") == "senior" and "m-8" in managers and len(c7) == len(c8) == 1
+        )
+
+    await eventually(grades_known, what="the promotion, the hire and both postings")
+    cycle = (await c.post("/cycles", headers=sup, json={"year": YEAR})).json()
+    assert (await c.post(f"/cycles/{cycle['id']}/compute", headers=sup)).status_code == 200
+    sheets = {r["manager_id"]: r for r in (await c.get(f"/cycles/{cycle['id']}/results", headers=sup)).json()}
+    ladder = {g.code: g for g in DEFAULT_LADDER_GRADES}
+    cm_rate, senior_rate = (Decimal(str(ladder[g].floating_rate)) for g in ("cm", "senior"))
+    cm_fixed, senior_fixed = (Decimal(str(ladder[g].fixed_pay)) for g in ("cm", "senior"))
+
+    m7 = sheets["m-7"]  # 273 days as cm, 92 as senior (from 1 October)
+    rate = ((cm_rate * 273 + senior_rate * 92) / 365).quantize(Decimal("0.000001"))
+    assert Decimal(m7["floating_rate"]) == rate
+    assert Decimal(m7["floating_pay"]) == (Decimal("10000.00") * rate).quantize(Decimal("0.01"))
+    fixed = (cm_fixed * 12 * 273 / 365 + senior_fixed * 12 * 92 / 365).quantize(Decimal("0.01"))
+    assert Decimal(m7["fixed_pay"]) == fixed
+    assert m7["grade"] == "senior"  # the year-end grade is the one proposals start from
+    assert "cm 273 days" in m7["explanation"]
+    assert "senior 92 days" in m7["explanation"]
+
+    m8 = sheets["m-8"]  # on post from 1 July: the whole rate on what they made, fixed pay for 184 days
+    assert Decimal(m8["floating_rate"]) == cm_rate
+    assert Decimal(m8["fixed_pay"]) == (cm_fixed * 12 * 184 / 365).quantize(Decimal("0.01"))

@@ -30,7 +30,14 @@ from services.appraisal.domain.evaluation import (
     missing_evaluations,
 )
 from services.appraisal.domain.grading import GradeTerms, ProposalKind, propose
-from services.appraisal.domain.pay import LossPolicy, check_in_kind, pay_sheet
+from services.appraisal.domain.pay import (
+    GradeTime,
+    LossPolicy,
+    YearTerms,
+    check_in_kind,
+    pay_sheet,
+    year_terms,
+)
 from shared.errors import Conflict, RuleViolation
 
 D = Decimal
@@ -83,32 +90,62 @@ def test_R_A4_a_pool_split_adds_up_exactly_and_names_only_members():
 
 
 def test_R_P1_floating_pay_has_no_cap():
-    sheet = pay_sheet(D("98765432.10"), D("0.03"), D("12000"), D("0"), LossPolicy.ZERO)
+    sheet = pay_sheet(D("98765432.10"), YearTerms.whole_year(D("0.03"), D("12000")), D("0"), LossPolicy.ZERO)
     assert sheet.floating_pay == D("2962962.96")
     assert sheet.fixed_pay == D("144000.00")
     assert sheet.net_pay == D("3106962.96")
 
 
+def test_R_P1_a_grade_changed_mid_year_weights_rate_and_fixed_pay_by_the_days_held():
+    cm = GradeTime("cm", 31, D("0.0250"), D("6000"))
+    senior = GradeTime("senior", 334, D("0.0400"), D("9000"))
+    terms = year_terms([cm, senior], 365)
+    # (0.025 x 31 + 0.04 x 334) / 365 = 0.038726...; fixed 72,000 x 31/365 + 108,000 x 334/365
+    assert terms.floating_rate == D("0.038726")
+    assert terms.fixed_pay == D("104942.47")
+    sheet = pay_sheet(D("100000.00"), terms, D("0"), LossPolicy.ZERO)
+    assert sheet.floating_pay == D("3872.60")
+    assert sheet.explanation.startswith("rate 0.038726 weighted by days held (cm 31 days at 0.0250")
+    assert "fixed for 365 of 365 days" in sheet.explanation
+
+
+def test_R_P1_a_cm_hired_mid_year_gets_the_full_rate_and_fixed_pay_for_the_days_on_post():
+    terms = year_terms(
+        [GradeTime("trainee", 0, D("0.01"), D("1")), GradeTime("cm", 184, D("0.025"), D("6000"))], 365
+    )
+    assert terms.floating_rate == D("0.025000")
+    assert terms.fixed_pay == D("36295.89")  # 72,000 x 184 / 365
+    assert year_terms([GradeTime("cm", 365, D("0.025"), D("6000"))], 365) == YearTerms.whole_year(
+        D("0.025"), D("6000")
+    )
+    with pytest.raises(RuleViolation):
+        year_terms([], 365)
+
+
 def test_R_P1_a_loss_pays_no_floating_pay_by_default():
-    sheet = pay_sheet(D("-5000.00"), D("0.03"), D("8000"), D("0"), LossPolicy.ZERO)
+    sheet = pay_sheet(D("-5000.00"), YearTerms.whole_year(D("0.03"), D("8000")), D("0"), LossPolicy.ZERO)
     assert (sheet.floating_pay, sheet.carried_loss_out) == (D("0.00"), D("0.00"))
 
 
 def test_R_P1_a_loss_can_be_carried_forward_and_offset_next_year():
-    loss = pay_sheet(D("-5000.00"), D("0.03"), D("8000"), D("0"), LossPolicy.CARRY_FORWARD)
+    loss = pay_sheet(
+        D("-5000.00"), YearTerms.whole_year(D("0.03"), D("8000")), D("0"), LossPolicy.CARRY_FORWARD
+    )
     assert loss.carried_loss_out == D("-5000.00")
     carry = LossPolicy.CARRY_FORWARD
-    next_year = pay_sheet(D("12000.00"), D("0.03"), D("8000"), D("0"), carry, D("-5000.00"))
+    next_year = pay_sheet(
+        D("12000.00"), YearTerms.whole_year(D("0.03"), D("8000")), D("0"), carry, D("-5000.00")
+    )
     assert next_year.pay_base == D("7000.00")
     assert next_year.floating_pay == D("210.00")
     assert "carried in" in next_year.explanation
 
 
 def test_R_P2_overspend_is_deducted_and_net_pay_may_fall_below_fixed_pay():
-    sheet = pay_sheet(D("1000.00"), D("0.02"), D("100"), D("1500.00"), LossPolicy.ZERO)
+    sheet = pay_sheet(D("1000.00"), YearTerms.whole_year(D("0.02"), D("100")), D("1500.00"), LossPolicy.ZERO)
     assert sheet.net_pay == D("1200.00") + D("20.00") - D("1500.00")
     with pytest.raises(RuleViolation):
-        pay_sheet(D("1000.00"), D("0.02"), D("100"), D("-1"), LossPolicy.ZERO)
+        pay_sheet(D("1000.00"), YearTerms.whole_year(D("0.02"), D("100")), D("-1"), LossPolicy.ZERO)
 
 
 def test_R_P3_pay_in_kind_is_positive_and_within_the_floating_pay():

@@ -1,6 +1,6 @@
 """R-P1..R-P3: floating pay from profit (no cap, no floor), fixed pay by grade, overspend, pay in kind."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -10,6 +10,7 @@ from shared.errors import RuleViolation
 FEN = Decimal("0.01")
 ZERO = Decimal("0.00")
 MONTHS = 12
+RATE_PLACES = Decimal("0.000001")
 
 
 class LossPolicy(StrEnum):
@@ -35,15 +36,69 @@ class PaySheet:
     explanation: str
 
 
+@dataclass(frozen=True)
+class GradeTime:
+    """A grade held for some days of the year, with its floating rate and monthly fixed pay."""
+
+    grade: str
+    days: int
+    floating_rate: Decimal
+    monthly_fixed_pay: Decimal
+
+
+@dataclass(frozen=True)
+class YearTerms:
+    """The rate and fixed pay of a CM's year, and how they follow from the grades held."""
+
+    floating_rate: Decimal
+    fixed_pay: Decimal
+    rate_how: str
+    fixed_how: str
+
+    @classmethod
+    def whole_year(cls, floating_rate: Decimal, monthly_fixed_pay: Decimal) -> "YearTerms":
+        """One grade held all year."""
+        fixed = (monthly_fixed_pay * MONTHS).quantize(FEN)
+        return cls(floating_rate, fixed, "", f"fixed {monthly_fixed_pay} x {MONTHS} = {fixed}")
+
+
+def year_terms(held: Sequence[GradeTime], days_in_year: int) -> YearTerms:
+    """R-P1: the grades in force during the year, weighted by the days each was held.
+
+    The floating rate is the day-weighted rate over the days a grade was held (profit is only made
+    while on post); fixed pay is each grade's monthly pay for the share of the year it was held.
+    """
+    spans = [span for span in held if span.days > 0]
+    if not spans:
+        raise RuleViolation("no grade held during the year")
+    if len(spans) == 1 and spans[0].days >= days_in_year:
+        return YearTerms.whole_year(spans[0].floating_rate, spans[0].monthly_fixed_pay)
+    days = sum(span.days for span in spans)
+    rate = (sum((span.floating_rate * span.days for span in spans), ZERO) / days).quantize(
+        RATE_PLACES, rounding=ROUND_HALF_UP
+    )
+    fixed = sum(
+        (span.monthly_fixed_pay * MONTHS * span.days / days_in_year for span in spans), ZERO
+    ).quantize(FEN, rounding=ROUND_HALF_UP)
+    parts = ", ".join(f"{span.grade} {span.days} days at {span.floating_rate}" for span in spans)
+    monthly = ", ".join(f"{span.grade} {span.monthly_fixed_pay}/month" for span in spans)
+    return YearTerms(
+        rate,
+        fixed,
+        f"rate {rate} weighted by days held ({parts}); ",
+        f"fixed for {days} of {days_in_year} days ({monthly}) = {fixed}",
+    )
+
+
 def pay_sheet(
     profit: Decimal,
-    floating_rate: Decimal,
-    monthly_fixed_pay: Decimal,
+    terms: YearTerms,
     overspend: Decimal,
     policy: LossPolicy,
     carried_loss_in: Decimal = ZERO,
 ) -> PaySheet:
     """R-P1/R-P2: floating = profit x rate with no cap; a loss pays nothing or is carried forward."""
+    floating_rate = terms.floating_rate
     if carried_loss_in > 0:
         raise RuleViolation("a carried loss is zero or negative")
     if overspend < 0:
@@ -60,11 +115,11 @@ def pay_sheet(
         how = f"profit base {base} is not positive: no floating pay"
         if carried_out < 0:
             how += f"; {carried_out} carried to next year"
-    fixed = (monthly_fixed_pay * MONTHS).quantize(FEN)
+    fixed = terms.fixed_pay
     net = fixed + floating - overspend
     if carried_in:
         how = f"profit {profit} with {carried_in} loss carried in; " + how
-    how += f"; fixed {monthly_fixed_pay} x {MONTHS} = {fixed}; overspend -{overspend}; net {net}"
+    how = terms.rate_how + how + f"; {terms.fixed_how}; overspend -{overspend}; net {net}"
     return PaySheet(
         attributed_profit=profit,
         carried_loss_in=carried_in,

@@ -28,7 +28,7 @@ class ManagerRow(Base):
 
 
 class GradeSpellRow(Base):
-    """A CM's grade from a moment on (R-Q8 history); the year's grade is the one in force at its end."""
+    """A CM's grade from a moment on (R-Q8 history): pay weighs the grades held in a year (R-P1)."""
 
     __tablename__ = "grade_spells"
 

@@ -88,3 +88,33 @@ async def grades_at(uow: UnitOfWork, manager_ids: list[str], moment: datetime) -
     for manager_id, grade in rows:
         found[manager_id] = grade
     return found
+
+
+async def days_in_grades(uow: UnitOfWork, manager_ids: list[str], year: int) -> dict[str, dict[str, int]]:
+    """R-P1: the days of the year each CM held each grade, from the grade history.
+
+    A grade holds from its spell's day until the next spell's; days off post (no grade) count for none.
+    """
+    start, end = date(year, 1, 1), date(year + 1, 1, 1)
+    rows = await uow.session.execute(
+        select(GradeSpellRow.manager_id, GradeSpellRow.grade, GradeSpellRow.valid_from)
+        .where(
+            GradeSpellRow.manager_id.in_(manager_ids),
+            GradeSpellRow.valid_from < datetime.combine(end, time.min, tzinfo=UTC),
+        )
+        .order_by(GradeSpellRow.manager_id, GradeSpellRow.valid_from, GradeSpellRow.id)
+    )
+    spells: dict[str, list[tuple[date, str | None]]] = {}
+    for manager_id, grade, valid_from in rows:
+        spells.setdefault(manager_id, []).append((valid_from.astimezone(UTC).date(), grade))
+    held: dict[str, dict[str, int]] = {}
+    for manager_id, history in spells.items():
+        days: dict[str, int] = {}
+        for index, (since, grade) in enumerate(history):
+            until = history[index + 1][0] if index + 1 < len(history) else end
+            span = (min(until, end) - max(since, start)).days
+            if grade is not None and span > 0:
+                days[grade] = days.get(grade, 0) + span
+        if days:
+            held[manager_id] = days
+    return held

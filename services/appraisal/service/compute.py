@@ -1,14 +1,15 @@
 """R-A2..R-A4, R-P1, R-Q8: computing a cycle, with the heavy sums done by the database."""
 
 from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import delete, func, insert, select
 
 from services.appraisal.domain.attribution import from_fen, to_fen
 from services.appraisal.domain.evaluation import Source, combined_score
-from services.appraisal.domain.grading import propose
-from services.appraisal.domain.pay import ZERO, LossPolicy, pay_sheet
+from services.appraisal.domain.grading import GradeTerms, propose
+from services.appraisal.domain.pay import ZERO, GradeTime, LossPolicy, YearTerms, pay_sheet, year_terms
 from services.appraisal.models import (
     CycleRow,
     EvaluationRow,
@@ -20,7 +21,7 @@ from services.appraisal.models import (
     ResultRow,
 )
 from services.appraisal.service.attribution import Attribution, attribute_year
-from services.appraisal.service.common import end_of_year, grades_at, ladder_for_year
+from services.appraisal.service.common import days_in_grades, end_of_year, grades_at, ladder_for_year
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
@@ -78,6 +79,21 @@ async def _carried_losses(uow: UnitOfWork, cycle: CycleRow) -> dict[str, Decimal
     return {m: v for m, v in rows}
 
 
+def _year_terms(
+    held: dict[str, int], grade: str | None, by_code: dict[str, GradeTerms], days_in_year: int
+) -> YearTerms:
+    """R-P1: the grades held during the year; without a history for the year, the year-end grade."""
+    spans = [
+        GradeTime(code, days, by_code[code].floating_rate, by_code[code].fixed_pay)
+        for code, days in held.items()
+        if code in by_code
+    ]
+    if spans:
+        return year_terms(spans, days_in_year)
+    terms = by_code.get(grade or "")
+    return YearTerms.whole_year(terms.floating_rate if terms else ZERO, terms.fixed_pay if terms else ZERO)
+
+
 async def compute(uow: UnitOfWork, cycle: CycleRow) -> tuple[Attribution, int]:
     """Recompute every participant's result sheet; returns the attribution and the participant count."""
     participants = list(
@@ -92,6 +108,8 @@ async def compute(uow: UnitOfWork, cycle: CycleRow) -> tuple[Attribution, int]:
     ladder_version, grades = await ladder_for_year(uow, cycle.org_id, cycle.year)
     by_code = {g.code: g for g in grades}
     year_grades = await grades_at(uow, participants, end_of_year(cycle.year))
+    held = await days_in_grades(uow, participants, cycle.year)
+    days_in_year = (date(cycle.year + 1, 1, 1) - date(cycle.year, 1, 1)).days
     attribution = await attribute_year(uow, cycle.org_id, cycle.year)
     pooled = await _pools(uow, cycle.id, attribution.teams)
     scores = await _scores(uow, cycle)
@@ -112,14 +130,12 @@ async def compute(uow: UnitOfWork, cycle: CycleRow) -> tuple[Attribution, int]:
     for manager_id in participants:
         manager = managers.get(manager_id)
         grade = year_grades.get(manager_id) or (manager.grade if manager else None)
-        terms = by_code.get(grade or "")
         direct, pool = from_fen(attribution.managers.get(manager_id, 0)), from_fen(pooled.get(manager_id, 0))
         profit = direct + pool
         score = combined_score(scores.get(manager_id, {}), weights)
         sheet = pay_sheet(
             profit,
-            terms.floating_rate if terms else ZERO,
-            terms.fixed_pay if terms else ZERO,
+            _year_terms(held.get(manager_id, {}), grade, by_code, days_in_year),
             overspends.get(manager_id, ZERO),
             policy,
             carried.get(manager_id, ZERO),
