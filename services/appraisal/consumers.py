@@ -31,5 +31,6 @@ SUBSCRIPTIONS = (
         name="profit",
         topic="corebanking.pnl",
         handlers={"profit.posted": projections.record_posting},
+        batch_handlers={"profit.posted": projections.record_posting_batch},
     ),
 )

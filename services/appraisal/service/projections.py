@@ -1,5 +1,6 @@
 """What appraisal learns from staffing, customer service and core banking, kept in its own tables."""
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -158,28 +159,52 @@ async def record_overspend(uow: UnitOfWork, envelope: Envelope, event: ExpenseYe
 
 async def record_posting(uow: UnitOfWork, envelope: Envelope, event: ProfitPosted) -> None:
     """R-A2: a profit posting, once per posting id; a customer not yet known is held until it is."""
-    known = await uow.session.get(PostingRow, event.posting_id)
-    if known is not None:
-        same = (known.customer_id, known.period, known.product, known.amount, known.posted_on) == (
-            event.customer_id,
-            event.period,
-            event.product,
-            event.amount,
-            event.posted_on,
+    refused = await record_posting_batch(uow, [(envelope, event)])
+    if refused:
+        raise Rejected(refused[0])
+
+
+async def record_posting_batch(
+    uow: UnitOfWork, postings: Sequence[tuple[Envelope, ProfitPosted]]
+) -> dict[int, str]:
+    """R-A2 for many postings in one transaction: new ids booked, exact repeats ignored, reused ids refused.
+
+    Held postings need nothing special: attribution joins postings to assignments when it sums.
+    """
+    booked: dict[str, PostingRow] = {
+        row.posting_id: row
+        for row in await uow.session.scalars(
+            select(PostingRow).where(PostingRow.posting_id.in_({event.posting_id for _, event in postings}))
         )
-        if same and known.org_id == envelope.org_id:
-            return
-        raise Rejected(f"posting {event.posting_id} was already booked with other figures; post a correction")
-    uow.session.add(
-        PostingRow(
-            posting_id=event.posting_id,
-            org_id=envelope.org_id,
-            customer_id=event.customer_id,
-            year=int(event.period[:4]),
-            period=event.period,
-            product=event.product,
-            amount=event.amount,
-            posted_on=event.posted_on,
-            received_at=envelope.occurred_at,
-        )
+    }
+    refused: dict[int, str] = {}
+    for index, (envelope, event) in enumerate(postings):
+        known = booked.get(event.posting_id)
+        if known is None:
+            booked[event.posting_id] = row = _posting_row(envelope, event)
+            uow.session.add(row)
+        elif not _same_posting(known, envelope, event):
+            refused[index] = (
+                f"posting {event.posting_id} was already booked with other figures; post a correction"
+            )
+    return refused
+
+
+def _same_posting(known: PostingRow, envelope: Envelope, event: ProfitPosted) -> bool:
+    figures = (known.customer_id, known.period, known.product, known.amount, known.posted_on)
+    again = (event.customer_id, event.period, event.product, event.amount, event.posted_on)
+    return figures == again and known.org_id == envelope.org_id
+
+
+def _posting_row(envelope: Envelope, event: ProfitPosted) -> PostingRow:
+    return PostingRow(
+        posting_id=event.posting_id,
+        org_id=envelope.org_id,
+        customer_id=event.customer_id,
+        year=int(event.period[:4]),
+        period=event.period,
+        product=event.product,
+        amount=event.amount,
+        posted_on=event.posted_on,
+        received_at=envelope.occurred_at,
     )
