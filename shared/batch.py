@@ -20,8 +20,10 @@ from sqlalchemy.dialects import sqlite
 
 from shared.consumer import EventConsumer, Outcome, Received, Rejected
 from shared.context import CallContext, set_context
+from shared.contracts import EVENT_TYPES
 from shared.envelope import Envelope, EnvelopeError, parse_envelope
 from shared.timeutil import utcnow
+from shared.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -89,14 +91,23 @@ class BatchEventConsumer(EventConsumer):
         await self._flush(run)
 
     def _batchable(self, record: Received) -> _Item | None:
+        """The parsed record if a batch can take it; else the single path decides (and explains)."""
         try:
             envelope = parse_envelope(record.value)
         except EnvelopeError:
             return None
-        if envelope.event_type not in self.subscription.batch_handlers:
+        sub = self.subscription
+        if sub.batch_each:
+            handled = envelope.event_type in sub.handlers
+            if not handled and sub.on_every is None:
+                return None
+            checked = handled or envelope.event_type in EVENT_TYPES  # as the single path checks
+        elif envelope.event_type in sub.batch_handlers:
+            checked = True
+        else:
             return None
         try:
-            return _Item(record, envelope, self._payload(envelope))
+            return _Item(record, envelope, self._payload(envelope) if checked else None)
         except Rejected:
             return None
 
@@ -169,11 +180,11 @@ class BatchEventConsumer(EventConsumer):
                 )
             recorded: set[str] = set(inserted.all())
             fresh = [item for event_id, item in unique.items() if event_id in recorded]
-            refused: list[tuple[_Item, str]] = []
-            for group in _same_type_runs(fresh):
-                handler = self.subscription.batch_handlers[group[0].envelope.event_type]
-                refusals = await handler(uow, [(item.envelope, item.payload) for item in group])
-                refused.extend((group[index], reason) for index, reason in refusals.items())
+            if self.subscription.batch_each:
+                await self._apply_each(uow, fresh)
+                refused: list[tuple[_Item, str]] = []
+            else:
+                refused = await self._apply_batch_handlers(uow, fresh)
             if refused:
                 await uow.session.execute(
                     delete(inbox).where(
@@ -183,6 +194,33 @@ class BatchEventConsumer(EventConsumer):
                 )
             await uow.commit()
         return len(fresh) - len(refused), len(run) - len(fresh), refused
+
+    async def _apply_batch_handlers(self, uow: UnitOfWork, items: list[_Item]) -> list[tuple[_Item, str]]:
+        """Each run of one event type through its batch handler; the events it refuses."""
+        refused: list[tuple[_Item, str]] = []
+        for group in _same_type_runs(items):
+            handler = self.subscription.batch_handlers[group[0].envelope.event_type]
+            refusals = await handler(uow, [(item.envelope, item.payload) for item in group])
+            refused.extend((group[index], reason) for index, reason in refusals.items())
+        return refused
+
+    async def _apply_each(self, uow: UnitOfWork, items: list[_Item]) -> None:
+        """Each event's own handler in order, then `on_every` over them all; a refusal fails the batch."""
+        sub = self.subscription
+        for item in items:
+            envelope = item.envelope
+            set_context(
+                CallContext(
+                    actor=envelope.actor,
+                    correlation_id=envelope.correlation_id,
+                    causation_id=str(envelope.event_id),
+                )
+            )
+            handler = sub.handlers.get(envelope.event_type)
+            if handler is not None:
+                await handler(uow, envelope, item.payload)
+        if sub.on_every is not None and items:
+            await sub.on_every(uow, [(item.envelope, item.record) for item in items])
 
 
 def _same_type_runs(items: list[_Item]) -> list[list[_Item]]:

@@ -24,7 +24,7 @@ from shared.uow import UnitOfWork
 log = logging.getLogger(__name__)
 
 Handler = Callable[[UnitOfWork, Envelope, Any], Awaitable[None]]
-EveryHandler = Callable[[UnitOfWork, Envelope, "Received"], Awaitable[None]]
+EveryHandler = Callable[[UnitOfWork, Sequence[tuple[Envelope, "Received"]]], Awaitable[None]]
 # Applies many events of one type in one transaction; returns {index: reason} for those it refuses,
 # which must have had no effect (they are dead-lettered one by one).
 BatchHandler = Callable[[UnitOfWork, Sequence[tuple[Envelope, Any]]], Awaitable[Mapping[int, str]]]
@@ -59,9 +59,11 @@ class Subscription:
     """A named consumer of one topic and the handler for each event type it cares about.
 
     `on_every`, when given, runs in the same transaction for every valid envelope on the topic,
-    handled or not (audit's journal uses it). `batch_handlers` make the topic consumed in batches:
-    events of those types are applied many to a transaction (see `shared.batch`); each still needs
-    its one-at-a-time handler, used for replays and when a batch fails.
+    handled or not (audit's journal uses it), after the handlers, with the transaction's events in
+    order. `batch_handlers` make the topic consumed in batches: events of those types are applied
+    many to a transaction (see `shared.batch`); each still needs its one-at-a-time handler, used
+    for replays and when a batch fails. `batch_each` batches a topic without batch handlers: one
+    transaction runs each event's own handler in order, then `on_every` over them all.
     """
 
     name: str
@@ -69,13 +71,21 @@ class Subscription:
     handlers: Mapping[str, Handler]
     on_every: "EveryHandler | None" = None
     batch_handlers: Mapping[str, BatchHandler] = field(default_factory=dict)
+    batch_each: bool = False
+
+    @property
+    def batched(self) -> bool:
+        """True when the topic is consumed in batches."""
+        return bool(self.batch_handlers) or self.batch_each
 
     def __post_init__(self) -> None:
         missing = set(self.batch_handlers) - set(self.handlers)
         if missing:
             raise ValueError(f"{self.name}: batch handlers without a single handler: {sorted(missing)}")
         if self.batch_handlers and self.on_every is not None:
-            raise ValueError(f"{self.name}: on_every is not supported on a batch subscription")
+            raise ValueError(f"{self.name}: on_every needs batch_each, not batch handlers")
+        if self.batch_handlers and self.batch_each:
+            raise ValueError(f"{self.name}: batch_each and batch handlers exclude each other")
 
 
 @dataclass(frozen=True)
@@ -211,7 +221,7 @@ class EventConsumer:
                 if handler is not None:
                     await handler(uow, envelope, payload)
                 if self.subscription.on_every is not None:
-                    await self.subscription.on_every(uow, envelope, record)
+                    await self.subscription.on_every(uow, [(envelope, record)])
                 await uow.commit()
                 return Outcome.APPLIED
         except IntegrityError:

@@ -81,7 +81,7 @@ class Runtime:
             }
             consumer = (
                 BatchEventConsumer(**options, lanes=self._batch_lanes())
-                if sub.batch_handlers
+                if sub.batched
                 else EventConsumer(**options)
             )
             self.consumers[sub.name] = consumer

@@ -99,6 +99,7 @@ SUBSCRIPTIONS = tuple(
         topic=topic,
         handlers=HANDLERS.get(topic, {}),
         on_every=journal.append,
+        batch_each=True,
     )
     for topic in WATCHED
 )

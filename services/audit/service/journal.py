@@ -1,6 +1,7 @@
 """The tamper-evident journal: every event audit sees is appended to a hash chain."""
 
 import hashlib
+from collections.abc import Sequence
 
 from sqlalchemy import func, select, update
 
@@ -17,41 +18,53 @@ class ChainMoved(RetryLater):
     """Another append won the race for the chain's head; this transaction retries."""
 
 
-async def append(uow: UnitOfWork, envelope: Envelope, record: Received) -> None:
-    """Append one event to the chain, in the transaction of its effect."""
-    head = await uow.session.get(JournalHeadRow, 1)
-    previous, seq = (head.last_hash, head.last_seq + 1) if head else (chain.GENESIS, 1)
-    entry = chain.Entry(
-        seq=seq,
-        event_id=str(envelope.event_id),
-        event_type=envelope.event_type,
-        topic=record.topic,
-        org_id=envelope.org_id,
-        occurred_at=envelope.occurred_at.isoformat(),
-        body_sha256=hashlib.sha256(record.value or b"").hexdigest(),
-    )
-    digest = chain.chain_hash(previous, entry)
-    uow.session.add(
-        JournalRow(
+async def append(uow: UnitOfWork, events: Sequence[tuple[Envelope, Received]]) -> None:
+    """Append events to the chain, in order, in the transaction of their effects.
+
+    The head row is locked (PostgreSQL) and read afresh, so concurrent appenders queue rather than
+    retry; it is the last lock a consumer's transaction takes, after its handlers' own. The guarded
+    update still catches a head that moved where no lock exists (SQLite's writers queue anyway).
+    """
+    if not events:
+        return
+    head = await uow.session.get(JournalHeadRow, 1, with_for_update=True, populate_existing=True)
+    first_hash, seq = (head.last_hash, head.last_seq) if head else (chain.GENESIS, 0)
+    previous = first_hash
+    now = utcnow()
+    for envelope, record in events:
+        seq += 1
+        entry = chain.Entry(
             seq=seq,
-            event_id=entry.event_id,
-            event_type=entry.event_type,
-            topic=entry.topic,
-            org_id=entry.org_id,
-            occurred_at=entry.occurred_at,
-            body_sha256=entry.body_sha256,
-            prev_hash=previous,
-            hash=digest,
-            recorded_at=utcnow(),
+            event_id=str(envelope.event_id),
+            event_type=envelope.event_type,
+            topic=record.topic,
+            org_id=envelope.org_id,
+            occurred_at=envelope.occurred_at.isoformat(),
+            body_sha256=hashlib.sha256(record.value or b"").hexdigest(),
         )
-    )
+        digest = chain.chain_hash(previous, entry)
+        uow.session.add(
+            JournalRow(
+                seq=seq,
+                event_id=entry.event_id,
+                event_type=entry.event_type,
+                topic=entry.topic,
+                org_id=entry.org_id,
+                occurred_at=entry.occurred_at,
+                body_sha256=entry.body_sha256,
+                prev_hash=previous,
+                hash=digest,
+                recorded_at=now,
+            )
+        )
+        previous = digest
     if head is None:
-        uow.session.add(JournalHeadRow(id=1, last_seq=seq, last_hash=digest))
+        uow.session.add(JournalHeadRow(id=1, last_seq=seq, last_hash=previous))
         return
     moved = await uow.session.execute(
         update(JournalHeadRow)
-        .where(JournalHeadRow.id == 1, JournalHeadRow.last_hash == previous)
-        .values(last_seq=seq, last_hash=digest)
+        .where(JournalHeadRow.id == 1, JournalHeadRow.last_hash == first_hash)
+        .values(last_seq=seq, last_hash=previous)
         .execution_options(synchronize_session=False)
     )
     if getattr(moved, "rowcount", 1) != 1:
