@@ -34,5 +34,6 @@ SUBSCRIPTIONS = (
         name="profit",
         topic="corebanking.pnl",
         handlers={"profit.posted": value.record_profit},
+        batch_each=True,  # a year of postings arrives in bulk; each keeps its one-at-a-time handler
     ),
 )
