@@ -144,6 +144,13 @@ async def test_poison_bursts_on_every_topic_are_dead_lettered_and_good_messages_
             return dead if done else None
 
         dead = await eventually(all_handled, timeout=60, what=f"every {name} topic past its poison")
+        outbox = tables.outbox
+
+        async def relayed() -> bool:
+            # A dead letter reaches `<topic>.dlq` through the outbox relay, after its commit.
+            return not await rows(database_url, outbox.select().where(outbox.c.published_at.is_(None)))
+
+        await eventually(relayed, timeout=30, what="every dead letter relayed before the service stops")
 
     assert Counter(d.consumer for d in dead) == {f"{name}.{s.name}": 3 * EACH for s in subscriptions}
     for sub in subscriptions:
