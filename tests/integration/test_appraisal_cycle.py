@@ -327,11 +327,18 @@ async def test_R_P1_pay_follows_the_grades_in_force_during_the_year(appraisal):
         managers = {m["manager_id"]: m for m in (await c.get("/managers", headers=sup)).json()}
         c8 = (await c.get("/ledger/customers/c-8", headers=sup)).json()
         c7 = (await c.get("/ledger/customers/c-7", headers=sup)).json()
+        periods = [
+            (await c.get(f"/ledger/customers/{cid}/assignments", headers=sup)).json()
+            for cid in ("c-7", "c-8")
+        ]
         return (
-            managers.get("m-7", {}).get("grade") == "senior" and "m-8" in managers and len(c7) == len(c8) == 1
+            managers.get("m-7", {}).get("grade") == "senior"
+            and "m-8" in managers
+            and len(c7) == len(c8) == 1
+            and all(len(p) == 1 for p in periods)
         )
 
-    await eventually(grades_known, what="the promotion, the hire and both postings")
+    await eventually(grades_known, what="the promotion, the hire, both assignments and both postings")
     cycle = (await c.post("/cycles", headers=sup, json={"year": YEAR})).json()
     assert (await c.post(f"/cycles/{cycle['id']}/compute", headers=sup)).status_code == 200
     sheets = {r["manager_id"]: r for r in (await c.get(f"/cycles/{cycle['id']}/results", headers=sup)).json()}
