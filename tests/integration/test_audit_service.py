@@ -243,10 +243,16 @@ async def test_the_journal_chains_every_event_and_catches_tampering(audit):
     ).status_code == 403
     engine = create_engine(audit.settings.database_url)
     async with engine.begin() as conn:
+        original = (await conn.execute(text("SELECT event_type FROM journal WHERE seq = 2"))).scalar_one()
         await conn.execute(text("UPDATE journal SET event_type = 'expense.forged' WHERE seq = 2"))
-    await engine.dispose()
     tampered = (await audit.client.get("/journal/verification", headers=auditor)).json()
     assert tampered == {"ok": False, "rows_checked": 4, "first_broken_seq": 2}
+    async with engine.begin() as conn:  # put it back, then cut the last row off instead
+        await conn.execute(text("UPDATE journal SET event_type = :t WHERE seq = 2"), {"t": original})
+        await conn.execute(text("DELETE FROM journal WHERE seq = 4"))
+    await engine.dispose()
+    cut = (await audit.client.get("/journal/verification", headers=auditor)).json()
+    assert cut == {"ok": False, "rows_checked": 3, "first_broken_seq": 4}
 
 
 async def test_R_I5_a_random_spot_check_is_reproducible_and_findings_are_recorded(audit):

@@ -3,7 +3,7 @@
 import hashlib
 from collections.abc import Sequence
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from services.audit.domain import journal as chain
 from services.audit.models import JournalHeadRow, JournalRow
@@ -72,8 +72,14 @@ async def append(uow: UnitOfWork, events: Sequence[tuple[Envelope, Received]]) -
 
 
 async def verify(uow: UnitOfWork) -> JournalCheck:
-    """Walk the whole chain; report the first row whose hash or link does not hold."""
+    """Walk the whole chain; report the first row whose hash or link does not hold.
+
+    The head is read before the rows: appends commit rows and head together, so every row up to
+    the head is already there, and rows a concurrent append adds beyond it must chain on from it.
+    """
     async with uow:
+        head_row = await uow.session.get(JournalHeadRow, 1)
+        head = (head_row.last_seq, head_row.last_hash) if head_row else None
         rows = await uow.session.scalars(select(JournalRow).order_by(JournalRow.seq))
         entries = [
             (
@@ -83,10 +89,10 @@ async def verify(uow: UnitOfWork) -> JournalCheck:
             )
             for r in rows
         ]
-        count = await uow.session.scalar(select(func.count()).select_from(JournalRow))
-        head_row = await uow.session.get(JournalHeadRow, 1)
-        head = (head_row.last_seq, head_row.last_hash) if head_row else None
     broken = chain.first_broken(entries)
-    if broken is None and head is not None and (not entries or (entries[-1][0].seq, entries[-1][2]) != head):
-        broken = entries[-1][0].seq + 1 if entries else 1  # rows cut off the end of the chain
-    return JournalCheck(ok=broken is None, rows_checked=int(count or 0), first_broken_seq=broken)
+    if broken is None and head is not None:
+        seq, digest = head
+        stored = {entry.seq: hashed for entry, _, hashed in entries}
+        if stored.get(seq) != digest:  # the head's row was changed, or rows were cut off the end
+            broken = seq if seq in stored else (entries[-1][0].seq + 1 if entries else 1)
+    return JournalCheck(ok=broken is None, rows_checked=len(entries), first_broken_seq=broken)
