@@ -80,7 +80,10 @@ def show(
     console.print(_groups("By grade", appraisal["by_grade"]))
     console.print(_groups("By branch", appraisal["by_branch"]))
     names = {m.id: m.name for m in coop.managers.values()}
-    changes = [p for p in outcome.get("proposals", []) if p["kind"] != "keep"]
+    changes = sorted(
+        (p for p in outcome.get("proposals", []) if p["kind"] != "keep"),
+        key=lambda p: names.get(p["manager_id"], p["manager_id"]),
+    )  # staffing lists them as they arrived; the same seed prints the same table
     grades = Table(
         title="Grade changes proposed by the appraisal and confirmed by HR (R-Q8)", title_justify="left"
     )
