@@ -20,7 +20,6 @@ from sqlalchemy.dialects import sqlite
 
 from shared.consumer import EventConsumer, Outcome, Received, Rejected
 from shared.context import CallContext, set_context
-from shared.contracts import EVENT_TYPES
 from shared.envelope import Envelope, EnvelopeError, parse_envelope
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
@@ -101,7 +100,7 @@ class BatchEventConsumer(EventConsumer):
             handled = envelope.event_type in sub.handlers
             if not handled and sub.on_every is None:
                 return None
-            checked = handled or envelope.event_type in EVENT_TYPES  # as the single path checks
+            checked = self._checked(envelope, handled)
         elif envelope.event_type in sub.batch_handlers:
             checked = True
         else:

@@ -150,9 +150,7 @@ class EventConsumer:
         if handler is None and self.subscription.on_every is None:
             return Outcome.IGNORED
         try:
-            # An event kept only by `on_every` (audit's journal) must still match its contract if it has one.
-            checked = handler is not None or envelope.event_type in EVENT_TYPES
-            payload = self._payload(envelope) if checked else None
+            payload = self._payload(envelope) if self._checked(envelope, handler is not None) else None
         except Rejected as exc:
             return await self._dead_letter(record, str(exc), envelope, 1, dead_letter_id)
         set_context(
@@ -184,6 +182,12 @@ class EventConsumer:
             raise TransientFailure(str(last)) from last
         reason = f"failed after {self._max_attempts} attempts: {type(last).__name__}: {last}"
         return await self._dead_letter(record, reason, envelope, self._max_attempts, dead_letter_id)
+
+    @staticmethod
+    def _checked(envelope: Envelope, handled: bool) -> bool:
+        """Whether the payload is validated: always when handled; when kept only by `on_every`
+        (audit's journal), whenever the event type has a contract."""
+        return handled or envelope.event_type in EVENT_TYPES
 
     def _payload(self, envelope: Envelope) -> BaseModel:
         contract = EVENT_TYPES.get(envelope.event_type)
