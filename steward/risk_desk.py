@@ -141,7 +141,7 @@ class RiskDesk:
         day = today or utcnow().date()
         org = envelope.org_id
         if isinstance(payload, BalanceReported):
-            self.overdue[(org, payload.customer_id)] = payload.overdue
+            self.overdue[(org, payload.reference)] = payload.overdue  # v2 by number: never matches a rec
             return []
         if isinstance(payload, CreditRecommendationSubmitted):
             overdue = self.overdue.get((org, payload.customer_id), Decimal(0))

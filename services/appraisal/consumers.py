@@ -1,6 +1,6 @@
 """Appraisal's event subscriptions."""
 
-from services.appraisal.service import projections
+from services.appraisal.service import projections, references
 from shared.consumer import Subscription
 
 SUBSCRIPTIONS = (
@@ -25,7 +25,11 @@ SUBSCRIPTIONS = (
     Subscription(
         name="assignments",
         topic="customer.customers",
-        handlers={"customer.assignment-changed": projections.record_assignment},
+        handlers={
+            "customer.assignment-changed": projections.record_assignment,
+            "customer.registered": references.record_reference,
+            "customer.identified": references.record_reference,
+        },
     ),
     Subscription(
         name="profit",

@@ -2,8 +2,10 @@
 
 from typing import Any
 
+from services.audit.models import CUSTOMER_REFS
 from services.audit.service import compliance, deadlines, departures, journal, spot_checks
 from shared.consumer import Handler, Subscription
+from shared.customer_refs import learn
 from shared.envelope import Envelope
 from shared.uow import UnitOfWork
 
@@ -30,6 +32,14 @@ async def on_recommendation(uow: UnitOfWork, envelope: Envelope, event: Any) -> 
 async def on_expense(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
     """An expense can be sampled (R-I5)."""
     await spot_checks.remember(uow, envelope, "expenses", event.expense_id, event.manager_id)
+
+
+async def on_customer(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
+    """Learn the customer's core banking number; a new file or importance sets the visit plan (R-M4)."""
+    if envelope.event_type in ("customer.registered", "customer.identified"):
+        await learn(uow.session, CUSTOMER_REFS, envelope.org_id, event)
+    if envelope.event_type != "customer.identified":
+        await deadlines.on_customer(uow, envelope, event)
 
 
 async def on_manager(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
@@ -66,8 +76,9 @@ HANDLERS: dict[str, dict[str, Handler]] = {
         "manager.portfolio-published": departures.add_portfolio,
         "customer.assignment-changed": on_assignment,
         "customer.compliance-changed": compliance.on_customer_compliance,
-        "customer.registered": deadlines.on_customer,
+        "customer.registered": on_customer,
         "customer.classified": deadlines.on_customer,
+        "customer.identified": on_customer,
     },
     "customer.activities": {
         "visit.filed": on_visit,

@@ -6,6 +6,7 @@ from decimal import Decimal
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from shared.customer_refs import define_customer_refs
 from shared.tables import Hundredths, UtcDateTime, define_messaging_tables
 
 
@@ -14,6 +15,7 @@ class Base(DeclarativeBase):
 
 
 MESSAGING = define_messaging_tables(Base.metadata)
+CUSTOMER_REFS = define_customer_refs(Base.metadata)
 
 
 class DepartureAuditRow(Base):

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.tables import Hundredths, UtcDateTime, define_messaging_tables
@@ -21,11 +21,19 @@ class CustomerRow(Base):
     """A customer file and its roster line (R-C4), classification (R-C1, R-C3) and compliance."""
 
     __tablename__ = "customers"
-    __table_args__ = (UniqueConstraint("org_id", "file_no", name="uq_customers_org_file_no"),)
+    __table_args__ = (
+        UniqueConstraint("org_id", "file_no", name="uq_customers_org_file_no"),
+        UniqueConstraint("org_id", "external_id", name="uq_customers_org_external_id"),
+        Index("ix_customers_org_id_document", "org_id", "id_document_hash"),
+    )
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     org_id: Mapped[str] = mapped_column(String(64), index=True)
     file_no: Mapped[str] = mapped_column(String(32))
+    external_id: Mapped[str | None] = mapped_column(String(64), comment="core banking's customer number")
+    id_document_hash: Mapped[str | None] = mapped_column(
+        String(64), comment="HMAC-SHA256 of the ID-document number; never the number itself"
+    )
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(32))
     branch: Mapped[str | None] = mapped_column(String(64), index=True)

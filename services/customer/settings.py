@@ -1,11 +1,14 @@
 """Customer settings (env prefix STEWARD_CUSTOMER_)."""
 
 from decimal import Decimal
+from typing import Self
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
+
+DEV_ID_DOCUMENT_KEY = "steward-local-id-document-key-not-for-production"
 
 
 class CustomerSettings(ServiceSettings):
@@ -27,6 +30,26 @@ class CustomerSettings(ServiceSettings):
     visit_overdue_tolerance_days: int = Field(default=0, ge=0, le=90, description="R-M4")
     satisfaction_window: int = Field(default=3, ge=1, le=50, description="R-M5 rolling window")
     satisfaction_threshold: Decimal = Field(default=Decimal("3.00"), ge=1, le=5, description="R-M5 warning")
+    id_document_key: SecretStr | None = Field(
+        default=None,
+        description="HMAC key of ID-document numbers (only their keyed hash is stored); required in prod "
+        "(at least 32 characters); changing it makes stored numbers unsearchable.",
+    )
+
+    @model_validator(mode="after")
+    def _id_document_key_in_prod(self) -> Self:
+        if self.id_document_key is None:
+            if self.profile == "prod":
+                raise ValueError("id_document_key must be set in the prod profile")
+            self.id_document_key = SecretStr(DEV_ID_DOCUMENT_KEY)
+        elif self.profile == "prod" and len(self.id_document_key.get_secret_value()) < 32:
+            raise ValueError("id_document_key must be at least 32 characters in prod")
+        return self
+
+    def document_key(self) -> bytes:
+        """The HMAC key ID-document numbers are hashed with."""
+        assert self.id_document_key is not None
+        return self.id_document_key.get_secret_value().encode()
 
     def visit_interval(self, importance: str) -> int:
         """R-M4: days between visits for an importance level."""

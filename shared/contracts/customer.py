@@ -16,6 +16,17 @@ class CustomerRegistered(Payload):
     co_manager_ids: tuple[str, ...] = ()
     importance: str = "ordinary"
     branch: str | None = None
+    external_id: str | None = Field(
+        default=None, max_length=64, description="core banking's customer number, when known"
+    )
+
+
+class CustomerIdentified(Payload):
+    """A customer's core banking number was set, changed or removed."""
+
+    customer_id: str = Field(min_length=1, max_length=64)
+    external_id: str | None = Field(default=None, max_length=64)
+    previous_external_id: str | None = Field(default=None, max_length=64)
 
 
 class PortfolioCustomer(Payload):

@@ -10,10 +10,11 @@ CUSTOMER = "c-3f9a1c2b7d10"
 MANAGER = "m-5b2e8c1a9f33"
 CO_MANAGER = "m-0a7d4e6c2b18"
 RECOMMENDATION = "cr-8d41a7e2c905"
+EXTERNAL = "6210330012345678"  # core banking's customer number
 
 PAYLOADS: dict[str, dict[str, Any]] = {
     "balance.reported": {
-        "customer_id": CUSTOMER,
+        "external_id": EXTERNAL,
         "deposit": "152340.50",
         "loan": "480000.00",
         "overdue": "0.00",
@@ -21,7 +22,7 @@ PAYLOADS: dict[str, dict[str, Any]] = {
     },
     "profit.posted": {
         "posting_id": "GL-2026-01-000481",
-        "customer_id": CUSTOMER,
+        "external_id": EXTERNAL,
         "period": "2026-01",
         "product": "working_capital_loan",
         "amount": "1820.35",

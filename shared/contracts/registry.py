@@ -17,6 +17,7 @@ from shared.contracts.customer import (
     CustomerAssignmentChanged,
     CustomerClassified,
     CustomerComplianceChanged,
+    CustomerIdentified,
     CustomerRegistered,
     DissatisfactionWarned,
     ManagerPortfolioPublished,
@@ -74,8 +75,12 @@ TOPICS: dict[str, TopicSpec] = {
         TopicSpec("appraisal.results", "appraisal", "manager_id", "Finalized yearly appraisal results"),
         TopicSpec("audit.cases", "audit", "manager_id", "Departure audits and spot checks"),
         TopicSpec("audit.findings", "audit", "customer_id", "Compliance findings"),
-        TopicSpec("corebanking.balances", "corebanking", "customer_id", "Balances", external=True),
-        TopicSpec("corebanking.pnl", "corebanking", "customer_id", "Profit postings", external=True),
+        TopicSpec(
+            "corebanking.balances", "corebanking", "customer_id or external_id", "Balances", external=True
+        ),
+        TopicSpec(
+            "corebanking.pnl", "corebanking", "customer_id or external_id", "Profit postings", external=True
+        ),
         TopicSpec("risk.credit-decisions", "risk", "customer_id", "Credit decisions", external=True),
         TopicSpec("risk.customer-ratings", "risk", "customer_id", "Ratings and warnings", external=True),
     )
@@ -111,13 +116,14 @@ EVENT_TYPES: dict[str, EventContract] = {
             "credit-recommendation.answered", "customer.credit-recommendations", CreditRecommendationAnswered
         ),
         EventContract("credit-decision.made", "risk.credit-decisions", CreditDecisionMade),
-        EventContract("balance.reported", "corebanking.balances", BalanceReported),
-        EventContract("profit.posted", "corebanking.pnl", ProfitPosted),
+        EventContract("balance.reported", "corebanking.balances", BalanceReported, schema_version=2),
+        EventContract("profit.posted", "corebanking.pnl", ProfitPosted, schema_version=2),
         EventContract("customer.rated", "risk.customer-ratings", CustomerRated),
         EventContract("customer.registered", "customer.customers", CustomerRegistered),
         EventContract("manager.portfolio-published", "customer.customers", ManagerPortfolioPublished),
         EventContract("customer.assignment-changed", "customer.customers", CustomerAssignmentChanged),
         EventContract("customer.classified", "customer.customers", CustomerClassified),
+        EventContract("customer.identified", "customer.customers", CustomerIdentified),
         EventContract("customer.compliance-changed", "customer.customers", CustomerComplianceChanged),
         EventContract("audit.departure-audit-opened", "audit.cases", DepartureAuditOpened),
         EventContract("audit.departure-cleared", "audit.cases", DepartureCleared),

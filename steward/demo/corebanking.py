@@ -111,10 +111,10 @@ async def _settle(
         if isinstance(payload, ProfitPosted):
             done.postings += 1
             done.total_profit += int(payload.amount * 100)
-            done.last_posting[meta.partition] = (payload.customer_id, payload.posting_id)
+            done.last_posting[meta.partition] = (payload.reference, payload.posting_id)
         elif isinstance(payload, BalanceReported):
             done.balances += 1
-            done.last_balance[meta.partition] = (payload.customer_id, payload.as_of.isoformat())
+            done.last_balance[meta.partition] = (payload.reference, payload.as_of.isoformat())
     advance(len(pending))
     pending.clear()
 

@@ -205,10 +205,13 @@ def _secret_data(
     # Not rendered: the prod overlay expects it to be created (docs/operations.md); stand in for it.
     assert overlay == "prod", f"Secret {name} is neither rendered nor expected from outside"
     prefix = item.env_prefix
-    return {
+    data = {
         f"{prefix}DATABASE_URL": f"postgresql+asyncpg://{item.name}:pw@db.example.org:5432/{item.name}",
         f"{prefix}JWT_SECRET": "a-production-signing-key-of-more-than-32-characters",
     }
+    if item.name == "customer":  # docs/operations.md: the ID-document key lives in the same Secret
+        data[f"{prefix}ID_DOCUMENT_KEY"] = "a-production-id-document-key-of-more-than-32-chars"
+    return data
 
 
 def _container_env(

@@ -2,6 +2,7 @@
 
 from sqlalchemy.orm import DeclarativeBase
 
+from shared.customer_refs import define_customer_refs
 from shared.tables import define_messaging_tables
 
 
@@ -10,3 +11,4 @@ class Base(DeclarativeBase):
 
 
 MESSAGING = define_messaging_tables(Base.metadata)
+CUSTOMER_REFS = define_customer_refs(Base.metadata)

@@ -97,6 +97,9 @@ class PostingRow(Base):
     posting_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     org_id: Mapped[str] = mapped_column(String(64))
     customer_id: Mapped[str] = mapped_column(String(64))
+    external_id: Mapped[str | None] = mapped_column(
+        String(64), comment="core banking's number, when the posting named the customer by it"
+    )
     year: Mapped[int] = mapped_column(Integer)
     period: Mapped[str] = mapped_column(String(7))
     product: Mapped[str] = mapped_column(String(64))

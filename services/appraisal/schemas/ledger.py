@@ -38,6 +38,7 @@ class HeldRead(PostingRead):
     """A posting held until its customer becomes known."""
 
     received_at: datetime
+    external_id: str | None = None
 
 
 class AssignmentPeriodRead(BaseModel):

@@ -15,6 +15,7 @@ from services.appraisal.models import (
     PostingRow,
     TeamRow,
 )
+from services.appraisal.service import references
 from shared.consumer import Rejected
 from shared.contracts.corebanking import ProfitPosted
 from shared.contracts.customer import CustomerAssignmentChanged
@@ -179,6 +180,7 @@ async def record_posting_batch(
     }
     refused: dict[int, str] = {}
     for index, (envelope, event) in enumerate(postings):
+        event = await references.named(uow, envelope, event)
         known = booked.get(event.posting_id)
         if known is None:
             booked[event.posting_id] = row = _posting_row(envelope, event)
@@ -201,6 +203,7 @@ def _posting_row(envelope: Envelope, event: ProfitPosted) -> PostingRow:
         posting_id=event.posting_id,
         org_id=envelope.org_id,
         customer_id=event.customer_id,
+        external_id=event.external_id,
         year=int(event.period[:4]),
         period=event.period,
         product=event.product,

@@ -10,6 +10,7 @@ from uuid import uuid4
 from sqlalchemy import delete, func, select
 
 from services.audit.models import (
+    CUSTOMER_REFS,
     AssignmentProjectionRow,
     FindingRow,
     GradeLimitRow,
@@ -17,8 +18,10 @@ from services.audit.models import (
     WatchRow,
 )
 from services.audit.service.config import config_for
+from shared.consumer import Rejected
 from shared.contracts.audit import FindingRaised, FindingResolved
 from shared.contracts.default_ladder import DEFAULT_LADDER_GRADES
+from shared.customer_refs import resolve
 from shared.envelope import Envelope
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
@@ -272,6 +275,14 @@ async def on_rating(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
 
 async def on_balances(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
     """R-I1 early warning: an overdue loan balance at core banking."""
+    if event.customer_id is None:  # v2: named by core banking's number
+        customer_id = await resolve(uow.session, CUSTOMER_REFS, envelope.org_id, event.external_id)
+        if customer_id is None:
+            raise Rejected(
+                f"balances for unknown external id {event.external_id}: audit has seen no customer file of "
+                f"{envelope.org_id} with this core banking number (replay once customer.registered is in)"
+            )
+        event = event.resolved(customer_id)
     subject = f"overdue:{event.customer_id}"
     if event.overdue > 0:
         await raise_once(

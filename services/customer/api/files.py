@@ -4,12 +4,13 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response, status
 
-from services.customer.api.deps import Reader, RiskThreshold, Writer
+from services.customer.api.deps import Reader, RiskThreshold, Settings, Writer
 from services.customer.domain.classification import Importance
+from services.customer.domain.identity import document_hash
 from services.customer.schemas import (
     CustomerCreate,
+    CustomerPatch,
     CustomerRead,
-    RosterFields,
     Section,
     SectionRead,
     SectionWrite,
@@ -24,26 +25,40 @@ router = APIRouter(prefix="/customers", tags=["customers"])
     "", response_model=CustomerRead, status_code=status.HTTP_201_CREATED, summary="Open a customer file"
 )
 async def register_customer(
-    body: CustomerCreate, uow: UoW, caller: Writer, threshold: RiskThreshold
+    body: CustomerCreate, uow: UoW, caller: Writer, threshold: RiskThreshold, settings: Settings
 ) -> CustomerRead:
     """Roster fields, classification, primary and co-managers, attribution; every assignment rule applies."""
-    return await files.register_customer(uow, body, caller, threshold)
+    return await files.register_customer(uow, body, caller, threshold, settings.document_key())
 
 
 @router.get("", response_model=list[CustomerRead], summary="The roster")
 async def list_customers(
     uow: UoW,
     caller: Reader,
+    settings: Settings,
     branch: Annotated[str | None, Query(max_length=64)] = None,
     manager_id: Annotated[str | None, Query(max_length=64)] = None,
     importance: Importance | None = None,
     compliant: bool | None = None,
+    external_id: Annotated[str | None, Query(max_length=64, description="core banking's number")] = None,
+    id_document: Annotated[
+        str | None, Query(max_length=64, description="exact ID-document number (compared by its hash)")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> list[CustomerRead]:
     """A CM sees only customers they serve (directly or through a team); supervisors see the cooperative."""
     return await files.list_customers(
-        uow, caller, limit, offset, branch, manager_id, importance.value if importance else None, compliant
+        uow,
+        caller,
+        limit,
+        offset,
+        branch,
+        manager_id,
+        importance.value if importance else None,
+        compliant,
+        external_id=external_id,
+        id_document_hash=document_hash(settings.document_key(), id_document) if id_document else None,
     )
 
 
@@ -80,9 +95,12 @@ async def get_customer(customer_id: str, uow: UoW, caller: Reader) -> CustomerRe
 
 
 @router.patch("/{customer_id}", response_model=CustomerRead, summary="Update the roster line (R-C4)")
-async def update_roster(customer_id: str, body: RosterFields, uow: UoW, caller: Writer) -> CustomerRead:
-    """Address, contact, relationship evaluation, cooperation direction, importance, branch."""
-    return await files.update_roster(uow, customer_id, body, caller)
+async def update_roster(
+    customer_id: str, body: CustomerPatch, uow: UoW, caller: Writer, settings: Settings
+) -> CustomerRead:
+    """Address, contact, relationship evaluation, cooperation direction, importance, branch, core banking's
+    number and the ID document (`null` removes either)."""
+    return await files.update_roster(uow, customer_id, body, caller, settings.document_key())
 
 
 @router.post(

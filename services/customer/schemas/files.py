@@ -17,6 +17,8 @@ from services.customer.domain.classification import (
 from shared.money import Money
 
 Id = Field(min_length=1, max_length=64)
+EXTERNAL_ID = r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$"
+ID_DOCUMENT = r"^[0-9A-Za-z][0-9A-Za-z -]{3,62}[0-9A-Za-z]$"
 
 
 class ClassificationModel(BaseModel):
@@ -74,14 +76,37 @@ class RosterFields(BaseModel):
     relationship_evaluation: str | None = Field(default=None, max_length=4000)
     cooperation_direction: str | None = Field(default=None, max_length=4000)
     importance: Importance = Importance.ORDINARY
+    external_id: str | None = Field(
+        default=None,
+        pattern=EXTERNAL_ID,
+        description="Core banking's customer number, unique in the cooperative; core-banking messages "
+        "(v2) may name the customer by it.",
+    )
 
 
-class CustomerCreate(RosterFields, AssignmentSet):
+class IdDocument(BaseModel):
+    """An ID-document number: kept only as a keyed hash, never stored or shown in clear."""
+
+    id_document: str | None = Field(
+        default=None,
+        pattern=ID_DOCUMENT,
+        description="ID-document number (e.g. resident ID); stored as an HMAC-SHA256 only, "
+        "found again by exact match with `GET /customers?id_document=`.",
+    )
+
+
+class CustomerCreate(RosterFields, AssignmentSet, IdDocument):
     """Open a customer file with its classification and the CMs serving it."""
 
     name: str = Field(min_length=1, max_length=200)
     kind: CustomerKind
     classification: ClassificationModel = Field(default_factory=ClassificationModel)
+
+
+class CustomerPatch(RosterFields, IdDocument):
+    """The roster fields to change; those left out keep their value."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class AssignmentRead(BaseModel):
@@ -119,6 +144,7 @@ class CustomerRead(RosterFields):
     compliance_issues: list[str]
     created_at: datetime
     managers: list[AssignmentRead]
+    has_id_document: bool = Field(default=False, description="an ID-document number is on file (hashed)")
 
 
 class Section(StrEnum):

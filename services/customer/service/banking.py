@@ -7,7 +7,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, or_, select, text, update
 
 from services.customer.models import CustomerRow
-from shared.contracts.corebanking import BalanceReported
+from shared.contracts.corebanking import BalanceReported, CustomerReference
 from shared.envelope import Envelope
 from shared.errors import NotFound
 from shared.tables import Hundredths
@@ -50,27 +50,56 @@ async def record_balances(uow: UnitOfWork, envelope: Envelope, event: BalanceRep
         raise NotFound(refused[0])
 
 
+async def by_external_id(
+    uow: UnitOfWork, references: Sequence[tuple[Envelope, CustomerReference]]
+) -> dict[tuple[str, str], str]:
+    """Steward's id of each (core banking number, cooperative) the messages name, where one is known."""
+    wanted = {(r.external_id, e.org_id) for e, r in references if r.external_id is not None}
+    if not wanted:
+        return {}
+    rows = await uow.session.execute(
+        select(CUSTOMERS.c.external_id, CUSTOMERS.c.org_id, CUSTOMERS.c.id).where(
+            CUSTOMERS.c.external_id.in_({external for external, _ in wanted})
+        )
+    )
+    return {(row.external_id, row.org_id): row.id for row in rows if (row.external_id, row.org_id) in wanted}
+
+
 async def record_balance_batch(
     uow: UnitOfWork, reports: Sequence[tuple[Envelope, BalanceReported]]
 ) -> dict[int, str]:
     """Apply many reports at once: per customer only the newest as-of counts; unknown customers refused."""
+    known_as = await by_external_id(uow, reports)
+    refused: dict[int, str] = {}
+    named: list[tuple[Envelope, BalanceReported]] = []
+    for index, (envelope, event) in enumerate(reports):
+        if event.customer_id is None:
+            customer_id = known_as.get((event.external_id or "", envelope.org_id))
+            if customer_id is None:
+                refused[index] = f"balances for unknown external id {event.external_id}: no customer file of "
+                refused[index] += f"{envelope.org_id} carries this core banking number"
+                continue
+            event = event.resolved(customer_id)
+        named.append((envelope, event))
     newest: dict[tuple[str, str], BalanceReported] = {}
-    for envelope, event in reports:
+    for envelope, event in named:
+        assert event.customer_id is not None
         key = (event.customer_id, envelope.org_id)
         current = newest.get(key)
         if current is None or event.as_of > current.as_of:
             newest[key] = event
+    if not newest:
+        return refused
     if uow.session.get_bind().dialect.name == "postgresql":
         missed = newest.keys() - await _set_newer_in_one_statement(uow, newest)
     else:
         await uow.session.execute(_SET_BALANCES, [_values(org, e) for (_, org), e in newest.items()])
         missed = set(newest)
     unknown = missed - await _known(uow, missed)
-    return {
-        index: f"balances for unknown customer {event.customer_id}"
-        for index, (envelope, event) in enumerate(reports)
-        if (event.customer_id, envelope.org_id) in unknown
-    }
+    for index, (envelope, event) in enumerate(reports):
+        if event.customer_id is not None and (event.customer_id, envelope.org_id) in unknown:
+            refused[index] = f"balances for unknown customer {event.customer_id}"
+    return refused
 
 
 async def _set_newer_in_one_statement(

@@ -35,6 +35,8 @@ def read(row: CustomerRow) -> CustomerRead:
         id=row.id,
         org_id=row.org_id,
         file_no=row.file_no,
+        external_id=row.external_id,
+        has_id_document=row.id_document_hash is not None,
         name=row.name,
         kind=row.kind,
         branch=row.branch,

@@ -11,6 +11,7 @@ from shared.spreadsheet import safe_cell
 
 COLUMNS = (
     ("file_no", "File number"),
+    ("external_id", "Core banking number"),
     ("name", "Name"),
     ("kind", "Kind"),
     ("branch", "Branch"),

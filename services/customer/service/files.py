@@ -5,12 +5,14 @@ from uuid import uuid4
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 
+from services.customer.domain.identity import document_hash
 from services.customer.models import AssignmentRow, CustomerRow, FileCounterRow, SectionRow
 from services.customer.schemas import (
     CustomerCreate,
+    CustomerPatch,
     CustomerRead,
-    RosterFields,
     Section,
     SectionRead,
     SectionWrite,
@@ -18,8 +20,8 @@ from services.customer.schemas import (
 from services.customer.service.assignment import assign
 from services.customer.service.common import MANAGE, read, visible, visible_customer
 from shared.auth import Principal
-from shared.contracts.customer import CustomerClassified, CustomerRegistered
-from shared.errors import Forbidden
+from shared.contracts.customer import CustomerClassified, CustomerIdentified, CustomerRegistered
+from shared.errors import Conflict, Forbidden
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
@@ -41,17 +43,42 @@ async def _next_file_no(uow: UnitOfWork, org_id: str) -> str:
     return f"F{number:08d}"
 
 
+async def _check_external_id(uow: UnitOfWork, org_id: str, external_id: str | None, own_id: str) -> None:
+    """Core banking's number names one customer of the cooperative."""
+    if external_id is None:
+        return
+    holder = await uow.session.scalar(
+        select(CustomerRow.id).where(CustomerRow.org_id == org_id, CustomerRow.external_id == external_id)
+    )
+    if holder is not None and holder != own_id:
+        raise Conflict(f"core banking number {external_id} already names customer {holder}")
+
+
+async def _commit_unique(uow: UnitOfWork, external_id: str | None) -> None:
+    """Commit; a concurrent file that took the same core banking number first wins."""
+    try:
+        await uow.commit()
+    except IntegrityError as exc:
+        if external_id is None or "external_id" not in str(exc.orig):
+            raise
+        raise Conflict(f"core banking number {external_id} already names another customer") from exc
+
+
 async def register_customer(
-    uow: UnitOfWork, cmd: CustomerCreate, caller: Principal, risk_threshold: Decimal
+    uow: UnitOfWork, cmd: CustomerCreate, caller: Principal, risk_threshold: Decimal, document_key: bytes
 ) -> CustomerRead:
     """Open a file (R-C4) with its classification and team; every assignment rule applies."""
     if not caller.has_any(MANAGE) and caller.user_id not in {cmd.primary_manager_id, *cmd.co_manager_ids}:
         raise Forbidden("a CM may only open files for customers they serve")
     async with uow:
+        customer_id = f"c-{uuid4().hex[:12]}"
+        await _check_external_id(uow, caller.org_id, cmd.external_id, customer_id)
         row = CustomerRow(
-            id=f"c-{uuid4().hex[:12]}",
+            id=customer_id,
             org_id=caller.org_id,
             file_no=await _next_file_no(uow, caller.org_id),
+            external_id=cmd.external_id,
+            id_document_hash=document_hash(document_key, cmd.id_document) if cmd.id_document else None,
             name=cmd.name,
             kind=cmd.kind.value,
             branch=cmd.branch,
@@ -83,9 +110,10 @@ async def register_customer(
                 co_manager_ids=co_ids,
                 importance=row.importance,
                 branch=row.branch,
+                external_id=row.external_id,
             ),
         )
-        await uow.commit()
+        await _commit_unique(uow, cmd.external_id)
         return read(row)
 
 
@@ -104,9 +132,15 @@ async def list_customers(
     manager_id: str | None,
     importance: str | None,
     compliant: bool | None,
+    external_id: str | None = None,
+    id_document_hash: str | None = None,
 ) -> list[CustomerRead]:
     """The roster the caller may see, filtered and paginated."""
     query = visible(caller)
+    if external_id is not None:
+        query = query.where(CustomerRow.external_id == external_id)
+    if id_document_hash is not None:
+        query = query.where(CustomerRow.id_document_hash == id_document_hash)
     if branch is not None:
         query = query.where(CustomerRow.branch == branch)
     if importance is not None:
@@ -127,14 +161,29 @@ async def list_customers(
 
 
 async def update_roster(
-    uow: UnitOfWork, customer_id: str, cmd: RosterFields, caller: Principal
+    uow: UnitOfWork, customer_id: str, cmd: CustomerPatch, caller: Principal, document_key: bytes
 ) -> CustomerRead:
     """R-C4: a serving CM or a supervisor maintains the roster line."""
     async with uow:
         row = await visible_customer(uow, customer_id, caller)
-        before = row.importance
-        for name, value in cmd.model_dump(exclude_unset=True).items():
+        before, known_as = row.importance, row.external_id
+        changes = cmd.model_dump(exclude_unset=True)
+        if "id_document" in changes:
+            number = changes.pop("id_document")
+            row.id_document_hash = document_hash(document_key, number) if number else None
+        if "external_id" in changes:
+            await _check_external_id(uow, row.org_id, changes["external_id"], row.id)
+        for name, value in changes.items():
             setattr(row, name, value.value if hasattr(value, "value") else value)
+        if row.external_id != known_as:
+            uow.emit(
+                "customer.identified",
+                key=row.id,
+                org_id=row.org_id,
+                payload=CustomerIdentified(
+                    customer_id=row.id, external_id=row.external_id, previous_external_id=known_as
+                ),
+            )
         if row.importance != before:
             uow.emit(
                 "customer.classified",
@@ -144,7 +193,7 @@ async def update_roster(
                     customer_id=row.id, importance=row.importance, classification=dict(row.classification)
                 ),
             )
-        await uow.commit()
+        await _commit_unique(uow, row.external_id)
         return read(row)
 
 

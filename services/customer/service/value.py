@@ -8,8 +8,10 @@ from services.customer.domain import value as rules
 from services.customer.domain.classification import Importance
 from services.customer.models import CustomerRow, ProfitRow
 from services.customer.schemas.value import ValueRead
+from services.customer.service.banking import by_external_id
 from services.customer.service.common import current, grade_views, manager_view, visible_customer, visible_ids
 from shared.auth import Principal
+from shared.consumer import Rejected
 from shared.contracts.corebanking import ProfitPosted
 from shared.envelope import Envelope
 from shared.timeutil import utcnow
@@ -19,9 +21,22 @@ ZERO = Decimal("0")
 
 
 async def record_profit(uow: UnitOfWork, envelope: Envelope, event: ProfitPosted) -> None:
-    """Keep each posting once (by posting id), even for a customer not known yet."""
+    """Keep each posting once (by posting id), even for a customer not known yet.
+
+    A posting naming the customer by core banking's number (v2) needs a file carrying that number:
+    customer service owns the files, so an unknown number is refused (dead-lettered), not kept.
+    """
     if await uow.session.get(ProfitRow, event.posting_id) is not None:
         return
+    if event.customer_id is None:
+        known = await by_external_id(uow, [(envelope, event)])
+        customer_id = known.get((event.external_id or "", envelope.org_id))
+        if customer_id is None:
+            raise Rejected(
+                f"profit posting {event.posting_id} for unknown external id {event.external_id}: no customer "
+                f"file of {envelope.org_id} carries this core banking number"
+            )
+        event = event.resolved(customer_id)
     uow.session.add(
         ProfitRow(
             posting_id=event.posting_id,
