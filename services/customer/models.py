@@ -25,12 +25,29 @@ class CustomerRow(Base):
         UniqueConstraint("org_id", "file_no", name="uq_customers_org_file_no"),
         UniqueConstraint("org_id", "external_id", name="uq_customers_org_external_id"),
         Index("ix_customers_org_id_document", "org_id", "id_document_hash"),
+        # `q` searches prefixes by range; on PostgreSQL byte-wise ops so the range ignores the collation
+        Index(
+            "ix_customers_org_name_key",
+            "org_id",
+            "name_key",
+            postgresql_ops={"name_key": "varchar_pattern_ops"},
+        ),
+        Index(
+            "ix_customers_org_phone_key",
+            "org_id",
+            "phone_key",
+            postgresql_ops={"phone_key": "varchar_pattern_ops"},
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     org_id: Mapped[str] = mapped_column(String(64), index=True)
     file_no: Mapped[str] = mapped_column(String(32))
     external_id: Mapped[str | None] = mapped_column(String(64), comment="core banking's customer number")
+    name_key: Mapped[str] = mapped_column(
+        String(200), default="", server_default="", comment="the name folded, for search"
+    )
+    phone_key: Mapped[str | None] = mapped_column(String(64), comment="the contact's digits reversed")
     id_document_hash: Mapped[str | None] = mapped_column(
         String(64), comment="HMAC-SHA256 of the ID-document number; never the number itself"
     )

@@ -1,7 +1,9 @@
 """Core banking's customer number and the hashed ID document (issue 14), on both databases."""
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
+from services.customer.models import CustomerRow
+from services.customer.service.search import matching
 from shared.consumer import Outcome
 from shared.runtime import Runtime
 from tests.integration.offline_support import offline, with_managers
@@ -212,3 +214,89 @@ async def test_audit_resolves_balances_by_external_id_and_dead_letters_unknown_o
         assert unknown == Outcome.DEAD_LETTERED
         reasons = [r[0] for r in await _stored(svc, "SELECT reason FROM dead_letters")]
         assert any("unknown external id CB-9" in r for r in reasons)
+
+
+SEARCHABLE = (
+    ("王家农场", "+86 138 0013 8000", "CB-77"),
+    ("王小二", None, None),
+    ("Wang Farm", "0571-8888 1234", None),
+    ("李四", "139 1111 2222", None),
+)
+
+
+async def test_q_finds_customers_by_name_prefix_file_number_phone_and_external_id(database_url):
+    async with offline("customer", database_url) as svc:
+        sup = await with_managers(svc)
+        c = svc.client
+        ids = {}
+        for name, contact, external in SEARCHABLE:
+            primary = "m-t" if name == "李四" else "m-c"
+            body = {
+                **FILE,
+                "name": name,
+                "contact": contact,
+                "external_id": external,
+                "primary_manager_id": primary,
+            }
+            made = (await c.post("/customers", headers=sup, json=body)).json()
+            ids[name] = made["id"], made["file_no"]
+
+        async def names(q: str, headers=sup) -> set[str]:
+            found = await c.get("/customers", headers=headers, params={"q": q})
+            assert found.status_code == 200, found.text
+            return {next(n for n, (i, _) in ids.items() if i == f["id"]) for f in found.json()}
+
+        assert await names("王") == {"王家农场", "王小二"}
+        assert await names("王家") == {"王家农场"}
+        assert await names("wang") == {"Wang Farm"}  # case folded
+        assert await names("\uff37\uff41\uff4e\uff47") == {"Wang Farm"}  # full-width letters folded
+        assert await names("家") == set(), "a prefix, not a substring"
+        assert await names("13800138000") == {"王家农场"}
+        assert await names("8000") == {"王家农场"}  # the end of a number
+        assert await names("8888-1234") == {"Wang Farm"}
+        assert await names("CB-77") == {"王家农场"}
+        assert await names(ids["李四"][1].lower()) == {"李四"}  # file number
+        assert await names("%") == set()
+        cm = svc.as_("m-c", "cm")  # a CM finds only the customers they serve
+        assert await names("李", cm) == set()
+        assert await names("王", cm) == {"王家农场", "王小二"}
+        assert await names("李", svc.as_("m-t", "cm")) == {"李四"}
+        other = await with_managers(svc, org="rcc-other", suffix="-o")
+        assert await names("王", other) == set()
+        patched = await c.patch(
+            f"/customers/{ids['李四'][0]}", headers=sup, json={"contact": "186 0000 9999"}
+        )
+        assert patched.status_code == 200
+        assert await names("9999") == {"李四"}
+        assert (await c.get("/customers", headers=sup, params={"q": ""})).status_code == 422
+
+
+async def test_q_is_served_by_indexes_on_postgresql(database_url):
+    if not database_url.startswith("postgresql"):
+        return  # SQLite plans its own way; the point is PostgreSQL at scale
+    async with offline("customer", database_url) as svc:
+        runtime: Runtime = svc.app.state.runtime
+        async with runtime.uow() as uow:
+            await uow.session.execute(
+                text(
+                    "INSERT INTO customers (id, org_id, file_no, name, name_key, phone_key, kind, importance,"
+                    " classification, attribution_mode, compliant, compliance_issues, created_at, created_by,"
+                    " row_version) SELECT 'c-' || g, 'org-' || (g % 20), 'F' || lpad(g::text, 8, '0'),"
+                    " '客户' || g, '客户' || g, reverse('1380000' || lpad(g::text, 4, '0')), 'person',"
+                    " 'ordinary', '{}', 'shares', true, '[]', now(), 'x', 1 FROM generate_series(1, 20000) g"
+                )
+            )
+            await uow.session.commit()
+            await uow.session.execute(text("ANALYZE customers"))
+            plans = {}
+            for q in ("客户12", "00138000123", "F00000042"):
+                query = select(CustomerRow.id).where(CustomerRow.org_id == "org-3", matching(q, "postgresql"))
+                sql = query.compile(
+                    dialect=uow.session.get_bind().dialect, compile_kwargs={"literal_binds": True}
+                )
+                rows = (await uow.session.execute(text(f"EXPLAIN {sql}"))).all()
+                plans[q] = "\n".join(r[0] for r in rows)
+        for q, plan in plans.items():
+            assert "Seq Scan" not in plan, f"{q}: {plan}"
+        assert "ix_customers_org_name_key" in plans["客户12"], plans["客户12"]
+        assert "ix_customers_org_phone_key" in plans["00138000123"], plans["00138000123"]

@@ -40,6 +40,15 @@ async def list_customers(
     manager_id: Annotated[str | None, Query(max_length=64)] = None,
     importance: Importance | None = None,
     compliant: bool | None = None,
+    q: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=100,
+            description="a name's beginning (王, 王家), a file number, the end of a phone number (4+ digits) "
+            "or core banking's number",
+        ),
+    ] = None,
     external_id: Annotated[str | None, Query(max_length=64, description="core banking's number")] = None,
     id_document: Annotated[
         str | None, Query(max_length=64, description="exact ID-document number (compared by its hash)")
@@ -59,6 +68,7 @@ async def list_customers(
         compliant,
         external_id=external_id,
         id_document_hash=document_hash(settings.document_key(), id_document) if id_document else None,
+        q=q,
     )
 
 

@@ -11,7 +11,6 @@ from shared.spreadsheet import safe_cell
 
 COLUMNS = (
     ("file_no", "File number"),
-    ("external_id", "Core banking number"),
     ("name", "Name"),
     ("kind", "Kind"),
     ("branch", "Branch"),
@@ -24,6 +23,7 @@ COLUMNS = (
     ("importance", "Importance"),
     ("primary", "Primary CM"),
     ("co_managers", "Co-managers"),
+    ("external_id", "Core banking number"),
 )
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from services.customer.domain.identity import document_hash
+from services.customer.domain.identity import document_hash, name_key, phone_key
 from services.customer.models import AssignmentRow, CustomerRow, FileCounterRow, SectionRow
 from services.customer.schemas import (
     CustomerCreate,
@@ -17,6 +17,7 @@ from services.customer.schemas import (
     SectionRead,
     SectionWrite,
 )
+from services.customer.service import search
 from services.customer.service.assignment import assign
 from services.customer.service.common import MANAGE, read, visible, visible_customer
 from shared.auth import Principal
@@ -78,6 +79,8 @@ async def register_customer(
             org_id=caller.org_id,
             file_no=await _next_file_no(uow, caller.org_id),
             external_id=cmd.external_id,
+            name_key=name_key(cmd.name),
+            phone_key=phone_key(cmd.contact),
             id_document_hash=document_hash(document_key, cmd.id_document) if cmd.id_document else None,
             name=cmd.name,
             kind=cmd.kind.value,
@@ -134,6 +137,7 @@ async def list_customers(
     compliant: bool | None,
     external_id: str | None = None,
     id_document_hash: str | None = None,
+    q: str | None = None,
 ) -> list[CustomerRead]:
     """The roster the caller may see, filtered and paginated."""
     query = visible(caller)
@@ -156,6 +160,8 @@ async def list_customers(
             )
         )
     async with uow:
+        if q is not None:
+            query = query.where(search.matching(q, uow.session.get_bind().dialect.name))
         rows = await uow.session.scalars(query.order_by(CustomerRow.file_no).limit(limit).offset(offset))
         return [read(r) for r in rows]
 
@@ -175,6 +181,7 @@ async def update_roster(
             await _check_external_id(uow, row.org_id, changes["external_id"], row.id)
         for name, value in changes.items():
             setattr(row, name, value.value if hasattr(value, "value") else value)
+        row.phone_key = phone_key(row.contact)
         if row.external_id != known_as:
             uow.emit(
                 "customer.identified",
