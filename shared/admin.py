@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from shared.auth import Principal, Role, require_roles
 from shared.consumer import Outcome, Received
 from shared.errors import Conflict, NotFound
+from shared.pagination import Paged
 from shared.runtime import Runtime
 from shared.timeutil import utcnow
 
@@ -70,17 +71,17 @@ async def _load(runtime: Runtime, dead_letter_id: int) -> DeadLetterRead:
 async def list_dead_letters(
     request: Request,
     _caller: AdminOnly,
+    page: Paged,
     status: Annotated[str | None, Query(pattern="^(open|replayed)$")] = "open",
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[DeadLetterRead]:
     """Dead letters, newest first, by status."""
     runtime = _runtime(request)
     table = runtime.definition.tables.dead_letters
-    query = select(table.c.id).order_by(table.c.id.desc()).limit(limit)
+    query = select(table.c.id).order_by(table.c.id.desc())
     if status:
         query = query.where(table.c.status == status)
     async with runtime.uow() as uow:
-        ids = list((await uow.session.scalars(query)).all())
+        ids = await page.rows(uow.session, query)
     return [await _load(runtime, i) for i in ids]
 
 

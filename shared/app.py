@@ -9,11 +9,13 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from shared.admin import router as admin_router
 from shared.auth import VerifiedTokens
 from shared.http_errors import ERROR_RESPONSES, install_error_handlers
+from shared.idempotency import IdempotencyMiddleware, idempotency_refusal
 from shared.kafka import create_broker
 from shared.logs import configure_logging
 from shared.metrics import Metrics
 from shared.ops import install_request_middleware
 from shared.ops import router as ops_router
+from shared.pagination import refuse_unknown_query
 from shared.runtime import Runtime, ServiceDefinition
 from shared.settings import ServiceSettings
 from shared.uow import UnitOfWork
@@ -48,11 +50,18 @@ def build_service_app(
         finally:
             await runtime.stop()
 
-    app = FastAPI(title=f"Steward {definition.title}", description=definition.description, lifespan=lifespan)
+    app = FastAPI(
+        title=f"Steward {definition.title}",
+        description=definition.description,
+        lifespan=lifespan,
+        # every route: an unknown query parameter is a 422; a POST's Idempotency-Key is checked
+        dependencies=[Depends(refuse_unknown_query), Depends(idempotency_refusal)],
+    )
     app.state.settings = settings
     app.state.tokens = VerifiedTokens(settings)
     app.state.runtime = runtime
     install_error_handlers(app)
+    app.add_middleware(IdempotencyMiddleware)  # inside the request observer: replays are logged too
     install_request_middleware(app)
     app.include_router(ops_router)
     app.include_router(admin_router, responses=ERROR_RESPONSES)

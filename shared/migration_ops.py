@@ -73,3 +73,37 @@ def drop_messaging_tables() -> None:
         batch_op.drop_index("ix_dead_letters_status")
     for table in ("outbox", "inbox", "dead_letters"):
         op.drop_table(table)
+
+
+def create_idempotency_keys() -> None:
+    """Create the `idempotency_keys` table (version 1) of `shared.idempotency`."""
+    op.create_table(
+        "idempotency_keys",
+        sa.Column("org_id", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.String(length=128), nullable=False),
+        sa.Column("key", sa.String(length=255), nullable=False),
+        sa.Column(
+            "fingerprint",
+            sa.String(length=64),
+            nullable=False,
+            comment="SHA-256 of method, path, query and body",
+        ),
+        sa.Column(
+            "request", sa.String(length=300), nullable=False, comment="method and path, for people reading it"
+        ),
+        sa.Column("status_code", sa.Integer(), nullable=True, comment="null while the first request runs"),
+        sa.Column("headers", sa.String(length=1000), nullable=True),
+        sa.Column("body", sa.LargeBinary(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("org_id", "user_id", "key", name="pk_idempotency_keys"),
+    )
+    with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
+        batch_op.create_index("ix_idempotency_keys_expires_at", ["expires_at"], unique=False)
+
+
+def drop_idempotency_keys() -> None:
+    """Drop what `create_idempotency_keys` created."""
+    with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
+        batch_op.drop_index("ix_idempotency_keys_expires_at")
+    op.drop_table("idempotency_keys")

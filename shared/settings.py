@@ -90,6 +90,9 @@ class ServiceSettings(BaseSettings):
         default=2, ge=1, le=16, description="parallel transactions per batch, split by key (PostgreSQL)"
     )
     start_consumers: bool = True
+    idempotency_ttl_hours: int = Field(
+        default=24, ge=24, le=720, description="how long a POST's Idempotency-Key and first answer are kept"
+    )
     log_level: str = "INFO"
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8000, ge=1, le=65535)

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from shared.context import current_context
 from shared.contracts import contract_for
 from shared.envelope import Envelope, new_envelope
+from shared.idempotency import Claim, active_claim
 from shared.tables import MessagingTables
 from shared.timeutil import utcnow
 
@@ -34,6 +35,7 @@ class UnitOfWork:
         self._on_commit = on_commit
         self._pending: list[dict[str, object]] = []
         self._session: AsyncSession | None = None
+        self._claim: Claim | None = None
 
     @property
     def session(self) -> AsyncSession:
@@ -43,8 +45,20 @@ class UnitOfWork:
         return self._session
 
     async def __aenter__(self) -> Self:
-        self._session = self._session_factory()
         self._pending = []
+        # A POST with an Idempotency-Key: its key is reserved first thing in the command's transaction,
+        # and a transaction already held for it (an earlier block of the same request) is carried on.
+        claim = self._claim = active_claim()
+        if claim is not None and claim.session is not None:
+            self._session = claim.session
+            return self
+        self._session = self._session_factory()
+        if claim is not None:
+            try:
+                await claim.reserve(self._session)
+            except BaseException:
+                await self.__aexit__(None, None, None)
+                raise
         return self
 
     async def __aexit__(
@@ -52,6 +66,11 @@ class UnitOfWork:
     ) -> None:
         session, self._session = self._session, None
         self._pending = []
+        claim, self._claim = self._claim, None
+        if claim is not None and session is not None and claim.session is session:
+            if exc is not None:  # the command failed after committing: nothing of it is kept
+                await claim.release()
+            return  # held: the key's answer commits with it (shared.idempotency)
         if session is not None:
             await session.rollback()
             await session.close()
@@ -102,7 +121,11 @@ class UnitOfWork:
         rows = self._pending
         if rows:
             await self.session.execute(insert(self.tables.outbox), rows)
-        await self.session.commit()
         self._pending = []
+        if self._claim is not None:  # held until the answer is stored in the same transaction
+            await self.session.flush()
+            self._claim.hold(self.session, self._on_commit if rows else lambda: None)
+            return
+        await self.session.commit()
         if rows:
             self._on_commit()

@@ -7,6 +7,7 @@ from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, Unique
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.customer_refs import define_customer_refs
+from shared.idempotency import define_idempotency_table
 from shared.tables import Hundredths, UtcDateTime, define_messaging_tables
 
 
@@ -15,6 +16,7 @@ class Base(DeclarativeBase):
 
 
 MESSAGING = define_messaging_tables(Base.metadata)
+IDEMPOTENCY_KEYS = define_idempotency_table(Base.metadata)
 CUSTOMER_REFS = define_customer_refs(Base.metadata)
 
 

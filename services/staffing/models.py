@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.idempotency import define_idempotency_table
 from shared.tables import Hundredths, UtcDateTime, define_messaging_tables
 
 
@@ -15,6 +16,7 @@ class Base(DeclarativeBase):
 
 
 MESSAGING = define_messaging_tables(Base.metadata)
+IDEMPOTENCY_KEYS = define_idempotency_table(Base.metadata)
 
 
 class ManagerRow(Base):

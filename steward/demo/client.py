@@ -121,8 +121,18 @@ class Api:
         return response.json() if response.content else None
 
     async def get(self, service: str, path: str, who: As, **params: Any) -> Any:
-        """A GET that must succeed."""
-        return await self.call("GET", service, path, who, params=params or None)
+        """A GET that must succeed; a list without an explicit `limit` is followed through its next pages."""
+        response = await self.attempt("GET", service, path, who, None, params or None)
+        body: Any = None
+        while True:
+            if response.status_code >= 300:
+                raise ApiError("GET", str(response.url), response.status_code, response.text)
+            page = response.json() if response.content else None
+            body = body + page if isinstance(body, list) and isinstance(page, list) else page
+            following = response.links.get("next", {}).get("url")  # RFC 8288 `Link: <...>; rel="next"`
+            if not isinstance(page, list) or following is None or "limit" in params:
+                return body
+            response = await self.attempt("GET", service, following, who)
 
     async def post(self, service: str, path: str, who: As, json: Any = None) -> Any:
         """A POST that must succeed."""

@@ -14,6 +14,7 @@ from services.appraisal.schemas.cycles import (
 )
 from services.appraisal.service import cycles, finalize, pools
 from shared.app import UoW
+from shared.pagination import Paged
 
 router = APIRouter(tags=["cycles"])
 
@@ -26,10 +27,10 @@ async def open_cycle(cmd: CycleCreate, uow: UoW, settings: Settings, caller: Run
 
 @router.get("/cycles", response_model=list[CycleRead], summary="Cycles of the cooperative")
 async def list_cycles(
-    uow: UoW, caller: Participant, year: int | None = Query(None, ge=2000, le=2200)
+    uow: UoW, caller: Participant, page: Paged, year: int | None = Query(None, ge=2000, le=2200)
 ) -> list[CycleRead]:
     """Every version of every year's appraisal, newest first."""
-    return await cycles.list_cycles(uow, caller, year)
+    return await cycles.list_cycles(uow, caller, year, page)
 
 
 @router.get("/cycles/{cycle_id}", response_model=CycleRead, summary="One cycle")
@@ -70,9 +71,9 @@ async def correct(
 
 
 @router.get("/cycles/{cycle_id}/pools", response_model=list[PoolRead], summary="Team pools (R-A4)")
-async def list_pools(cycle_id: str, uow: UoW, caller: Participant) -> list[PoolRead]:
+async def list_pools(cycle_id: str, uow: UoW, caller: Participant, page: Paged) -> list[PoolRead]:
     """Profit pooled to teams; a CM sees the pools of the teams they lead."""
-    return await pools.list_pools(uow, cycle_id, caller)
+    return page.window(await pools.list_pools(uow, cycle_id, caller))
 
 
 @router.put("/cycles/{cycle_id}/pools/{team_id}", response_model=PoolRead, summary="Split a team pool (R-A4)")

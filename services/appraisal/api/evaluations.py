@@ -6,6 +6,7 @@ from services.appraisal.api.deps import Channel, Evaluator, Participant
 from services.appraisal.schemas.evaluations import EvaluationCreate, EvaluationRead, MissingRead, SampleRead
 from services.appraisal.service import evaluations
 from shared.app import UoW
+from shared.pagination import Paged
 
 router = APIRouter(tags=["evaluations"])
 
@@ -29,10 +30,10 @@ async def submit(
     summary="A CM's evaluations",
 )
 async def list_evaluations(
-    cycle_id: str, manager_id: str, uow: UoW, caller: Participant
+    cycle_id: str, manager_id: str, uow: UoW, caller: Participant, page: Paged
 ) -> list[EvaluationRead]:
     """Every evaluation of a CM in the cycle (a CM sees their own appraisal only)."""
-    return await evaluations.list_evaluations(uow, cycle_id, manager_id, caller)
+    return page.window(await evaluations.list_evaluations(uow, cycle_id, manager_id, caller))
 
 
 @router.get(
@@ -50,6 +51,6 @@ async def sample(cycle_id: str, manager_id: str, uow: UoW, caller: Channel) -> S
     response_model=list[MissingRead],
     summary="Evaluations still owed",
 )
-async def missing(cycle_id: str, uow: UoW, caller: Participant) -> list[MissingRead]:
+async def missing(cycle_id: str, uow: UoW, caller: Participant, page: Paged) -> list[MissingRead]:
     """Mandatory evaluations not yet entered, with the deadline (a CM sees their own)."""
-    return await evaluations.list_missing(uow, cycle_id, caller)
+    return page.window(await evaluations.list_missing(uow, cycle_id, caller))

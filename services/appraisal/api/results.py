@@ -1,20 +1,21 @@
 """Result sheets, pay in kind (R-P3) and the cooperative's summary, charts and workbook."""
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Response
 
 from services.appraisal.api.deps import Participant, Payroll, Reader
 from services.appraisal.schemas.results import InKindCreate, ResultRead, SummaryRead
 from services.appraisal.service import reports, results
 from shared.app import UoW
+from shared.pagination import Paged
 
 router = APIRouter(tags=["results"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get("/me/results", response_model=list[ResultRead], summary="My finalized results")
-async def my_results(uow: UoW, caller: Participant) -> list[ResultRead]:
+async def my_results(uow: UoW, caller: Participant, page: Paged) -> list[ResultRead]:
     """The caller's own finalized result sheets, newest year first."""
-    return await results.my_results(uow, caller)
+    return page.window(await results.my_results(uow, caller))
 
 
 @router.get("/cycles/{cycle_id}/results", response_model=list[ResultRead], summary="Result sheets")
@@ -22,11 +23,10 @@ async def list_results(
     cycle_id: str,
     uow: UoW,
     caller: Participant,
-    limit: int = Query(200, ge=1, le=1000),
-    offset: int = Query(0, ge=0, le=1_000_000),
+    page: Paged,
 ) -> list[ResultRead]:
     """Every CM's sheet for readers; a CM gets only their own."""
-    return await results.list_results(uow, cycle_id, caller, limit, offset)
+    return await results.list_results(uow, cycle_id, caller, page)
 
 
 @router.get("/cycles/{cycle_id}/results/{manager_id}", response_model=ResultRead, summary="A result sheet")

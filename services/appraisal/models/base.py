@@ -3,6 +3,7 @@
 from sqlalchemy.orm import DeclarativeBase
 
 from shared.customer_refs import define_customer_refs
+from shared.idempotency import define_idempotency_table
 from shared.tables import define_messaging_tables
 
 
@@ -11,4 +12,5 @@ class Base(DeclarativeBase):
 
 
 MESSAGING = define_messaging_tables(Base.metadata)
+IDEMPOTENCY_KEYS = define_idempotency_table(Base.metadata)
 CUSTOMER_REFS = define_customer_refs(Base.metadata)

@@ -22,6 +22,7 @@ from services.appraisal.service.common import cycle_in_org, status_of, today
 from services.appraisal.settings import AppraisalSettings
 from shared.auth import Principal
 from shared.errors import Conflict
+from shared.pagination import Page
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
@@ -187,14 +188,16 @@ async def set_deadline(uow: UnitOfWork, cycle_id: str, cmd: DeadlineUpdate, call
         return await read_cycle(uow, row)
 
 
-async def list_cycles(uow: UnitOfWork, caller: Principal, year: int | None) -> list[CycleRead]:
+async def list_cycles(uow: UnitOfWork, caller: Principal, year: int | None, page: Page) -> list[CycleRead]:
     """The cycles of the caller's cooperative, newest first."""
     query = select(CycleRow).where(CycleRow.org_id == caller.org_id)
     if year is not None:
         query = query.where(CycleRow.year == year)
     async with uow:
-        rows = list(await uow.session.scalars(query.order_by(CycleRow.year.desc(), CycleRow.version.desc())))
-        return [await read_cycle(uow, r) for r in rows[:200]]
+        rows = await page.rows(
+            uow.session, query.order_by(CycleRow.year.desc(), CycleRow.version.desc(), CycleRow.id)
+        )
+        return [await read_cycle(uow, r) for r in rows]
 
 
 async def get_cycle(uow: UnitOfWork, cycle_id: str, caller: Principal) -> CycleRead:

@@ -107,7 +107,7 @@ async def list_evaluations(
         rows = await uow.session.scalars(
             select(EvaluationRow)
             .where(EvaluationRow.cycle_id == cycle.id, EvaluationRow.manager_id == manager_id)
-            .order_by(EvaluationRow.source, EvaluationRow.evaluator)
+            .order_by(EvaluationRow.source, EvaluationRow.evaluator, EvaluationRow.id)
         )
         return [EvaluationRead.model_validate(r) for r in rows]
 

@@ -12,42 +12,43 @@ from services.appraisal.schemas.ledger import (
     TeamRead,
 )
 from shared.auth import Principal
+from shared.pagination import Page
 from shared.uow import UnitOfWork
 
 
-async def list_managers(uow: UnitOfWork, caller: Principal) -> list[ManagerRead]:
+async def list_managers(uow: UnitOfWork, caller: Principal, page: Page) -> list[ManagerRead]:
     """The CMs of the caller's cooperative as appraisal learned of them."""
     async with uow:
-        rows = await uow.session.scalars(
-            select(ManagerRow)
-            .where(ManagerRow.org_id == caller.org_id)
-            .order_by(ManagerRow.manager_id)
-            .limit(5000)
+        rows = await page.rows(
+            uow.session,
+            select(ManagerRow).where(ManagerRow.org_id == caller.org_id).order_by(ManagerRow.manager_id),
         )
         return [ManagerRead.model_validate(r) for r in rows]
 
 
-async def held_postings(uow: UnitOfWork, caller: Principal, limit: int) -> list[HeldRead]:
+async def held_postings(uow: UnitOfWork, caller: Principal, page: Page) -> list[HeldRead]:
     """R-A2: postings whose customer no assignment names yet; they count once it does."""
     known = exists().where(AssignmentPeriodRow.customer_id == PostingRow.customer_id)
     async with uow:
-        rows = await uow.session.scalars(
+        rows = await page.rows(
+            uow.session,
             select(PostingRow)
             .where(PostingRow.org_id == caller.org_id, ~known)
-            .order_by(PostingRow.received_at, PostingRow.posting_id)
-            .limit(limit)
+            .order_by(PostingRow.received_at, PostingRow.posting_id),
         )
         return [HeldRead.model_validate(r) for r in rows]
 
 
-async def customer_postings(uow: UnitOfWork, customer_id: str, caller: Principal) -> list[PostingRead]:
+async def customer_postings(
+    uow: UnitOfWork, customer_id: str, caller: Principal, page: Page
+) -> list[PostingRead]:
     """Every posting of one customer, oldest first."""
     async with uow:
-        rows = await uow.session.scalars(
+        rows = await page.rows(
+            uow.session,
             select(PostingRow)
             .where(PostingRow.org_id == caller.org_id, PostingRow.customer_id == customer_id)
-            .order_by(PostingRow.posted_on, PostingRow.posting_id)
-            .limit(5000)
+            .order_by(PostingRow.posted_on, PostingRow.posting_id),
         )
         return [PostingRead.model_validate(r) for r in rows]
 
@@ -67,11 +68,11 @@ async def customer_assignments(
         return [AssignmentPeriodRead.model_validate(r) for r in rows]
 
 
-async def list_teams(uow: UnitOfWork, caller: Principal) -> list[TeamRead]:
+async def list_teams(uow: UnitOfWork, caller: Principal, page: Page) -> list[TeamRead]:
     """The teams of the cooperative and who leads them (the lead splits the team's pool)."""
     async with uow:
-        rows = await uow.session.scalars(
-            select(TeamRow).where(TeamRow.org_id == caller.org_id).order_by(TeamRow.team_id).limit(5000)
+        rows = await page.rows(
+            uow.session, select(TeamRow).where(TeamRow.org_id == caller.org_id).order_by(TeamRow.team_id)
         )
         return [TeamRead.model_validate(r) for r in rows]
 

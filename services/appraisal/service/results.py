@@ -9,6 +9,7 @@ from services.appraisal.schemas.results import InKindCreate, InKindRead, ResultR
 from services.appraisal.service.common import cycle_in_org, may_read_all
 from shared.auth import Principal
 from shared.errors import Conflict, NotFound
+from shared.pagination import Page
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
@@ -52,18 +53,14 @@ async def get_result(uow: UnitOfWork, cycle_id: str, manager_id: str, caller: Pr
         return await _sheet(uow, cycle, row)
 
 
-async def list_results(
-    uow: UnitOfWork, cycle_id: str, caller: Principal, limit: int, offset: int
-) -> list[ResultRead]:
+async def list_results(uow: UnitOfWork, cycle_id: str, caller: Principal, page: Page) -> list[ResultRead]:
     """The result sheets of a cycle (readers), or the caller's own (a CM)."""
     async with uow:
         cycle = await cycle_in_org(uow, cycle_id, caller)
         query = select(ResultRow).where(ResultRow.cycle_id == cycle.id)
         if not may_read_all(caller):
             query = query.where(ResultRow.manager_id == caller.user_id)
-        rows = list(
-            await uow.session.scalars(query.order_by(ResultRow.manager_id).limit(limit).offset(offset))
-        )
+        rows = await page.rows(uow.session, query.order_by(ResultRow.manager_id))
         return [await _sheet(uow, cycle, r) for r in rows]
 
 
@@ -78,7 +75,7 @@ async def my_results(uow: UnitOfWork, caller: Principal) -> list[ResultRead]:
                 CycleRow.status == CycleStatus.FINALIZED.value,
                 ResultRow.manager_id == caller.user_id,
             )
-            .order_by(CycleRow.year.desc())
+            .order_by(CycleRow.year.desc(), CycleRow.version.desc(), CycleRow.id)
         )
         return [await _sheet(uow, c, r) for c, r in rows.all()]
 

@@ -7,6 +7,7 @@ from services.audit.api.deps import Admin, Auditor, Reader
 from services.audit.service import compliance, config, deadlines
 from services.audit.service.config import ComplianceConfig
 from shared.app import UoW
+from shared.pagination import Paged
 
 router = APIRouter(prefix="/compliance", tags=["compliance"])
 
@@ -45,6 +46,6 @@ async def set_settings(body: ComplianceConfig, uow: UoW, caller: Admin) -> Compl
 
 
 @router.get("/summary", response_model=list[SummaryRow], summary="Open findings per CM and rule")
-async def summary(uow: UoW, caller: Reader) -> list[SummaryRow]:
+async def summary(uow: UoW, caller: Reader, page: Paged) -> list[SummaryRow]:
     """For supervisors and management: where the open findings are."""
-    return [SummaryRow(**row) for row in await compliance.summary(uow, caller.org_id)]
+    return page.window([SummaryRow(**row) for row in await compliance.summary(uow, caller.org_id)])

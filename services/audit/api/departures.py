@@ -9,6 +9,7 @@ from services.audit.domain.departure import AuditStatus
 from services.audit.schemas import DepartureAuditRead, FindingCreate, FindingRead, ItemClear, WaitingRead
 from services.audit.service import departures, findings
 from shared.app import UoW
+from shared.pagination import Paged
 
 router = APIRouter(prefix="/departure-audits", tags=["departure audits"])
 
@@ -17,17 +18,18 @@ router = APIRouter(prefix="/departure-audits", tags=["departure audits"])
 async def list_audits(
     uow: UoW,
     caller: Reader,
+    page: Paged,
     status: AuditStatus | None = None,
     manager_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> list[DepartureAuditRead]:
     """Departure audits with their progress (items done / total)."""
-    return await departures.list_audits(uow, caller, status, manager_id)
+    return await departures.list_audits(uow, caller, status, manager_id, page)
 
 
 @router.get("/waiting", response_model=list[WaitingRead], summary="Departures waiting on audit")
-async def waiting(uow: UoW, caller: Reader) -> list[WaitingRead]:
+async def waiting(uow: UoW, caller: Reader, page: Paged) -> list[WaitingRead]:
     """Oldest first, with how long they have waited and their open findings."""
-    return await departures.waiting(uow, caller)
+    return await departures.waiting(uow, caller, page)
 
 
 @router.get("/{audit_id}", response_model=DepartureAuditRead, summary="Get a departure audit")

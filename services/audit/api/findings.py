@@ -9,6 +9,7 @@ from services.audit.schemas import FindingRead, FindingResolve, JournalCheck, Se
 from services.audit.service import findings, journal
 from shared.app import UoW
 from shared.auth import Principal, Role, require_roles
+from shared.pagination import Paged
 
 router = APIRouter(tags=["findings"])
 AnyStaff = Annotated[
@@ -21,6 +22,7 @@ AnyStaff = Annotated[
 async def list_findings(
     uow: UoW,
     caller: AnyStaff,
+    page: Paged,
     rule_id: Annotated[str | None, Query(max_length=16)] = None,
     manager_id: Annotated[str | None, Query(max_length=64)] = None,
     customer_id: Annotated[str | None, Query(max_length=64)] = None,
@@ -28,7 +30,7 @@ async def list_findings(
     status: Annotated[str | None, Query(pattern="^(open|resolved)$")] = None,
 ) -> list[FindingRead]:
     """Filter by rule, CM, customer, severity, status; a CM sees those about themself, without evidence."""
-    return await findings.list_findings(uow, caller, rule_id, manager_id, customer_id, severity, status)
+    return await findings.list_findings(uow, caller, rule_id, manager_id, customer_id, severity, status, page)
 
 
 @router.post("/findings/{finding_id}/resolution", response_model=FindingRead, summary="Resolve a finding")

@@ -14,6 +14,7 @@ from services.audit.schemas import (
 from services.audit.service import spot_checks
 from services.audit.settings import AuditSettings
 from shared.app import UoW
+from shared.pagination import Paged
 
 router = APIRouter(prefix="/spot-checks", tags=["spot checks"])
 
@@ -40,9 +41,9 @@ async def run_regular(uow: UoW, caller: Auditor, request: Request) -> list[str]:
 
 
 @router.get("", response_model=list[SpotCheckRead], summary="Spot checks")
-async def list_checks(uow: UoW, caller: Reader) -> list[SpotCheckRead]:
+async def list_checks(uow: UoW, caller: Reader, page: Paged) -> list[SpotCheckRead]:
     """Newest first."""
-    return await spot_checks.list_checks(uow, caller)
+    return await spot_checks.list_checks(uow, caller, page)
 
 
 @router.get("/{check_id}", response_model=SpotCheckRead, summary="A spot check")

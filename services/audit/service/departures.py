@@ -19,6 +19,7 @@ from shared.contracts.customer import CustomerAssignmentChanged, ManagerPortfoli
 from shared.contracts.staffing import ManagerDepartureRequested, ManagerDepartureWithdrawn
 from shared.envelope import Envelope
 from shared.errors import NotFound
+from shared.pagination import Page
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
@@ -228,7 +229,7 @@ async def get_audit(uow: UnitOfWork, audit_id: str, caller: Principal) -> Depart
 
 
 async def list_audits(
-    uow: UnitOfWork, caller: Principal, status: rules.AuditStatus | None, manager_id: str | None
+    uow: UnitOfWork, caller: Principal, status: rules.AuditStatus | None, manager_id: str | None, page: Page
 ) -> list[DepartureAuditRead]:
     """Departure audits of the caller's cooperative, oldest first."""
     query = select(DepartureAuditRow).where(DepartureAuditRow.org_id == caller.org_id)
@@ -238,24 +239,25 @@ async def list_audits(
         query = query.where(DepartureAuditRow.manager_id == manager_id)
     async with uow:
         return [
-            read(r) for r in await uow.session.scalars(query.order_by(DepartureAuditRow.opened_at).limit(500))
+            read(r)
+            for r in await page.rows(
+                uow.session, query.order_by(DepartureAuditRow.opened_at, DepartureAuditRow.id)
+            )
         ]
 
 
-async def waiting(uow: UnitOfWork, caller: Principal) -> list[WaitingRead]:
+async def waiting(uow: UnitOfWork, caller: Principal, page: Page) -> list[WaitingRead]:
     """Departures waiting on audit, oldest first, with their age and open findings."""
     now = utcnow()
     async with uow:
-        audits = list(
-            await uow.session.scalars(
-                select(DepartureAuditRow)
-                .where(
-                    DepartureAuditRow.org_id == caller.org_id,
-                    DepartureAuditRow.status.in_([s.value for s in rules.OPEN]),
-                )
-                .order_by(DepartureAuditRow.opened_at)
-                .limit(500)
+        audits = await page.rows(
+            uow.session,
+            select(DepartureAuditRow)
+            .where(
+                DepartureAuditRow.org_id == caller.org_id,
+                DepartureAuditRow.status.in_([s.value for s in rules.OPEN]),
             )
+            .order_by(DepartureAuditRow.opened_at, DepartureAuditRow.id),
         )
         counts = dict(
             (

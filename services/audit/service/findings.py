@@ -11,6 +11,7 @@ from services.audit.service.departures import item_of, open_findings, settle, vi
 from shared.auth import Principal, Role
 from shared.contracts.audit import FindingRaised, FindingResolved
 from shared.errors import Conflict, NotFound
+from shared.pagination import Page
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
@@ -108,6 +109,7 @@ async def list_findings(
     customer_id: str | None,
     severity: Severity | None,
     status: str | None,
+    page: Page,
 ) -> list[FindingRead]:
     """Findings, filtered; a CM sees those about themself, without other people's evidence."""
     query = select(FindingRow).where(FindingRow.org_id == caller.org_id)
@@ -124,7 +126,7 @@ async def list_findings(
         if value is not None:
             query = query.where(column == value)
     async with uow:
-        rows = await uow.session.scalars(query.order_by(FindingRow.raised_at).limit(1000))
+        rows = await page.rows(uow.session, query.order_by(FindingRow.raised_at, FindingRow.id))
         found = [FindingRead.model_validate(r) for r in rows]
     if own_only:
         found = [f.model_copy(update={"evidence": []}) for f in found]

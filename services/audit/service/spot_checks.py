@@ -22,6 +22,7 @@ from shared.auth import Principal, Role
 from shared.contracts.audit import FindingRaised
 from shared.envelope import Envelope
 from shared.errors import Conflict, NotFound
+from shared.pagination import Page
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
@@ -105,14 +106,14 @@ async def get(uow: UnitOfWork, check_id: str, caller: Principal) -> SpotCheckRea
         return read(await _check(uow, check_id, caller))
 
 
-async def list_checks(uow: UnitOfWork, caller: Principal) -> list[SpotCheckRead]:
+async def list_checks(uow: UnitOfWork, caller: Principal, page: Page) -> list[SpotCheckRead]:
     """Spot checks of the cooperative, newest first."""
     async with uow:
-        rows = await uow.session.scalars(
+        rows = await page.rows(
+            uow.session,
             select(SpotCheckRow)
             .where(SpotCheckRow.org_id == caller.org_id)
-            .order_by(SpotCheckRow.created_at.desc())
-            .limit(200)
+            .order_by(SpotCheckRow.created_at.desc(), SpotCheckRow.id),
         )
         return [read(r) for r in rows]
 

@@ -14,6 +14,7 @@ from services.customer.schemas import (
 )
 from services.customer.service import assignment, projections
 from shared.app import UoW
+from shared.pagination import Paged
 
 router = APIRouter(tags=["assignments"])
 
@@ -29,9 +30,9 @@ async def set_assignment(
 @router.get(
     "/customers/{customer_id}/assignments", response_model=list[AssignmentRead], summary="Assignment history"
 )
-async def assignment_history(customer_id: str, uow: UoW, caller: Reader) -> list[AssignmentRead]:
+async def assignment_history(customer_id: str, uow: UoW, caller: Reader, page: Paged) -> list[AssignmentRead]:
     """Effective-dated and kept forever: who served the customer when, with which share (R-A4)."""
-    return await assignment.assignment_history(uow, customer_id, caller)
+    return page.window(await assignment.assignment_history(uow, customer_id, caller))
 
 
 @router.put("/customers/{customer_id}/classification", response_model=CustomerRead, summary="Classify")

@@ -15,6 +15,7 @@ from services.customer.schemas.credit import (
 from services.customer.service import credit
 from shared.app import UoW
 from shared.auth import Principal, Role, require_roles
+from shared.pagination import Paged
 
 router = APIRouter(tags=["reports and credit"])
 CM = Annotated[Principal, Depends(require_roles(Role.CM))]
@@ -41,10 +42,10 @@ async def submit_report(customer_id: str, body: ReportCreate, uow: UoW, caller: 
 
 @router.get("/reports", response_model=list[ReportRead], summary="Reports")
 async def list_reports(
-    uow: UoW, caller: Readers, customer_id: Annotated[str | None, Query(max_length=64)] = None
+    uow: UoW, caller: Readers, page: Paged, customer_id: Annotated[str | None, Query(max_length=64)] = None
 ) -> list[ReportRead]:
     """CMs see their customers' reports; risk, product and management those routed to them."""
-    return await credit.list_reports(uow, caller, customer_id)
+    return await credit.list_reports(uow, caller, customer_id, page)
 
 
 @router.post(
@@ -86,8 +87,9 @@ async def get_recommendation(rec_id: str, uow: UoW, caller: Readers) -> Recommen
 async def list_recommendations(
     uow: UoW,
     caller: Readers,
+    page: Paged,
     status_filter: Annotated[RecommendationStatus | None, Query(alias="status")] = None,
     overdue: bool = False,
 ) -> list[RecommendationRead]:
     """Filter by status; `overdue=true` lists those with a question past its due date (R-R4)."""
-    return await credit.list_recommendations(uow, caller, status_filter, overdue)
+    return await credit.list_recommendations(uow, caller, status_filter, overdue, page)

@@ -17,6 +17,7 @@ from services.customer.schemas import (
 )
 from services.customer.service import export, files
 from shared.app import UoW
+from shared.pagination import Page, Paged
 
 router = APIRouter(prefix="/customers", tags=["customers"])
 
@@ -36,6 +37,7 @@ async def list_customers(
     uow: UoW,
     caller: Reader,
     settings: Settings,
+    page: Paged,
     branch: Annotated[str | None, Query(max_length=64)] = None,
     manager_id: Annotated[str | None, Query(max_length=64)] = None,
     importance: Importance | None = None,
@@ -53,15 +55,12 @@ async def list_customers(
     id_document: Annotated[
         str | None, Query(max_length=64, description="exact ID-document number (compared by its hash)")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> list[CustomerRead]:
     """A CM sees only customers they serve (directly or through a team); supervisors see the cooperative."""
     return await files.list_customers(
         uow,
         caller,
-        limit,
-        offset,
+        page,
         branch,
         manager_id,
         importance.value if importance else None,
@@ -83,7 +82,7 @@ async def export_roster(
 ) -> Response:
     """CSV or XLSX with the roster's columns; a CM exports only the customers they serve."""
     rows = await files.list_customers(
-        uow, caller, 100_000, 0, branch, manager_id, importance.value if importance else None, None
+        uow, caller, Page(limit=100_000), branch, manager_id, importance.value if importance else None, None
     )
     if format == "xlsx":
         return Response(
@@ -127,6 +126,8 @@ async def write_section(
 
 
 @router.get("/{customer_id}/sections/{section}", response_model=list[SectionRead], summary="Section history")
-async def section_history(customer_id: str, section: Section, uow: UoW, caller: Reader) -> list[SectionRead]:
+async def section_history(
+    customer_id: str, section: Section, uow: UoW, caller: Reader, page: Paged
+) -> list[SectionRead]:
     """Every version, newest first."""
-    return await files.section_history(uow, customer_id, section, caller)
+    return page.window(await files.section_history(uow, customer_id, section, caller))

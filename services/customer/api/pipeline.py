@@ -9,6 +9,7 @@ from services.customer.schemas.pipeline import ProspectCreate, ProspectRead, Sta
 from services.customer.service import pipeline
 from shared.app import UoW
 from shared.auth import Principal, Role, require_roles
+from shared.pagination import Paged
 
 router = APIRouter(prefix="/targets", tags=["development"])
 Developer = Annotated[Principal, Depends(require_roles(Role.CM, Role.SUPERVISOR, Role.ADMIN))]
@@ -24,10 +25,10 @@ async def add_target(body: ProspectCreate, uow: UoW, caller: Developer) -> Prosp
 
 @router.get("", response_model=list[ProspectRead], summary="The pipeline")
 async def list_targets(
-    uow: UoW, caller: Developer, stage: Annotated[Stage | None, Query()] = None
+    uow: UoW, caller: Developer, page: Paged, stage: Annotated[Stage | None, Query()] = None
 ) -> list[ProspectRead]:
     """Best segment score first; a CM sees their own targets."""
-    return await pipeline.list_targets(uow, caller, stage)
+    return await pipeline.list_targets(uow, caller, stage, page)
 
 
 @router.get("/{prospect_id}", response_model=ProspectRead, summary="A target")

@@ -6,14 +6,15 @@ from services.customer.api.deps import Reader
 from services.customer.schemas.value import ValueRead
 from services.customer.service import value
 from shared.app import UoW
+from shared.pagination import Paged
 
 router = APIRouter(tags=["value"])
 
 
 @router.get("/value-review", response_model=list[ValueRead], summary="The 80/20 view (R-M6)")
-async def value_review(uow: UoW, caller: Reader) -> list[ValueRead]:
+async def value_review(uow: UoW, caller: Reader, page: Paged) -> list[ValueRead]:
     """Customers ranked by value; the top fifth, whether a senior CM serves them, suggested importance."""
-    return await value.value_review(uow, caller)
+    return page.window(await value.value_review(uow, caller))
 
 
 @router.get("/customers/{customer_id}/value", response_model=ValueRead, summary="A customer's value (R-C7)")

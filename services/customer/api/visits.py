@@ -18,6 +18,7 @@ from services.customer.schemas.visits import (
 from services.customer.service import visits
 from shared.app import UoW
 from shared.auth import Principal, Role, require_roles
+from shared.pagination import Paged
 
 router = APIRouter(tags=["visits and daily reports"])
 CM = Annotated[Principal, Depends(require_roles(Role.CM))]
@@ -38,9 +39,9 @@ async def file_visit(
 
 
 @router.get("/customers/{customer_id}/visits", response_model=list[VisitRead], summary="Visit reports")
-async def list_visits(customer_id: str, uow: UoW, caller: Reader) -> list[VisitRead]:
+async def list_visits(customer_id: str, uow: UoW, caller: Reader, page: Paged) -> list[VisitRead]:
     """Newest first; read them before the next visit (R-M2)."""
-    return await visits.list_visits(uow, customer_id, caller)
+    return page.window(await visits.list_visits(uow, customer_id, caller))
 
 
 @router.get(
@@ -56,12 +57,13 @@ async def visit_schedule(
     uow: UoW,
     caller: Reader,
     settings: Settings,
+    page: Paged,
     manager_id: Annotated[str | None, Query(max_length=64)] = None,
     branch: Annotated[str | None, Query(max_length=64)] = None,
     overdue: bool = False,
 ) -> list[DueRead]:
     """Next-due date per customer by importance level; `overdue=true` for the overdue list."""
-    return await visits.visit_schedule(uow, caller, settings, manager_id, branch, overdue)
+    return await visits.visit_schedule(uow, caller, settings, manager_id, branch, overdue, page)
 
 
 @router.put(

@@ -26,6 +26,7 @@ from shared.contracts.credit import (
 from shared.contracts.default_ladder import DEFAULT_LADDER_GRADES
 from shared.envelope import Envelope
 from shared.errors import Forbidden, NotFound, RuleViolation
+from shared.pagination import Page
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
@@ -79,22 +80,27 @@ async def submit_report(
         return ReportRead.model_validate(report)
 
 
-async def list_reports(uow: UnitOfWork, caller: Principal, customer_id: str | None) -> list[ReportRead]:
+async def list_reports(
+    uow: UnitOfWork, caller: Principal, customer_id: str | None, page: Page
+) -> list[ReportRead]:
     """CMs see their customers' reports; risk, product and management see those routed to them."""
     query = select(ReportRow).where(ReportRow.org_id == caller.org_id)
     if customer_id is not None:
         query = query.where(ReportRow.customer_id == customer_id)
     async with uow:
-        rows = list(await uow.session.scalars(query.order_by(ReportRow.submitted_at).limit(1000)))
+        query = query.order_by(ReportRow.submitted_at, ReportRow.id)
         if caller.has_any(SEES_ALL):
-            return [ReportRead.model_validate(r) for r in rows]
+            return [ReportRead.model_validate(r) for r in await page.rows(uow.session, query)]
+        # Routing is a JSON list: filtered here, and the page cut from what the caller may see.
         departments = {d for role, d in DEPARTMENTS.items() if role in caller.roles}
         served = set(await uow.session.scalars(visible_ids(caller))) if Role.CM in caller.roles else set()
-        return [
-            ReportRead.model_validate(r)
-            for r in rows
-            if departments.intersection(r.routed_to) or r.customer_id in served
-        ]
+        return page.window(
+            [
+                ReportRead.model_validate(r)
+                for r in await uow.session.scalars(query)
+                if departments.intersection(r.routed_to) or r.customer_id in served
+            ]
+        )
 
 
 async def _limit_of(uow: UnitOfWork, author: str, org_id: str) -> Decimal:
@@ -277,7 +283,11 @@ async def get_recommendation(uow: UnitOfWork, rec_id: str, caller: Principal) ->
 
 
 async def list_recommendations(
-    uow: UnitOfWork, caller: Principal, status: rules.RecommendationStatus | None, overdue_only: bool
+    uow: UnitOfWork,
+    caller: Principal,
+    status: rules.RecommendationStatus | None,
+    overdue_only: bool,
+    page: Page,
 ) -> list[RecommendationRead]:
     """CMs see their customers' recommendations; risk sees what was submitted to it."""
     query: Select[RecommendationRow] = select(RecommendationRow).where(
@@ -289,9 +299,10 @@ async def list_recommendations(
         query = query.where(RecommendationRow.status != rules.RecommendationStatus.AWAITING_COSIGN.value)
     if status is not None:
         query = query.where(RecommendationRow.status == status.value)
+    query = query.order_by(RecommendationRow.created_at, RecommendationRow.id)
     async with uow:
-        rows = list(await uow.session.scalars(query.order_by(RecommendationRow.created_at).limit(500)))
-        result = [await _read(uow, r) for r in rows]
-    if overdue_only:
-        result = [r for r in result if any(q.overdue for q in r.questions)]
-    return result
+        if not overdue_only:
+            return [await _read(uow, r) for r in await page.rows(uow.session, query)]
+        # An overdue question is a computed state: filtered here, the page cut from the result.
+        result = [await _read(uow, r) for r in await uow.session.scalars(query)]
+    return page.window([r for r in result if any(q.overdue for q in r.questions)])

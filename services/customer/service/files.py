@@ -23,6 +23,7 @@ from services.customer.service.common import MANAGE, read, visible, visible_cust
 from shared.auth import Principal
 from shared.contracts.customer import CustomerClassified, CustomerIdentified, CustomerRegistered
 from shared.errors import Conflict, Forbidden
+from shared.pagination import Page
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
@@ -129,8 +130,7 @@ async def get_customer(uow: UnitOfWork, customer_id: str, caller: Principal) -> 
 async def list_customers(
     uow: UnitOfWork,
     caller: Principal,
-    limit: int,
-    offset: int,
+    page: Page,
     branch: str | None,
     manager_id: str | None,
     importance: str | None,
@@ -162,7 +162,7 @@ async def list_customers(
     async with uow:
         if q is not None:
             query = query.where(search.matching(q, uow.session.get_bind().dialect.name))
-        rows = await uow.session.scalars(query.order_by(CustomerRow.file_no).limit(limit).offset(offset))
+        rows = await page.rows(uow.session, query.order_by(CustomerRow.file_no, CustomerRow.id))
         return [read(r) for r in rows]
 
 
@@ -237,6 +237,6 @@ async def section_history(
         versions = await uow.session.scalars(
             select(SectionRow)
             .where(SectionRow.customer_id == row.id, SectionRow.section == section.value)
-            .order_by(SectionRow.version.desc())
+            .order_by(SectionRow.version.desc(), SectionRow.id.desc())
         )
         return [SectionRead.model_validate(v) for v in versions]

@@ -11,6 +11,7 @@ from services.customer.schemas.pipeline import ProspectCreate, ProspectRead, Sco
 from services.customer.service.common import MANAGE, manager_view, visible_customer
 from shared.auth import Principal
 from shared.errors import Forbidden, NotFound, RuleViolation
+from shared.pagination import Page
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
@@ -107,7 +108,9 @@ async def get_target(uow: UnitOfWork, prospect_id: str, caller: Principal) -> Pr
         return _read(await _visible(uow, prospect_id, caller))
 
 
-async def list_targets(uow: UnitOfWork, caller: Principal, stage: rules.Stage | None) -> list[ProspectRead]:
+async def list_targets(
+    uow: UnitOfWork, caller: Principal, stage: rules.Stage | None, page: Page
+) -> list[ProspectRead]:
     """The pipeline, best segment score first; a CM sees their own."""
     query = select(ProspectRow).where(ProspectRow.org_id == caller.org_id)
     if not caller.has_any(MANAGE):
@@ -115,5 +118,5 @@ async def list_targets(uow: UnitOfWork, caller: Principal, stage: rules.Stage | 
     if stage is not None:
         query = query.where(ProspectRow.stage == stage.value)
     async with uow:
-        rows = await uow.session.scalars(query.order_by(ProspectRow.segment_score.desc()).limit(1000))
+        rows = await page.rows(uow.session, query.order_by(ProspectRow.segment_score.desc(), ProspectRow.id))
         return [_read(r) for r in rows]

@@ -22,6 +22,7 @@ from services.customer.settings import CustomerSettings
 from shared.auth import Principal
 from shared.contracts.customer import DissatisfactionWarned, VisitFiled
 from shared.errors import Forbidden, NotFound, RuleViolation
+from shared.pagination import Page
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
@@ -112,7 +113,9 @@ async def list_visits(uow: UnitOfWork, customer_id: str, caller: Principal) -> l
     async with uow:
         row = await visible_customer(uow, customer_id, caller)
         visits = await uow.session.scalars(
-            select(VisitRow).where(VisitRow.customer_id == row.id).order_by(VisitRow.occurred_at.desc())
+            select(VisitRow)
+            .where(VisitRow.customer_id == row.id)
+            .order_by(VisitRow.occurred_at.desc(), VisitRow.id.desc())
         )
         return [VisitRead.model_validate(v) for v in visits]
 
@@ -141,6 +144,7 @@ async def visit_schedule(
     manager_id: str | None,
     branch: str | None,
     overdue_only: bool,
+    page: Page,
 ) -> list[DueRead]:
     """R-M4: next-due dates by importance level; overdue lists per CM and per branch."""
     today = utcnow().date()
@@ -167,7 +171,10 @@ async def visit_schedule(
         )
     result = []
     async with uow:
-        for row, last in (await uow.session.execute(query.order_by(CustomerRow.file_no).limit(5000))).all():
+        # Whether a file is overdue is computed here, not in SQL: the page is cut from the full schedule.
+        for row, last in (
+            await uow.session.execute(query.order_by(CustomerRow.file_no, CustomerRow.id))
+        ).all():
             last_day = last.date() if last is not None else None
             due = rules.next_due(last_day, row.created_at.date(), settings.visit_interval(row.importance))
             overdue = rules.is_overdue(due, today, settings.visit_overdue_tolerance_days)
@@ -184,7 +191,7 @@ async def visit_schedule(
                         overdue=overdue,
                     )
                 )
-    return result
+    return page.window(result)
 
 
 def _own(caller: Principal, manager_id: str) -> None:

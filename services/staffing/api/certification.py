@@ -6,6 +6,7 @@ from services.staffing.api.deps import HR, AnyStaff, Settings
 from services.staffing.schemas.certification import CertificationCreate, CertificationRead, SweepResult
 from services.staffing.service import certification
 from shared.app import UoW
+from shared.pagination import Paged
 
 router = APIRouter(tags=["certification"])
 
@@ -28,9 +29,9 @@ async def record_exam(
 @router.get(
     "/managers/{manager_id}/certifications", response_model=list[CertificationRead], summary="Exam history"
 )
-async def list_exams(manager_id: str, uow: UoW, caller: AnyStaff) -> list[CertificationRead]:
+async def list_exams(manager_id: str, uow: UoW, caller: AnyStaff, page: Paged) -> list[CertificationRead]:
     """Every sitting, newest first."""
-    return await certification.list_exams(uow, manager_id, caller)
+    return page.window(await certification.list_exams(uow, manager_id, caller))
 
 
 @router.post(

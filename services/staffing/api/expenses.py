@@ -16,6 +16,7 @@ from services.staffing.schemas.expenses import (
 from services.staffing.service import expenses
 from shared.app import UoW
 from shared.auth import Principal, Role, require_roles
+from shared.pagination import Paged
 from shared.timeutil import utcnow
 
 router = APIRouter(tags=["expenses"])
@@ -40,10 +41,10 @@ async def record_expense(manager_id: str, body: ExpenseCreate, uow: UoW, caller:
 
 @router.get("/managers/{manager_id}/expenses", response_model=list[ExpenseRead], summary="A CM's expenses")
 async def list_expenses(
-    manager_id: str, uow: UoW, caller: AnyStaff, year: Year | None = None
+    manager_id: str, uow: UoW, caller: AnyStaff, page: Paged, year: Year | None = None
 ) -> list[ExpenseRead]:
     """Expenses of a year (default: this year)."""
-    return await expenses.list_expenses(uow, manager_id, year or _this_year(), caller)
+    return page.window(await expenses.list_expenses(uow, manager_id, year or _this_year(), caller))
 
 
 @router.get("/managers/{manager_id}/budget", response_model=BudgetSummary, summary="Budget status (R-I4)")

@@ -15,6 +15,7 @@ from services.staffing.schemas.grading import (
 )
 from services.staffing.service import grading
 from shared.app import UoW
+from shared.pagination import Paged
 
 router = APIRouter(tags=["grades"])
 
@@ -32,10 +33,13 @@ async def create_proposal(body: ProposalCreate, uow: UoW, caller: HR) -> Proposa
 
 @router.get("/grade-proposals", response_model=list[ProposalRead], summary="List grade proposals")
 async def list_proposals(
-    uow: UoW, caller: Reader, status_filter: Annotated[ProposalStatus | None, Query(alias="status")] = None
+    uow: UoW,
+    caller: Reader,
+    page: Paged,
+    status_filter: Annotated[ProposalStatus | None, Query(alias="status")] = None,
 ) -> list[ProposalRead]:
     """Proposals, oldest first."""
-    return await grading.list_proposals(uow, caller, status_filter)
+    return await grading.list_proposals(uow, caller, status_filter, page)
 
 
 @router.post(
@@ -60,6 +64,6 @@ async def change_grade(manager_id: str, body: GradeChangeCreate, uow: UoW, calle
 @router.get(
     "/managers/{manager_id}/grade-history", response_model=list[GradeChangeRead], summary="Grade history"
 )
-async def grade_history(manager_id: str, uow: UoW, caller: AnyStaff) -> list[GradeChangeRead]:
+async def grade_history(manager_id: str, uow: UoW, caller: AnyStaff, page: Paged) -> list[GradeChangeRead]:
     """Every change: who, when, why."""
-    return await grading.grade_history(uow, manager_id, caller)
+    return page.window(await grading.grade_history(uow, manager_id, caller))

@@ -8,6 +8,7 @@ from services.staffing.api.deps import HR, AnyStaff
 from services.staffing.schemas.ladder import LadderCreate, LadderRead
 from services.staffing.service import ladder
 from shared.app import UoW
+from shared.pagination import Paged
 
 router = APIRouter(prefix="/ladder", tags=["ladder"])
 
@@ -19,9 +20,9 @@ async def current_ladder(uow: UoW, caller: AnyStaff, on: date | None = None) -> 
 
 
 @router.get("/versions", response_model=list[LadderRead], summary="Every published ladder version")
-async def ladder_versions(uow: UoW, caller: AnyStaff) -> list[LadderRead]:
+async def ladder_versions(uow: UoW, caller: AnyStaff, page: Paged) -> list[LadderRead]:
     """Versions, oldest first; a year's appraisal uses the one in force that year."""
-    return await ladder.ladder_versions(uow, caller)
+    return page.window(await ladder.ladder_versions(uow, caller))
 
 
 @router.post(

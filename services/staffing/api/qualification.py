@@ -9,6 +9,7 @@ from services.staffing.domain.qualification import ApplicationStatus
 from services.staffing.schemas.qualification import ApplicationCreate, ApplicationRead, ApplicationReview
 from services.staffing.service import qualification
 from shared.app import UoW
+from shared.pagination import Paged
 
 router = APIRouter(prefix="/qualification-applications", tags=["qualification"])
 
@@ -31,8 +32,9 @@ async def review(application_id: str, body: ApplicationReview, uow: UoW, caller:
 async def list_applications(
     uow: UoW,
     caller: AnyRole,
+    page: Paged,
     staff_id: Annotated[str | None, Query(max_length=64)] = None,
     status_filter: Annotated[ApplicationStatus | None, Query(alias="status")] = None,
 ) -> list[ApplicationRead]:
     """HR sees all; a staff member sees their own."""
-    return await qualification.list_applications(uow, caller, staff_id, status_filter)
+    return await qualification.list_applications(uow, caller, staff_id, status_filter, page)

@@ -16,6 +16,7 @@ from services.staffing.schemas.roster import (
 from services.staffing.service import departures, roster
 from shared.app import UoW
 from shared.auth import Principal, Role, require_roles
+from shared.pagination import Paged
 
 router = APIRouter(tags=["roll"])
 DepartureRequester = Annotated[Principal, Depends(require_roles(Role.HR, Role.ADMIN, Role.CM))]
@@ -39,10 +40,10 @@ async def onboard_manager(body: ManagerCreate, uow: UoW, caller: HR, settings: S
 
 @router.get("/managers", response_model=list[ManagerRead], summary="List the roll")
 async def list_managers(
-    uow: UoW, caller: AnyStaff, filters: Annotated[ManagerFilter, Query()]
+    uow: UoW, caller: AnyStaff, filters: Annotated[ManagerFilter, Query()], page: Paged
 ) -> list[ManagerRead]:
     """Filter by status, grade, branch, certification expiring before a date; a CM sees only themself."""
-    return await roster.list_managers(uow, caller, filters)
+    return await roster.list_managers(uow, caller, filters, page)
 
 
 @router.get("/managers/{manager_id}", response_model=ManagerRead, summary="Get a staff record")

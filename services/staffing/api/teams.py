@@ -6,6 +6,7 @@ from services.staffing.api.deps import HR, AnyStaff
 from services.staffing.schemas.teams import MemberAdd, TeamCreate, TeamRead
 from services.staffing.service import teams
 from shared.app import UoW
+from shared.pagination import Paged
 
 router = APIRouter(prefix="/teams", tags=["teams"])
 
@@ -17,9 +18,11 @@ async def form_team(body: TeamCreate, uow: UoW, caller: HR) -> TeamRead:
 
 
 @router.get("", response_model=list[TeamRead], summary="List teams")
-async def list_teams(uow: UoW, caller: AnyStaff, include_dissolved: bool = False) -> list[TeamRead]:
+async def list_teams(
+    uow: UoW, caller: AnyStaff, page: Paged, include_dissolved: bool = False
+) -> list[TeamRead]:
     """Teams with their current members."""
-    return await teams.list_teams(uow, caller, include_dissolved)
+    return await teams.list_teams(uow, caller, include_dissolved, page)
 
 
 @router.post("/{team_id}/members", response_model=TeamRead, summary="Add a member")

@@ -73,8 +73,6 @@ class ManagerFilter(BaseModel):
     grade: str | None = Field(default=None, max_length=32)
     branch: str | None = Field(default=None, max_length=64)
     certification_expiring_before: date | None = None
-    limit: int = Field(default=100, ge=1, le=500)
-    offset: int = Field(default=0, ge=0, le=1_000_000_000)
 
 
 class DepartureRequest(BaseModel):

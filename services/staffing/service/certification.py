@@ -103,7 +103,9 @@ async def list_exams(uow: UnitOfWork, manager_id: str, caller: Principal) -> lis
         rows = await uow.session.scalars(
             select(CertificationRow)
             .where(CertificationRow.manager_id == manager_id)
-            .order_by(CertificationRow.exam_date.desc(), CertificationRow.recorded_at.desc())
+            .order_by(
+                CertificationRow.exam_date.desc(), CertificationRow.recorded_at.desc(), CertificationRow.id
+            )
         )
         return [CertificationRead.model_validate(r) for r in rows]
 

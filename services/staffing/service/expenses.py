@@ -151,7 +151,7 @@ async def list_expenses(uow: UnitOfWork, manager_id: str, year: int, caller: Pri
                 ExpenseRow.spent_on >= date(year, 1, 1),
                 ExpenseRow.spent_on <= date(year, 12, 31),
             )
-            .order_by(ExpenseRow.spent_on, ExpenseRow.recorded_at)
+            .order_by(ExpenseRow.spent_on, ExpenseRow.recorded_at, ExpenseRow.id)
         )
         return [ExpenseRead.model_validate(r) for r in rows]
 

@@ -20,6 +20,7 @@ from shared.contracts.appraisal import GradeProposed
 from shared.contracts.staffing import ManagerGradeChanged
 from shared.envelope import Envelope
 from shared.errors import NotFound, RuleViolation
+from shared.pagination import Page
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
@@ -156,14 +157,14 @@ async def change_grade(
 
 
 async def list_proposals(
-    uow: UnitOfWork, caller: Principal, status: rules.ProposalStatus | None
+    uow: UnitOfWork, caller: Principal, status: rules.ProposalStatus | None, page: Page
 ) -> list[ProposalRead]:
     """Grade proposals of the cooperative, oldest first."""
     query = select(GradeProposalRow).where(GradeProposalRow.org_id == caller.org_id)
     if status is not None:
         query = query.where(GradeProposalRow.status == status.value)
     async with uow:
-        rows = await uow.session.scalars(query.order_by(GradeProposalRow.created_at).limit(500))
+        rows = await page.rows(uow.session, query.order_by(GradeProposalRow.created_at, GradeProposalRow.id))
         return [ProposalRead.model_validate(r) for r in rows]
 
 

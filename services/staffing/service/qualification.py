@@ -11,6 +11,7 @@ from services.staffing.schemas.qualification import ApplicationCreate, Applicati
 from services.staffing.service.common import MANAGE, ladder_in_force, manager_in_org, today
 from shared.auth import Principal
 from shared.errors import Forbidden, NotFound, RuleViolation
+from shared.pagination import Page
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
@@ -80,7 +81,11 @@ async def review(
 
 
 async def list_applications(
-    uow: UnitOfWork, caller: Principal, staff_id: str | None, status: rules.ApplicationStatus | None
+    uow: UnitOfWork,
+    caller: Principal,
+    staff_id: str | None,
+    status: rules.ApplicationStatus | None,
+    page: Page,
 ) -> list[ApplicationRead]:
     """Applications of the cooperative; staff see only their own."""
     query = select(ApplicationRow).where(ApplicationRow.org_id == caller.org_id)
@@ -91,5 +96,5 @@ async def list_applications(
     if status is not None:
         query = query.where(ApplicationRow.status == status.value)
     async with uow:
-        rows = await uow.session.scalars(query.order_by(ApplicationRow.submitted_at).limit(500))
+        rows = await page.rows(uow.session, query.order_by(ApplicationRow.submitted_at, ApplicationRow.id))
         return [ApplicationRead.model_validate(r) for r in rows]

@@ -18,6 +18,7 @@ from services.staffing.service.common import (
 )
 from shared.auth import Principal
 from shared.errors import Conflict, RuleViolation
+from shared.pagination import Page
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
@@ -106,7 +107,9 @@ async def get_manager(uow: UnitOfWork, manager_id: str, caller: Principal) -> Ma
         return read(await visible_manager(uow, manager_id, caller))
 
 
-async def list_managers(uow: UnitOfWork, caller: Principal, f: ManagerFilter) -> list[ManagerRead]:
+async def list_managers(
+    uow: UnitOfWork, caller: Principal, f: ManagerFilter, page: Page
+) -> list[ManagerRead]:
     """The roll of the caller's cooperative, filtered and paginated."""
     query = select(ManagerRow).where(ManagerRow.org_id == caller.org_id)
     if not caller.has_any(READ_ALL):
@@ -120,7 +123,5 @@ async def list_managers(uow: UnitOfWork, caller: Principal, f: ManagerFilter) ->
     if f.certification_expiring_before is not None:
         query = query.where(ManagerRow.certified_until < f.certification_expiring_before)
     async with uow:
-        rows = await uow.session.scalars(
-            query.order_by(ManagerRow.employee_no).limit(f.limit).offset(f.offset)
-        )
+        rows = await page.rows(uow.session, query.order_by(ManagerRow.employee_no, ManagerRow.id))
         return [read(r) for r in rows]

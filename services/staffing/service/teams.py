@@ -13,6 +13,7 @@ from services.staffing.service.common import ladder_in_force, manager_in_org, st
 from shared.auth import Principal
 from shared.contracts.staffing import TeamChanged
 from shared.errors import Conflict, NotFound
+from shared.pagination import Page
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
@@ -157,11 +158,13 @@ async def dissolve_team(uow: UnitOfWork, team_id: str, caller: Principal) -> Tea
         return await _read(uow, team)
 
 
-async def list_teams(uow: UnitOfWork, caller: Principal, include_dissolved: bool) -> list[TeamRead]:
+async def list_teams(
+    uow: UnitOfWork, caller: Principal, include_dissolved: bool, page: Page
+) -> list[TeamRead]:
     """Teams of the cooperative."""
     query = select(TeamRow).where(TeamRow.org_id == caller.org_id)
     if not include_dissolved:
         query = query.where(TeamRow.dissolved_at.is_(None))
     async with uow:
-        teams = list(await uow.session.scalars(query.order_by(TeamRow.created_at).limit(500)))
+        teams = await page.rows(uow.session, query.order_by(TeamRow.created_at, TeamRow.id))
         return [await _read(uow, t) for t in teams]
