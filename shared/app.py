@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from shared.admin import router as admin_router
 from shared.auth import VerifiedTokens
 from shared.http_errors import ERROR_RESPONSES, install_error_handlers
-from shared.idempotency import IdempotencyMiddleware, idempotency_refusal
+from shared.idempotent_http import idempotency_refusal, install_idempotency
 from shared.kafka import create_broker
 from shared.logs import configure_logging
 from shared.metrics import Metrics
@@ -61,7 +61,7 @@ def build_service_app(
     app.state.tokens = VerifiedTokens(settings)
     app.state.runtime = runtime
     install_error_handlers(app)
-    app.add_middleware(IdempotencyMiddleware)  # inside the request observer: replays are logged too
+    install_idempotency(app)  # inside the request observer: replays are logged too
     install_request_middleware(app)
     app.include_router(ops_router)
     app.include_router(admin_router, responses=ERROR_RESPONSES)

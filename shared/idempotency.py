@@ -10,15 +10,12 @@ the stored answer. Keys belong to a caller (cooperative and user) and are kept `
 import hashlib
 import json
 import logging
-import re
-from collections.abc import Callable, MutableMapping
-from contextvars import ContextVar
+from collections.abc import Callable
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-import jwt
-from fastapi import Request
 from sqlalchemy import (
     Column,
     Index,
@@ -29,12 +26,10 @@ from sqlalchemy import (
     String,
     Table,
     delete,
-    select,
     update,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.errors import DomainError
 from shared.tables import UtcDateTime
@@ -45,9 +40,6 @@ log = logging.getLogger(__name__)
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 TABLE = "idempotency_keys"
-_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # visible ASCII, as the IETF draft's examples (UUIDs)
-_KEPT_HEADERS = ("content-type", "location", "content-language")
-_REFUSAL = "idempotency_refusal"
 
 
 class IdempotencyRefused(DomainError):
@@ -162,16 +154,14 @@ class Claim:
 _claim: ContextVar[Claim | None] = ContextVar("idempotency_claim", default=None)
 
 
+def bind_claim(claim: Claim) -> Token[Claim | None]:
+    """Make the claim the current request's (the middleware resets it with the token)."""
+    return _claim.set(claim)
+
+
 def active_claim() -> Claim | None:
     """The key of the POST being served, if it carries one (the unit of work reserves and holds it)."""
     return _claim.get()
-
-
-async def idempotency_refusal(request: Request) -> None:
-    """Raise what the middleware decided about the key, inside the app so it is answered as a problem."""
-    refusal = request.scope.get("state", {}).get(_REFUSAL)
-    if refusal is not None:
-        raise refusal
 
 
 def fingerprint(method: str, path: str, query: str, body: bytes) -> str:
@@ -183,206 +173,3 @@ def fingerprint(method: str, path: str, query: str, body: bytes) -> str:
     digest = hashlib.sha256(f"{method} {path}?{query}\n".encode())
     digest.update(canonical)
     return digest.hexdigest()
-
-
-class IdempotencyMiddleware:
-    """Serve POSTs with an `Idempotency-Key`: the first runs and is stored, a retry gets its answer."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self._purged_at: datetime | None = None
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Pass everything through except a POST that carries a key."""
-        if scope["type"] != "http" or scope["method"] != "POST":
-            await self.app(scope, receive, send)
-            return
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        key = headers.get(HEADER.lower())
-        if key is None:
-            await self.app(scope, receive, send)
-            return
-        body = await _read_body(receive)
-        if not _KEY.match(key):
-            refusal = IdempotencyRefused(f"{HEADER} must be 1 to 255 visible ASCII characters")
-            await self._refuse(scope, body, send, refusal)
-            return
-        state = scope["app"].state
-        caller = _caller(scope, headers.get("authorization", ""))
-        metadata = state.runtime.definition.tables.outbox.metadata
-        if caller is None or TABLE not in metadata.tables:  # no valid token: the app answers 401
-            await self.app(scope, _replaying(body), send)
-            return
-        ttl = timedelta(hours=state.settings.idempotency_ttl_hours)
-        sessions: async_sessionmaker[AsyncSession] = state.runtime.session_factory
-        table: Table = metadata.tables[TABLE]
-        query = scope.get("query_string", b"").decode("latin-1")
-        claim = Claim(
-            table=table,
-            org_id=caller[0],
-            user_id=caller[1],
-            key=key,
-            fingerprint=fingerprint("POST", scope["path"], query, body),
-            request=f"POST {scope['path']}",
-            expires_at=utcnow() + ttl,
-        )
-        if await self._answered(scope, claim, sessions, body, send):
-            return
-        await self._first(scope, claim, sessions, body, send)
-        await self._purge(sessions, table, ttl)
-
-    async def _first(
-        self,
-        scope: Scope,
-        claim: Claim,
-        sessions: async_sessionmaker[AsyncSession],
-        body: bytes,
-        send: Send,
-    ) -> None:
-        """Run the request with the key claimed; store its answer with its effect, then send it."""
-        answer = _Buffered()
-        token = _claim.set(claim)
-        try:
-            await self.app(scope, _replaying(body), answer.send)
-        except KeyTaken:  # a concurrent request with the key won; its answer is stored by now
-            await claim.release()
-            if not await self._answered(scope, claim, sessions, body, send):
-                await self._refuse(
-                    scope, body, send, IdempotencyInFlight("the request with this key is running")
-                )
-            return
-        except BaseException:
-            await claim.release()
-            raise
-        finally:
-            _claim.reset(token)
-        if claim.session is not None:
-            try:
-                if answer.status >= 500:
-                    return await answer.replay(send)  # the effect is dropped with the failed answer
-                await claim.store(answer.status, answer.kept_headers(), answer.body)
-            except Exception as exc:
-                log.error("storing the answer of %s failed: %s", claim.request, exc)
-                refusal = AnswerNotStored("the database failed; nothing was changed, retry with the same key")
-                return await self._refuse(scope, body, send, refusal)
-            finally:
-                await claim.release()
-        await answer.replay(send)
-
-    async def _answered(
-        self,
-        scope: Scope,
-        claim: Claim,
-        sessions: async_sessionmaker[AsyncSession],
-        body: bytes,
-        send: Send,
-    ) -> bool:
-        """If the key is already stored: send its answer, or refuse another request with it."""
-        async with sessions() as session:
-            row = (await session.execute(select(claim.table).where(*claim._where()))).first()
-        if row is None or row.expires_at < utcnow():
-            return False
-        if row.fingerprint != claim.fingerprint:
-            refusal = IdempotencyRefused(
-                f"{HEADER} {claim.key[:64]} was used for another request ({row.request}); use a new key"
-            )
-        elif row.status_code is None:
-            refusal = IdempotencyInFlight("the request with this key is still running; retry in a moment")
-        else:
-            stored = json.loads(row.headers or "{}")
-            await _Buffered(row.status_code, stored, bytes(row.body or b"")).replay(send, replayed=True)
-            return True
-        await self._refuse(scope, body, send, refusal)
-        return True
-
-    async def _refuse(self, scope: Scope, body: bytes, send: Send, refusal: DomainError) -> None:
-        """Let the app answer the refusal (in the caller's language and the problem format)."""
-        scope.setdefault("state", {})[_REFUSAL] = refusal
-        await self.app(scope, _replaying(body), send)
-
-    async def _purge(self, sessions: async_sessionmaker[AsyncSession], table: Table, ttl: timedelta) -> None:
-        """Drop expired keys, at most once an hour per process."""
-        now = utcnow()
-        if self._purged_at is not None and now - self._purged_at < min(ttl / 24, timedelta(hours=1)):
-            return
-        self._purged_at = now
-        try:
-            async with sessions() as session:
-                await session.execute(delete(table).where(table.c.expires_at < now))
-                await session.commit()
-        except Exception as exc:  # the next purge will do it
-            log.warning("purging expired idempotency keys failed: %s", exc)
-
-
-def _caller(scope: Scope, authorization: str) -> tuple[str, str] | None:
-    """(cooperative, user) of a valid bearer token; None lets the app refuse the request itself."""
-    scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        return None
-    try:
-        principal = scope["app"].state.tokens.principal(token.strip())
-    except jwt.InvalidTokenError:
-        return None
-    return principal.org_id, principal.user_id
-
-
-async def _read_body(receive: Receive) -> bytes:
-    chunks = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
-
-
-def _replaying(body: bytes) -> Receive:
-    """A `receive` that hands the app the body already read, once."""
-    sent = False
-
-    async def receive() -> Message:
-        nonlocal sent
-        if sent:
-            return {"type": "http.disconnect"}
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return receive
-
-
-class _Buffered:
-    """An answer held back until it is stored (or replayed from the store)."""
-
-    def __init__(self, status: int = 500, headers: dict[str, str] | None = None, body: bytes = b"") -> None:
-        self.status = status
-        self.headers: list[tuple[bytes, bytes]] = [
-            (k.encode("latin-1"), v.encode("latin-1")) for k, v in (headers or {}).items()
-        ]
-        self.body = body
-
-    async def send(self, message: MutableMapping[str, Any]) -> None:
-        """Collect the app's answer instead of sending it."""
-        if message["type"] == "http.response.start":
-            self.status = message["status"]
-            self.headers = list(message.get("headers", []))
-        elif message["type"] == "http.response.body":
-            self.body += message.get("body", b"")
-
-    def kept_headers(self) -> dict[str, str]:
-        """The headers a replay repeats."""
-        return {
-            k.decode("latin-1"): v.decode("latin-1")
-            for k, v in self.headers
-            if k.decode("latin-1").lower() in _KEPT_HEADERS
-        }
-
-    async def replay(self, send: Send, *, replayed: bool = False) -> None:
-        """Send the answer: as the app gave it, or rebuilt from the store."""
-        headers = [(k, v) for k, v in self.headers if k.lower() != b"content-length"]
-        headers.append((b"content-length", str(len(self.body)).encode()))
-        if replayed:
-            headers.append((REPLAYED_HEADER.lower().encode(), b"true"))
-        await send({"type": "http.response.start", "status": self.status, "headers": headers})
-        await send({"type": "http.response.body", "body": self.body, "more_body": False})

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
+from uuid import uuid4
 
 import httpx
 
@@ -88,16 +89,22 @@ class Api:
         json: Any = None,
         params: dict[str, Any] | None = None,
     ) -> httpx.Response:
-        """One call, whatever it answers; a 503 (nothing was changed) or a lost GET is retried."""
+        """One call, whatever it answers; a 503 (nothing was changed) or a lost call is retried.
+
+        A POST carries an Idempotency-Key, the same on every retry: a lost answer is fetched again, never
+        a second effect.
+        """
         url = f"{self.urls[service]}{path}"
         headers = {"Authorization": f"Bearer {self.token(who)}"}
+        if method == "POST":
+            headers["Idempotency-Key"] = str(uuid4())
         for attempt in range(RETRIES):
             try:
                 async with self.gate:
                     self.calls += 1
                     response = await self.http.request(method, url, json=json, params=params, headers=headers)
             except httpx.TransportError:
-                if method != "GET" or attempt == RETRIES - 1:
+                if method not in ("GET", "POST") or attempt == RETRIES - 1:
                     raise
             else:
                 if response.status_code != 503 or attempt == RETRIES - 1:
