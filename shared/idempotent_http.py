@@ -13,6 +13,7 @@ from typing import Any
 import jwt
 from fastapi import FastAPI, Request
 from sqlalchemy import Table, delete, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -86,7 +87,14 @@ class IdempotencyMiddleware:
             request=f"POST {scope['path']}",
             expires_at=utcnow() + ttl,
         )
-        if await self._answered(scope, claim, sessions, body, send):
+        try:
+            answered = await self._answered(scope, claim, sessions, body, send)
+        except (SQLAlchemyError, OSError) as exc:  # the database is away: a 503, as the app would answer
+            log.error("reading idempotency key of %s failed: %s", claim.request, exc)
+            unavailable = AnswerNotStored("the database is unavailable; nothing was changed, retry later")
+            await self._refuse(scope, body, send, unavailable)
+            return
+        if answered:
             return
         await self._first(scope, claim, sessions, body, send)
         await self._purge(sessions, table, ttl)
