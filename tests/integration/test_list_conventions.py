@@ -33,10 +33,45 @@ def list_routes(app: Any) -> list[tuple[HttpRoute, Any]]:
     return found
 
 
+async def _seed(svc: Any) -> None:
+    """Two items in some root list of the service, so that a next link must appear."""
+    if svc.name == "customer":
+        sup = await with_managers(svc)
+        for name in ("甲", "乙"):
+            body = {"name": name, "kind": "farm_household", "primary_manager_id": "m-c"}
+            assert (await svc.client.post("/customers", headers=sup, json=body)).status_code == 201
+    elif svc.name == "staffing":
+        for number in ("E-1", "E-2"):
+            body = {"employee_no": number, "name": "王", "grade": "cm", "branch": "north"}
+            assert (
+                await svc.client.post("/managers", headers=svc.as_("hr-1", "hr"), json=body)
+            ).status_code == 201
+    elif svc.name == "appraisal":
+        for manager_id in ("m-1", "m-2"):
+            body = {"manager_id": manager_id, "employee_no": manager_id, "name": "王", "grade": "cm"}
+            await svc.deliver(
+                "staffing.managers",
+                "manager.registered",
+                manager_id,
+                {**body, "branch": "n", "status": "active"},
+            )
+    else:
+        for customer_id in ("c-1", "c-2"):
+            balances = {"deposit": "0.00", "loan": "9.00", "overdue": "1.00", "as_of": "2026-01-31T00:00:00Z"}
+            await svc.deliver(
+                "corebanking.balances",
+                "balance.reported",
+                customer_id,
+                {**balances, "customer_id": customer_id},
+            )
+
+
 @pytest.mark.parametrize("service", SERVICES)
 async def test_every_list_route_pages_counts_links_and_refuses_unknown_parameters(service, tmp_path):
     problems: list[str] = []
+    linked = 0
     async with serve_offline(service, tmp_path / "lists.db") as svc:
+        await _seed(svc)
         routes = list_routes(svc.app)
         assert len(routes) >= 5
         spec = (await svc.client.get("/openapi.json")).json()
@@ -71,11 +106,13 @@ async def test_every_list_route_pages_counts_links_and_refuses_unknown_parameter
             link = first.headers.get("Link")
             if int(total) > 1 and not (link and "offset=1" in link):
                 problems.append(f"{where}: {total} items but no next link")
+            linked += int(total) > 1
             if int(total) <= 1 and link:
                 problems.append(f"{where}: a next link after the last page")
             if not isinstance(first.json(), list) or len(first.json()) > 1:
                 problems.append(f"{where}: the body is not a list of at most `limit` items")
     assert problems == [], "\n".join(problems)
+    assert linked, "no list had two items: the next link was never checked"
 
 
 @pytest.mark.parametrize(("service", "path"), [("customer", "/healthz"), ("staffing", "/ladder")])
