@@ -14,7 +14,7 @@ from collections.abc import Callable
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     Column,
@@ -28,6 +28,7 @@ from sqlalchemy import (
     delete,
     update,
 )
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -103,24 +104,31 @@ class Claim:
     wake: list[Callable[[], None]] = field(default_factory=list)
 
     async def reserve(self, session: AsyncSession) -> None:
-        """Write the key (no answer yet) as the transaction's first statement; KeyTaken if it is not free."""
-        where = self._where()
-        await session.execute(delete(self.table).where(*where, self.table.c.expires_at < utcnow()))
-        try:
-            await session.execute(
-                self.table.insert().values(
-                    org_id=self.org_id,
-                    user_id=self.user_id,
-                    key=self.key,
-                    fingerprint=self.fingerprint,
-                    request=self.request[:300],
-                    created_at=utcnow(),
-                    expires_at=self.expires_at,
-                )
-            )
-        except IntegrityError as exc:
-            await session.rollback()
-            raise KeyTaken(self.key) from exc
+        """Write the key (no answer yet) as the transaction's first statement; KeyTaken if it is not free.
+
+        A concurrent request with the same key waits here until the first commits (PostgreSQL's unique
+        index, SQLite's single writer), then finds the key taken. An expired key is replaced.
+        """
+        row = {
+            "org_id": self.org_id,
+            "user_id": self.user_id,
+            "key": self.key,
+            "fingerprint": self.fingerprint,
+            "request": self.request[:300],
+            "created_at": utcnow(),
+            "expires_at": self.expires_at,
+        }
+        for attempt in range(2):
+            try:
+                await session.execute(self.table.insert().values(**row))
+                return
+            except IntegrityError as exc:
+                await session.rollback()
+                if attempt == 0:
+                    expired = delete(self.table).where(*self._where(), self.table.c.expires_at < utcnow())
+                    if cast(CursorResult[Any], await session.execute(expired)).rowcount:
+                        continue
+                raise KeyTaken(self.key) from exc
 
     def hold(self, session: AsyncSession, wake: Callable[[], None]) -> None:
         """The unit of work committed: keep its transaction open until the answer is stored with it."""

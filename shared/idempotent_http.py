@@ -87,15 +87,6 @@ class IdempotencyMiddleware:
             request=f"POST {scope['path']}",
             expires_at=utcnow() + ttl,
         )
-        try:
-            answered = await self._answered(scope, claim, sessions, body, send)
-        except (SQLAlchemyError, OSError) as exc:  # the database is away: a 503, as the app would answer
-            log.error("reading idempotency key of %s failed: %s", claim.request, exc)
-            unavailable = AnswerNotStored("the database is unavailable; nothing was changed, retry later")
-            await self._refuse(scope, body, send, unavailable)
-            return
-        if answered:
-            return
         await self._first(scope, claim, sessions, body, send)
         await self._purge(sessions, table, ttl)
 
@@ -112,12 +103,9 @@ class IdempotencyMiddleware:
         token = bind_claim(claim)
         try:
             await self.app(scope, _replaying(body), answer.send)
-        except KeyTaken:  # a concurrent request with the key won; its answer is stored by now
+        except KeyTaken:  # an earlier or concurrent request with the key: its answer is stored by now
             await claim.release()
-            if not await self._answered(scope, claim, sessions, body, send):
-                await self._refuse(
-                    scope, body, send, IdempotencyInFlight("the request with this key is running")
-                )
+            await self._answer_taken(scope, claim, sessions, body, send)
             return
         except BaseException:
             await claim.release()
@@ -136,6 +124,24 @@ class IdempotencyMiddleware:
             finally:
                 await claim.release()
         await answer.replay(send)
+
+    async def _answer_taken(
+        self,
+        scope: Scope,
+        claim: Claim,
+        sessions: async_sessionmaker[AsyncSession],
+        body: bytes,
+        send: Send,
+    ) -> None:
+        """The key is taken: replay its answer, or refuse (another request, still running, database away)."""
+        try:
+            if await self._answered(scope, claim, sessions, body, send):
+                return
+            refusal: DomainError = IdempotencyInFlight("the request with this key is running; retry later")
+        except (SQLAlchemyError, OSError) as exc:
+            log.error("reading the idempotency key of %s failed: %s", claim.request, exc)
+            refusal = AnswerNotStored("the database is unavailable; nothing was changed, retry later")
+        await self._refuse(scope, body, send, refusal)
 
     async def _answered(
         self,
