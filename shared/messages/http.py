@@ -1,0 +1,153 @@
+"""Messages of the HTTP layer: problem titles per code, field errors, authentication, limits."""
+
+# The stable problem codes, their status and title: the list docs/integration.md documents.
+PROBLEM_CODES: dict[str, int] = {
+    "bad_request": 400,
+    "malformed_body": 400,
+    "unauthorized": 401,
+    "forbidden": 403,
+    "role_required": 403,
+    "not_found": 404,
+    "method_not_allowed": 405,
+    "conflict": 409,
+    "payload_too_large": 413,
+    "unsupported_media_type": 415,
+    "validation_failed": 422,
+    "invalid_input": 422,
+    "rule_violation": 422,
+    "too_many_requests": 429,
+    "internal_error": 500,
+    "unavailable": 503,
+}
+
+HTTP: dict[str, tuple[str, str]] = {
+    # titles: one per problem code
+    "title.bad_request": ("Bad request", "请求有误"),
+    "title.malformed_body": ("Malformed request body", "请求体格式错误"),
+    "title.unauthorized": ("Not authenticated", "未通过身份认证"),
+    "title.forbidden": ("Forbidden", "无权执行此操作"),
+    "title.role_required": ("Role required", "需要相应角色"),
+    "title.not_found": ("Not found", "未找到"),
+    "title.method_not_allowed": ("Method not allowed", "不支持该请求方法"),
+    "title.conflict": ("Conflict", "与当前状态冲突"),
+    "title.payload_too_large": ("Request body too large", "请求体过大"),
+    "title.unsupported_media_type": ("Unsupported media type", "不支持的媒体类型"),
+    "title.validation_failed": ("Invalid input", "输入无效"),
+    "title.invalid_input": ("Input cannot be processed", "输入无法处理"),
+    "title.rule_violation": ("Refused by a business rule", "业务规则不允许"),
+    "title.too_many_requests": ("Too many requests", "请求过于频繁"),
+    "title.internal_error": ("Internal error", "内部错误"),
+    "title.unavailable": ("Service unavailable", "服务暂不可用"),
+    # details of the HTTP layer's own refusals
+    "http.bad_request": ("the request is malformed", "请求格式有误"),
+    "http.not_found": (
+        "nothing is at {path}; the API is described at /docs",
+        "{path} 不存在；接口说明见 /docs",
+    ),
+    "http.method_not_allowed": (
+        "{method} is not allowed on {path}",
+        "{path} 不支持 {method} 方法",
+    ),
+    "http.body_too_large": (
+        "the request body exceeds {limit} bytes; nothing was changed",
+        "请求体超过 {limit} 字节，未做任何更改",
+    ),
+    "http.media_type": (
+        "send the request body as application/json (UTF-8)",
+        "请以 application/json（UTF-8）格式发送请求体",
+    ),
+    "http.body_not_utf8": ("the request body is not valid UTF-8", "请求体不是有效的 UTF-8 编码"),
+    "http.body_not_json": (
+        "the request body is not valid JSON (line {line}, column {column})",
+        "请求体不是有效的 JSON（第 {line} 行，第 {column} 列）",
+    ),
+    "http.number_not_finite": (
+        "numbers must be finite: NaN, Infinity and out-of-range numbers are refused",
+        "数字必须是有限值：不接受 NaN、Infinity 或超出范围的数字",
+    ),
+    "http.nul_character": (
+        "the {part} contains a NUL character (\\u0000), which cannot be stored",
+        "{part}中含有无法保存的空字符（\\u0000）",
+    ),
+    "http.lone_surrogate": (
+        "the {part} contains an unpaired UTF-16 surrogate, which is not text",
+        "{part}中含有不成对的 UTF-16 代理字符，不是有效文本",
+    ),
+    "http.part.body": ("request body", "请求体"),
+    "http.part.query": ("query string", "查询参数"),
+    "http.part.path": ("path", "路径"),
+    "http.validation": (
+        "{count} field(s) of the request are invalid; see errors",
+        "请求中有 {count} 个字段无效，详见 errors",
+    ),
+    "http.validation_more": (
+        "{count} field(s) of the request are invalid; the first {shown} are listed in errors",
+        "请求中有 {count} 个字段无效，errors 中列出了前 {shown} 个",
+    ),
+    "http.rate_limited": (
+        "too many write requests from this user; retry in {seconds} s",
+        "该用户的写请求过于频繁，请在 {seconds} 秒后重试",
+    ),
+    "http.internal_error": (
+        "an unexpected error occurred; it was logged under the correlation id {correlation_id}",
+        "发生意外错误，已按关联编号 {correlation_id} 记录",
+    ),
+    "http.unavailable": (
+        "the database is unavailable; nothing was changed, retry later",
+        "数据库暂不可用，未做任何更改，请稍后重试",
+    ),
+    "http.lost_update": (
+        "the record was changed by someone else meanwhile; reload and retry",
+        "该记录已被他人修改，请刷新后重试",
+    ),
+    "http.duplicate": (
+        "the request conflicts with existing data (a duplicate?); nothing was changed",
+        "请求与现有数据冲突（可能重复），未做任何更改",
+    ),
+    # authentication and roles
+    "auth.missing_token": ("missing bearer token", "缺少 Bearer 令牌"),
+    "auth.token_expired": ("token expired", "令牌已过期"),
+    "auth.invalid_token": ("invalid token: {reason}", "令牌无效：{reason}"),
+    "auth.token_too_long_lived": (
+        "invalid token: it lives longer than the {hours} h allowed",
+        "令牌无效：有效期超过允许的 {hours} 小时",
+    ),
+    "auth.roles_required": ("requires one of the roles: {roles}", "需要以下角色之一：{roles}"),
+    # field errors (pydantic's error types, read by a person)
+    "field.missing": ("this field is required", "此字段为必填项"),
+    "field.extra_forbidden": ("unknown field; it is not part of this request", "未知字段，不属于此请求"),
+    "field.string_type": ("must be text", "必须是文本"),
+    "field.string_too_short": (
+        "must have at least {min_length} character(s)",
+        "至少需要 {min_length} 个字符",
+    ),
+    "field.string_too_long": ("must have at most {max_length} character(s)", "最多 {max_length} 个字符"),
+    "field.string_pattern_mismatch": ("must match the pattern {pattern}", "必须符合格式 {pattern}"),
+    "field.number": ("must be a number", "必须是数字"),
+    "field.integer": ("must be a whole number", "必须是整数"),
+    "field.decimal_places": (
+        "must have at most {decimal_places} decimal place(s)",
+        "最多 {decimal_places} 位小数",
+    ),
+    "field.decimal_digits": ("has too many digits", "位数过多"),
+    "field.greater_than": ("must be greater than {gt}", "必须大于 {gt}"),
+    "field.greater_than_equal": ("must be at least {ge}", "必须大于或等于 {ge}"),
+    "field.less_than": ("must be less than {lt}", "必须小于 {lt}"),
+    "field.less_than_equal": ("must be at most {le}", "必须小于或等于 {le}"),
+    "field.one_of": ("must be one of: {expected}", "必须是以下之一：{expected}"),
+    "field.bool": ("must be true or false", "必须是 true 或 false"),
+    "field.date": ("must be a date (YYYY-MM-DD)", "必须是日期（YYYY-MM-DD）"),
+    "field.datetime": (
+        "must be a date and time with its offset (2025-01-31T09:30:00+08:00)",
+        "必须是带时区偏移的日期时间（2025-01-31T09:30:00+08:00）",
+    ),
+    "field.timezone": ("must carry a timezone offset", "必须带有时区偏移"),
+    "field.list": ("must be a list", "必须是列表"),
+    "field.object": ("must be an object", "必须是对象"),
+    "field.too_short": ("needs at least {min_length} item(s)", "至少需要 {min_length} 项"),
+    "field.too_long": ("takes at most {max_length} item(s)", "最多 {max_length} 项"),
+    "field.finite": ("must be a finite number", "必须是有限的数字"),
+    "field.json": ("is not valid JSON", "不是有效的 JSON"),
+    "field.value_error": ("{reason}", "取值无效：{reason}"),
+    "field.invalid": ("is not a valid value", "取值无效"),
+}
