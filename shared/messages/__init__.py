@@ -28,6 +28,17 @@ RULE_ID = re.compile(r"\bR-[A-Z]\d+\b")
 CATALOGUE: Final[dict[str, tuple[str, str]]] = {**HTTP, **CUSTOMER, **STAFFING, **APPRAISAL, **AUDIT}
 
 
+class Phrase:
+    """A message of the catalogue used as a parameter of another, shown in the same language."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.key, self.params = key, params
+
+    def text(self, language: str) -> str:
+        """The phrase in a language."""
+        return render(self.key, language, self.params) or self.key
+
+
 def clip(text: str, limit: int = MAX_ECHO) -> str:
     """The text, cut to `limit` characters with an ellipsis, and without characters that cannot travel."""
     text = text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
@@ -37,7 +48,7 @@ def clip(text: str, limit: int = MAX_ECHO) -> str:
 def show(value: object, language: str = DEFAULT_LANGUAGE) -> str:
     """A parameter as a person reads it: no Python reprs, at most `MAX_ECHO` characters."""
     text_of = getattr(value, "text", None)
-    if callable(text_of) and hasattr(value, "key"):  # a domain error named inside another
+    if callable(text_of) and hasattr(value, "key"):  # a phrase or a domain error inside another message
         return clip(str(text_of(language)), MAX_ECHO * 2)
     if isinstance(value, Enum):
         return clip(str(value.value))

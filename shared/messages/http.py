@@ -151,3 +151,75 @@ HTTP: dict[str, tuple[str, str]] = {
     "field.value_error": ("{reason}", "取值无效：{reason}"),
     "field.invalid": ("is not a valid value", "取值无效"),
 }
+
+# what each code means, served at GET /problems/{code}
+HTTP.update(
+    {
+        "about.bad_request": (
+            "The request is malformed; fix it before retrying.",
+            "请求格式有误，请修正后再试。",
+        ),
+        "about.malformed_body": (
+            "The body is not UTF-8 JSON. Send JSON encoded as UTF-8.",
+            "请求体不是 UTF-8 编码的 JSON，请以 UTF-8 编码发送 JSON。",
+        ),
+        "about.unauthorized": (
+            "No bearer token, or one that is expired, forged or lives too long. Get a new token.",
+            "缺少 Bearer 令牌，或令牌已过期、无效或有效期过长。请重新获取令牌。",
+        ),
+        "about.forbidden": (
+            "The caller may not do this to this object (ownership, cooperative or a rule of who may act).",
+            "调用者无权对该对象执行此操作（归属、所属信用社或操作权限规则）。",
+        ),
+        "about.role_required": (
+            "None of the caller's roles may call this operation; detail names the roles that may.",
+            "调用者的角色均无权调用此操作；detail 列出了有权调用的角色。",
+        ),
+        "about.not_found": (
+            "The object does not exist or is not visible to the caller; both answer alike.",
+            "对象不存在或调用者无权查看；两种情况答复相同。",
+        ),
+        "about.method_not_allowed": (
+            "The path exists but not with this HTTP method; see /docs.",
+            "该路径存在，但不支持此 HTTP 方法；请查看 /docs。",
+        ),
+        "about.conflict": (
+            "The object's current state does not allow this, or someone changed it meanwhile. "
+            "Reload, then decide.",
+            "对象的当前状态不允许此操作，或已被他人修改。请刷新后再决定。",
+        ),
+        "about.payload_too_large": (
+            "The body exceeds the service's limit (HTTP_MAX_BODY_BYTES). Nothing was changed.",
+            "请求体超过服务的限制（HTTP_MAX_BODY_BYTES），未做任何更改。",
+        ),
+        "about.unsupported_media_type": (
+            "Bodies are application/json in UTF-8.",
+            "请求体须为 UTF-8 编码的 application/json。",
+        ),
+        "about.validation_failed": (
+            "Some fields are invalid; errors lists each with its location and a message.",
+            "部分字段无效；errors 列出了每个字段的位置和说明。",
+        ),
+        "about.invalid_input": (
+            "The input holds what cannot be stored or computed: NaN or infinite numbers, NUL characters, "
+            "unpaired surrogates.",
+            "输入中含有无法保存或计算的内容：NaN 或无穷大的数字、空字符、不成对的代理字符。",
+        ),
+        "about.rule_violation": (
+            "A business rule refused the request; rule_id names it (see docs/rules.md). Nothing was changed.",
+            "业务规则拒绝了该请求；rule_id 给出规则编号（见 docs/rules.md）。未做任何更改。",
+        ),
+        "about.too_many_requests": (
+            "Too many writes from this user; wait Retry-After seconds.",
+            "该用户的写请求过多，请等待 Retry-After 秒后重试。",
+        ),
+        "about.internal_error": (
+            "An unexpected error; report the X-Correlation-ID of the answer.",
+            "发生意外错误；请报告响应中的 X-Correlation-ID。",
+        ),
+        "about.unavailable": (
+            "The database is unavailable; nothing was changed. Retry after Retry-After seconds.",
+            "数据库暂不可用，未做任何更改。请在 Retry-After 秒后重试。",
+        ),
+    }
+)
