@@ -22,7 +22,12 @@ class ProblemType(BaseModel):
     description: str = Field(description="What it means and what to do, in the caller's language")
 
 
-@router.get("/problems/{code}", summary="What a problem code means", response_model=ProblemType)
+@router.get(
+    "/problems/{code}",
+    summary="What a problem code means",
+    response_model=ProblemType,
+    responses={404: {"description": "No problem has this code"}, 422: {"description": "Malformed code"}},
+)
 async def problem_type(
     code: Annotated[str, Path(max_length=64)],
     accept_language: Annotated[str | None, Header(max_length=500)] = None,

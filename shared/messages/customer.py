@@ -61,7 +61,7 @@ CUSTOMER: dict[str, tuple[str, str]] = {
         "some customers are not served by {from_manager_id}",
         "部分客户不由客户经理 {from_manager_id} 服务",
     ),
-    "customer.reassignment.failed": ("{file_no}: {reason}", "{file_no}：{reason}"),
+    "customer.reassignment.failed": ("{file_no}: {reason}", "档案 {file_no}：{reason}"),
     "customer.reassignment.none_moved": (
         "no customer was moved: {failures}",
         "没有移交任何客户：{failures}",
