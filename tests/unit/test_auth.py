@@ -179,8 +179,10 @@ def test_every_bad_token_gets_401_from_a_real_service(customer_app, token, metho
     assert response.status_code == 401, response.text
     assert response.headers["www-authenticate"] == "Bearer"
     problem = response.json()
-    assert problem["code"] == "unauthorized" and problem["type"] == "/problems/unauthorized"
-    assert "codec" not in problem["detail"] and "'" not in problem["detail"], problem["detail"]
+    assert problem["code"] == "unauthorized"
+    assert problem["type"] == "/problems/unauthorized"
+    assert "codec" not in problem["detail"], problem["detail"]
+    assert "'" not in problem["detail"], problem["detail"]
 
 
 @pytest.mark.parametrize(
@@ -232,4 +234,5 @@ def test_the_401_of_a_token_that_lives_too_long_says_so_in_both_languages(custom
     en = customer_app.get("/customers/c-1", headers=headers).json()
     zh = customer_app.get("/customers/c-1", headers={**headers, "Accept-Language": "zh-CN"}).json()
     assert "24 h" in en["detail"]
-    assert "24 小时" in zh["detail"] and zh["title"] == "未通过身份认证"
+    assert "24 小时" in zh["detail"]
+    assert zh["title"] == "未通过身份认证"

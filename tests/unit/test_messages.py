@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from shared.errors import Conflict, NotFound, RuleViolation
-from shared.messages import CATALOGUE, MAX_ECHO, fields, language_of, render, show
+from shared.messages import CATALOGUE, MAX_ECHO, RULE_ID, fields, language_of, render, show
 from shared.messages.http import PROBLEM_CODES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,7 +26,8 @@ def _raise_sites() -> list[tuple[str, ast.Call]]:
 
 def test_every_key_has_en_and_zh_cn_with_the_same_parameters():
     for key, (en, zh) in CATALOGUE.items():
-        assert en.strip() and zh.strip(), key
+        assert en.strip(), key
+        assert zh.strip(), key
         assert fields(en) == fields(zh), f"{key}: en {fields(en)} zh-CN {fields(zh)}"
 
 
@@ -35,9 +36,8 @@ def test_every_zh_cn_text_is_chinese_and_names_the_same_rules():
         if en.startswith("{") and en.endswith("}") and len(fields(en)) == 1:
             continue  # a message that only wraps another
         assert any("\u4e00" <= ch <= "\u9fff" for ch in zh), f"{key}: {zh}"
-        rules_en = sorted(r for r in en.replace(",", " ").replace("(", " ").replace(")", " ").split() if r[:2] == "R-")
-        for rule in rules_en:
-            assert rule.rstrip(":;") in zh, f"{key}: {rule} missing from {zh}"
+        for rule in RULE_ID.findall(en):
+            assert rule in zh, f"{key}: {rule} missing from {zh}"
 
 
 def test_every_raise_site_names_a_key_with_exactly_its_parameters():
@@ -55,7 +55,8 @@ def test_every_raise_site_names_a_key_with_exactly_its_parameters():
             continue
         given = {k.arg for k in call.keywords if k.arg and k.arg != "rule"}
         if given != fields(CATALOGUE[key][0]):
-            problems.append(f"{where}: {key} takes {sorted(fields(CATALOGUE[key][0]))}, given {sorted(given)}")
+            expected = sorted(fields(CATALOGUE[key][0]))
+            problems.append(f"{where}: {key} takes {expected}, given {sorted(given)}")
     assert problems == [], "\n".join(problems)
 
 
@@ -70,7 +71,7 @@ def test_a_refusal_keeps_its_english_text_and_names_its_rule():
     assert refusal.message == "the primary responsible manager cannot also be a co-manager (R-C3)"
     assert str(refusal) == refusal.message
     assert refusal.rule_id == "R-C3"
-    assert refusal.text("zh-CN") == "第一负责人不能同时担任协办客户经理（R-C3）"
+    assert refusal.text("zh-CN") == "第一负责人不能同时担任协办客户经理（R-C3）"  # noqa: RUF001
     assert NotFound("customer.not_found", customer_id="c-1").rule_id is None
     assert Conflict("staffing.team.dissolved", team_id="t-1", rule="R-C2").rule_id == "R-C2"
 
@@ -85,7 +86,8 @@ def test_parameters_are_shown_without_python_reprs_and_cut_at_200_characters():
     assert show(["medium", "large"]) == "medium, large"
     assert "[" not in render("staffing.ladder.unknown_classes", "en", {"grade": "g", "unknown": ["medium"]})
     long = show("x" * 10_000)
-    assert len(long) == MAX_ECHO and long.endswith("…")
+    assert len(long) == MAX_ECHO
+    assert long.endswith("…")
     assert show("\ud800") == "?"
 
 
