@@ -96,7 +96,8 @@ def violations(
         mentored = has_senior and m is not primary
         if missing and not mentored:
             broken.append(
-                f"R-Q5: grade {m.grade or 'unknown'} of {m.manager_id} may not serve {sorted(missing)}"
+                f"R-Q5: grade {m.grade or 'unknown'} of {m.manager_id} "
+                f"may not serve {', '.join(sorted(missing))}"
             )
     return broken
 
