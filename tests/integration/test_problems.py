@@ -14,7 +14,16 @@ import pytest
 
 from shared.auth import Role
 from shared.messages import clip
-from tests.inprocess import SERVICES, Offline, http_routes, serve_offline
+from tests.inprocess import (
+    SERVICES,
+    Offline,
+    build_app,
+    http_routes,
+    migrations,
+    offline_settings,
+    serve_offline,
+)
+from tests.support import auth, running
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "instance", "code", "rule_id", "errors"}
 WRITE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -192,3 +201,20 @@ async def test_openapi_documents_the_problem_on_every_operation(tmp_path):
                     if path.startswith(("/healthz", "/metrics", "/problems")):
                         continue
                     assert {"401", "403", "422"} <= set(errors) or not operation.get("security"), path
+
+
+async def test_nul_characters_are_422_on_both_databases_in_body_query_and_path(database_url):
+    """Issue 13 item 6: PostgreSQL refuses NUL in text, which was a 500 from the driver."""
+    settings = offline_settings("staffing", database_url)
+    app = build_app("staffing", settings)
+    async with running(app, migrations("staffing")) as client:
+        headers = {**auth(settings, "h-1", "hr"), "Content-Type": "application/json"}
+        staff = '{"employee_no": "E1", "name": "%s", "branch": "b1", '
+        staff += '"hire_date": "2020-01-01", "education": "college"}'
+        body = (staff % "Wang\\u0000Fang").encode()
+        assert_problem(await client.post("/staff", content=body, headers=headers), 422, "invalid_input")
+        assert_problem(await client.get("/managers?branch=b%00", headers=headers), 422, "invalid_input")
+        assert_problem(await client.get("/managers/m-%00", headers=headers), 422, "invalid_input")
+        assert (await client.get("/managers", headers=headers)).json() == []
+        stored = await client.post("/staff", content=(staff % "Wang Fang").encode(), headers=headers)
+        assert stored.status_code == 201, stored.text
