@@ -145,10 +145,10 @@ class ServiceSettings(BaseSettings):
         description="per route: path prefix -> body limit in bytes, overriding the above",
     )
     rate_limit_writes_per_second: float = Field(
-        default=50.0, ge=0, le=1_000_000, description="per user and cooperative, on write routes; 0: no limit"
+        default=200.0, ge=0, le=1_000_000, description="per user and cooperative, on writes; 0: no limit"
     )
     rate_limit_write_burst: int = Field(
-        default=1000, ge=1, le=1_000_000, description="writes a user may send at once before the rate applies"
+        default=5000, ge=1, le=1_000_000, description="writes a user may send at once before the rate applies"
     )
 
     @model_validator(mode="after")
