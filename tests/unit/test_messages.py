@@ -8,6 +8,7 @@ import pytest
 from shared.errors import Conflict, NotFound, RuleViolation
 from shared.messages import CATALOGUE, MAX_ECHO, RULE_ID, fields, language_of, render, show
 from shared.messages.http import PROBLEM_CODES
+from shared.messages.issues import ComplianceIssue
 
 ROOT = Path(__file__).resolve().parents[2]
 KINDS = {"RuleViolation", "NotFound", "Forbidden", "Conflict", "DomainError"}
@@ -108,3 +109,40 @@ def test_parameters_are_shown_without_python_reprs_and_cut_at_200_characters():
 )
 def test_the_language_follows_accept_language(header, language):
     assert language_of(header) == language
+
+
+@pytest.mark.parametrize("size", ["large", "medium"])
+@pytest.mark.parametrize("abnormal", ["predicted", "occurred"])
+def test_R_C1_R_C3_every_reason_the_domain_gives_has_zh_cn_wording(size, abnormal):
+    """The compliance issues stay English in the database and events; a zh-CN caller reads them translated."""
+    from decimal import Decimal
+
+    from services.customer.domain.assignment import violations
+    from services.customer.domain.classification import Abnormality, Classification, Size
+
+    everything = Classification(
+        size=Size(size),
+        core=True,
+        major_value=True,
+        complex_needs=True,
+        investment_needs=True,
+        first_development=True,
+        risk_business=True,
+        risk_amount=Decimal("2000000"),
+        abnormal=Abnormality(abnormal),
+        potential_risk=True,
+        new_product_user=True,
+        control_requested=True,
+    )
+    issues = violations(everything, None, [], {}, Decimal("1000000"))
+    assert len(issues) == 2  # R-C3 and R-C1
+    refusal = RuleViolation(
+        "customer.assignment.team_breaks_rules", issues=[ComplianceIssue(i) for i in issues]
+    )
+    assert refusal.rule_id == "R-C3"
+    assert refusal.message == "; ".join(issues)
+    chinese = refusal.text("zh-CN")
+    assert "R-C3：" in chinese  # noqa: RUF001
+    assert "R-C1：" in chinese  # noqa: RUF001
+    latin = [w for w in chinese.replace("R-C", "").split() if any(c.isalpha() and c.isascii() for c in w)]
+    assert latin == [], chinese

@@ -27,6 +27,7 @@ from services.customer.service.common import (
 from shared.auth import Principal
 from shared.contracts.customer import CustomerAssignmentChanged, CustomerClassified, CustomerComplianceChanged
 from shared.errors import RuleViolation
+from shared.messages.issues import ComplianceIssue
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
@@ -112,7 +113,9 @@ async def assign(
         risk_threshold,
     )
     if issues:
-        raise RuleViolation("customer.assignment.team_breaks_rules", issues=issues)
+        raise RuleViolation(
+            "customer.assignment.team_breaks_rules", issues=[ComplianceIssue(i) for i in issues]
+        )
     row.team_id, row.attribution_mode = cmd.team_id, cmd.attribution.mode.value
     _replace_team(
         uow,
