@@ -10,7 +10,6 @@ Content-Security-Policy that admits the service's own assets and exactly the inl
 import base64
 import hashlib
 import json
-import logging
 import math
 import re
 from collections.abc import Iterator, Mapping
@@ -23,8 +22,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shared.context import current_context
 from shared.messages import Phrase
 from shared.problems import problem_response, translated
-
-log = logging.getLogger(__name__)
 
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SECURITY_HEADERS = (
@@ -155,7 +152,7 @@ class HttpGuard:
                 await refuse(422, "invalid_input", refusal.key, {"part": _part(refusal.part)})
                 return
             receive_body = receive
-            if scope["method"] in WRITES or headers.get("content-length") or headers.get("transfer-encoding"):
+            if scope["method"] in WRITES:  # other methods' bodies are never read
                 body, refused = await self._read_body(scope, headers, receive)
                 if refused is not None:
                     await refuse(*refused)
@@ -165,7 +162,7 @@ class HttpGuard:
         except Exception:
             if started:
                 raise
-            log.exception("unexpected error on %s %s", scope.get("method"), path)
+            # logged once, by the app's handler of last resort, when the exception travels on
             params = {"correlation_id": current_context().correlation_id}
             await refuse(500, "internal_error", "http.internal_error", params)
             raise
