@@ -33,6 +33,7 @@ SECURITY_HEADERS = (
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 _INLINE = re.compile(rb"<(script|style)\b([^>]*)>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
 _HAS_SRC = re.compile(rb"\bsrc\s*=", re.IGNORECASE)
+_ESCAPED_NUL_OR_SURROGATE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
 
 
 def html_csp(page: bytes) -> str:
@@ -97,9 +98,11 @@ def _strings(value: Any) -> Iterator[str]:
 
 def check_json(body: bytes) -> None:
     """Parse the body as strictly as it will be stored; raise `Unprocessable` or `ValueError`."""
-    document = json.loads(body.decode("utf-8"), parse_constant=_refuse_constant, parse_float=_finite)
-    for text in _strings(document):
-        check_text(text, "body")
+    text = body.decode("utf-8")  # strict: no undecodable bytes, no surrogates encoded as UTF-8
+    document = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite)
+    if _ESCAPED_NUL_OR_SURROGATE.search(text):  # only then can a string hold one: look at each
+        for value in _strings(document):
+            check_text(value, "body")
 
 
 def _is_json(content_type: str) -> bool:
