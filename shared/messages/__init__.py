@@ -63,6 +63,57 @@ def show(value: object, language: str = DEFAULT_LANGUAGE) -> str:
     return clip(str(value))
 
 
+# Codes of the domain's states and kinds that a message names, as a zh-CN reader knows them; only for
+# the parameters that carry such a code, so that an id is never "translated".
+CODE_PARAMETERS: Final = frozenset({"status", "current", "new", "what", "population"})
+CODES_ZH: Final[dict[str, str]] = {
+    "staff": "员工（未任客户经理）",
+    "active": "在岗",
+    "departure_pending": "待离岗",
+    "departed": "已离岗",
+    "removed": "已免去客户经理职务",
+    "pending": "待处理",
+    "confirmed": "已确认",
+    "rejected": "已驳回",
+    "ineligible": "不符合条件",
+    "pending_review": "待审查",
+    "approved": "已批准",
+    "certified": "已认证",
+    "awaiting_cosign": "待会签",
+    "submitted": "已提交",
+    "info_requested": "待补充信息",
+    "declined": "已拒绝",
+    "target": "目标",
+    "contacted": "已联系",
+    "visited": "已访问",
+    "proposal": "方案",
+    "won": "已成交",
+    "lost": "已流失",
+    "open": "进行中",
+    "computed": "已计算",
+    "finalized": "已定稿",
+    "superseded": "已被更正版本取代",
+    "awaiting_portfolio": "待客户清单",
+    "in_progress": "稽核中",
+    "cleared": "已通过",
+    "cancelled": "已撤销",
+    "performance": "业务绩效",
+    "ability": "工作能力与经验",
+    "quality": "服务质量",
+    "customers": "客户",
+    "visits": "访问记录",
+    "recommendations": "业务建议",
+    "expenses": "费用",
+}
+
+
+def _in_language(name: str, value: object, language: str) -> object:
+    if language != "zh-CN" or name not in CODE_PARAMETERS:
+        return value
+    code = str(value.value) if isinstance(value, Enum) else value
+    return CODES_ZH.get(code, value) if isinstance(code, str) else value
+
+
 def fields(template: str) -> set[str]:
     """The parameter names a template uses."""
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
@@ -94,7 +145,8 @@ def render(key: str, language: str, params: Mapping[str, object]) -> str | None:
     if templates is None:
         return None
     template = templates[1] if language == "zh-CN" else templates[0]
-    return template.format_map({name: show(value, language) for name, value in params.items()})
+    shown = {name: show(_in_language(name, value, language), language) for name, value in params.items()}
+    return template.format_map(shown)
 
 
 def rule_of(key: str, fallback: str = "") -> str | None:

@@ -82,9 +82,13 @@ STAFFING: dict[str, tuple[str, str]] = {
     ),
     "staffing.budget.negative": ("a budget cannot be negative", "预算不能为负数"),
     # grades (R-Q3, R-Q8, R-C2)
-    "staffing.grade.ladder_end": (
-        "grade {current} is at the {end} of the ladder; cannot {kind}",
-        "等级 {current} 已处于等级序列的{end}端，不能{kind}",
+    "staffing.grade.top_of_ladder": (
+        "grade {current} is at the top of the ladder; cannot promote",
+        "等级 {current} 已是等级序列的最高级，不能晋升",
+    ),
+    "staffing.grade.bottom_of_ladder": (
+        "grade {current} is at the bottom of the ladder; cannot demote",
+        "等级 {current} 已是等级序列的最低级，不能降级",
     ),
     "staffing.grade.proposal_decided": (
         "the proposal is already {status}",

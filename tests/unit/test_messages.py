@@ -146,3 +146,13 @@ def test_R_C1_R_C3_every_reason_the_domain_gives_has_zh_cn_wording(size, abnorma
     assert "R-C1：" in chinese  # noqa: RUF001
     latin = [w for w in chinese.replace("R-C", "").split() if any(c.isalpha() and c.isascii() for c in w)]
     assert latin == [], chinese
+
+
+def test_state_codes_read_in_chinese_but_ids_stay_as_they_are():
+    from services.staffing.domain.departure import ManagerStatus
+
+    refusal = Conflict("staffing.departure.not_active", status=ManagerStatus.DEPARTED)
+    assert refusal.message.endswith("(status is departed)")
+    assert "已离岗" in refusal.text("zh-CN")
+    named = RuleViolation("staffing.expense.manager_inactive", manager_id="active", status="departed")
+    assert named.text("zh-CN").startswith("客户经理 active 的状态为 已离岗")

@@ -31,8 +31,9 @@ def proposed_grade(kind: ProposalKind, ladder: Ladder, current: str) -> str | No
         return None
     target = ladder.step(current, up=kind is ProposalKind.PROMOTE)
     if target is None:
-        end = "top" if kind is ProposalKind.PROMOTE else "bottom"
-        raise RuleViolation("staffing.grade.ladder_end", current=current, end=end, kind=kind.value)
+        if kind is ProposalKind.PROMOTE:
+            raise RuleViolation("staffing.grade.top_of_ladder", current=current)
+        raise RuleViolation("staffing.grade.bottom_of_ladder", current=current)
     return target.code
 
 
