@@ -163,8 +163,9 @@ def install_error_handlers(app: FastAPI) -> None:
 def document_problems(openapi: dict[str, Any]) -> dict[str, Any]:
     """Every operation's error answers as problems: FastAPI's own 422 too, and 500 on every operation."""
     schemas = openapi.setdefault("components", {}).setdefault("schemas", {})
-    schemas.update(Problem.model_json_schema(ref_template="#/components/schemas/{model}").pop("$defs", {}))
-    schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(problem.pop("$defs", {}))
+    schemas["Problem"] = problem
     for name in ("HTTPValidationError", "ValidationError"):
         schemas.pop(name, None)
     for methods in openapi.get("paths", {}).values():
