@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from shared.context import current_context, set_context
 from shared.envelope import Actor
+from shared.messages import Phrase
 from shared.problems import ProblemError
 from shared.ratelimit import WRITES, RateLimiter
 from shared.settings import ServiceSettings
@@ -113,18 +114,22 @@ def _decode(settings: ServiceSettings, token: str) -> tuple[Principal, float]:
     raw_roles = claims.get("roles")
     org_id, sub = claims.get("org_id"), claims.get("sub")
     if not isinstance(raw_roles, list) or not isinstance(org_id, str) or not org_id:
-        raise jwt.InvalidTokenError("token lacks roles or org_id")
+        raise BadClaims("token lacks roles or org_id")
     if not isinstance(sub, str) or not sub.strip() or len(sub) > MAX_ID_LENGTH or len(org_id) > MAX_ID_LENGTH:
-        raise jwt.InvalidTokenError(f"sub and org_id must be 1 to {MAX_ID_LENGTH} characters")
+        raise BadClaims(f"sub and org_id must be 1 to {MAX_ID_LENGTH} characters")
     lifetime = float(claims["exp"]) - float(claims["iat"])
     if lifetime > settings.jwt_max_lifetime_hours * 3600 + LEEWAY_SECONDS:
         raise TooLongLived(settings.jwt_max_lifetime_hours)
     try:
         roles = frozenset(Role(r) for r in raw_roles)
     except ValueError as exc:
-        raise jwt.InvalidTokenError("unknown role in token") from exc
+        raise BadClaims("unknown role in token") from exc
     principal = Principal(user_id=sub, roles=roles, org_id=org_id)
     return principal, float(claims["exp"])
+
+
+class BadClaims(jwt.InvalidTokenError):
+    """The token is well signed but its roles, user or cooperative are not ones this system knows."""
 
 
 class TooLongLived(jwt.InvalidTokenError):
@@ -164,21 +169,22 @@ class VerifiedTokens:
         return principal
 
 
-def _reason(exc: jwt.InvalidTokenError) -> str:
+def _reason(exc: jwt.InvalidTokenError) -> Phrase:
     """Why a token was refused, in fixed words (PyJWT's own may quote the token or a codec error)."""
     if isinstance(exc, jwt.MissingRequiredClaimError):
-        return f"lacks the {exc.claim} claim"
+        return Phrase("auth.reason.missing_claim", claim=exc.claim)
     for kind, reason in (
-        (jwt.InvalidSignatureError, "the signature does not match"),
-        (jwt.InvalidAlgorithmError, "the algorithm is not allowed"),
-        (jwt.DecodeError, "not a well-formed JWT"),
-        (jwt.InvalidAudienceError, "wrong audience"),
-        (jwt.InvalidIssuerError, "wrong issuer"),
-        (jwt.ImmatureSignatureError, "not valid yet"),
+        (jwt.InvalidSignatureError, "signature"),
+        (jwt.InvalidAlgorithmError, "algorithm"),
+        (jwt.DecodeError, "malformed"),
+        (jwt.InvalidAudienceError, "audience"),
+        (jwt.InvalidIssuerError, "issuer"),
+        (jwt.ImmatureSignatureError, "not_yet_valid"),
+        (BadClaims, "claims"),
     ):
         if isinstance(exc, kind):
-            return reason
-    return str(exc) if type(exc) is jwt.InvalidTokenError else "not a valid token"
+            return Phrase(f"auth.reason.{reason}")
+    return Phrase("auth.reason.other")
 
 
 _bearer = HTTPBearer(auto_error=False, description="JWT issued by the cooperative's identity provider")

@@ -112,6 +112,18 @@ HTTP: dict[str, tuple[str, str]] = {
         "invalid token: it lives longer than the {hours} h allowed",
         "令牌无效：有效期超过允许的 {hours} 小时",
     ),
+    "auth.reason.missing_claim": ("it lacks the {claim} claim", "缺少 {claim} 声明"),
+    "auth.reason.signature": ("the signature does not match", "签名不符"),
+    "auth.reason.algorithm": ("the algorithm is not allowed", "不允许使用该签名算法"),
+    "auth.reason.malformed": ("it is not a well-formed JWT", "不是格式正确的 JWT"),
+    "auth.reason.audience": ("wrong audience", "受众（aud）不符"),
+    "auth.reason.issuer": ("wrong issuer", "签发者（iss）不符"),
+    "auth.reason.not_yet_valid": ("it is not valid yet", "尚未生效"),
+    "auth.reason.claims": (
+        "its roles, user or cooperative are missing or unknown",
+        "角色、用户或信用社缺失或无法识别",
+    ),
+    "auth.reason.other": ("it is not a valid token", "不是有效的令牌"),
     "auth.roles_required": ("requires one of the roles: {roles}", "需要以下角色之一：{roles}"),
     # field errors (pydantic's error types, read by a person)
     "field.missing": ("this field is required", "此字段为必填项"),
