@@ -1,5 +1,6 @@
 """RFC 9457 problem details: the one shape of every 4xx and 5xx answer, in the caller's language."""
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -8,7 +9,7 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 
 from shared.messages import MAX_ECHO, clip, language_of, render
-from shared.messages.http import PROBLEM_CODES
+from shared.messages.http import PROBLEM_CODES, VALIDATOR_ZH
 
 MEDIA_TYPE = "application/problem+json"
 MAX_FIELD_ERRORS = 20
@@ -156,6 +157,17 @@ def _reason(error: Mapping[str, Any]) -> str:
     return message
 
 
+_VALIDATORS_ZH = [(re.compile(pattern), template) for pattern, template in VALIDATOR_ZH]
+
+
+def _validator_in_chinese(reason: str) -> str | None:
+    for pattern, template in _VALIDATORS_ZH:
+        found = pattern.match(reason)
+        if found:
+            return template.format(*found.groups())
+    return None
+
+
 def field_error(error: Mapping[str, Any], language: str) -> FieldError:
     """One of pydantic's errors as a person reads it: no input echoed, no Python repr."""
     loc = [part if isinstance(part, int) else clip(str(part)) for part in error.get("loc", ())]
@@ -166,6 +178,8 @@ def field_error(error: Mapping[str, Any], language: str) -> FieldError:
     except (KeyError, IndexError, ValueError):  # a context pydantic did not give
         text = None
     if text is None:
-        text = render("field.value_error", language, {"reason": _reason(error)}) or ""
+        reason = _reason(error)
+        text = _validator_in_chinese(reason) if language == "zh-CN" else None
+        text = text or render("field.value_error", language, {"reason": reason}) or ""
     pointer = "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in loc[1:]) if loc else None
     return FieldError(loc=loc, pointer=pointer if loc and loc[0] == "body" else None, message=clip(text))

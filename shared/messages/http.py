@@ -235,3 +235,19 @@ HTTP.update(
         ),
     }
 )
+
+# The schemas' own validators speak English (pydantic's value_error); their zh-CN wording, by pattern.
+VALIDATOR_ZH: tuple[tuple[str, str], ...] = (
+    (
+        r'^money must be given as a string such as "1234\.56", not a float$',
+        '金额须以字符串给出（如 "1234.56"），不能是浮点数',
+    ),
+    (r"^not a decimal amount: .*$", "不是有效的十进制金额"),
+    (r"^money must be a decimal string, got (\w+)$", "金额须为十进制字符串，实际为 {0}"),
+    (r"^money must be a finite amount$", "金额必须是有限值"),
+    (r"^money has at most two decimal places \(fen\)$", "金额最多保留两位小数（分）"),
+    (r"^money amount out of range$", "金额超出范围"),
+    (r"^a (\w+) visit carries exactly its own record \((\w+)\)$", "{0} 访问只能带有它自己的记录（{1}）"),
+    (r"^a sales visit needs its R-D2 plan$", "销售访问须附 R-D2 访问计划"),
+    (r"^only a sales visit has a sales plan$", "只有销售访问才有销售计划"),
+)

@@ -218,3 +218,19 @@ async def test_nul_characters_are_422_on_both_databases_in_body_query_and_path(d
         assert (await client.get("/managers", headers=headers)).json() == []
         stored = await client.post("/staff", content=(staff % "Wang Fang").encode(), headers=headers)
         assert stored.status_code == 201, stored.text
+
+
+async def test_field_errors_read_in_chinese_with_their_place_and_no_input_echoed(tmp_path):
+    async with serve_offline("staffing", tmp_path / "fields.db") as svc:
+        headers = {**svc.as_("m-1", "cm"), "Accept-Language": "zh-CN"}
+        body = {"category": "yachts", "amount": 12.5, "spent_on": "yesterday", "extra": "x"}
+        answer = await svc.client.post("/managers/m-1/expenses", json=body, headers=headers)
+        problem = assert_problem(answer, 422, "validation_failed", zh=True)
+        messages = {e["pointer"]: e["message"] for e in problem["errors"]}
+        assert messages["/amount"] == '金额须以字符串给出（如 "1234.56"），不能是浮点数'  # noqa: RUF001
+        assert messages["/category"].startswith("必须是以下之一：communication")  # noqa: RUF001
+        assert messages["/spent_on"] == "必须是日期（YYYY-MM-DD）"  # noqa: RUF001
+        assert messages["/extra"] == "未知字段，不属于此请求"  # noqa: RUF001
+        assert "yachts" not in answer.text
+        assert "yesterday" not in answer.text
+        assert "'" not in answer.text  # no Python repr of the allowed values
