@@ -234,3 +234,19 @@ async def test_field_errors_read_in_chinese_with_their_place_and_no_input_echoed
         assert "yachts" not in answer.text
         assert "yesterday" not in answer.text
         assert "'" not in answer.text  # no Python repr of the allowed values
+
+
+async def test_a_route_can_have_its_own_body_limit(tmp_path):
+    limits = {"/customers": 2048, "/customers/x/visits": 8192}
+    async with serve_offline("customer", tmp_path / "route-limits.db", http_body_limits=limits) as svc:
+        headers = svc.as_("s-1", "supervisor")
+        body = {"name": "x" * 3000}
+        assert_problem(
+            await svc.client.post("/customers", json=body, headers=headers), 413, "payload_too_large"
+        )
+        # the longest prefix wins: 3 KB is within the visits route's own 8 KB
+        visits = await svc.client.post("/customers/x/visits", json=body, headers=headers)
+        assert visits.status_code != 413, visits.text[:300]
+        # another route keeps the service's limit
+        other = await svc.client.post("/prospects", json=body, headers=headers)
+        assert other.status_code != 413, other.text[:300]
