@@ -36,7 +36,13 @@ _HAS_SRC = re.compile(rb"\bsrc\s*=", re.IGNORECASE)
 _ESCAPED_NUL_OR_SURROGATE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
 
 
-def html_csp(page: bytes) -> str:
+# Pages whose own (vendored) script compiles code at run time: the AsyncAPI viewer validates the
+# document with Ajv, which builds its validators with `new Function`. Scripts still come only from the
+# service itself; only evaluation of strings is allowed there, nowhere else.
+EVAL_PAGES = frozenset({"/asyncapi"})
+
+
+def html_csp(page: bytes, *, allow_eval: bool = False) -> str:
     """A strict policy for a page: own assets only, plus the hash of each inline script and style."""
     hashes: dict[bytes, list[str]] = {b"script": [], b"style": []}
     for match in _INLINE.finditer(page):
@@ -45,7 +51,9 @@ def html_csp(page: bytes) -> str:
             continue
         digest = base64.b64encode(hashlib.sha256(content).digest()).decode()
         hashes[kind].append(f"'sha256-{digest}'")
-    scripts = " ".join(["'self'", *sorted(set(hashes[b"script"]))])
+    scripts = " ".join(
+        ["'self'", *(["'unsafe-eval'"] if allow_eval else []), *sorted(set(hashes[b"script"]))]
+    )
     styles = " ".join(["'self'", *sorted(set(hashes[b"style"]))])
     return (
         f"default-src 'self'; script-src {scripts}; style-src {styles}; img-src 'self' data:; "
@@ -161,7 +169,8 @@ class HttpGuard:
                     await refuse(*refused)
                     return
                 receive_body = _replay(body, receive)
-            await self.app(scope, receive_body, self._with_csp(guarded_send))
+            allow_eval = path.rstrip("/") in EVAL_PAGES
+            await self.app(scope, receive_body, self._with_csp(guarded_send, allow_eval))
         except Exception:
             if started:
                 raise
@@ -224,7 +233,7 @@ class HttpGuard:
         return body, None
 
     @staticmethod
-    def _with_csp(send: Send) -> Send:
+    def _with_csp(send: Send, allow_eval: bool) -> Send:
         """Buffer an HTML page to give it a policy naming its inline scripts; other answers stream."""
         html: dict[str, Any] = {}
 
@@ -239,7 +248,7 @@ class HttpGuard:
                     return
                 page = b"".join(html["body"])
                 start = html.pop("start")
-                MutableHeaders(scope=start)["content-security-policy"] = html_csp(page)
+                MutableHeaders(scope=start)["content-security-policy"] = html_csp(page, allow_eval=allow_eval)
                 await send(start)
                 await send({"type": "http.response.body", "body": page})
                 return

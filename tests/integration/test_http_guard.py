@@ -101,8 +101,9 @@ async def test_html_pages_get_a_strict_policy_naming_exactly_their_inline_script
             assert directives["frame-ancestors"] == "'none'"
             assert directives["object-src"] == "'none'"
             assert "unsafe-inline" not in policy
-            assert "unsafe-eval" not in policy
-            scripts = set(directives["script-src"].split()) - {"'self'"}
+            # only the AsyncAPI viewer compiles code at run time (Ajv); scripts still come from 'self' only
+            assert ("'unsafe-eval'" in directives["script-src"]) == (path == "/asyncapi")
+            scripts = set(directives["script-src"].split()) - {"'self'", "'unsafe-eval'"}
             assert scripts == _inline_hashes(page.content), path
             assert page.headers["x-frame-options"] == "DENY"
 
