@@ -250,3 +250,22 @@ async def test_a_route_can_have_its_own_body_limit(tmp_path):
         # another route keeps the service's limit
         other = await svc.client.post("/targets", json=body, headers=headers)
         assert other.status_code == 422, other.text[:300]  # read and validated, not refused for size
+
+
+async def test_an_unexpected_error_is_a_generic_500_problem_without_a_trace(tmp_path):
+    async with serve_offline("audit", tmp_path / "boom.db") as svc:
+
+        async def boom() -> None:
+            raise RuntimeError("secret internals: password=hunter2")
+
+        svc.app.add_api_route("/boom", boom)
+        transport = httpx.ASGITransport(app=svc.app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            answer = await client.get(
+                "/boom", headers={"Accept-Language": "zh-CN", "X-Correlation-ID": "c-42"}
+            )
+        problem = assert_problem(answer, 500, "internal_error", zh=True)
+        assert "c-42" in problem["detail"]
+        assert "hunter2" not in answer.text
+        assert "RuntimeError" not in answer.text
+        assert answer.headers["x-correlation-id"] == "c-42"
