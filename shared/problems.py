@@ -4,7 +4,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 
@@ -25,6 +25,39 @@ class FieldError(BaseModel):
 
 class Problem(BaseModel):
     """An error answer (RFC 9457, application/problem+json) with a stable code and, for rules, the rule id."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "/problems/rule_violation",
+                    "title": "业务规则不允许",
+                    "status": 422,
+                    "detail": "第一负责人不能同时担任协办客户经理（R-C3）",  # noqa: RUF001
+                    "instance": "/customers/c-5f2a9b01d3e4/assignment",
+                    "code": "rule_violation",
+                    "rule_id": "R-C3",
+                    "errors": [],
+                },
+                {
+                    "type": "/problems/validation_failed",
+                    "title": "Invalid input",
+                    "status": 422,
+                    "detail": "1 field(s) of the request are invalid; see errors",
+                    "instance": "/managers/m-3c1d2e4f5a6b/expenses",
+                    "code": "validation_failed",
+                    "rule_id": None,
+                    "errors": [
+                        {
+                            "loc": ["body", "amount"],
+                            "pointer": "/amount",
+                            "message": "must have at most 2 decimal place(s)",
+                        }
+                    ],
+                },
+            ]
+        }
+    )
 
     type: str = Field(description="/problems/<code>: a page that explains the code")
     title: str = Field(description="Short summary of the code, in the caller's language (Accept-Language)")
