@@ -9,8 +9,15 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_JWT_SECRET = "steward-local-development-secret-not-for-production"  # noqa: S105
-# Keys that are public: the development key and the placeholder of deploy/compose/.env.example.
-KNOWN_SECRETS = frozenset({DEV_JWT_SECRET, "change-me-to-a-random-string-of-at-least-32-characters"})
+# Keys that are public: the development key, the placeholder of deploy/compose/.env.example and the key
+# of the k8s dev overlay.
+KNOWN_SECRETS = frozenset(
+    {
+        DEV_JWT_SECRET,
+        "change-me-to-a-random-string-of-at-least-32-characters",
+        "dev-only-signing-key-never-used-outside-a-dev-cluster",
+    }
+)
 MIN_SECRET_LENGTH = 32
 MIN_SECRET_BITS = 128.0
 SERVICE_PREFIXES = ("STEWARD_CUSTOMER_", "STEWARD_STAFFING_", "STEWARD_APPRAISAL_", "STEWARD_AUDIT_")

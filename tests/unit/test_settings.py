@@ -89,6 +89,7 @@ RANDOM_KEY = "dGhpcy1pcy1hLXJhbmRvbS1sb29raW5nLWtleS1Gb3ItVGVzdHMtOTg3NjU0MzIx"
     [
         pytest.param(DEV_JWT_SECRET, id="the-public-dev-key"),
         pytest.param("change-me-to-a-random-string-of-at-least-32-characters", id="env-example-placeholder"),
+        pytest.param("dev-only-signing-key-never-used-outside-a-dev-cluster", id="k8s-dev-overlay-key"),
         pytest.param(" " * 36, id="36-spaces"),
         pytest.param("x" * 64, id="one-character-repeated"),
         pytest.param("abcdabcdabcdabcdabcdabcdabcdabcd", id="low-entropy"),
