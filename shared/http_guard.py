@@ -22,8 +22,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shared.context import current_context
 from shared.messages import Phrase
 from shared.problems import problem_response, translated
+from shared.ratelimit import WRITES
 
-WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SECURITY_HEADERS = (
     ("x-content-type-options", "nosniff"),
     ("x-frame-options", "DENY"),
