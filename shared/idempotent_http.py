@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import jwt
-from fastapi import FastAPI, Request
+from fastapi import Request
 from sqlalchemy import Table, delete, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -65,7 +65,7 @@ class IdempotencyMiddleware:
             return
         body = await _read_body(receive)
         if not _KEY.match(key):
-            refusal = IdempotencyRefused(f"{HEADER} must be 1 to 255 visible ASCII characters")
+            refusal = IdempotencyRefused("http.idempotency.key_invalid")
             await self._refuse(scope, body, send, refusal)
             return
         state = scope["app"].state
@@ -119,7 +119,7 @@ class IdempotencyMiddleware:
                 await claim.store(answer.status, answer.kept_headers(), answer.body)
             except Exception as exc:
                 log.error("storing the answer of %s failed: %s", claim.request, exc)
-                refusal = AnswerNotStored("the database failed; nothing was changed, retry with the same key")
+                refusal = AnswerNotStored("http.idempotency.unavailable")
                 return await self._refuse(scope, body, send, refusal)
             finally:
                 await claim.release()
@@ -137,10 +137,10 @@ class IdempotencyMiddleware:
         try:
             if await self._answered(scope, claim, sessions, body, send):
                 return
-            refusal: DomainError = IdempotencyInFlight("the request with this key is running; retry later")
+            refusal: DomainError = IdempotencyInFlight("http.idempotency.in_flight")
         except (SQLAlchemyError, OSError) as exc:
             log.error("reading the idempotency key of %s failed: %s", claim.request, exc)
-            refusal = AnswerNotStored("the database is unavailable; nothing was changed, retry later")
+            refusal = AnswerNotStored("http.idempotency.unavailable")
         await self._refuse(scope, body, send, refusal)
 
     async def _answered(
@@ -158,10 +158,10 @@ class IdempotencyMiddleware:
             return False
         if row.fingerprint != claim.fingerprint:
             refusal = IdempotencyRefused(
-                f"{HEADER} {claim.key[:64]} was used for another request ({row.request}); use a new key"
+                "http.idempotency.key_reused", key=claim.key[:64], request=row.request
             )
         elif row.status_code is None:
-            refusal = IdempotencyInFlight("the request with this key is still running; retry in a moment")
+            refusal = IdempotencyInFlight("http.idempotency.in_flight")
         else:
             stored = json.loads(row.headers or "{}")
             await _Buffered(row.status_code, stored, bytes(row.body or b"")).replay(send, replayed=True)
@@ -262,20 +262,13 @@ class _Buffered:
         await send({"type": "http.response.body", "body": self.body, "more_body": False})
 
 
-def install_idempotency(app: FastAPI) -> None:
-    """Serve keys on every POST of the app, and document the header on each in the OpenAPI document."""
-    app.add_middleware(IdempotencyMiddleware)
-    build = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        schema = build()
-        for operations in schema.get("paths", {}).values():
-            post = operations.get("post")
-            if post is not None and not any(p.get("name") == HEADER for p in post.get("parameters", [])):
-                post.setdefault("parameters", []).append(_DOCUMENTED)
-        return schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
+def document_idempotency_keys(document: dict[str, Any]) -> dict[str, Any]:
+    """Document the optional `Idempotency-Key` header on every POST of an OpenAPI document."""
+    for operations in document.get("paths", {}).values():
+        post = operations.get("post")
+        if post is not None and not any(p.get("name") == HEADER for p in post.get("parameters", [])):
+            post.setdefault("parameters", []).append(_DOCUMENTED)
+    return document
 
 
 _DOCUMENTED = {

@@ -89,7 +89,7 @@ class Api:
         json: Any = None,
         params: dict[str, Any] | None = None,
     ) -> httpx.Response:
-        """One call, whatever it answers; a 503 (nothing was changed) or a lost call is retried.
+        """One call, whatever it answers; a 429 or 503 (nothing was changed) or a lost call is retried.
 
         A POST carries an Idempotency-Key, the same on every retry: a lost answer is fetched again, never
         a second effect.
@@ -107,8 +107,11 @@ class Api:
                 if method not in ("GET", "POST") or attempt == RETRIES - 1:
                     raise
             else:
-                if response.status_code != 503 or attempt == RETRIES - 1:
+                if response.status_code not in (429, 503) or attempt == RETRIES - 1:
                     return response
+                if response.status_code == 429:  # above the write rate: nothing changed, wait as told
+                    await asyncio.sleep(min(float(response.headers.get("retry-after", "1")), 5.0))
+                    continue
             await asyncio.sleep(0.5 * (attempt + 1))
         raise AssertionError("unreachable")
 

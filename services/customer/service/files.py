@@ -53,7 +53,7 @@ async def _check_external_id(uow: UnitOfWork, org_id: str, external_id: str | No
         select(CustomerRow.id).where(CustomerRow.org_id == org_id, CustomerRow.external_id == external_id)
     )
     if holder is not None and holder != own_id:
-        raise Conflict(f"core banking number {external_id} already names customer {holder}")
+        raise Conflict("customer.external_id_taken", external_id=external_id, customer_id=holder)
 
 
 async def _commit_unique(uow: UnitOfWork, external_id: str | None) -> None:
@@ -63,7 +63,7 @@ async def _commit_unique(uow: UnitOfWork, external_id: str | None) -> None:
     except IntegrityError as exc:
         if external_id is None or "external_id" not in str(exc.orig):
             raise
-        raise Conflict(f"core banking number {external_id} already names another customer") from exc
+        raise Conflict("customer.external_id_taken_meanwhile", external_id=external_id) from exc
 
 
 async def register_customer(
@@ -71,7 +71,7 @@ async def register_customer(
 ) -> CustomerRead:
     """Open a file (R-C4) with its classification and team; every assignment rule applies."""
     if not caller.has_any(MANAGE) and caller.user_id not in {cmd.primary_manager_id, *cmd.co_manager_ids}:
-        raise Forbidden("a CM may only open files for customers they serve")
+        raise Forbidden("customer.file_not_served")
     async with uow:
         customer_id = f"c-{uuid4().hex[:12]}"
         await _check_external_id(uow, caller.org_id, cmd.external_id, customer_id)
