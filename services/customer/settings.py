@@ -6,7 +6,7 @@ from typing import Self
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from shared.settings import ServiceSettings
+from shared.settings import ServiceSettings, secret_problem
 
 DEV_ID_DOCUMENT_KEY = "steward-local-id-document-key-not-for-production"
 
@@ -42,8 +42,10 @@ class CustomerSettings(ServiceSettings):
             if self.profile == "prod":
                 raise ValueError("id_document_key must be set in the prod profile")
             self.id_document_key = SecretStr(DEV_ID_DOCUMENT_KEY)
-        elif self.profile == "prod" and len(self.id_document_key.get_secret_value()) < 32:
-            raise ValueError("id_document_key must be at least 32 characters in prod")
+        elif self.profile == "prod" and (problem := secret_problem(self.id_document_key.get_secret_value())):
+            raise ValueError(
+                f"id_document_key {problem}; prod needs a random key (secrets.token_urlsafe(48))"
+            )
         return self
 
     def document_key(self) -> bytes:

@@ -117,6 +117,7 @@ def test_each_compose_service_reads_valid_production_settings():
     variables = {k: v for k, v in env_example().items() if v}
     # the placeholder key is refused in prod (below); an operator replaces it, as this test does
     variables["STEWARD_JWT_SECRET"] = "Qm9rZXktcmFuZG9tLWtleS1mb3ItdGhlLWNvbXBvc2UtdGVzdC0xMjM0"
+    variables["STEWARD_ID_DOCUMENT_KEY"] = "SWQtZG9jdW1lbnQta2V5LWZvci10aGUtY29tcG9zZS10ZXN0LTU2Nzg5"
     services = compose()["services"]
     for item in SERVICES:
         environment = {k: _interpolate(v, variables) for k, v in services[item.name]["environment"].items()}

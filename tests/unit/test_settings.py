@@ -127,6 +127,7 @@ def test_a_profile_variable_the_service_does_not_read_stops_it(monkeypatch):
         CustomerSettings()
     monkeypatch.setenv("STEWARD_CUSTOMER_PROFILE", "prod")
     monkeypatch.setenv("STEWARD_CUSTOMER_JWT_SECRET", RANDOM_KEY)
+    monkeypatch.setenv("STEWARD_CUSTOMER_ID_DOCUMENT_KEY", RANDOM_KEY)
     assert CustomerSettings().profile == "prod"  # compose sets both, alike
 
 
@@ -136,3 +137,16 @@ def test_a_misspelt_profile_variable_stops_the_service_but_another_services_does
     monkeypatch.setenv("STEWARD_CUSTOMER__PROFILE", "prod")
     with pytest.raises(ValidationError, match="STEWARD_CUSTOMER__PROFILE"):
         CustomerSettings()
+
+
+def test_prod_needs_a_random_id_document_key(monkeypatch):
+    """The key hashing customers' ID-document numbers is checked like the signing keys."""
+    base = {"profile": "prod", "jwt_secret": RANDOM_KEY}
+    with pytest.raises(ValidationError, match="id_document_key must be set"):
+        CustomerSettings(**base)
+    with pytest.raises(ValidationError, match="id_document_key is a published"):
+        CustomerSettings(
+            **base, id_document_key="change-me-to-another-random-string-of-32-characters-or-more"
+        )
+    assert CustomerSettings(**base, id_document_key=RANDOM_KEY).document_key() == RANDOM_KEY.encode()
+    assert CustomerSettings(profile="test", jwt_secret=RANDOM_KEY).document_key()  # a dev key outside prod
