@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 
 from shared.admin import router as admin_router
 from shared.auth import VerifiedTokens
+from shared.docs_pages import install_docs
 from shared.http_errors import ERROR_RESPONSES, install_error_handlers
 from shared.kafka import create_broker
 from shared.logs import configure_logging
@@ -48,13 +49,20 @@ def build_service_app(
         finally:
             await runtime.stop()
 
-    app = FastAPI(title=f"Steward {definition.title}", description=definition.description, lifespan=lifespan)
+    app = FastAPI(
+        title=f"Steward {definition.title}",
+        description=definition.description,
+        lifespan=lifespan,
+        docs_url=None,  # served by shared.docs_pages from vendored assets, never from a CDN
+        redoc_url=None,
+    )
     app.state.settings = settings
     app.state.tokens = VerifiedTokens(settings)
     app.state.runtime = runtime
     install_error_handlers(app)
     install_request_middleware(app)
     app.include_router(ops_router)
+    install_docs(app)
     app.include_router(admin_router, responses=ERROR_RESPONSES)
     for router in routers:
         app.include_router(router, responses=ERROR_RESPONSES)
