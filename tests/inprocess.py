@@ -30,7 +30,9 @@ from tests.support import ORG, auth, envelope_bytes, make_settings, new_prefix, 
 
 SERVICES = ("customer", "staffing", "appraisal", "audit")
 # Routes anyone may call without a token: probes, metrics and the API and event documents and their assets.
-PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/asyncapi", "/docs", "/openapi.json", "/static"})
+PUBLIC_PATHS = frozenset(
+    {"/healthz", "/readyz", "/metrics", "/asyncapi", "/docs", "/openapi.json", "/static"}
+)
 # A public mount answers for the files under it: the path the checks fetch.
 PUBLIC_PROBE = {"/static": "/static/docs.js"}
 
