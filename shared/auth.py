@@ -2,8 +2,6 @@
 
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import timedelta
-from enum import StrEnum
 from typing import Annotated, Any
 
 import jwt
@@ -15,23 +13,11 @@ from shared.context import current_context, set_context
 from shared.envelope import Actor
 from shared.settings import ServiceSettings
 from shared.timeutil import utcnow
+from shared.tokens import ALGORITHM as ALGORITHM
+from shared.tokens import Role as Role
+from shared.tokens import issue_token as issue_token
 
-ALGORITHM = "HS256"
 LEEWAY_SECONDS = 5
-
-
-class Role(StrEnum):
-    """The roles of DESIGN.md."""
-
-    CM = "cm"
-    SUPERVISOR = "supervisor"
-    HR = "hr"
-    RISK = "risk"
-    PRODUCT = "product"
-    MANAGEMENT = "management"
-    AUDITOR = "auditor"
-    ADMIN = "admin"
-    INTEGRATION = "integration"
 
 
 class Principal(BaseModel):
@@ -50,29 +36,6 @@ class Principal(BaseModel):
     def as_actor(self) -> Actor:
         """The actor recorded on events this caller causes."""
         return Actor(kind="user", user_id=self.user_id, roles=tuple(sorted(r.value for r in self.roles)))
-
-
-def issue_token(
-    settings: ServiceSettings,
-    *,
-    user_id: str,
-    roles: Iterable[str],
-    org_id: str,
-    ttl: timedelta = timedelta(hours=8),
-) -> str:
-    """Sign a token for a user; used by `steward token` and by tests."""
-    now = utcnow()
-    claims: dict[str, Any] = {
-        "sub": user_id,
-        "roles": sorted({Role(r).value for r in roles}),
-        "org_id": org_id,
-        "iss": settings.jwt_issuer,
-        "aud": settings.jwt_audience,
-        "iat": now,
-        "nbf": now,
-        "exp": now + ttl,
-    }
-    return jwt.encode(claims, settings.jwt_key(), algorithm=ALGORITHM)
 
 
 def _verified_claims(settings: ServiceSettings, token: str) -> dict[str, Any]:
