@@ -8,7 +8,6 @@ from types import TracebackType
 from typing import IO, Self
 
 
-
 def wait_for_port(host: str, port: int, timeout: float) -> None:
     """Block until host:port accepts TCP connections, or raise TimeoutError."""
     deadline = time.monotonic() + timeout
