@@ -1,4 +1,4 @@
-"""Every request field of the four APIs has a description and a realistic example that its own schema accepts."""
+"""Every request field of the four APIs has a description and a realistic example its own schema accepts."""
 
 import re
 from typing import Any
@@ -51,7 +51,9 @@ def _problems(doc: dict[str, Any]) -> list[str]:
     for model in sorted(_request_models(doc)):
         for field, prop in doc["components"]["schemas"][model]["properties"].items():
             where = f"{model}.{field}"
-            described = "description" in prop or any("description" in _resolve(doc, o) for o in _options(prop))
+            described = "description" in prop or any(
+                "description" in _resolve(doc, option) for option in _options(prop)
+            )
             if not described:
                 problems.append(f"{where}: no description")
             if _is_model(doc, prop):
