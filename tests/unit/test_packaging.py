@@ -37,3 +37,13 @@ def test_the_services_import_no_broker_wheel_and_no_plotting_library():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_the_document_pages_assets_are_package_data_so_the_image_serves_them():
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    patterns = setuptools["package-data"]["shared"]
+    static = ROOT / "shared" / "static"
+    files = [p.relative_to(ROOT / "shared") for p in static.rglob("*") if p.is_file() and p.suffix != ".sh"]
+    assert len(files) >= 8
+    unpackaged = [str(f) for f in files if not any(f.match(pattern) for pattern in patterns)]
+    assert unpackaged == []
