@@ -62,3 +62,9 @@ def test_grades_in_ladder_order_with_thousands_separated_value_labels_and_no_axi
     assert "-300.00" in texts
     assert "10,000,000" in texts  # axis ticks written out in full
     assert not any(re.search(r"\de[+-]?\d", t) or "\u00d710" in t for t in texts)
+
+
+def test_counts_of_cms_get_whole_ticks():
+    texts = _texts(chart_svg(REPORT, "en"))
+    assert "0.50" not in texts
+    assert "1.50" not in texts

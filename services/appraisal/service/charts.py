@@ -12,7 +12,7 @@ FONTS = (
     "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', "
     "'WenQuanYi Micro Hei', 'SimHei', 'Helvetica Neue', Arial, sans-serif"
 )
-PANEL_W, PANEL_H, TOP, BOTTOM, LEFT = 400, 420, 70, 90, 90
+PANEL_W, PANEL_H, TOP, BOTTOM, LEFT = 400, 420, 75, 90, 90
 TEXT = {
     "en": {
         "title": "Appraisal {year} (version {version}, {status})",
@@ -45,9 +45,9 @@ def _step(span: float) -> float:
     return next(float(m * power) for m in (1, 2, 5, 10) if m * power >= raw)
 
 
-def _ticks(values: Sequence[float]) -> list[float]:
+def _ticks(values: Sequence[float], whole: bool) -> list[float]:
     low, high = min([0.0, *values]), max([0.0, *values])
-    step = _step(high - low)
+    step = max(_step(high - low), 1.0) if whole else _step(high - low)
     start = math.floor(low / step) * step
     ticks = [start]
     while ticks[-1] < high - 1e-9 or len(ticks) < 2:
@@ -63,7 +63,7 @@ def _panel(
     x0: int, title: str, unit: str, labels: Sequence[str], values: Sequence[Decimal | int], money: bool
 ) -> list[str]:
     numbers = [float(v) for v in values]
-    ticks = _ticks(numbers)
+    ticks = _ticks(numbers, whole=not money)
     low, high = ticks[0], ticks[-1]
     plot_h, plot_w = PANEL_H - TOP - BOTTOM, PANEL_W - LEFT - 20
 
@@ -71,7 +71,7 @@ def _panel(
         return TOP + plot_h * (high - v) / (high - low)
 
     parts = [
-        f'<text x="{x0 + PANEL_W / 2}" y="40" text-anchor="middle" font-size="15" '
+        f'<text x="{x0 + PANEL_W / 2}" y="50" text-anchor="middle" font-size="15" '
         f'font-weight="bold">{escape(title)}</text>',
         f'<text x="{x0 + 14}" y="{TOP + plot_h / 2}" font-size="12" text-anchor="middle" '
         f'transform="rotate(-90 {x0 + 14} {TOP + plot_h / 2})">{escape(unit)}</text>',
