@@ -1,4 +1,4 @@
-"""Benchmark 6: `steward token` start-up, against the whole command line loading the same command.
+"""Benchmark 7: `steward token` start-up, against the whole command line loading the same command.
 
 The baseline, measured in the same run, is the token command reached through `steward.cli` (which
 loads every command: the services, the broker client, the demo); the measured path is the `steward`

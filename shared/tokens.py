@@ -36,6 +36,10 @@ def issue_token(
     ttl: timedelta = timedelta(hours=8),
 ) -> str:
     """Sign a token for a user; used by `steward token` and by tests."""
+    if ttl.total_seconds() > settings.jwt_max_lifetime_hours * 3600:
+        raise ValueError(
+            f"a token lives at most {settings.jwt_max_lifetime_hours:g} h (JWT_MAX_LIFETIME_HOURS)"
+        )
     now = utcnow()
     claims: dict[str, Any] = {
         "sub": user_id,

@@ -53,8 +53,9 @@ def test_every_route_has_a_role_guard_unless_it_is_public(service, tmp_path):
 def _is_guard_denial(response: httpx.Response) -> bool:
     if response.status_code != 403:
         return False
-    detail = response.json().get("detail")
-    return isinstance(detail, str) and detail.startswith(ROLE_DENIED_PREFIX)
+    problem = response.json()
+    detail = problem.get("detail")
+    return problem.get("code") == "role_required" and detail.startswith(ROLE_DENIED_PREFIX)
 
 
 async def _call(
