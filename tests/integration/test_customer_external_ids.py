@@ -46,7 +46,7 @@ async def test_external_id_is_unique_per_cooperative_settable_and_shown(database
         found = (await c.get("/customers?external_id=CB002", headers=sup)).json()
         assert [f["id"] for f in found] == [second["id"]]
         csv = (await c.get("/customers/export?format=csv", headers=sup)).content.decode("utf-8-sig")
-        assert "Core banking number" in csv.splitlines()[0]
+        assert "Core-banking number" in csv.splitlines()[0]
         assert "CB002" in csv
         events = await _stored(svc, "SELECT event_type, value FROM outbox ORDER BY id")
         identified = [v for t, v in events if t == "customer.identified"]
