@@ -108,7 +108,7 @@ async def test_R_C4_roster_export_as_csv_and_xlsx_with_filters_and_visibility(cu
     assert response.headers["content-type"].startswith("text/csv")
     assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, for Excel
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["File number", "Name", "Kind"]
+    assert rows[0][:4] == ["File number", "Core-banking number", "Name", "Kind"]
     col = {title: index for index, title in enumerate(rows[0])}
     assert sorted(r[col["Name"]] for r in rows[1:]) == ["South Mill", "张家农场"]
     farm = next(r for r in rows if r[col["Name"]] == "张家农场")
