@@ -39,6 +39,8 @@ def up(
     staffing_port: int = 8002,
     appraisal_port: int = 8003,
     audit_port: int = 8004,
+    console_port: Annotated[int, typer.Option(help="The Workbench (browser console)")] = 8000,
+    no_console: Annotated[bool, typer.Option(help="Do not start the console")] = False,
     var_dir: Annotated[Path, typer.Option(help="Databases and logs")] = Path("var"),
     kafka: Annotated[str | None, typer.Option(help="Use this Kafka instead of the embedded broker")] = None,
     ready_timeout: float = 60.0,
@@ -53,6 +55,7 @@ def up(
         bootstrap_servers=kafka,
         ready_timeout=ready_timeout,
         with_risk_desk=with_risk_desk,
+        console_port=None if no_console else console_port,
         ports={
             "customer": customer_port,
             "staffing": staffing_port,
@@ -64,7 +67,13 @@ def up(
     code = 0
     try:
         suite.start(console.print)
-        console.print("[bold green]Steward is up.[/] Get a token: steward token --user hr-1 --role hr")
+        if config.console_port is not None:
+            console.print(
+                f"[bold green]Steward is up.[/] Open http://{host}:{config.console_port} to sign in; "
+                "or get a token: steward token --user hr-1 --role hr"
+            )
+        else:
+            console.print("[bold green]Steward is up.[/] Get a token: steward token --user hr-1 --role hr")
         code = suite.watch()
     except (RuntimeError, TimeoutError) as exc:
         console.print(f"[bold red]start-up failed:[/] {exc}")

@@ -1,0 +1,151 @@
+"""My customers / the roster: search, filters, pages; one customer's file; exports (R-C4, R-C6, R-C7)."""
+
+import asyncio
+from collections.abc import Awaitable
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import Response
+
+from services.console.backend import Answer
+from services.console.i18n import N_, translate
+from services.console.web import Page, StaffPage, form_data, refusal
+
+router = APIRouter()
+SECTIONS = ("finance", "production", "sales", "management", "industry_market")
+Text = Annotated[str | None, Query(max_length=100)]
+
+
+async def manager_names(page: Page) -> dict[str, str]:
+    """Names of the cooperative's CMs as far as the user may read the roll (a CM: only themself)."""
+    answer = await page.get("staffing", "/managers", limit=500)
+    names = {m["id"]: m["name"] for m in answer.or_default([])}
+    if page.user.has("cm"):
+        names.setdefault(page.user.user_id, page.user.display_name)
+    return names
+
+
+@router.get("/customers")
+async def customer_list(
+    page: StaffPage,
+    q: Text = None,
+    importance: Annotated[Literal["core", "important", "ordinary", ""] | None, Query()] = None,
+    compliant: Annotated[Literal["true", "false", ""] | None, Query()] = None,
+    manager_id: Text = None,
+    branch: Text = None,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> Response:
+    """Search by name, file number, phone or external id; filter; one page at a time."""
+    size = page.settings.page_size
+    filters = {
+        "q": q,
+        "importance": importance,
+        "compliant": compliant,
+        "manager_id": manager_id,
+        "branch": branch,
+    }
+    answer, names = await asyncio.gather(
+        page.get("customer", "/customers", limit=size + 1, offset=offset, **filters), manager_names(page)
+    )
+    rows = answer.or_default([])
+    total = answer.headers.get("x-total-count")
+    has_next = 'rel="next"' in answer.headers.get("link", "") or len(rows) > size
+    query = urlencode({k: v for k, v in filters.items() if v})
+    return page.render(
+        "customers.html",
+        rows=rows[:size],
+        filters=filters,
+        names=names,
+        offset=offset,
+        limit=size,
+        total=int(total) if total and total.isdigit() else None,
+        has_next=has_next,
+        base=f"/customers?{query}&" if query else "/customers?",
+        export_query=query,
+        **refusal(answer.problem),
+    )
+
+
+@router.get("/customers/export")
+async def export(
+    page: StaffPage,
+    format: Annotated[Literal["csv", "xlsx"], Query()] = "csv",
+    importance: Annotated[Literal["core", "important", "ordinary", ""] | None, Query()] = None,
+    manager_id: Text = None,
+    branch: Text = None,
+) -> Response:
+    """The roster as the customer service exports it, passed through to the browser."""
+    answer = await page.call(
+        "customer",
+        "GET",
+        "/customers/export",
+        params={"format": format, "importance": importance, "manager_id": manager_id, "branch": branch},
+        raw=True,
+    )
+    if not answer.ok:
+        return page.render("error.html", status_code=502 if answer.unavailable else 400, status=502)
+    media = answer.headers.get("content-type", "application/octet-stream")
+    return Response(
+        answer.content,
+        media_type=media,
+        headers={"Content-Disposition": answer.headers.get("content-disposition", "attachment")},
+    )
+
+
+async def customer_context(page: Page, customer_id: str) -> dict[str, Any]:
+    """Everything one customer's page shows, fetched in parallel."""
+    path = f"/customers/{customer_id}"
+    calls: list[Awaitable[Answer]] = [
+        page.get("customer", path),
+        page.get("customer", f"{path}/assignments"),
+        page.get("customer", f"{path}/value"),
+        page.get("customer", f"{path}/visits"),
+        page.get("customer", "/reports", customer_id=customer_id),
+        page.get("customer", "/credit-recommendations"),
+        page.get("customer", f"{path}/satisfaction"),
+        *(page.get("customer", f"{path}/sections/{s}") for s in SECTIONS),
+    ]
+    answers, names = await asyncio.gather(asyncio.gather(*calls), manager_names(page))
+    customer, history, value, visits, reports, recs, satisfaction, *sections = answers
+    if customer.problem and customer.problem.status in (403, 404):
+        raise HTTPException(404)
+    return {
+        "customer": customer.data if customer.ok else None,
+        "history": history.or_default([]),
+        "value": value.data if value.ok else None,
+        "visits": visits.or_default([]),
+        "reports": reports.or_default([]),
+        "recommendations": [r for r in recs.or_default([]) if r.get("customer_id") == customer_id],
+        "satisfaction": satisfaction.data if satisfaction.ok else None,
+        "names": names,
+        "sections": {s: a.or_default([]) for s, a in zip(SECTIONS, sections, strict=True)},
+        "customer_id": customer_id,
+    }
+
+
+@router.get("/customers/{customer_id}")
+async def customer_page(page: StaffPage, customer_id: str) -> Response:
+    """Roster fields, file sections with versions, assignments, value, visits, reports, recommendations."""
+    return page.render("customer.html", **await customer_context(page, customer_id))
+
+
+@router.post("/customers/{customer_id}/sections/{section}")
+async def write_section(page: StaffPage, request: Request, customer_id: str, section: str) -> Response:
+    """A new version of a file section (R-C6); the earlier ones stay."""
+    if section not in SECTIONS:
+        raise HTTPException(404)
+    form = await form_data(request, page)
+    answer = await page.call(
+        "customer",
+        "POST",
+        f"/customers/{customer_id}/sections/{section}",
+        json={"content": str(form.get("content", "")).strip()},
+        idempotency_key=str(form.get("idempotency_key") or ""),
+    )
+    if answer.ok:
+        return page.redirect(f"/customers/{customer_id}#sections", translate(N_("Saved as a new version.")))
+    context = await customer_context(page, customer_id)
+    return page.render(
+        "customer.html", status_code=422, section_open=section, **context, **refusal(answer.problem)
+    )
