@@ -108,8 +108,9 @@ def seed(stack: Stack) -> dict[str, str]:
         for key in ("senior", "cm", "cm2", "trainee"):
             mid = ids[key]
             _wait(
-                lambda mid=mid: http.get(f"{stack.urls['customer']}/managers/{mid}", headers=sup).status_code
-                == 200,
+                lambda mid=mid: (
+                    http.get(f"{stack.urls['customer']}/managers/{mid}", headers=sup).status_code == 200
+                ),
                 f"customer service learning of {key}",
             )
 
