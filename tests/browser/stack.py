@@ -166,6 +166,25 @@ def seed(stack: Stack) -> dict[str, str]:
                 "branch": "城北",
             },
         )
+        customer(
+            "lake",
+            {
+                "name": "湖畔建材公司",
+                "kind": "corporate",
+                "classification": {"size": "large"},
+                "importance": "important",
+                "primary_manager_id": ids["cm"],
+                "co_manager_ids": [ids["cm2"]],
+                "branch": "城北",
+            },
+        )
+        # The cooperative grows: now medium-sized, it needs two CMs (R-C3) and is marked non-compliant.
+        grown = http.put(
+            f"{stack.urls['customer']}/customers/{ids['coop']}/classification",
+            headers=sup,
+            json={"size": "medium"},
+        )
+        assert grown.status_code == 200, grown.text
         # The farm was last visited 100 days ago: a core customer is overdue after 30 (R-M4).
         cm = headers(ids["cm"], "cm")
         long_ago = datetime.now(UTC) - timedelta(days=100)

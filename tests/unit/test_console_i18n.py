@@ -141,3 +141,11 @@ def test_times_show_in_the_cooperatives_zone():
     assert formatting.local_time("2026-12-01T18:30:00+00:00", ZoneInfo("UTC")) == "2026-12-01 18:30"
     assert formatting.local_time("2026-12-01T18:30:00", shanghai) == "2026-12-02 02:30", "naive is UTC"
     assert formatting.local_time(None, shanghai) == ""
+
+
+def test_every_zh_cn_entry_keeps_the_placeholders_and_formats():
+    placeholder = re.compile(r"%\((\w+)\)s")
+    for source, text in ZH.items():
+        assert sorted(placeholder.findall(source)) == sorted(placeholder.findall(text)), source
+        # Jinja formats every message with %: a lone % would fail the page
+        assert text % {name: "x" for name in placeholder.findall(text)}, source

@@ -74,6 +74,8 @@ def fake() -> Fake:
     fake.on("GET", f"/managers/{CM_ID}", body={"id": CM_ID, "name": "李伟"})
     fake.on("GET", "/customers", body=[CUSTOMER], headers={"X-Total-Count": "41"})
     fake.on("GET", "/customers/c-1", body=CUSTOMER)
+    value = {"value": "2000.00", "profit_last_12m": "100.00", "profit_prior_12m": "0.00", "top_fifth": True}
+    fake.on("GET", "/customers/c-1/value", body={**value, "suggested_importance": "core"})
     fake.on("GET", "/visit-schedule", body=[])
     fake.on("GET", "/credit-recommendations", body=[])
     return fake
