@@ -236,7 +236,8 @@ def _refused_text(answer: Any) -> str:
     if answer.problem is None:
         return translate(N_("The service is not answering; nothing was changed."))
     rule = f"{answer.problem.rule_id} " if answer.problem.rule_id else ""
-    return f"{translate(N_('Refused'))}: {rule}{answer.problem.detail}"
+    refused = translate(N_("Refused"))
+    return f"{refused}: {rule}{answer.problem.detail}"
 
 
 @router.get("/expenses/new")
