@@ -142,7 +142,6 @@ class Suite:
         for service in SERVICES:
             url = f"http://{self.config.host}:{self.config.ports[service.name]}"
             env[f"STEWARD_CONSOLE_{service.name.upper()}_URL"] = url
-        env["STEWARD_CONSOLE_HTTP_PORT"] = str(self.config.console_port)
         return env
 
     def start_console(self, logs: Path) -> None:

@@ -16,8 +16,6 @@ class ConsoleSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="STEWARD_CONSOLE_", extra="ignore")
 
     profile: Profile = "dev"
-    http_host: str = "127.0.0.1"
-    http_port: int = Field(default=8000, ge=1, le=65535)
     customer_url: str = "http://127.0.0.1:8001"
     staffing_url: str = "http://127.0.0.1:8002"
     appraisal_url: str = "http://127.0.0.1:8003"
@@ -47,6 +45,11 @@ class ConsoleSettings(BaseSettings):
     def _prod_is_strict(self) -> Self:
         if self.secure_cookies is None:
             self.secure_cookies = self.profile == "prod"
+        secret = self.csrf_secret.get_secret_value() if self.csrf_secret else ""
+        if self.profile == "prod" and len(secret) < 32:
+            raise ValueError(
+                "csrf_secret of at least 32 characters is required in prod (every replica signs alike)"
+            )
         return self
 
     @property
