@@ -143,9 +143,14 @@ def test_sign_in_needs_the_forms_csrf_token(fake):
 
 @pytest.mark.parametrize("profile", ["test", "prod"])
 def test_dev_sign_in_is_refused_outside_dev(fake, profile):
-    with _client(fake, profile=profile) as client:
+    with _client(fake, profile=profile, csrf_secret="s" * 32) as client:
         assert client.get("/sign-in").status_code == 404
         assert client.post("/sign-in", data={"role": "cm", "org": "x", "csrf_token": "x"}).status_code == 404
+
+
+def test_prod_needs_a_shared_csrf_secret():
+    with pytest.raises(ValueError, match="csrf_secret"):
+        ConsoleSettings(profile="prod")
 
 
 def test_a_form_without_its_csrf_token_changes_nothing(fake):
