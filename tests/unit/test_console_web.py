@@ -326,3 +326,18 @@ def test_no_page_names_an_external_url_or_runs_inline_code(fake, role):
         for asset in ("/static/app.css", "/static/vendor/htmx.min.js"):
             body = client.get(asset).text
             assert not re.findall(r"""(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}""", body, re.IGNORECASE), asset
+
+
+def test_the_console_imports_no_service_and_no_database_or_kafka_client():
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "services" / "console"
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            for name in names:
+                assert not (name.startswith("services.") and not name.startswith("services.console")), path
+                assert name.split(".")[0] not in {"sqlalchemy", "aiokafka", "faststream", "asyncpg"}, path
