@@ -2,6 +2,7 @@
 
 import logging
 import secrets
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -13,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.console import i18n
-from services.console.backend import Backend
+from services.console.backend import Backend, busy_seconds, call_spans
 from services.console.pages import ROUTERS
 from services.console.session import COOKIE, SessionStore
 from services.console.settings import ConsoleSettings
@@ -62,7 +63,14 @@ def create_app(settings: ConsoleSettings, backend: Backend | None = None) -> Fas
     async def safety_headers(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
+        started = time.perf_counter()
+        spans: list[tuple[float, float]] = []
+        call_spans.set(spans)
         response = await call_next(request)
+        # How long the page took and how much of it was spent waiting on the services (bench/console.py).
+        total = (time.perf_counter() - started) * 1000
+        backend = busy_seconds(spans) * 1000
+        response.headers["Server-Timing"] = f"backend;dur={backend:.1f}, total;dur={total:.1f}"
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         if settings.secure_cookies:

@@ -1,7 +1,9 @@
 """Calls to the four services with the signed-in user's token; refusals and outages become values."""
 
 import re
+import time
 import uuid
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +13,18 @@ from services.console.settings import ConsoleSettings
 
 RULE_ID = re.compile(r"\bR-[A-Z]\d{1,2}\b")
 UNAVAILABLE_STATUS = frozenset({502, 503, 504})
+# (start, end) of each backend call made while serving the current request, for Server-Timing.
+call_spans: ContextVar[list[tuple[float, float]] | None] = ContextVar("call_spans", default=None)
+
+
+def busy_seconds(spans: list[tuple[float, float]]) -> float:
+    """Wall time during which at least one backend call was in flight (parallel calls count once)."""
+    total, end = 0.0, float("-inf")
+    for start, stop in sorted(spans):
+        if stop > end:
+            total += stop - max(start, end)
+            end = stop
+    return total
 
 
 @dataclass(frozen=True)
@@ -130,12 +144,17 @@ class Backend:
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key
         clean = {k: v for k, v in (params or {}).items() if v not in (None, "")}
+        started = time.perf_counter()
         try:
             response = await self.clients[service].request(
                 method, path, params=clean, json=json, headers=headers
             )
         except httpx.HTTPError:
             return Answer(service, unavailable=True)
+        finally:
+            spans = call_spans.get()
+            if spans is not None:
+                spans.append((started, time.perf_counter()))
         if response.status_code in UNAVAILABLE_STATUS:
             return Answer(service, unavailable=True, problem=Problem.from_response(response))
         if response.status_code >= 400:

@@ -341,3 +341,17 @@ def test_the_console_imports_no_service_and_no_database_or_kafka_client():
             for name in names:
                 assert not (name.startswith("services.") and not name.startswith("services.console")), path
                 assert name.split(".")[0] not in {"sqlalchemy", "aiokafka", "faststream", "asyncpg"}, path
+
+
+def test_server_timing_counts_parallel_backend_calls_once():
+    from services.console.backend import busy_seconds
+
+    assert busy_seconds([(0.0, 1.0), (0.5, 1.5), (3.0, 4.0)]) == pytest.approx(2.5)
+    assert busy_seconds([]) == 0.0
+
+
+def test_every_page_reports_its_server_timing(fake):
+    with _client(fake) as client:
+        sign_in(client)
+        timing = client.get("/my-day").headers["server-timing"]
+        assert re.fullmatch(r"backend;dur=[\d.]+, total;dur=[\d.]+", timing)
