@@ -26,7 +26,9 @@ ORG = "rcc-e2e"
 @pytest.fixture
 def suite(tmp_path: Path):
     """The whole suite via `steward up` on free loopback ports; stopped with SIGTERM."""
-    ports = {name: free_port() for name in ("broker", "customer", "staffing", "appraisal", "audit", "console")}
+    ports = {
+        name: free_port() for name in ("broker", "customer", "staffing", "appraisal", "audit", "console")
+    }
     env = {k: v for k, v in os.environ.items() if not k.startswith("STEWARD_")}
     log = (tmp_path / "up.log").open("ab")
     process = subprocess.Popen(
