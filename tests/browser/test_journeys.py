@@ -39,6 +39,24 @@ def test_supervisor_opens_a_customer_and_assigns_two_cms(browser, stack):
     _no_external_requests(page)
 
 
+def test_supervisor_opens_a_customer_file_served_by_two_cms(browser, stack):
+    page = new_page(browser, stack)
+    sign_in(page, stack, "supervisor", "sup-1")
+    page.get_by_role("link", name="客户", exact=True).click()
+    page.get_by_role("link", name="建立客户档案").click()
+    page.get_by_label("名称").fill("山前果园")
+    page.get_by_label("规模").select_option("medium")
+    page.get_by_label("第一负责人").select_option(stack.ids["cm"])
+    page.get_by_label("协办客户经理: 王芳 · 高级客户经理").check()
+    page.get_by_role("button", name="建立档案").click()
+    expect(page.get_by_role("status")).to_contain_text("客户档案已建立")
+    expect(page.locator("h1")).to_contain_text("山前果园")
+    expect(page.locator("p > .tag.good")).to_have_text("合规")
+    expect(page.locator(f'[data-manager="{stack.ids["cm"]}"]')).to_contain_text("李伟 — 第一负责人")
+    expect(page.locator(f'[data-manager="{stack.ids["senior"]}"]')).to_contain_text("王芳 — 协办客户经理")
+    _no_external_requests(page)
+
+
 def test_R_C3_refusal_shows_the_rule_and_its_zh_cn_message_and_changes_nothing(browser, stack):
     page = new_page(browser, stack)
     sign_in(page, stack, "supervisor", "sup-1")

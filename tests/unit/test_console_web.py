@@ -295,6 +295,16 @@ def test_a_cm_cannot_open_supervisor_pages(fake):
         assert client.get("/reassignments").status_code == 403
 
 
+def _every_field_is_labelled(path: str, html: str) -> None:
+    labelled = set(re.findall(r'<label for="([^"]+)"', html))
+    for tag in re.findall(r"<(?:input|select|textarea)\b[^>]*>", html):
+        if 'type="hidden"' in tag or "aria-label=" in tag:
+            continue
+        found = re.search(r'\sid="([^"]+)"', tag)
+        assert found, f"{path}: a field without id: {tag}"
+        assert found.group(1) in labelled, f"{path}: no <label> for {found.group(1)}"
+
+
 MAIN_PAGES = {
     "cm": [
         "/my-day",
@@ -303,7 +313,14 @@ MAIN_PAGES = {
         "/customers/c-1/visits/new?kind=sales",
         "/expenses/new",
     ],
-    "supervisor": ["/overview", "/customers", "/customers/c-1/assignment", "/reassignments", "/teams"],
+    "supervisor": [
+        "/overview",
+        "/customers",
+        "/customers/new",
+        "/customers/c-1/assignment",
+        "/reassignments",
+        "/teams",
+    ],
 }
 EXTERNAL = re.compile(r"""(?:https?:)?//[^\s"'<>]+|url\(\s*['"]?(?:https?:)?//""", re.IGNORECASE)
 
@@ -323,6 +340,7 @@ def test_no_page_names_an_external_url_or_runs_inline_code(fake, role):
             assert "script-src 'self'" in csp
             assert "unsafe" not in csp
             assert page.headers["x-frame-options"] == "DENY"
+            _every_field_is_labelled(path, page.text)
         for asset in ("/static/app.css", "/static/vendor/htmx.min.js"):
             body = client.get(asset).text
             assert not re.findall(r"""(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}""", body, re.IGNORECASE), asset

@@ -168,3 +168,71 @@ async def teams(page: SupervisorPage) -> Response:
     """The CM teams and their leads (R-C2); HR forms them."""
     teams_answer, names = await asyncio.gather(page.get("staffing", "/teams"), manager_names(page))
     return page.render("teams.html", teams=teams_answer.or_default([]), names=names)
+
+
+CLASSIFICATION_FLAGS = (
+    "core",
+    "major_value",
+    "complex_needs",
+    "investment_needs",
+    "first_development",
+    "risk_business",
+    "potential_risk",
+    "new_product_user",
+    "control_requested",
+)
+
+
+async def _new_customer_page(page: Page, status: int = 200, **context: Any) -> Response:
+    managers, teams_answer = await asyncio.gather(
+        page.get("staffing", "/managers", status="active", limit=500), page.get("staffing", "/teams")
+    )
+    return page.render(
+        "customer_new.html",
+        status_code=status,
+        managers=sorted(managers.or_default([]), key=lambda m: m.get("name", "")),
+        teams=teams_answer.or_default([]),
+        flags=CLASSIFICATION_FLAGS,
+        form=context.pop("form", {}),
+        **context,
+    )
+
+
+@router.get("/customers/new")
+async def new_customer_form(page: SupervisorPage) -> Response:
+    """Open a customer file: roster fields, classification and who serves it (R-C1, R-C3, R-C4)."""
+    return await _new_customer_page(page)
+
+
+@router.post("/customers/new")
+async def open_customer(page: SupervisorPage, request: Request) -> Response:
+    """The customer service numbers the file and checks every assignment rule."""
+    form = await form_data(request, page)
+    primary = str(form.get("primary_manager_id") or "")
+    text = {
+        k: str(form.get(k) or "").strip()
+        for k in ("name", "kind", "branch", "address", "contact", "importance")
+    }
+    classification: dict[str, Any] = {flag: form.get(flag) == "true" for flag in CLASSIFICATION_FLAGS}
+    classification["size"] = str(form.get("size") or "") or None
+    classification["abnormal"] = str(form.get("abnormal") or "none")
+    risk_amount = str(form.get("risk_amount") or "").replace(",", "").strip()
+    if risk_amount:
+        classification["risk_amount"] = risk_amount
+    body = {
+        **{k: v for k, v in text.items() if v},
+        "classification": classification,
+        "primary_manager_id": primary,
+        "co_manager_ids": [m for m in as_list(form.get("co_manager_ids")) if m != primary],
+        "team_id": str(form.get("team_id") or "") or None,
+    }
+    answer = await page.call(
+        "customer",
+        "POST",
+        "/customers",
+        json=body,
+        idempotency_key=str(form.get("idempotency_key") or "") or None,
+    )
+    if answer.ok:
+        return page.redirect(f"/customers/{answer.data['id']}", translate(N_("The customer file is opened.")))
+    return await _new_customer_page(page, 422, form=form, **refusal(answer.problem))
