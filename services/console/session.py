@@ -28,6 +28,8 @@ class Session:
     method: str = "dev"
     refresh_token: str | None = None
     flash: list[str] = field(default_factory=list)
+    # Display data the pages reuse for a minute (CM names); never a decision.
+    cache: dict[str, tuple[float, object]] = field(default_factory=dict)
 
     def has(self, *roles: str) -> bool:
         """True if the user holds one of the roles."""

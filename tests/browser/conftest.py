@@ -62,6 +62,7 @@ class Guard:
     def __init__(self, origin: str) -> None:
         self.origin = origin
         self.external: list[str] = []
+        self.errors: list[str] = []
 
     def route(self, route) -> None:  # type: ignore[no-untyped-def]
         url = route.request.url
@@ -80,6 +81,8 @@ def new_page(browser, stack: Stack, locale: str = "zh-CN", width: int = 1280, he
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.guard = guard
+    # A CSP violation, a failed script or a missing asset shows as a console error.
+    page.on("console", lambda message: guard.errors.append(message.text) if message.type == "error" else None)
     return page
 
 

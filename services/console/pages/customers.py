@@ -1,6 +1,7 @@
 """My customers / the roster: search, filters, pages; one customer's file; exports (R-C4, R-C6, R-C7)."""
 
 import asyncio
+import time
 from collections.abc import Awaitable
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
@@ -17,12 +18,23 @@ SECTIONS = ("finance", "production", "sales", "management", "industry_market")
 Text = Annotated[str | None, Query(max_length=100)]
 
 
+NAMES_SECONDS = 60.0
+
+
 async def manager_names(page: Page) -> dict[str, str]:
-    """Names of the cooperative's CMs as far as the user may read the roll (a CM: only themself)."""
+    """Names of the cooperative's CMs as far as the user may read the roll (a CM: only themself).
+
+    Kept on the session for a minute: every list and customer page shows them.
+    """
+    cached = page.user.cache.get("names")
+    if cached and cached[0] > time.monotonic() and isinstance(cached[1], dict):
+        return dict(cached[1])
     answer = await page.get("staffing", "/managers", limit=500)
     names = {m["id"]: m["name"] for m in answer.or_default([])}
     if page.user.has("cm"):
         names.setdefault(page.user.user_id, page.user.display_name)
+    if answer.ok:
+        page.user.cache["names"] = (time.monotonic() + NAMES_SECONDS, names)
     return names
 
 
@@ -104,10 +116,9 @@ async def customer_context(page: Page, customer_id: str) -> dict[str, Any]:
         page.get("customer", "/reports", customer_id=customer_id),
         page.get("customer", "/credit-recommendations"),
         page.get("customer", f"{path}/satisfaction"),
-        *(page.get("customer", f"{path}/sections/{s}") for s in SECTIONS),
     ]
     answers, names = await asyncio.gather(asyncio.gather(*calls), manager_names(page))
-    customer, history, value, visits, reports, recs, satisfaction, *sections = answers
+    customer, history, value, visits, reports, recs, satisfaction = answers
     if customer.problem and customer.problem.status in (403, 404):
         raise HTTPException(404)
     return {
@@ -119,7 +130,6 @@ async def customer_context(page: Page, customer_id: str) -> dict[str, Any]:
         "recommendations": [r for r in recs.or_default([]) if r.get("customer_id") == customer_id],
         "satisfaction": satisfaction.data if satisfaction.ok else None,
         "names": names,
-        "sections": {s: a.or_default([]) for s, a in zip(SECTIONS, sections, strict=True)},
         "customer_id": customer_id,
     }
 
@@ -128,6 +138,33 @@ async def customer_context(page: Page, customer_id: str) -> dict[str, Any]:
 async def customer_page(page: StaffPage, customer_id: str) -> Response:
     """Roster fields, file sections with versions, assignments, value, visits, reports, recommendations."""
     return page.render("customer.html", **await customer_context(page, customer_id))
+
+
+async def _file_page(page: Page, customer_id: str, status: int = 200, **context: Any) -> Response:
+    path = f"/customers/{customer_id}"
+    (customer, *sections), names = await asyncio.gather(
+        asyncio.gather(
+            page.get("customer", path), *(page.get("customer", f"{path}/sections/{s}") for s in SECTIONS)
+        ),
+        manager_names(page),
+    )
+    if customer.problem and customer.problem.status in (403, 404):
+        raise HTTPException(404)
+    return page.render(
+        "customer_file.html",
+        status_code=status,
+        customer_id=customer_id,
+        customer=customer.data if customer.ok else None,
+        names=names,
+        sections={s: a.or_default([]) for s, a in zip(SECTIONS, sections, strict=True)},
+        **context,
+    )
+
+
+@router.get("/customers/{customer_id}/file")
+async def customer_file(page: StaffPage, customer_id: str) -> Response:
+    """The file sections with every version (R-C6); the customer page loads it when scrolled to."""
+    return await _file_page(page, customer_id)
 
 
 @router.post("/customers/{customer_id}/sections/{section}")
@@ -144,8 +181,7 @@ async def write_section(page: StaffPage, request: Request, customer_id: str, sec
         idempotency_key=str(form.get("idempotency_key") or ""),
     )
     if answer.ok:
-        return page.redirect(f"/customers/{customer_id}#sections", translate(N_("Saved as a new version.")))
-    context = await customer_context(page, customer_id)
-    return page.render(
-        "customer.html", status_code=422, section_open=section, **context, **refusal(answer.problem)
-    )
+        return page.redirect(
+            f"/customers/{customer_id}/file#{section}", translate(N_("Saved as a new version."))
+        )
+    return await _file_page(page, customer_id, 422, section_open=section, **refusal(answer.problem))
