@@ -164,6 +164,9 @@ def test_bulk_reassignment_with_one_refused_customer_changes_nothing(browser, st
     page.get_by_role("button", name=words["confirm"]).click()
     expect(page.locator("[data-problem]")).to_contain_text(words["nothing"])
     expect(page.locator("[data-refusals]")).to_contain_text(re.compile(r"R-Q5"))
+    # the refused customer is marked in the preview with its rule; the others are allowed
+    expect(page.locator(f'[data-refused="{stack.ids["lake"]}"]').first).to_contain_text("R-Q5")
+    expect(page.locator(f'[data-preview="{stack.ids["shop"]}"] .tag.good')).to_be_visible()
     expect(page.get_by_role("heading", name=words["refused"])).to_be_visible()
     # all or nothing: the CM still serves every customer
     answer = httpx.get(

@@ -373,3 +373,18 @@ def test_every_page_reports_its_server_timing(fake):
         sign_in(client)
         timing = client.get("/my-day").headers["server-timing"]
         assert re.fullmatch(r"backend;dur=[\d.]+, total;dur=[\d.]+", timing)
+
+
+def test_bulk_refusals_are_read_per_customer_file():
+    from services.console.backend import Problem
+    from services.console.pages.supervisor import _refusals_by_file
+
+    problem = Problem(
+        status=422,
+        detail="no customer was moved: F0003: R-Q5: grade trainee of m-1 may not serve ['large'] | "
+        "F0007: R-C3: needs two or more CMs; R-C1: needs a senior CM",
+    )
+    found = _refusals_by_file(problem)
+    assert found["F0003"]["rules"] == ["R-Q5"]
+    assert found["F0007"]["rules"] == ["R-C1", "R-C3"]
+    assert _refusals_by_file(Problem(status=422, detail="something else")) == {}

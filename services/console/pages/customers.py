@@ -111,24 +111,20 @@ async def customer_context(page: Page, customer_id: str) -> dict[str, Any]:
     calls: list[Awaitable[Answer]] = [
         page.get("customer", path),
         page.get("customer", f"{path}/assignments"),
-        page.get("customer", f"{path}/value"),
         page.get("customer", f"{path}/visits"),
         page.get("customer", "/reports", customer_id=customer_id),
         page.get("customer", "/credit-recommendations"),
-        page.get("customer", f"{path}/satisfaction"),
     ]
     answers, names = await asyncio.gather(asyncio.gather(*calls), manager_names(page))
-    customer, history, value, visits, reports, recs, satisfaction = answers
+    customer, history, visits, reports, recs = answers
     if customer.problem and customer.problem.status in (403, 404):
         raise HTTPException(404)
     return {
         "customer": customer.data if customer.ok else None,
         "history": history.or_default([]),
-        "value": value.data if value.ok else None,
         "visits": visits.or_default([]),
         "reports": reports.or_default([]),
         "recommendations": [r for r in recs.or_default([]) if r.get("customer_id") == customer_id],
-        "satisfaction": satisfaction.data if satisfaction.ok else None,
         "names": names,
         "customer_id": customer_id,
     }
@@ -136,8 +132,28 @@ async def customer_context(page: Page, customer_id: str) -> dict[str, Any]:
 
 @router.get("/customers/{customer_id}")
 async def customer_page(page: StaffPage, customer_id: str) -> Response:
-    """Roster fields, file sections with versions, assignments, value, visits, reports, recommendations."""
+    """Roster, assignments, visits, reports, recommendations; value and file sections load when shown."""
     return page.render("customer.html", **await customer_context(page, customer_id))
+
+
+@router.get("/customers/{customer_id}/value")
+async def customer_value(page: StaffPage, customer_id: str) -> Response:
+    """Value from balances and profit (R-C7) and satisfaction (R-M5); loaded into the customer page."""
+    path = f"/customers/{customer_id}"
+    customer, value, satisfaction = await asyncio.gather(
+        page.get("customer", path),
+        page.get("customer", f"{path}/value"),
+        page.get("customer", f"{path}/satisfaction"),
+    )
+    if customer.problem and customer.problem.status in (403, 404):
+        raise HTTPException(404)
+    return page.render(
+        "customer_value.html",
+        customer_id=customer_id,
+        customer_name=customer.data.get("name", customer_id) if customer.ok else customer_id,
+        value=value.data if value.ok else None,
+        satisfaction=satisfaction.data if satisfaction.ok else None,
+    )
 
 
 async def _file_page(page: Page, customer_id: str, status: int = 200, **context: Any) -> Response:

@@ -1,13 +1,14 @@
 """A supervisor's branch: overview, assignments, bulk reassignment, teams (R-C1, R-C2, R-C3, R-Q5, R-M4)."""
 
 import asyncio
+import re
 from collections import Counter, defaultdict
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
-from services.console.backend import RULE_ID
+from services.console.backend import RULE_ID, Problem
 from services.console.i18n import N_, translate
 from services.console.pages.customers import manager_names
 from services.console.web import Page, SupervisorPage, as_list, form_data, refusal
@@ -115,8 +116,11 @@ async def _reassign_page(page: Page, status: int = 200, **context: Any) -> Respo
         calls.append(page.get("customer", "/customers", manager_id=from_id, limit=500))
     managers, *rest = await asyncio.gather(*calls)
     customers = rest[0].or_default([]) if rest else []
+    roll = managers.or_default([])
+    to_id = str(form.get("to_manager_id") or "")
     return page.render(
         "reassign.html",
+        to_name=next((m["name"] for m in roll if m["id"] == to_id), to_id),
         status_code=status,
         managers=sorted(managers.or_default([]), key=lambda m: m.get("name", "")),
         customers=customers,
@@ -155,12 +159,31 @@ async def reassign(page: SupervisorPage, request: Request) -> Response:
     if answer.ok:
         moved = len(answer.data.get("moved", []))
         return page.redirect("/overview", translate(N_("Reassigned %(n)s customers.")) % {"n": moved})
-    refused = []
-    if answer.problem:
-        refused = [part.strip() for part in answer.problem.detail.split(";") if part.strip()]
     return await _reassign_page(
-        page, 422, form=form, preview=True, refused_parts=refused, **refusal(answer.problem)
+        page,
+        422,
+        form=form,
+        preview=True,
+        refused=_refusals_by_file(answer.problem),
+        **refusal(answer.problem),
     )
+
+
+FILE_REFUSAL = re.compile(r"^\s*(F\d+):\s*(.+)$")
+
+
+def _refusals_by_file(problem: Problem | None) -> dict[str, dict[str, Any]]:
+    """The service's per-customer refusals ("F0003: R-Q5 ...", joined by " | "), by file number."""
+    if problem is None:
+        return {}
+    parts = [*problem.detail.split(":", 1)[-1].split(" | "), *(e.message for e in problem.errors)]
+    found = {}
+    for part in parts:
+        match = FILE_REFUSAL.match(part)
+        if match:
+            message = match.group(2).strip()
+            found[match.group(1)] = {"message": message, "rules": sorted(set(RULE_ID.findall(message)))}
+    return found
 
 
 @router.get("/teams")
