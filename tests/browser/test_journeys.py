@@ -176,3 +176,27 @@ def test_bulk_reassignment_with_one_refused_customer_changes_nothing(browser, st
     )
     assert {stack.ids[k] for k in ("farm", "shop", "lake")} <= {c["id"] for c in answer.json()}
     _no_external_requests(page)
+
+
+def test_a_supervisor_signs_in_and_reaches_the_overview_with_the_keyboard_only(browser, stack):
+    page = new_page(browser, stack)
+    page.goto(f"{stack.console}/sign-in?org=rcc-browser")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "跳到正文", "the skip link comes first"
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        active = page.evaluate("[document.activeElement.id, document.activeElement.type]")
+        if active == ["role-cm", "radio"]:
+            page.keyboard.press("ArrowDown")  # the supervisor role
+        elif active[0] == "f-user_id":
+            page.keyboard.press("Control+A")
+            page.keyboard.type("sup-1")
+        elif active[1] == "submit" and page.evaluate("document.activeElement.closest('form.card') !== null"):
+            page.keyboard.press("Enter")
+            break
+    expect(page.locator("h1")).to_have_text("总览")
+    # focus is visible: the focused element gets an outline
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    _no_external_requests(page)
