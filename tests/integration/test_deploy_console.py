@@ -131,3 +131,20 @@ def test_compose_runs_the_console_after_the_four_services():
     for name, port in SERVICE_PORTS.items():
         assert env[f"STEWARD_CONSOLE_{name.upper()}_URL"] == f"http://{name}:{port}"
     assert "healthz" in " ".join(console["healthcheck"]["test"])
+
+
+def test_the_image_carries_every_template_catalogue_and_asset_of_the_console():
+    import fnmatch
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    patterns = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"][
+        "services.console"
+    ]
+    console = root / "services" / "console"
+    for folder in ("templates", "static", "locale"):
+        for path in (console / folder).rglob("*"):
+            if path.is_file():
+                relative = path.relative_to(console).as_posix()
+                assert any(fnmatch.fnmatch(relative, p) for p in patterns), f"{relative} is not packaged"
