@@ -41,6 +41,7 @@ def main() -> int:
                     page = new_page(browser, stack, width=width, height=844 if width < 600 else 900)
                     sign_in(page, stack, role, user)
                     page.goto(f"{stack.console}{path}")
+                    page.wait_for_load_state("networkidle")  # the parts htmx loads when shown
                     page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
                     page.context.close()
                     print(f"docs/screenshots/{name}.png")
