@@ -7,17 +7,21 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import jwt
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict
 
 from shared.context import current_context, set_context
 from shared.envelope import Actor
+from shared.messages import Phrase
+from shared.problems import ProblemError
+from shared.ratelimit import WRITES, RateLimiter
 from shared.settings import ServiceSettings
 from shared.timeutil import utcnow
 
 ALGORITHM = "HS256"
 LEEWAY_SECONDS = 5
+MAX_ID_LENGTH = 128  # user and cooperative ids; a longer `sub` or `org_id` is no id of ours
 
 
 class Role(StrEnum):
@@ -61,6 +65,10 @@ def issue_token(
     ttl: timedelta = timedelta(hours=8),
 ) -> str:
     """Sign a token for a user; used by `steward token` and by tests."""
+    if ttl.total_seconds() > settings.jwt_max_lifetime_hours * 3600:
+        raise ValueError(
+            f"a token lives at most {settings.jwt_max_lifetime_hours:g} h (JWT_MAX_LIFETIME_HOURS)"
+        )
     now = utcnow()
     claims: dict[str, Any] = {
         "sub": user_id,
@@ -104,15 +112,32 @@ def decode_token(settings: ServiceSettings, token: str) -> Principal:
 def _decode(settings: ServiceSettings, token: str) -> tuple[Principal, float]:
     claims = _verified_claims(settings, token)
     raw_roles = claims.get("roles")
-    org_id = claims.get("org_id")
+    org_id, sub = claims.get("org_id"), claims.get("sub")
     if not isinstance(raw_roles, list) or not isinstance(org_id, str) or not org_id:
-        raise jwt.InvalidTokenError("token lacks roles or org_id")
+        raise BadClaims("token lacks roles or org_id")
+    if not isinstance(sub, str) or not sub.strip() or len(sub) > MAX_ID_LENGTH or len(org_id) > MAX_ID_LENGTH:
+        raise BadClaims(f"sub and org_id must be 1 to {MAX_ID_LENGTH} characters")
+    lifetime = float(claims["exp"]) - float(claims["iat"])
+    if lifetime > settings.jwt_max_lifetime_hours * 3600 + LEEWAY_SECONDS:
+        raise TooLongLived(settings.jwt_max_lifetime_hours)
     try:
         roles = frozenset(Role(r) for r in raw_roles)
     except ValueError as exc:
-        raise jwt.InvalidTokenError(f"unknown role in token: {exc}") from exc
-    principal = Principal(user_id=str(claims["sub"]), roles=roles, org_id=org_id)
+        raise BadClaims("unknown role in token") from exc
+    principal = Principal(user_id=sub, roles=roles, org_id=org_id)
     return principal, float(claims["exp"])
+
+
+class BadClaims(jwt.InvalidTokenError):
+    """The token is well signed but its roles, user or cooperative are not ones this system knows."""
+
+
+class TooLongLived(jwt.InvalidTokenError):
+    """The token's lifetime (exp - iat) is longer than the services allow."""
+
+    def __init__(self, hours: float) -> None:
+        super().__init__(f"token lives longer than {hours:g} h")
+        self.hours = hours
 
 
 class VerifiedTokens:
@@ -144,11 +169,29 @@ class VerifiedTokens:
         return principal
 
 
+def _reason(exc: jwt.InvalidTokenError) -> Phrase:
+    """Why a token was refused, in fixed words (PyJWT's own may quote the token or a codec error)."""
+    if isinstance(exc, jwt.MissingRequiredClaimError):
+        return Phrase("auth.reason.missing_claim", claim=exc.claim)
+    for kind, reason in (
+        (jwt.InvalidSignatureError, "signature"),
+        (jwt.InvalidAlgorithmError, "algorithm"),
+        (jwt.DecodeError, "malformed"),
+        (jwt.InvalidAudienceError, "audience"),
+        (jwt.InvalidIssuerError, "issuer"),
+        (jwt.ImmatureSignatureError, "not_yet_valid"),
+        (BadClaims, "claims"),
+    ):
+        if isinstance(exc, kind):
+            return Phrase(f"auth.reason.{reason}")
+    return Phrase("auth.reason.other")
+
+
 _bearer = HTTPBearer(auto_error=False, description="JWT issued by the cooperative's identity provider")
 
 
-def _unauthorized(detail: str) -> HTTPException:
-    return HTTPException(status.HTTP_401_UNAUTHORIZED, detail=detail, headers={"WWW-Authenticate": "Bearer"})
+def _unauthorized(key: str, **params: object) -> ProblemError:
+    return ProblemError(401, "unauthorized", key, params, headers={"WWW-Authenticate": "Bearer"})
 
 
 async def get_principal(
@@ -156,14 +199,28 @@ async def get_principal(
 ) -> Principal:
     """The caller of this request, or 401."""
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise _unauthorized("missing bearer token")
+        raise _unauthorized("auth.missing_token")
     tokens: VerifiedTokens = request.app.state.tokens
     try:
         principal = tokens.principal(credentials.credentials)
     except jwt.ExpiredSignatureError as exc:
-        raise _unauthorized("token expired") from exc
+        raise _unauthorized("auth.token_expired") from exc
+    except TooLongLived as exc:
+        raise _unauthorized("auth.token_too_long_lived", hours=f"{exc.hours:g}") from exc
     except jwt.InvalidTokenError as exc:
-        raise _unauthorized(f"invalid token: {exc}") from exc
+        raise _unauthorized("auth.invalid_token", reason=_reason(exc)) from exc
+    if request.method in WRITES:
+        limiter: RateLimiter | None = getattr(request.app.state, "write_limiter", None)
+        wait = limiter.take((principal.org_id, principal.user_id)) if limiter else 0.0
+        if wait > 0:
+            seconds = max(1, round(wait + 0.5))
+            raise ProblemError(
+                429,
+                "too_many_requests",
+                "http.rate_limited",
+                {"seconds": seconds},
+                {"Retry-After": str(seconds)},
+            )
     # Events raised while serving this request name the caller as their actor.
     ctx = current_context()
     set_context(replace(ctx, actor=principal.as_actor()))
@@ -186,7 +243,7 @@ class RoleGuard:
         """The caller, or 403 naming the roles that may call."""
         if not principal.has_any(self.roles):
             names = ", ".join(sorted(r.value for r in self.roles))
-            raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"{ROLE_DENIED_PREFIX}{names}")
+            raise ProblemError(403, "role_required", "auth.roles_required", {"roles": names})
         return principal
 
     def __repr__(self) -> str:

@@ -117,11 +117,13 @@ def token(
 ) -> None:
     """Print a JWT signed with the development secret (or STEWARD_JWT_SECRET)."""
     settings = ServiceSettings()
-    typer.echo(
-        issue_token(
+    try:
+        signed = issue_token(
             settings, user_id=user, roles=[r.value for r in role], org_id=org, ttl=timedelta(hours=hours)
         )
-    )
+    except ValueError as exc:  # longer than the services accept (JWT_MAX_LIFETIME_HOURS)
+        raise typer.BadParameter(str(exc), param_hint="--hours") from exc
+    typer.echo(signed)
 
 
 @app.command()

@@ -31,7 +31,7 @@ from tests.support import ORG, auth, envelope_bytes, make_settings, new_prefix, 
 SERVICES = ("customer", "staffing", "appraisal", "audit")
 # Routes anyone may call without a token: probes, metrics and the API and event documents.
 PUBLIC_PATHS = frozenset(
-    {"/healthz", "/readyz", "/metrics", "/asyncapi"}
+    {"/healthz", "/readyz", "/metrics", "/asyncapi", "/problems/{code}"}
     | {"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
 )
 
