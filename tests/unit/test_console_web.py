@@ -388,3 +388,12 @@ def test_bulk_refusals_are_read_per_customer_file():
     assert found["F0003"]["rules"] == ["R-Q5"]
     assert found["F0007"]["rules"] == ["R-C1", "R-C3"]
     assert _refusals_by_file(Problem(status=422, detail="something else")) == {}
+    zh = Problem(
+        status=422,
+        detail="没有移交任何客户：档案 F0003：客户经理 m-1 的等级 trainee 不可服务 large（R-Q5）；"
+        "档案 F0007：须两名以上客户经理（R-C3）；须高级客户经理（R-C1）",
+    )
+    found = _refusals_by_file(zh)
+    assert found["F0003"]["rules"] == ["R-Q5"]
+    assert found["F0007"]["rules"] == ["R-C1", "R-C3"]
+    assert found["F0003"]["message"].endswith("（R-Q5）")

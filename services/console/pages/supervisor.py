@@ -169,20 +169,21 @@ async def reassign(page: SupervisorPage, request: Request) -> Response:
     )
 
 
-FILE_REFUSAL = re.compile(r"^\s*(F\d+):\s*(.+)$")
+# "F0003:" in English, "档案 F0003\uff1a" (full-width colon) in zh-CN.
+FILE_REFUSAL = re.compile("(?:\u6863\u6848\\s*)?\\b(F\\d+)\\s*[:\uff1a]")
 
 
 def _refusals_by_file(problem: Problem | None) -> dict[str, dict[str, Any]]:
-    """The service's per-customer refusals ("F0003: R-Q5 ...", joined by " | "), by file number."""
+    """The service's per-customer refusals ("F0003: R-Q5 ...", in either language), by file number."""
     if problem is None:
         return {}
-    parts = [*problem.detail.split(":", 1)[-1].split(" | "), *(e.message for e in problem.errors)]
-    found = {}
-    for part in parts:
-        match = FILE_REFUSAL.match(part)
-        if match:
-            message = match.group(2).strip()
-            found[match.group(1)] = {"message": message, "rules": sorted(set(RULE_ID.findall(message)))}
+    found: dict[str, dict[str, Any]] = {}
+    for text in [problem.detail, *(e.message for e in problem.errors)]:
+        marks = list(FILE_REFUSAL.finditer(text))
+        for index, mark in enumerate(marks):
+            end = marks[index + 1].start() if index + 1 < len(marks) else len(text)
+            message = text[mark.end() : end].strip().rstrip("\uff1b;|").strip()
+            found[mark.group(1)] = {"message": message, "rules": sorted(set(RULE_ID.findall(message)))}
     return found
 
 
