@@ -69,6 +69,7 @@ def test_R_C3_refusal_shows_the_rule_and_its_zh_cn_message_and_changes_nothing(b
     page.get_by_role("button", name="保存配置").click()
     refusal = page.locator("[data-problem]")
     expect(refusal.locator('[data-rule="R-C3"]')).to_have_text("R-C3 两名以上客户经理并明确第一负责人")
+    expect(refusal).to_contain_text("客户经理配置不符合规则")  # the service's own zh-CN message
     expect(refusal).to_contain_text("未作任何更改")
     page.goto(f"{stack.console}/customers/{stack.ids['mill']}")
     expect(page.locator(f'[data-manager="{stack.ids["cm"]}"]')).to_contain_text("李伟 — 协办客户经理")
