@@ -1,4 +1,4 @@
-"""Benchmark 7: the Workbench under 20 simulated customer managers (PostgreSQL).
+"""Benchmark 8: the Workbench under 20 simulated customer managers (PostgreSQL).
 
 Customer and staffing run as processes on PostgreSQL with 2,000 customers shared among 40 CMs (seeded
 like benchmark 5), the console as its own uvicorn process. 20 CMs sign in through the dev sign-in and

@@ -9,6 +9,7 @@ from fastapi.openapi.utils import get_openapi
 
 from shared.admin import router as admin_router
 from shared.auth import VerifiedTokens
+from shared.docs_pages import install_docs
 from shared.http_errors import ERROR_RESPONSES, document_problems, install_error_handlers
 from shared.http_guard import HttpGuard
 from shared.kafka import create_broker
@@ -52,7 +53,13 @@ def build_service_app(
         finally:
             await runtime.stop()
 
-    app = FastAPI(title=f"Steward {definition.title}", description=definition.description, lifespan=lifespan)
+    app = FastAPI(
+        title=f"Steward {definition.title}",
+        description=definition.description,
+        lifespan=lifespan,
+        docs_url=None,  # served by shared.docs_pages from vendored assets, never from a CDN
+        redoc_url=None,
+    )
     app.state.settings = settings
     app.state.tokens = VerifiedTokens(settings)
     app.state.write_limiter = RateLimiter(
@@ -65,6 +72,7 @@ def build_service_app(
     )
     install_request_middleware(app)  # outermost: correlation id and metrics on every answer
     app.include_router(ops_router)
+    install_docs(app)
     app.include_router(problems_router)
     app.include_router(admin_router, responses=ERROR_RESPONSES)
     for router in routers:

@@ -2,8 +2,6 @@
 
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import timedelta
-from enum import StrEnum
 from typing import Annotated, Any
 
 import jwt
@@ -18,24 +16,12 @@ from shared.problems import ProblemError
 from shared.ratelimit import WRITES, RateLimiter
 from shared.settings import ServiceSettings
 from shared.timeutil import utcnow
+from shared.tokens import ALGORITHM as ALGORITHM
+from shared.tokens import Role as Role
+from shared.tokens import issue_token as issue_token
 
-ALGORITHM = "HS256"
 LEEWAY_SECONDS = 5
 MAX_ID_LENGTH = 128  # user and cooperative ids; a longer `sub` or `org_id` is no id of ours
-
-
-class Role(StrEnum):
-    """The roles of DESIGN.md."""
-
-    CM = "cm"
-    SUPERVISOR = "supervisor"
-    HR = "hr"
-    RISK = "risk"
-    PRODUCT = "product"
-    MANAGEMENT = "management"
-    AUDITOR = "auditor"
-    ADMIN = "admin"
-    INTEGRATION = "integration"
 
 
 class Principal(BaseModel):
@@ -54,33 +40,6 @@ class Principal(BaseModel):
     def as_actor(self) -> Actor:
         """The actor recorded on events this caller causes."""
         return Actor(kind="user", user_id=self.user_id, roles=tuple(sorted(r.value for r in self.roles)))
-
-
-def issue_token(
-    settings: ServiceSettings,
-    *,
-    user_id: str,
-    roles: Iterable[str],
-    org_id: str,
-    ttl: timedelta = timedelta(hours=8),
-) -> str:
-    """Sign a token for a user; used by `steward token` and by tests."""
-    if ttl.total_seconds() > settings.jwt_max_lifetime_hours * 3600:
-        raise ValueError(
-            f"a token lives at most {settings.jwt_max_lifetime_hours:g} h (JWT_MAX_LIFETIME_HOURS)"
-        )
-    now = utcnow()
-    claims: dict[str, Any] = {
-        "sub": user_id,
-        "roles": sorted({Role(r).value for r in roles}),
-        "org_id": org_id,
-        "iss": settings.jwt_issuer,
-        "aud": settings.jwt_audience,
-        "iat": now,
-        "nbf": now,
-        "exp": now + ttl,
-    }
-    return jwt.encode(claims, settings.jwt_key(), algorithm=ALGORITHM)
 
 
 def _verified_claims(settings: ServiceSettings, token: str) -> dict[str, Any]:

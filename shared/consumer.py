@@ -12,7 +12,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.context import CallContext, set_context
+from shared.context import CallContext, describe_message, message_context, set_context
 from shared.contracts import EVENT_TYPES, dlq_topic
 from shared.envelope import Envelope, EnvelopeError, describe_validation_error, parse_envelope
 from shared.errors import DomainError
@@ -137,7 +137,8 @@ class EventConsumer:
 
     async def process(self, record: Received, *, dead_letter_id: int | None = None) -> Outcome:
         """Apply one record; raise TransientFailure only when nothing could be recorded."""
-        outcome = await self._process(record, dead_letter_id)
+        with message_context(record.topic, record.partition, record.offset):
+            outcome = await self._process(record, dead_letter_id)
         self._metrics.events_consumed(self.consumer_id, record.topic, outcome.value).inc()
         return outcome
 
@@ -146,6 +147,7 @@ class EventConsumer:
             envelope = parse_envelope(record.value)
         except EnvelopeError as exc:
             return await self._dead_letter(record, str(exc), None, 1, dead_letter_id)
+        describe_message(envelope)
         handler = self.subscription.handlers.get(envelope.event_type)
         if handler is None and self.subscription.on_every is None:
             return Outcome.IGNORED
@@ -285,14 +287,15 @@ class EventConsumer:
                 raise TransientFailure(f"cannot record dead letter: {exc}") from exc
             raise
         self._metrics.events_dead_lettered(self.consumer_id, record.topic).inc()
-        log.error(
-            "dead-lettered %s[%d]@%d for %s: %s",
-            record.topic,
-            record.partition,
-            record.offset,
-            self.consumer_id,
-            reason,
-        )
+        with message_context(record.topic, record.partition, record.offset, envelope):
+            log.error(
+                "dead-lettered %s[%d]@%d for %s: %s",
+                record.topic,
+                record.partition,
+                record.offset,
+                self.consumer_id,
+                reason,
+            )
         return Outcome.DEAD_LETTERED
 
     def _dead_letter_row(

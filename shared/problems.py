@@ -33,7 +33,7 @@ class Problem(BaseModel):
                     "type": "/problems/rule_violation",
                     "title": "业务规则不允许",
                     "status": 422,
-                    "detail": "第一负责人不能同时担任协办客户经理（R-C3）",  # noqa: RUF001
+                    "detail": "第一负责人不能同时担任协办客户经理（R-C3）",
                     "instance": "/customers/c-5f2a9b01d3e4/assignment",
                     "code": "rule_violation",
                     "rule_id": "R-C3",

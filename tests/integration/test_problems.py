@@ -117,7 +117,7 @@ async def test_a_refused_rule_names_its_rule_and_speaks_the_callers_language(tmp
         )
         problem = assert_problem(chinese, 422, "rule_violation", zh=True)
         assert problem["rule_id"] == "R-A1"
-        assert problem["detail"] == "2199 年尚未结束，考核周期只考核已结束的年度（R-A1）"  # noqa: RUF001
+        assert problem["detail"] == "2199 年尚未结束，考核周期只考核已结束的年度（R-A1）"
         assert problem["title"] == "业务规则不允许"
 
 
@@ -227,10 +227,10 @@ async def test_field_errors_read_in_chinese_with_their_place_and_no_input_echoed
         answer = await svc.client.post("/managers/m-1/expenses", json=body, headers=headers)
         problem = assert_problem(answer, 422, "validation_failed", zh=True)
         messages = {e["pointer"]: e["message"] for e in problem["errors"]}
-        assert messages["/amount"] == '金额须以字符串给出（如 "1234.56"），不能是浮点数'  # noqa: RUF001
-        assert messages["/category"].startswith("必须是以下之一：communication")  # noqa: RUF001
-        assert messages["/spent_on"] == "必须是日期（YYYY-MM-DD）"  # noqa: RUF001
-        assert messages["/extra"] == "未知字段，不属于此请求"  # noqa: RUF001
+        assert messages["/amount"] == '金额须以字符串给出（如 "1234.56"），不能是浮点数'
+        assert messages["/category"].startswith("必须是以下之一：communication")
+        assert messages["/spent_on"] == "必须是日期（YYYY-MM-DD）"
+        assert messages["/extra"] == "未知字段，不属于此请求"
         assert "yachts" not in answer.text
         assert "yesterday" not in answer.text
         assert "'" not in answer.text  # no Python repr of the allowed values
