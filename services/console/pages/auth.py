@@ -26,12 +26,19 @@ def _safe_next(value: str | None) -> str:
 
 def _mint(user_id: str, role: str, org_id: str, hours: float) -> str:
     """The same signing code `steward token` uses (dev profile only)."""
-    from shared.auth import issue_token
+    from shared.tokens import issue_token
     from shared.settings import ServiceSettings
 
     return issue_token(
         ServiceSettings(), user_id=user_id, roles=[role], org_id=org_id, ttl=timedelta(hours=hours)
     )
+
+
+def _max_token_hours() -> float:
+    """The longest lifetime the services accept for a token (JWT_MAX_LIFETIME_HOURS)."""
+    from shared.settings import ServiceSettings
+
+    return ServiceSettings().jwt_max_lifetime_hours
 
 
 def _pre_id(request: Request) -> str:
@@ -99,7 +106,7 @@ async def sign_in(
     user = (manager_id if role == "cm" else user_id or "sup-1").strip()
     if not user:
         return RedirectResponse(f"/sign-in?org={org}", status_code=303)
-    hours = page.settings.session_hours
+    hours = min(page.settings.session_hours, _max_token_hours())
     token = _mint(user, role, org.strip(), hours)
     name = user
     if role == "cm":
