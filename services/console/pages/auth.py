@@ -26,8 +26,8 @@ def _safe_next(value: str | None) -> str:
 
 def _mint(user_id: str, role: str, org_id: str, hours: float) -> str:
     """The same signing code `steward token` uses (dev profile only)."""
-    from shared.tokens import issue_token
     from shared.settings import ServiceSettings
+    from shared.tokens import issue_token
 
     return issue_token(
         ServiceSettings(), user_id=user_id, roles=[role], org_id=org_id, ttl=timedelta(hours=hours)
