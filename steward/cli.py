@@ -39,7 +39,9 @@ def up(
     appraisal_port: int = 8003,
     audit_port: int = 8004,
     console_port: Annotated[int, typer.Option(help="The Workbench (browser console)")] = 8000,
-    no_console: Annotated[bool, typer.Option(help="Do not start the console")] = False,
+    with_console: Annotated[
+        bool, typer.Option("--console/--no-console", help="Start the Workbench (browser console)")
+    ] = True,
     var_dir: Annotated[Path, typer.Option(help="Databases and logs")] = Path("var"),
     kafka: Annotated[str | None, typer.Option(help="Use this Kafka instead of the embedded broker")] = None,
     ready_timeout: float = 60.0,
@@ -54,7 +56,7 @@ def up(
         bootstrap_servers=kafka,
         ready_timeout=ready_timeout,
         with_risk_desk=with_risk_desk,
-        console_port=None if no_console else console_port,
+        console_port=console_port if with_console else None,
         ports={
             "customer": customer_port,
             "staffing": staffing_port,
