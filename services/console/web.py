@@ -159,6 +159,13 @@ def as_list(value: Any) -> list[str]:
     return [str(v) for v in items if str(v).strip()]
 
 
+def safe_path(value: str | None, default: str = "/") -> str:
+    """A path on this console only (no open redirect to another site)."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return default
+
+
 def sign_in_url(next_path: str) -> str:
     """Where a signed-out visitor goes, coming back afterwards."""
     return f"/sign-in?next={quote(next_path)}"

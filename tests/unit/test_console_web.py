@@ -397,3 +397,16 @@ def test_bulk_refusals_are_read_per_customer_file():
     assert found["F0003"]["rules"] == ["R-Q5"]
     assert found["F0007"]["rules"] == ["R-C1", "R-C3"]
     assert found["F0003"]["message"].endswith("（R-Q5）")
+
+
+@pytest.mark.parametrize("target", ["//evil.example", "https://evil.example/", "/\\evil.example", "evil"])
+def test_no_redirect_leaves_the_console(fake, target):
+    fake.on("POST", "/credit-recommendations/r-1/cosign", 200, {"id": "r-1"})
+    with _client(fake) as client:
+        assert client.get(f"/language/en?next={target}").headers["location"] == "/"
+        sign_in(client)
+        page = client.get("/my-day")
+        answer = client.post(
+            "/recommendations/r-1/cosign", data={"csrf_token": _csrf(page.text), "back": target}
+        )
+        assert answer.headers["location"] == "/my-day"

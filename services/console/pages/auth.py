@@ -10,18 +10,11 @@ from fastapi.responses import RedirectResponse, Response
 
 from services.console.i18n import LANG_COOKIE, LOCALES, N_
 from services.console.session import COOKIE, PRE_COOKIE, Session, SessionStore, anonymous_csrf
-from services.console.web import AnyPage, UserPage, form_data
+from services.console.web import AnyPage, UserPage, form_data, safe_path
 
 router = APIRouter()
 DEV_ROLES = ("cm", "supervisor")
 HOME = {"cm": "/my-day", "supervisor": "/overview", "admin": "/overview"}
-
-
-def _safe_next(value: str | None) -> str:
-    """Only a path on this console (no open redirect)."""
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
-        return value
-    return "/"
 
 
 def _mint(user_id: str, role: str, org_id: str, hours: float) -> str:
@@ -75,7 +68,7 @@ async def sign_in_form(page: AnyPage, org: str | None = None, next: str | None =
         managers=managers,
         reachable=reachable,
         roles=DEV_ROLES,
-        next=_safe_next(next),
+        next=safe_path(next),
         anon_csrf=anonymous_csrf(page.request.app.state.csrf_secret, pre),
     )
     response.set_cookie(
@@ -122,7 +115,7 @@ async def sign_in(
     )
     store: SessionStore = page.request.app.state.sessions
     store.add(session)
-    response = RedirectResponse(_safe_next(next) if next != "/" else HOME.get(role, "/"), status_code=303)
+    response = RedirectResponse(safe_path(next) if next != "/" else HOME.get(role, "/"), status_code=303)
     response.set_cookie(
         COOKIE,
         session.id,
@@ -151,6 +144,6 @@ async def language(locale: str, next: str | None = None) -> Response:
     """Remember the user's language (zh-CN or English) in a cookie."""
     if locale not in LOCALES:
         raise HTTPException(404)
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    response = RedirectResponse(safe_path(next), status_code=303)
     response.set_cookie(LANG_COOKIE, locale, max_age=365 * 86400, samesite="lax", httponly=True)
     return response

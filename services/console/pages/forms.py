@@ -8,7 +8,7 @@ from fastapi.responses import Response
 
 from services.console.formatting import today_in
 from services.console.i18n import N_, translate
-from services.console.web import CMPage, Page, form_data, refusal
+from services.console.web import CMPage, Page, form_data, refusal, safe_path
 
 router = APIRouter()
 VISIT_KINDS = ("maintenance", "phone", "sales")
@@ -214,7 +214,7 @@ async def answer_question(page: CMPage, request: Request, rec_id: str) -> Respon
         f"/credit-recommendations/{rec_id}/answers",
         lambda f: {"question_id": _number(f, "question_id"), "answer": _text(f, "answer")},
     )
-    back = _text(form, "back") if _text(form, "back").startswith("/") else "/my-day"
+    back = safe_path(_text(form, "back"), "/my-day")
     if answer.ok:
         return page.redirect(back, translate(N_("Your answer is sent to risk.")))
     return page.redirect(back, _refused_text(answer))
@@ -226,7 +226,7 @@ async def cosign(page: CMPage, request: Request, rec_id: str) -> Response:
     answer, form = await _submit(
         page, request, "customer", f"/credit-recommendations/{rec_id}/cosign", lambda f: None
     )
-    back = _text(form, "back") if _text(form, "back").startswith("/") else "/my-day"
+    back = safe_path(_text(form, "back"), "/my-day")
     if answer.ok:
         return page.redirect(back, translate(N_("Co-signed; the recommendation goes to risk.")))
     return page.redirect(back, _refused_text(answer))
