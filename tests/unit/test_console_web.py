@@ -410,3 +410,16 @@ def test_no_redirect_leaves_the_console(fake, target):
             "/recommendations/r-1/cosign", data={"csrf_token": _csrf(page.text), "back": target}
         )
         assert answer.headers["location"] == "/my-day"
+
+
+def test_the_list_pages_on_when_the_service_says_there_is_a_next_page(fake):
+    with _client(fake) as client:
+        sign_in(client)
+        assert 'rel="next"' not in client.get("/customers").text
+        link = '</customers?limit=21&offset=21>; rel="next"'
+        fake.on("GET", "/customers", body=[CUSTOMER], headers={"X-Total-Count": "41", "Link": link})
+        page = client.get("/customers?importance=core")
+        assert 'rel="next" href="/customers?importance=core&amp;offset=20"' in page.text
+        sent = [r for r in fake.requests if r.url.path == "/customers"][-1]
+        assert sent.url.params["importance"] == "core"
+        assert sent.url.params["offset"] == "0"
