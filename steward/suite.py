@@ -124,12 +124,14 @@ class Suite:
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )
+        if self.config.console_port is not None:
+            self.start_console(logs)  # it needs no service to start: it starts alongside them
         self.wait_ready()
         for service in SERVICES:
             url = f"http://{self.config.host}:{self.config.ports[service.name]}"
             log(f"{service.name:<10} {url}  (docs {url}/docs, events {url}/asyncapi)")
         if self.config.console_port is not None:
-            self.start_console(logs)
+            self.wait_ready(("console",), {"console": self.config.console_port})
             url = f"http://{self.config.host}:{self.config.console_port}"
             log(f"console    {url}  (the Workbench: sign in there)")
         if self.config.with_risk_desk:
@@ -145,7 +147,7 @@ class Suite:
         return env
 
     def start_console(self, logs: Path) -> None:
-        """The Workbench (services/console) as one more process; waits for its /readyz."""
+        """The Workbench (services/console) as one more process."""
         port = str(self.config.console_port)
         bind = ["--host", self.config.host, "--port", port, "--no-access-log"]
         self.processes["console"] = subprocess.Popen(
@@ -154,7 +156,6 @@ class Suite:
             stdout=(logs / "console.log").open("ab"),
             stderr=subprocess.STDOUT,
         )
-        self.wait_ready(("console",), {"console": int(port)})
 
     def start_risk_desk(self, logs: Path) -> None:
         """The simulated risk department (`steward risk-desk`) as one more process of the suite."""
