@@ -1,7 +1,7 @@
 """Run the benchmarks: `make bench` or `python -m bench` runs all; `python -m bench balances hop` some.
 
 Names: balances (1), appraisal (2), fanout (3), hop (4), http (5), outbox_relay, http_guard (6), token (7),
-lists (8).
+console (8), lists (9).
 STEWARD_BENCH_QUICK=1 runs every one at a small size (a check of the harness, not a figure).
 """
 
@@ -21,6 +21,7 @@ BENCHMARKS = {
     "outbox_relay": "bench.outbox_relay",
     "lists": "bench.lists",
     "token": "bench.token",
+    "console": "bench.console",
 }
 
 
