@@ -4,6 +4,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from shared.batch import BatchEventConsumer
 from shared.consumer import EventConsumer, Received, Subscription, TransientFailure
 from shared.db import create_engine, create_session_factory
+from shared.envelope import TimeWindow
 from shared.kafka import create_producer, ensure_topics, topics_with_dlq
 from shared.metrics import Metrics
 from shared.outbox import KafkaSender, OutboxRelay
@@ -78,6 +80,12 @@ class Runtime:
                 "metrics": self.metrics,
                 "max_attempts": self.settings.consumer_max_attempts,
                 "backoff_seconds": self.settings.consumer_retry_backoff_seconds,
+                "max_redeliveries": self.settings.consumer_max_redeliveries,
+                "max_message_bytes": self.settings.kafka.max_message_bytes,
+                "time_window": TimeWindow(
+                    max_age=timedelta(days=self.settings.event_time_max_age_days),
+                    max_ahead=timedelta(seconds=self.settings.event_time_max_ahead_seconds),
+                ),
             }
             consumer = (
                 BatchEventConsumer(**options, lanes=self._batch_lanes())
