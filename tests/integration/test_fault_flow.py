@@ -80,3 +80,30 @@ async def test_an_occurred_at_that_overflows_utc_is_dead_lettered_and_the_partit
         tables.inbox.select().where(tables.inbox.c.consumer == "customer.credit-decisions"),
     )
     assert len(decided) == 1
+
+
+async def test_far_future_and_far_past_facts_are_dead_lettered_and_later_real_reports_apply(customer):
+    sup = await _managers(customer)
+    cid = (await _customer(customer, sup))["id"]
+    topic = f"{customer.prefix}corebanking.balances"
+    for value in (
+        _balance(cid, "9.00", "9999-12-31T23:59:59Z"),
+        _balance(cid, "8.00", "2026-03-01T00:00:00Z", occurred_at="1990-01-01T00:00:00Z"),
+        _balance(cid, "3.00", "1990-01-01T00:00:00Z"),
+        _balance(cid, "6.00", "2026-03-04T00:00:00Z"),
+    ):
+        await produce(customer.bootstrap, topic, value, key=cid.encode())
+
+    async def applied() -> dict[str, Any] | None:
+        got = (await customer.client.get(f"/customers/{cid}", headers=sup)).json()
+        return got if got["deposit_balance"] == "6.00" else None
+
+    await eventually(applied, timeout=30, what="the real report after the far-future one")
+
+    async def three() -> list[dict[str, Any]] | None:
+        found = await _letters(customer)
+        return found if len(found) >= 3 else None
+
+    letters = await eventually(three, timeout=30, what="three dead letters")
+    assert len(letters) == 3
+    assert all("outside the accepted window" in x["reason"] for x in letters), letters
