@@ -17,7 +17,7 @@ from shared.batch import BatchEventConsumer
 from shared.consumer import EventConsumer, Received, Subscription, TransientFailure
 from shared.db import create_engine, create_session_factory
 from shared.envelope import TimeWindow
-from shared.kafka import create_producer, ensure_topics, topics_with_dlq
+from shared.kafka import create_producer, ensure_topics, record_bytes, topics_with_dlq
 from shared.metrics import Metrics
 from shared.outbox import KafkaSender, OutboxRelay
 from shared.settings import KafkaSettings, ServiceSettings
@@ -120,6 +120,7 @@ class Runtime:
             metrics=self.metrics,
             batch_size=self.settings.outbox_batch_size,
             poll_seconds=self.settings.outbox_poll_seconds,
+            max_message_bytes=self.settings.kafka.max_message_bytes,
             # A broker that lost its topics (the embedded one keeps nothing across a restart) would
             # auto-create them on the first publish, with the wrong partitions and racing whoever
             # recreates them: after a failure, make sure they exist before publishing again.
@@ -282,6 +283,7 @@ def _attach(
         session_timeout_ms=kafka.session_timeout_ms,
         rebalance_timeout_ms=kafka.rebalance_timeout_ms,
         fetch_max_wait_ms=kafka.fetch_max_wait_ms,
+        max_partition_fetch_bytes=record_bytes(kafka),
         title=f"{consumer.consumer_id}:{topic}",
         description="Handles: " + ", ".join(sorted(consumer.subscription.handlers)),
         decoder=_raw_only,
