@@ -63,3 +63,9 @@ class Metrics:
             list(labels),
             registry=self.registry,
         ).labels(**labels)
+        self.consumer_lag = Gauge(
+            "steward_consumer_lag",
+            "Records past the committed offset, per consumer group and partition",
+            ["group", "topic", "partition"],
+            registry=self.registry,
+        ).labels

@@ -23,6 +23,7 @@ from shared.outbox import KafkaSender, OutboxRelay
 from shared.settings import KafkaSettings, ServiceSettings
 from shared.tables import MessagingTables
 from shared.uow import UnitOfWork
+from shared.watch import ConsumerWatch
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ class Runtime:
     relay: OutboxRelay | None = None
     producer: AIOKafkaProducer | None = None
     consumers: dict[str, EventConsumer] = field(default_factory=dict)
+    watch: ConsumerWatch | None = None
     kafka_connected: bool = False
     kafka_error: str | None = None
     _tasks: list["asyncio.Task[None]"] = field(default_factory=list)
@@ -163,6 +165,19 @@ class Runtime:
         self.kafka_connected = True
         self.kafka_error = None
         log.info("kafka connected; %d consumers running", len(self.consumers))
+        if self.settings.start_consumers and self.definition.subscriptions:
+            self.watch = ConsumerWatch(
+                self.metrics,
+                lambda: [
+                    (getattr(s, "group_id", ""), getattr(s, "consumer", None))
+                    for s in self.broker.subscribers
+                ],
+                topics=[self.settings.kafka.topic(s.topic) for s in self.definition.subscriptions],
+                ensure_topics=self.ensure_topics,
+                stall_seconds=self.settings.consumer_stall_seconds,
+            )
+            watching = self.watch.run(self.settings.consumer_watch_seconds)
+            self._tasks.append(asyncio.create_task(watching, name="consumer-watch"))
 
     async def _kafka_failed(self, exc: Exception, delay: float, consumers_only: bool = False) -> None:
         self.kafka_error = f"{type(exc).__name__}: {exc}"
@@ -219,6 +234,21 @@ class Runtime:
             return False, "broker did not answer"
         if self.relay is not None and self.relay.last_error:
             return False, f"outbox relay: {self.relay.last_error}"
+        return True, "ok"
+
+    def _kafka_consumers(self) -> list[tuple[str, Any]]:
+        """(group, aiokafka consumer or None) of every subscriber."""
+        return [(getattr(s, "group_id", ""), getattr(s, "consumer", None)) for s in self.broker.subscribers]
+
+    def consumers_ready(self) -> tuple[bool, str]:
+        """Whether every consumer advances whenever it has records pending (the deep readiness check)."""
+        if not self.settings.start_consumers or not self.definition.subscriptions:
+            return True, "no consumers"
+        if self.watch is None:
+            return False, self.kafka_error or "connecting"
+        stalled = self.watch.stalled()
+        if stalled:
+            return False, "stalled: " + "; ".join(stalled[:10])
         return True, "ok"
 
 

@@ -105,6 +105,12 @@ class ServiceSettings(BaseSettings):
     event_time_max_ahead_seconds: int = Field(
         default=86_400, ge=0, le=31_622_400, description="latest occurred_at/as_of ahead of now"
     )
+    consumer_stall_seconds: float = Field(
+        default=120, gt=0, le=86_400, description="pending and not advancing this long: /readyz?deep=1 fails"
+    )
+    consumer_watch_seconds: float = Field(
+        default=5, gt=0, le=600, description="how often lag is measured and consumed topics checked"
+    )
     start_consumers: bool = True
     log_level: str = "INFO"
     http_host: str = "127.0.0.1"
