@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install kcat up test test-unit test-integration test-e2e lint migrate bench clean
+.PHONY: install kcat up test test-unit test-integration test-e2e chaos lint migrate bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ test-integration: install kcat
 
 test-e2e: install
 	$(BIN)/pytest tests/e2e
+
+chaos: install  ## seeded kills of the customer service and the broker, 10 seeds; prints a failing seed
+	$(BIN)/python -m tests.chaos --seeds $${SEEDS:-10}
 
 lint: install  ## ruff and mypy (strict on shared/)
 	$(BIN)/ruff check .
