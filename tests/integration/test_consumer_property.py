@@ -113,8 +113,8 @@ def _ignorable(consumer: EventConsumer, raw: bytes) -> bool:
 
 async def _accounted(sessions: Any, tables: MessagingTables, consumer_id: str, record: Received) -> bool:
     event_id = None
-    with contextlib.suppress(Exception):  # not JSON, or no event id: only its position can match
-        event_id = str(json.loads(record.value or b"")["event_id"])
+    with contextlib.suppress(Exception):  # not JSON, or no valid event id: only its position can match
+        event_id = str(uuid.UUID(str(json.loads(record.value or b"")["event_id"])))
     inbox, letters = tables.inbox, tables.dead_letters
     async with sessions() as session:
         if event_id is not None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from services.customer.models import MESSAGING
 from tests.integration.conftest import Service
 from tests.integration.fault_support import rows
 from tests.integration.test_customer_assignment import _managers
@@ -74,12 +75,13 @@ async def test_an_occurred_at_that_overflows_utc_is_dead_lettered_and_the_partit
     letters = await eventually(three, timeout=30, what="three dead letters")
     assert len(letters) == 3
     assert all("occurred_at" in x["reason"] or "as_of" in x["reason"] for x in letters), letters
-    tables = __import__("services.customer.models", fromlist=["MESSAGING"]).MESSAGING
-    decided = await rows(
-        customer.settings.database_url,
-        tables.inbox.select().where(tables.inbox.c.consumer == "customer.credit-decisions"),
-    )
-    assert len(decided) == 1
+    inbox = MESSAGING.inbox
+
+    async def decided() -> list[Any]:
+        query = inbox.select().where(inbox.c.consumer == "customer.credit-decisions")
+        return await rows(customer.settings.database_url, query)
+
+    assert len(await eventually(decided, timeout=30, what="the good decision behind the poison")) == 1
 
 
 async def test_far_future_and_far_past_facts_are_dead_lettered_and_later_real_reports_apply(customer):
