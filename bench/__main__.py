@@ -1,6 +1,6 @@
 """Run the benchmarks: `make bench` or `python -m bench` runs all; `python -m bench balances hop` some.
 
-Names: balances (1), appraisal (2), fanout (3), hop (4), http (5), outbox_relay.
+Names: balances (1), appraisal (2), fanout (3), hop (4), http (5), outbox_relay, http_guard (6), token (7).
 STEWARD_BENCH_QUICK=1 runs every one at a small size (a check of the harness, not a figure).
 """
 
@@ -16,7 +16,9 @@ BENCHMARKS = {
     "fanout": "bench.fanout",
     "hop": "bench.hop",
     "http": "bench.http_get",
+    "http_guard": "bench.http_guard",
     "outbox_relay": "bench.outbox_relay",
+    "token": "bench.token",
 }
 
 

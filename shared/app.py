@@ -2,18 +2,23 @@
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.openapi.utils import get_openapi
 
 from shared.admin import router as admin_router
 from shared.auth import VerifiedTokens
-from shared.http_errors import ERROR_RESPONSES, install_error_handlers
+from shared.docs_pages import install_docs
+from shared.http_errors import ERROR_RESPONSES, document_problems, install_error_handlers
+from shared.http_guard import HttpGuard
 from shared.kafka import create_broker
 from shared.logs import configure_logging
 from shared.metrics import Metrics
 from shared.ops import install_request_middleware
 from shared.ops import router as ops_router
+from shared.problem_pages import router as problems_router
+from shared.ratelimit import RateLimiter
 from shared.runtime import Runtime, ServiceDefinition
 from shared.settings import ServiceSettings
 from shared.uow import UnitOfWork
@@ -48,16 +53,40 @@ def build_service_app(
         finally:
             await runtime.stop()
 
-    app = FastAPI(title=f"Steward {definition.title}", description=definition.description, lifespan=lifespan)
+    app = FastAPI(
+        title=f"Steward {definition.title}",
+        description=definition.description,
+        lifespan=lifespan,
+        docs_url=None,  # served by shared.docs_pages from vendored assets, never from a CDN
+        redoc_url=None,
+    )
     app.state.settings = settings
     app.state.tokens = VerifiedTokens(settings)
+    app.state.write_limiter = RateLimiter(
+        settings.rate_limit_writes_per_second, settings.rate_limit_write_burst
+    )
     app.state.runtime = runtime
     install_error_handlers(app)
-    install_request_middleware(app)
+    app.add_middleware(
+        HttpGuard, max_body_bytes=settings.http_max_body_bytes, body_limits=settings.http_body_limits
+    )
+    install_request_middleware(app)  # outermost: correlation id and metrics on every answer
     app.include_router(ops_router)
+    install_docs(app)
+    app.include_router(problems_router)
     app.include_router(admin_router, responses=ERROR_RESPONSES)
     for router in routers:
         app.include_router(router, responses=ERROR_RESPONSES)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = get_openapi(
+                title=app.title, version=app.version, description=app.description, routes=app.routes
+            )
+            app.openapi_schema = document_problems(document)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
 
 

@@ -2,36 +2,26 @@
 
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import timedelta
-from enum import StrEnum
 from typing import Annotated, Any
 
 import jwt
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict
 
 from shared.context import current_context, set_context
 from shared.envelope import Actor
+from shared.messages import Phrase
+from shared.problems import ProblemError
+from shared.ratelimit import WRITES, RateLimiter
 from shared.settings import ServiceSettings
 from shared.timeutil import utcnow
+from shared.tokens import ALGORITHM as ALGORITHM
+from shared.tokens import Role as Role
+from shared.tokens import issue_token as issue_token
 
-ALGORITHM = "HS256"
 LEEWAY_SECONDS = 5
-
-
-class Role(StrEnum):
-    """The roles of DESIGN.md."""
-
-    CM = "cm"
-    SUPERVISOR = "supervisor"
-    HR = "hr"
-    RISK = "risk"
-    PRODUCT = "product"
-    MANAGEMENT = "management"
-    AUDITOR = "auditor"
-    ADMIN = "admin"
-    INTEGRATION = "integration"
+MAX_ID_LENGTH = 128  # user and cooperative ids; a longer `sub` or `org_id` is no id of ours
 
 
 class Principal(BaseModel):
@@ -50,29 +40,6 @@ class Principal(BaseModel):
     def as_actor(self) -> Actor:
         """The actor recorded on events this caller causes."""
         return Actor(kind="user", user_id=self.user_id, roles=tuple(sorted(r.value for r in self.roles)))
-
-
-def issue_token(
-    settings: ServiceSettings,
-    *,
-    user_id: str,
-    roles: Iterable[str],
-    org_id: str,
-    ttl: timedelta = timedelta(hours=8),
-) -> str:
-    """Sign a token for a user; used by `steward token` and by tests."""
-    now = utcnow()
-    claims: dict[str, Any] = {
-        "sub": user_id,
-        "roles": sorted({Role(r).value for r in roles}),
-        "org_id": org_id,
-        "iss": settings.jwt_issuer,
-        "aud": settings.jwt_audience,
-        "iat": now,
-        "nbf": now,
-        "exp": now + ttl,
-    }
-    return jwt.encode(claims, settings.jwt_key(), algorithm=ALGORITHM)
 
 
 def _verified_claims(settings: ServiceSettings, token: str) -> dict[str, Any]:
@@ -104,15 +71,32 @@ def decode_token(settings: ServiceSettings, token: str) -> Principal:
 def _decode(settings: ServiceSettings, token: str) -> tuple[Principal, float]:
     claims = _verified_claims(settings, token)
     raw_roles = claims.get("roles")
-    org_id = claims.get("org_id")
+    org_id, sub = claims.get("org_id"), claims.get("sub")
     if not isinstance(raw_roles, list) or not isinstance(org_id, str) or not org_id:
-        raise jwt.InvalidTokenError("token lacks roles or org_id")
+        raise BadClaims("token lacks roles or org_id")
+    if not isinstance(sub, str) or not sub.strip() or len(sub) > MAX_ID_LENGTH or len(org_id) > MAX_ID_LENGTH:
+        raise BadClaims(f"sub and org_id must be 1 to {MAX_ID_LENGTH} characters")
+    lifetime = float(claims["exp"]) - float(claims["iat"])
+    if lifetime > settings.jwt_max_lifetime_hours * 3600 + LEEWAY_SECONDS:
+        raise TooLongLived(settings.jwt_max_lifetime_hours)
     try:
         roles = frozenset(Role(r) for r in raw_roles)
     except ValueError as exc:
-        raise jwt.InvalidTokenError(f"unknown role in token: {exc}") from exc
-    principal = Principal(user_id=str(claims["sub"]), roles=roles, org_id=org_id)
+        raise BadClaims("unknown role in token") from exc
+    principal = Principal(user_id=sub, roles=roles, org_id=org_id)
     return principal, float(claims["exp"])
+
+
+class BadClaims(jwt.InvalidTokenError):
+    """The token is well signed but its roles, user or cooperative are not ones this system knows."""
+
+
+class TooLongLived(jwt.InvalidTokenError):
+    """The token's lifetime (exp - iat) is longer than the services allow."""
+
+    def __init__(self, hours: float) -> None:
+        super().__init__(f"token lives longer than {hours:g} h")
+        self.hours = hours
 
 
 class VerifiedTokens:
@@ -144,11 +128,29 @@ class VerifiedTokens:
         return principal
 
 
+def _reason(exc: jwt.InvalidTokenError) -> Phrase:
+    """Why a token was refused, in fixed words (PyJWT's own may quote the token or a codec error)."""
+    if isinstance(exc, jwt.MissingRequiredClaimError):
+        return Phrase("auth.reason.missing_claim", claim=exc.claim)
+    for kind, reason in (
+        (jwt.InvalidSignatureError, "signature"),
+        (jwt.InvalidAlgorithmError, "algorithm"),
+        (jwt.DecodeError, "malformed"),
+        (jwt.InvalidAudienceError, "audience"),
+        (jwt.InvalidIssuerError, "issuer"),
+        (jwt.ImmatureSignatureError, "not_yet_valid"),
+        (BadClaims, "claims"),
+    ):
+        if isinstance(exc, kind):
+            return Phrase(f"auth.reason.{reason}")
+    return Phrase("auth.reason.other")
+
+
 _bearer = HTTPBearer(auto_error=False, description="JWT issued by the cooperative's identity provider")
 
 
-def _unauthorized(detail: str) -> HTTPException:
-    return HTTPException(status.HTTP_401_UNAUTHORIZED, detail=detail, headers={"WWW-Authenticate": "Bearer"})
+def _unauthorized(key: str, **params: object) -> ProblemError:
+    return ProblemError(401, "unauthorized", key, params, headers={"WWW-Authenticate": "Bearer"})
 
 
 async def get_principal(
@@ -156,14 +158,28 @@ async def get_principal(
 ) -> Principal:
     """The caller of this request, or 401."""
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise _unauthorized("missing bearer token")
+        raise _unauthorized("auth.missing_token")
     tokens: VerifiedTokens = request.app.state.tokens
     try:
         principal = tokens.principal(credentials.credentials)
     except jwt.ExpiredSignatureError as exc:
-        raise _unauthorized("token expired") from exc
+        raise _unauthorized("auth.token_expired") from exc
+    except TooLongLived as exc:
+        raise _unauthorized("auth.token_too_long_lived", hours=f"{exc.hours:g}") from exc
     except jwt.InvalidTokenError as exc:
-        raise _unauthorized(f"invalid token: {exc}") from exc
+        raise _unauthorized("auth.invalid_token", reason=_reason(exc)) from exc
+    if request.method in WRITES:
+        limiter: RateLimiter | None = getattr(request.app.state, "write_limiter", None)
+        wait = limiter.take((principal.org_id, principal.user_id)) if limiter else 0.0
+        if wait > 0:
+            seconds = max(1, round(wait + 0.5))
+            raise ProblemError(
+                429,
+                "too_many_requests",
+                "http.rate_limited",
+                {"seconds": seconds},
+                {"Retry-After": str(seconds)},
+            )
     # Events raised while serving this request name the caller as their actor.
     ctx = current_context()
     set_context(replace(ctx, actor=principal.as_actor()))
@@ -186,7 +202,7 @@ class RoleGuard:
         """The caller, or 403 naming the roles that may call."""
         if not principal.has_any(self.roles):
             names = ", ".join(sorted(r.value for r in self.roles))
-            raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"{ROLE_DENIED_PREFIX}{names}")
+            raise ProblemError(403, "role_required", "auth.roles_required", {"roles": names})
         return principal
 
     def __repr__(self) -> str:

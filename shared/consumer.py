@@ -12,7 +12,7 @@ from sqlalchemy import insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.context import CallContext, set_context
+from shared.context import CallContext, describe_message, message_context, set_context
 from shared.contracts import EVENT_TYPES, dlq_topic
 from shared.deadletter import REASON_CHARS, clean, dead_letter_row, dlq_copy, dlq_headers
 from shared.deadletter import Received as Received
@@ -146,15 +146,16 @@ class EventConsumer:
         Whatever else goes wrong is final: the record is dead-lettered with the reason, so no
         message can keep its partition from moving.
         """
-        try:
-            outcome = await self._process(record, dead_letter_id)
-        except TransientFailure as exc:
-            outcome = await self._after_transient(record, exc, dead_letter_id)
-        except Exception as exc:
-            log.exception("consumer %s: unexpected failure on %s", self.consumer_id, _where(record))
-            outcome = await self._dead_letter(
-                record, f"unexpected {type(exc).__name__}: {exc}", None, 1, dead_letter_id
-            )
+        with message_context(record.topic, record.partition, record.offset):
+            try:
+                outcome = await self._process(record, dead_letter_id)
+            except TransientFailure as exc:
+                outcome = await self._after_transient(record, exc, dead_letter_id)
+            except Exception as exc:
+                log.exception("consumer %s: unexpected failure on %s", self.consumer_id, _where(record))
+                outcome = await self._dead_letter(
+                    record, f"unexpected {type(exc).__name__}: {exc}", None, 1, dead_letter_id
+                )
         self._strikes.pop(_position(record), None)
         self._metrics.events_consumed(self.consumer_id, record.topic, outcome.value).inc()
         return outcome
@@ -196,6 +197,7 @@ class EventConsumer:
             envelope = parse_envelope(record.value, self.max_message_bytes)
         except EnvelopeError as exc:
             return await self._dead_letter(record, str(exc), None, 1, dead_letter_id)
+        describe_message(envelope)
         handler = self.subscription.handlers.get(envelope.event_type)
         if handler is None and self.subscription.on_every is None:
             return Outcome.IGNORED
@@ -318,7 +320,8 @@ class EventConsumer:
                 raise TransientFailure(f"cannot record dead letter: {again}") from again
         if fresh:
             self._metrics.events_dead_lettered(self.consumer_id, record.topic).inc()
-            log.error("dead-lettered %s for %s: %s", _where(record), self.consumer_id, reason)
+            with message_context(record.topic, record.partition, record.offset, envelope):
+                log.error("dead-lettered %s for %s: %s", _where(record), self.consumer_id, reason)
         return Outcome.DEAD_LETTERED
 
     async def _record_dead_letter(

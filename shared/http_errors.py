@@ -1,92 +1,178 @@
-"""How HTTP shows errors: domain errors as 4xx with a message, lost infrastructure as 503."""
+"""How HTTP shows errors: every 4xx/5xx as an RFC 9457 problem, in the caller's language."""
 
 import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
 
+from shared.context import current_context
 from shared.errors import DomainError
+from shared.messages import language_of
+from shared.problems import (
+    MAX_FIELD_ERRORS,
+    MEDIA_TYPE,
+    Problem,
+    ProblemError,
+    field_error,
+    problem_response,
+    translated,
+)
 
 log = logging.getLogger(__name__)
 
-
-class ErrorBody(BaseModel):
-    """A refused request: a readable message and, when the rules refused it, their code."""
-
-    detail: str
-    code: str | None = None
-
-
-class InvalidRequestBody(BaseModel):
-    """422: the input failed validation (a list of problems) or a domain rule (a message and its code)."""
-
-    detail: str | list[dict[str, Any]]
-    code: str | None = None
-
-
-# Documented on every route of the services' routers, so that each answer matches the OpenAPI document:
-# the 422 of a refused rule carries a message, not FastAPI's list of validation problems.
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorBody, "description": "The request is malformed"},
-    401: {"model": ErrorBody, "description": "Missing, expired or invalid bearer token"},
-    403: {"model": ErrorBody, "description": "The caller's roles or rights do not allow this"},
-    404: {"model": ErrorBody, "description": "Not found, or not visible to the caller"},
-    409: {"model": ErrorBody, "description": "Conflicts with the object's current state"},
-    422: {"model": InvalidRequestBody, "description": "Invalid input, or a domain rule refused it"},
-    503: {"model": ErrorBody, "description": "The database is unavailable; nothing was changed"},
+_PROBLEM = {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+_RETRY_AFTER = {
+    "Retry-After": {"description": "Seconds to wait before retrying", "schema": {"type": "integer"}}
 }
 
 
+def _documented(description: str, **extra: Any) -> dict[str, Any]:
+    return {"description": description, "content": _PROBLEM, **extra}
+
+
+# Documented on every route of the services' routers, so that each answer matches the OpenAPI document.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _documented("The request is malformed (not UTF-8, not JSON)"),
+    401: _documented("Missing, expired or invalid bearer token"),
+    403: _documented("The caller's roles or rights do not allow this"),
+    404: _documented("Not found, or not visible to the caller"),
+    409: _documented("Conflicts with the object's current state"),
+    413: _documented("The request body is larger than allowed"),
+    415: _documented("The request body is not application/json"),
+    422: _documented("Invalid input (see errors), or a domain rule refused it (see rule_id)"),
+    429: _documented("Too many write requests from this user", headers=_RETRY_AFTER),
+    500: _documented("An unexpected error; nothing to retry until it is fixed"),
+    503: _documented("The database is unavailable; nothing was changed", headers=_RETRY_AFTER),
+}
+
+_STARLETTE_CODES = {
+    400: ("bad_request", "http.bad_request"),
+    401: ("unauthorized", "auth.missing_token"),
+    403: ("forbidden", "title.forbidden"),
+    404: ("not_found", "http.not_found"),
+    405: ("method_not_allowed", "http.method_not_allowed"),
+    413: ("payload_too_large", "http.body_too_large"),
+    415: ("unsupported_media_type", "http.media_type"),
+}
+
+
+def _path(request: Request) -> str:
+    return request.url.path
+
+
+async def _domain_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DomainError)
+    language = language_of(request.headers.get("accept-language"))
+    return problem_response(
+        request.headers, _path(request), exc.status_code, exc.code, exc.text(language), rule_id=exc.rule_id
+    )
+
+
+async def _problem_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ProblemError)
+    return problem_response(
+        request.headers,
+        _path(request),
+        exc.status,
+        exc.code,
+        translated(exc.key, exc.params),
+        extra_headers=exc.headers,
+    )
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    language = language_of(request.headers.get("accept-language"))
+    raw = exc.errors()
+    shown = [field_error(e, language) for e in raw[:MAX_FIELD_ERRORS]]
+    if len(raw) > MAX_FIELD_ERRORS:
+        detail = translated("http.validation_more", {"count": len(raw), "shown": MAX_FIELD_ERRORS})
+    else:
+        detail = translated("http.validation", {"count": len(raw)})
+    return problem_response(request.headers, _path(request), 422, "validation_failed", detail, errors=shown)
+
+
+async def _http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    code, key = _STARLETTE_CODES.get(exc.status_code, ("bad_request", "http.bad_request"))
+    params = {"path": request.url.path, "method": request.method, "limit": "?"}
+    return problem_response(
+        request.headers,
+        _path(request),
+        exc.status_code,
+        code,
+        translated(key, params),
+        extra_headers=dict(exc.headers or {}),
+    )
+
+
+async def _unavailable(request: Request, exc: Exception) -> Response:
+    log.error("database unavailable: %s", exc)
+    return problem_response(
+        request.headers,
+        _path(request),
+        503,
+        "unavailable",
+        translated("http.unavailable"),
+        extra_headers={"Retry-After": "5"},
+    )
+
+
+async def _lost_update(request: Request, _exc: Exception) -> Response:
+    return problem_response(request.headers, _path(request), 409, "conflict", translated("http.lost_update"))
+
+
+async def _integrity(request: Request, exc: Exception) -> Response:
+    log.info("integrity error: %s", exc)
+    return problem_response(request.headers, _path(request), 409, "conflict", translated("http.duplicate"))
+
+
+async def _internal(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    correlation = {"correlation_id": current_context().correlation_id}
+    return problem_response(
+        request.headers, _path(request), 500, "internal_error", translated("http.internal_error", correlation)
+    )
+
+
+async def _dbapi_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return await _unavailable(request, exc)
+    return await _internal(request, exc)
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Map domain errors to 4xx and lost infrastructure to 503 with a clear message."""
-
-    async def domain_error(_request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, DomainError)
-        return JSONResponse({"detail": exc.message, "code": exc.code}, status_code=exc.status_code)
-
-    async def unavailable(_request: Request, exc: Exception) -> JSONResponse:
-        log.error("database unavailable: %s", exc)
-        return JSONResponse(
-            {
-                "detail": "the database is unavailable; nothing was changed, retry later",
-                "code": "unavailable",
-            },
-            status_code=503,
-            headers={"Retry-After": "5"},
-        )
-
-    async def lost_update(_request: Request, exc: Exception) -> JSONResponse:
-        return JSONResponse(
-            {
-                "detail": "the record was changed by someone else meanwhile; reload and retry",
-                "code": "conflict",
-            },
-            status_code=409,
-        )
-
-    async def integrity(_request: Request, exc: Exception) -> JSONResponse:
-        log.info("integrity error: %s", exc)
-        return JSONResponse(
-            {
-                "detail": "the request conflicts with existing data (a duplicate?); nothing was changed",
-                "code": "conflict",
-            },
-            status_code=409,
-        )
-
-    app.add_exception_handler(DomainError, domain_error)
-    app.add_exception_handler(StaleDataError, lost_update)
-    app.add_exception_handler(IntegrityError, integrity)
+    """Every error an app can raise answers as a problem: rules, validation, HTTP, database, the rest."""
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(ProblemError, _problem_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_exception)
+    app.add_exception_handler(StaleDataError, _lost_update)
+    app.add_exception_handler(IntegrityError, _integrity)
     for kind in (OperationalError, InterfaceError, ConnectionError, TimeoutError):
-        app.add_exception_handler(kind, unavailable)
+        app.add_exception_handler(kind, _unavailable)
+    app.add_exception_handler(DBAPIError, _dbapi_error)
+    app.add_exception_handler(Exception, _internal)
 
-    async def dbapi_error(request: Request, exc: Exception) -> JSONResponse:
-        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-            return await unavailable(request, exc)
-        raise exc
 
-    app.add_exception_handler(DBAPIError, dbapi_error)
+def document_problems(openapi: dict[str, Any]) -> dict[str, Any]:
+    """Every operation's error answers as problems: FastAPI's own 422 too, and 500 on every operation."""
+    schemas = openapi.setdefault("components", {}).setdefault("schemas", {})
+    problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(problem.pop("$defs", {}))
+    schemas["Problem"] = problem
+    for name in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(name, None)
+    for methods in openapi.get("paths", {}).values():
+        for operation in methods.values():
+            responses = operation.setdefault("responses", {})
+            responses.setdefault("500", _documented(ERROR_RESPONSES[500]["description"]))
+            for status, answer in responses.items():
+                if status[0] in "45":
+                    answer["content"] = _PROBLEM
+    return openapi

@@ -1,19 +1,19 @@
 """Operations endpoints: liveness, readiness, Prometheus metrics, AsyncAPI; request middleware."""
 
 import time
-from typing import Any, cast
+from typing import Any
 from uuid import uuid4
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from faststream.specification import AsyncAPI
-from faststream.specification.asyncapi.site import get_asyncapi_html
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.asyncapi import AsyncAPIDocument, describe_events
 from shared.context import CallContext, set_context
+from shared.docs_pages import asyncapi_html
 from shared.envelope import SYSTEM_ACTOR
 from shared.runtime import Runtime
 
@@ -77,7 +77,7 @@ async def asyncapi(request: Request) -> Response:
     """The service's event interface as AsyncAPI 3."""
     document = AsyncAPIDocument(service_asyncapi(_runtime(request)))
     if "text/html" in request.headers.get("accept", ""):
-        return HTMLResponse(get_asyncapi_html(cast(Any, document)))
+        return HTMLResponse(asyncapi_html(request, document.title))
     return Response(document.to_json(), media_type="application/json")
 
 

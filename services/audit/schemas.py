@@ -69,7 +69,12 @@ class ItemClear(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    note: str = Field(min_length=1, max_length=4000)
+    note: str = Field(
+        description="What audit checked for this customer",
+        examples=["贷款档案齐全，无违规。"],
+        min_length=1,
+        max_length=4000,
+    )
 
 
 class FindingCreate(BaseModel):
@@ -77,9 +82,16 @@ class FindingCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    description: str = Field(min_length=1, max_length=4000)
-    severity: Severity
-    amount_at_risk: Money | None = None
+    description: str = Field(
+        description="What audit found",
+        examples=["2025年贷款调查报告缺少抵押物评估。"],
+        min_length=1,
+        max_length=4000,
+    )
+    severity: Severity = Field(examples=["medium"])
+    amount_at_risk: Money | None = Field(
+        default=None, description="Yuan at risk, a string with two decimals", examples=["150000.00"]
+    )
 
 
 class FindingResolve(BaseModel):
@@ -87,7 +99,12 @@ class FindingResolve(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    remediation: str = Field(min_length=1, max_length=4000)
+    remediation: str = Field(
+        description="How the finding was remedied",
+        examples=["已补充抵押物评估报告并归档。"],
+        min_length=1,
+        max_length=4000,
+    )
 
 
 class FindingRead(BaseModel):
@@ -125,11 +142,19 @@ class SpotCheckCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: Literal["regular", "random"] = "random"
-    population: Literal["customers", "visits", "recommendations", "expenses"]
-    sample_size: int = Field(ge=1, le=1000)
-    strata: Literal["none", "manager", "branch"] = "none"
-    seed: int | None = Field(default=None, ge=0, le=2**63 - 1, description="omit for a fresh random seed")
+    kind: Literal["regular", "random"] = Field(
+        default="random", description="Regular or random (R-I5)", examples=["random"]
+    )
+    population: Literal["customers", "visits", "recommendations", "expenses"] = Field(
+        description="What is sampled", examples=["customers"]
+    )
+    sample_size: int = Field(description="How many items are drawn", examples=[20], ge=1, le=1000)
+    strata: Literal["none", "manager", "branch"] = Field(
+        default="none", description="Stratified by CM, by branch or not at all", examples=["manager"]
+    )
+    seed: int | None = Field(
+        examples=[20260401], default=None, ge=0, le=2**63 - 1, description="omit for a fresh random seed"
+    )
 
 
 class SpotCheckItemRead(BaseModel):

@@ -2,7 +2,7 @@
 
 from pydantic import Field
 
-from shared.contracts.base import Payload
+from shared.contracts.base import Payload, Rate, Score
 from shared.money import Money
 
 
@@ -24,8 +24,8 @@ class ResultFinalized(Payload):
     cycle_version: int = Field(ge=1)
     grade: str | None = None
     attributed_profit: Money
-    score: Money | None = Field(default=None, description="non-profit score, 0-100")
-    floating_rate: str
+    score: Score | None = Field(default=None, description="non-profit score, 0-100")
+    floating_rate: Rate = Field(description="share of attributed profit paid, a decimal between 0 and 1")
     floating_pay: Money
     fixed_pay: Money
     overspend: Money

@@ -6,6 +6,8 @@ checks that each example, written or generated, is a valid message of its contra
 
 from typing import Any
 
+from shared.contracts.default_ladder import DEFAULT_LADDER_GRADES
+
 CUSTOMER = "c-3f9a1c2b7d10"
 MANAGER = "m-5b2e8c1a9f33"
 CO_MANAGER = "m-0a7d4e6c2b18"
@@ -66,7 +68,7 @@ PAYLOADS: dict[str, dict[str, Any]] = {
     "manager.registered": {
         "manager_id": MANAGER,
         "employee_no": "E0042",
-        "name": "Li Wei",
+        "name": "李伟",
         "grade": "cm",
         "branch": "north",
         "status": "active",
@@ -75,7 +77,7 @@ PAYLOADS: dict[str, dict[str, Any]] = {
     "customer.registered": {
         "customer_id": CUSTOMER,
         "file_no": "F-000123",
-        "name": "Green Farm",
+        "name": "绿野家庭农场",
         "kind": "farm_household",
         "primary_manager_id": MANAGER,
         "co_manager_ids": [CO_MANAGER],
@@ -92,6 +94,43 @@ PAYLOADS: dict[str, dict[str, Any]] = {
         "effective_from": "2026-01-05T00:00:00Z",
         "reason": "co-manager added for the cold-store project",
     },
+    "manager.portfolio-published": {
+        "manager_id": MANAGER,
+        "departure_event_id": "5d0f3a52-8c1e-4b6a-9f27-1e8d4c3b2a10",
+        "as_of": "2026-03-02T09:30:00+08:00",
+        "customers": [
+            {"customer_id": CUSTOMER, "name": "绿野家庭农场", "kind": "farm_household", "role": "primary"},
+            {
+                "customer_id": "c-77e0b4d2a1c9",
+                "name": "青山茶叶合作社",
+                "kind": "institutional",
+                "role": "co",
+            },
+        ],
+    },
+    "expense.year-closed": {
+        "manager_id": MANAGER,
+        "year": 2025,
+        "grade": "cm",
+        "budget": {
+            "communication": "2400.00",
+            "entertainment": "6000.00",
+            "activities": "3000.00",
+            "gifts": "1500.00",
+        },
+        "spent": {
+            "communication": "2100.00",
+            "entertainment": "6350.00",
+            "activities": "1800.00",
+            "gifts": "900.00",
+        },
+        "overspend": "350.00",
+    },
+    "ladder.published": {
+        "version": 1,
+        "effective_from": "2026-01-01",
+        "grades": [grade.model_dump(mode="json") for grade in DEFAULT_LADDER_GRADES],
+    },
     "customer.classified": {
         "customer_id": CUSTOMER,
         "importance": "important",
@@ -107,18 +146,41 @@ KEYS: dict[str, str] = {
     "credit-recommendation.answered": CUSTOMER,
 }
 
-# Values of string fields, by name, for generated examples.
-HINTS: dict[str, str] = {
+# Values of fields, by name, for generated examples (a test checks each example against its contract).
+HINTS: dict[str, Any] = {
     "rule_id": "R-I1",
     "grade": "cm",
     "from_grade": "trainee",
     "to_grade": "cm",
     "branch": "north",
     "status": "active",
-    "category": "marketing",
+    "category": "entertainment",
     "rolling_average": "2.67",
     "threshold": "3.00",
     "kind": "risk_analysis",
     "lead_id": MANAGER,
     "member_id": CO_MANAGER,
+    "score": "86.50",
+    "floating_rate": "0.025",
+    "attributed_profit": "1250000.00",
+    "floating_pay": "31250.00",
+    "fixed_pay": "60000.00",
+    "overspend": "350.00",
+    "net_pay": "90900.00",
+    "carried_loss": "0.00",
+    "correction_reason": "补录2025年12月漏记的贷款利息收入",
+    "reason": "调往县联社信贷部",
+    "description": "2025年贷款调查报告缺少抵押物评估",
+    "remediation": "已补充抵押物评估报告并归档",
+    "amount_at_risk": "150000.00",
+    "amount": "386.00",
+    "budget": "6000.00",
+    "spent": "6386.00",
+    "title": "绿野家庭农场风险分析报告",
+    "routed_to": ["risk", "management"],
+    "issues": ["R-C3: a core customer needs two CMs with a named primary"],
+    "name": "城关核心客户小组",
+    "role": "primary",
+    "overspend_by_category": {"entertainment": "350.00"},
+    "spent_by_category": {"communication": "2100.00", "entertainment": "6350.00"},
 }

@@ -144,6 +144,8 @@ def _sample(schema: dict[str, Any], defs: dict[str, Any], field: str) -> Any:
     if "anyOf" in schema:
         options = [s for s in schema["anyOf"] if s.get("type") != "null"]
         return _sample(options[0], defs, field) if options else None
+    if field in HINTS and not _ENUM_PATTERN.match(schema.get("pattern", "")):
+        return HINTS[field]
     if "examples" in schema:
         return schema["examples"][0]
     kind = schema.get("type")
@@ -177,8 +179,8 @@ def _string(schema: dict[str, Any], field: str) -> str:
     enum = _ENUM_PATTERN.match(schema.get("pattern", ""))
     if enum:
         return enum.group(1).split("|")[0]
-    if field in HINTS:
-        return HINTS[field]
+    if isinstance(HINTS.get(field), str):
+        return str(HINTS[field])
     if field.endswith(("_id", "_ids")) or field in ("author", "id"):
         return _id(field)
     return f"example {field.replace('_', ' ')}"[: schema.get("maxLength", 200)]

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from pydantic import AwareDatetime, Field
 
-from shared.contracts.base import Payload
+from shared.contracts.base import Payload, Rate, Score
 from shared.money import Money
 
 Id = Field(min_length=1, max_length=64)
@@ -27,7 +27,7 @@ class ManagerCertified(Payload):
 
     manager_id: str = Id
     grade: str = Field(min_length=1, max_length=32)
-    score: Money
+    score: Score = Field(description="weighted certification score, 0-100")
     valid_until: date
 
 
@@ -104,11 +104,11 @@ class LadderGrade(Payload):
     products: tuple[str, ...]
     expense_budget: dict[str, Money]
     fixed_pay: Money
-    floating_rate: str
+    floating_rate: Rate = Field(description="share of attributed profit paid, a decimal between 0 and 1")
     authorization_limit: Money
-    keep_min_score: Money
+    keep_min_score: Score = Field(description="0-100")
     keep_min_profit: Money
-    reach_min_score: Money
+    reach_min_score: Score = Field(description="0-100")
     reach_min_profit: Money
 
 

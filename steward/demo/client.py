@@ -88,7 +88,7 @@ class Api:
         json: Any = None,
         params: dict[str, Any] | None = None,
     ) -> httpx.Response:
-        """One call, whatever it answers; a 503 (nothing was changed) or a lost GET is retried."""
+        """One call, whatever it answers; a 429 or 503 (nothing was changed) or a lost GET is retried."""
         url = f"{self.urls[service]}{path}"
         headers = {"Authorization": f"Bearer {self.token(who)}"}
         for attempt in range(RETRIES):
@@ -100,8 +100,11 @@ class Api:
                 if method != "GET" or attempt == RETRIES - 1:
                     raise
             else:
-                if response.status_code != 503 or attempt == RETRIES - 1:
+                if response.status_code not in (429, 503) or attempt == RETRIES - 1:
                     return response
+                if response.status_code == 429:  # above the write rate: nothing changed, wait as told
+                    await asyncio.sleep(min(float(response.headers.get("retry-after", "1")), 5.0))
+                    continue
             await asyncio.sleep(0.5 * (attempt + 1))
         raise AssertionError("unreachable")
 

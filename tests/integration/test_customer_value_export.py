@@ -106,16 +106,63 @@ async def test_R_C4_roster_export_as_csv_and_xlsx_with_filters_and_visibility(cu
     )
     response = await c.get("/customers/export", headers=sup, params={"format": "csv"})
     assert response.headers["content-type"].startswith("text/csv")
+    assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, for Excel
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["File number", "Name", "Kind"]
-    assert sorted(r[1] for r in rows[1:]) == ["South Mill", "张家农场"]
-    farm = next(r for r in rows if r[1] == "张家农场")
-    assert farm[4].startswith("'=")  # a formula is exported as text
+    col = {title: index for index, title in enumerate(rows[0])}
+    assert sorted(r[col["Name"]] for r in rows[1:]) == ["South Mill", "张家农场"]
+    farm = next(r for r in rows if r[col["Name"]] == "张家农场")
+    assert farm[col["Address"]].startswith("'=")  # a formula is exported as text
+    assert (farm[col["Primary CM id"]], farm[col["Primary CM"]]) == ("m-c", "m-c")  # the name from staffing
     north = await c.get("/customers/export", headers=sup, params={"format": "xlsx", "branch": "north"})
     sheet = load_workbook(io.BytesIO(north.content)).active
-    assert [cell.value for cell in sheet[2]][1] == "张家农场"
+    header = [cell.value for cell in sheet[1]]
+    assert [cell.value for cell in sheet[2]][header.index("Name")] == "张家农场"
+    address = sheet.cell(row=2, column=header.index("Address") + 1)
+    assert (address.value, address.data_type) == ("=cmd|' /C calc'!A0", "s")  # text, not a formula
+    assert "Deposits (CNY)" in header
     assert sheet.max_row == 2
+    zh = {**sup, "Accept-Language": "zh-CN"}
+    chinese = await c.get("/customers/export", headers=zh, params={"format": "xlsx", "branch": "north"})
+    zh_sheet = load_workbook(io.BytesIO(chinese.content)).active
+    zh_header = [cell.value for cell in zh_sheet[1]]
+    assert zh_sheet.title == "客户名册"
+    assert {"客户名称", "存款额（元）", "第一负责人"} <= set(zh_header)
+    assert zh_sheet.cell(row=2, column=zh_header.index("客户类型") + 1).value == "农户"
     mine = (await c.get("/customers/export", headers=customer.as_("m-c2", "cm"))).content.decode("utf-8-sig")
     assert "South Mill" in mine
     assert "张家农场" not in mine
     assert (await c.get("/customers/export", headers=sup, params={"format": "pdf"})).status_code == 422
+
+
+async def test_R_C4_a_field_with_control_characters_never_breaks_the_export(customer):
+    sup = await _managers(customer)
+    c = customer.client
+    created = await c.post(
+        "/customers",
+        headers=sup,
+        json={
+            "name": "Bell\u0007 Farm",
+            "kind": "farm_household",
+            "primary_manager_id": "m-c",
+            "contact": "+86 138 0013 8000",
+            "address": "line\u000bbreak\u001b",
+        },
+    )
+    assert created.status_code == 201
+    for fmt in ("xlsx", "csv"):
+        response = await c.get("/customers/export", headers=sup, params={"format": fmt})
+        assert response.status_code == 200, response.text
+    sheet = load_workbook(
+        io.BytesIO(
+            response_xlsx := (
+                await c.get("/customers/export", headers=sup, params={"format": "xlsx"})
+            ).content
+        )
+    ).active
+    assert response_xlsx
+    header = [cell.value for cell in sheet[1]]
+    row = [cell.value for cell in sheet[2]]
+    assert row[header.index("Name")] == "Bell Farm"
+    assert row[header.index("Contact")] == "+86 138 0013 8000"  # no apostrophe, not mangled
+    assert row[header.index("Address")] == "linebreak"

@@ -116,6 +116,8 @@ def _interpolate(value: Any, variables: Mapping[str, str]) -> str:
 
 def test_each_compose_service_reads_valid_production_settings():
     variables = {k: v for k, v in env_example().items() if v}
+    # the placeholder key is refused in prod (below); an operator replaces it, as this test does
+    variables["STEWARD_JWT_SECRET"] = "Qm9rZXktcmFuZG9tLWtleS1mb3ItdGhlLWNvbXBvc2UtdGVzdC0xMjM0"
     services = compose()["services"]
     for item in SERVICES:
         environment = {k: _interpolate(v, variables) for k, v in services[item.name]["environment"].items()}
@@ -264,3 +266,14 @@ def test_the_entry_point_runs_and_checks_the_service_on_its_port():
         module.parse([], {})
     assert all(entry(item.name).app_factory == f"services.{item.name}.app:app" for item in SERVICES)
     assert module.healthy("customer", {"STEWARD_CUSTOMER_HTTP_PORT": "1"}) is False
+
+
+def test_prod_refuses_to_start_with_the_placeholder_key_of_env_example():
+    """Issue 13 item 7: copying .env.example without changing the key must not start production."""
+    variables = {k: v for k, v in env_example().items() if v}
+    item = SERVICES[0]
+    environment = {
+        k: _interpolate(v, variables) for k, v in compose()["services"][item.name]["environment"].items()
+    }
+    with pytest.raises(ValueError, match="published example or development key"):
+        load_settings(item, environment)

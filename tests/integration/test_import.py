@@ -8,7 +8,8 @@ from typer.testing import CliRunner
 
 from shared.timeutil import utcnow
 from steward.cli import app
-from steward.importer import KINDS, validate
+from steward.csv_files import rows_of
+from steward.importer import KINDS, parse_row, validate
 from tests.integration.conftest import Service, serve
 from tests.integration.test_customer_assignment import _managers
 from tests.support import eventually, metric_value, read_all
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.timeout(120)
 async def _import(service: Service, kind: str, path, *extra: str):
     """Run the command as a user would (in a thread: it runs its own event loop)."""
     args = ["import", kind, str(path), "--kafka", service.bootstrap, "--topic-prefix", service.prefix]
-    args += ["--org", "rcc-test", *extra]
+    args += ["--org", "rcc-test", *(extra or ("--wait", "0"))]
     return await asyncio.to_thread(CliRunner().invoke, app, args)
 
 
@@ -56,6 +57,96 @@ def test_every_bad_row_is_named_by_line_and_reason(tmp_path):
     [naive] = validate(balances, KINDS["balances"]).errors
     assert "as_of" in naive
     assert "timezone" in naive
+
+
+PNL_HEADER = "posting_id,customer_id,period,product,amount,posted_on\n"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom"), [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("gb18030", b""), ("gbk", b"")]
+)
+def test_utf8_with_or_without_bom_and_gb18030_gbk_files_read_the_same(tmp_path, encoding, bom):
+    path = tmp_path / "pnl.csv"
+    text = (
+        PNL_HEADER
+        + "p-1,c-1,2026-01,个人贷款,100.00,2026-01-31\n"
+        + "p-2,c-1,2026-01,存款,-20.00,2026-01-31\n"
+    )
+    path.write_bytes(bom + text.encode(encoding))
+    checked = validate(path, KINDS["pnl"])
+    assert (checked.rows, checked.errors) == (2, [])  # a negative posting is a correction (R-A2)
+    assert [parse_row(KINDS["pnl"], raw).product for _, raw in rows_of(path)] == ["个人贷款", "存款"]
+
+
+def test_a_file_in_another_encoding_is_refused_in_one_line_naming_the_encoding(tmp_path):
+    utf16 = tmp_path / "utf16.csv"
+    utf16.write_bytes((PNL_HEADER + "p-1,c-1,2026-01,loan,1.00,2026-01-31\n").encode("utf-16"))
+    [message] = validate(utf16, KINDS["pnl"]).errors
+    assert message.startswith("line 1: the file is UTF-16")
+    garbage = tmp_path / "garbage.csv"
+    garbage.write_bytes(PNL_HEADER.encode() + b"p-1,c-1,2026-01,\x80\xff\x80,1.00,2026-01-31\n")
+    [message] = validate(garbage, KINDS["pnl"]).errors
+    assert "neither UTF-8 nor GB18030/GBK" in message
+    assert "\n" not in message
+
+
+def test_empty_and_header_only_files_say_so(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    assert "the file is empty" in validate(empty, KINDS["pnl"]).errors[0]
+    header_only = tmp_path / "header.csv"
+    header_only.write_text(PNL_HEADER)
+    assert validate(header_only, KINDS["pnl"]).errors == ["line 1: the file has a header row but no rows"]
+    result = CliRunner().invoke(app, ["import", "pnl", str(header_only), "--dry-run"])
+    assert result.exit_code == 1
+    assert "refused: no rows; nothing was published" in result.output
+
+
+def test_impossible_amounts_are_refused_per_line_and_corrections_kept(tmp_path):
+    balances = tmp_path / "balances.csv"
+    balances.write_text(
+        "customer_id,deposit,loan,overdue,as_of\n"
+        "c-1,100.00,500.00,0.00,2026-01-31T00:00:00+08:00\n"
+        "c-2,-1.00,0,0,2026-01-31T00:00:00+08:00\n"
+        "c-3,0,100.00,200.00,2026-01-31T00:00:00+08:00\n"
+        "c-4,0,0,0,2999-01-31T00:00:00+08:00\n"
+    )
+    errors = validate(balances, KINDS["balances"]).errors
+    assert errors[0] == "line 3: deposit: a balance cannot be negative"
+    assert errors[1].startswith("line 4: overdue 200.00 is more than the loan 100.00")
+    assert errors[2].startswith("line 5: as_of 2999-01-31")
+    pnl = tmp_path / "pnl.csv"
+    pnl.write_text(
+        PNL_HEADER
+        + "p-1,c-1,2026-01,loan,-250.00,2026-01-31\n"
+        + "p-2,c-1,2026-01,loan,0.00,2026-01-31\n"
+        + "p-3,c-1,2026-02,loan,5.00,2026-01-31\n"
+    )
+    errors = validate(pnl, KINDS["pnl"]).errors
+    assert errors == [
+        "line 3: amount: a posting of 0.00 changes nothing",
+        "line 4: posted_on 2026-01-31 is before its period 2026-02",
+    ]
+
+
+async def test_R_C5_after_publishing_the_import_reports_what_each_service_did(kafka, prefix, tmp_path):
+    async with serve("customer", f"sqlite+aiosqlite:///{tmp_path / 'c.db'}", kafka, prefix) as customer:
+        sup = await _managers(customer)
+        known = await customer.client.post(
+            "/customers",
+            headers=sup,
+            json={"name": "王家农场", "kind": "farm_household", "primary_manager_id": "m-c"},
+        )
+        balances = tmp_path / "balances.csv"
+        balances.write_text(
+            "customer_id,deposit,loan,overdue,as_of\n"
+            f"{known.json()['id']},100.00,0,0,2026-03-01T00:00:00+08:00\n"
+            "c-unknown,5.00,0,0,2026-03-01T00:00:00+08:00\n"
+        )
+        result = await _import(customer, "balances", balances, "--wait", "60")
+        assert result.exit_code == 3, result.output  # something was dead-lettered
+        assert "customer: 1 applied, 0 held, 1 dead-lettered" in result.output
+        assert "audit: not consuming now" in result.output
 
 
 async def test_R_C5_R_C7_imports_publish_once_in_effect_and_refuse_bad_files_whole(kafka, prefix, tmp_path):

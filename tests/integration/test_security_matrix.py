@@ -18,6 +18,7 @@ import pytest
 from shared.auth import ROLE_DENIED_PREFIX, Role
 from tests.inprocess import (
     PUBLIC_PATHS,
+    PUBLIC_PROBE,
     SERVICES,
     HttpRoute,
     Offline,
@@ -52,8 +53,9 @@ def test_every_route_has_a_role_guard_unless_it_is_public(service, tmp_path):
 def _is_guard_denial(response: httpx.Response) -> bool:
     if response.status_code != 403:
         return False
-    detail = response.json().get("detail")
-    return isinstance(detail, str) and detail.startswith(ROLE_DENIED_PREFIX)
+    problem = response.json()
+    detail = problem.get("detail")
+    return problem.get("code") == "role_required" and detail.startswith(ROLE_DENIED_PREFIX)
 
 
 async def _call(
@@ -100,7 +102,7 @@ async def test_only_the_allowed_roles_pass_the_role_check_of_every_route(service
                     elif not may and not _is_guard_denial(got):
                         problems.append(f"{where} as disallowed {who}: {status}, expected the role 403")
         for path in sorted(PUBLIC_PATHS):
-            response = await svc.client.get(path)
+            response = await svc.client.get(PUBLIC_PROBE.get(path, path))
             # /readyz is 503 here by design: there is no broker.
             if response.status_code not in ((200, 503) if path == "/readyz" else (200,)):
                 problems.append(f"public GET {path}: {response.status_code}")

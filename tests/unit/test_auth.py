@@ -17,6 +17,7 @@ from shared.auth import (
     issue_token,
     require_roles,
 )
+from shared.http_errors import install_error_handlers
 from shared.settings import ServiceSettings
 from shared.timeutil import utcnow
 
@@ -95,6 +96,7 @@ def test_a_refused_token_is_not_remembered_and_the_memory_is_bounded():
 
 def _app() -> FastAPI:
     app = FastAPI()
+    install_error_handlers(app)
     app.state.settings = SETTINGS
     app.state.tokens = VerifiedTokens(SETTINGS)
 
@@ -117,7 +119,9 @@ def test_http_missing_or_bad_token_is_401_and_wrong_role_is_403():
     assert client.get("/me", headers=good).json() == {"user": "u-1"}
     denied = client.get("/audit-only", headers=good)
     assert denied.status_code == 403
+    assert denied.json()["code"] == "role_required"
     assert "auditor" in denied.json()["detail"]
+    assert denied.headers["content-type"] == "application/problem+json"
 
 
 # Every bad token against a real service's endpoints: always 401 with a Bearer challenge, never 403/422/5xx.
@@ -141,6 +145,12 @@ BAD_HTTP_TOKENS = [
     pytest.param(_sign(_claims(roles=["root"])), id="unknown-role"),
     pytest.param(_sign(_claims(roles="supervisor")), id="roles-not-a-list"),
     pytest.param(_sign(_claims(org_id=None)), id="no-org"),
+    pytest.param(_sign(_claims(sub="")), id="empty-subject"),
+    pytest.param(_sign(_claims(sub="   ")), id="blank-subject"),
+    pytest.param(_sign(_claims(sub="u" * 200)), id="subject-of-200-characters"),
+    pytest.param(_sign(_claims(sub=12345)), id="subject-not-a-string"),
+    pytest.param(_sign(_claims(org_id="o" * 200)), id="org-of-200-characters"),
+    pytest.param(_sign(_claims(exp=utcnow() + timedelta(days=30))), id="lives-30-days"),
 ]
 
 
@@ -168,6 +178,11 @@ def test_every_bad_token_gets_401_from_a_real_service(customer_app, token, metho
     response = customer_app.request(method, path, headers=headers, json=body)
     assert response.status_code == 401, response.text
     assert response.headers["www-authenticate"] == "Bearer"
+    problem = response.json()
+    assert problem["code"] == "unauthorized"
+    assert problem["type"] == "/problems/unauthorized"
+    assert "codec" not in problem["detail"], problem["detail"]
+    assert "'" not in problem["detail"], problem["detail"]
 
 
 @pytest.mark.parametrize(
@@ -201,3 +216,23 @@ def test_a_token_signed_with_a_key_being_retired_is_accepted_only_while_listed()
         decode_token(rotated, issue_token(rotating, user_id="u-2", roles=["hr"], org_id="rcc")).user_id
         == "u-2"
     )
+
+
+def test_tokens_live_at_most_the_configured_lifetime():
+    short = ServiceSettings(profile="test", jwt_secret=SETTINGS.jwt_secret, jwt_max_lifetime_hours=1)
+    with pytest.raises(ValueError, match="at most 1 h"):
+        issue_token(short, user_id="u-1", roles=["cm"], org_id="rcc", ttl=timedelta(hours=2))
+    two_hours = issue_token(SETTINGS, user_id="u-1", roles=["cm"], org_id="rcc", ttl=timedelta(hours=2))
+    assert decode_token(SETTINGS, two_hours).user_id == "u-1"
+    with pytest.raises(auth.TooLongLived):
+        decode_token(short, two_hours)
+
+
+def test_the_401_of_a_token_that_lives_too_long_says_so_in_both_languages(customer_app):
+    token = _sign(_claims(exp=utcnow() + timedelta(days=30)))
+    headers = {"Authorization": f"Bearer {token}"}
+    en = customer_app.get("/customers/c-1", headers=headers).json()
+    zh = customer_app.get("/customers/c-1", headers={**headers, "Accept-Language": "zh-CN"}).json()
+    assert "24 h" in en["detail"]
+    assert "24 小时" in zh["detail"]
+    assert zh["title"] == "未通过身份认证"

@@ -79,3 +79,60 @@ def test_plaintext_by_default_and_idempotence_is_a_setting():
         "security_protocol": "PLAINTEXT",
     }
     assert producer_options(plain)["enable_idempotence"] is False
+
+
+RANDOM_KEY = "dGhpcy1pcy1hLXJhbmRvbS1sb29raW5nLWtleS1Gb3ItVGVzdHMtOTg3NjU0MzIx"
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        pytest.param(DEV_JWT_SECRET, id="the-public-dev-key"),
+        pytest.param("change-me-to-a-random-string-of-at-least-32-characters", id="env-example-placeholder"),
+        pytest.param("dev-only-signing-key-never-used-outside-a-dev-cluster", id="k8s-dev-overlay-key"),
+        pytest.param(" " * 36, id="36-spaces"),
+        pytest.param("x" * 64, id="one-character-repeated"),
+        pytest.param("abcdabcdabcdabcdabcdabcdabcdabcd", id="low-entropy"),
+        pytest.param("short", id="short"),
+    ],
+)
+def test_prod_refuses_a_known_blank_short_or_guessable_key_in_every_slot(secret):
+    """Issue 13 item 7: JWT_SECRET and every JWT_PREVIOUS_SECRETS entry are checked in prod."""
+    with pytest.raises(ValidationError, match="jwt_secret"):
+        ServiceSettings(profile="prod", jwt_secret=SecretStr(secret))
+    with pytest.raises(ValidationError, match=r"jwt_previous_secrets\[1\]"):
+        ServiceSettings(
+            profile="prod",
+            jwt_secret=SecretStr(RANDOM_KEY),
+            jwt_previous_secrets=[SecretStr(RANDOM_KEY[::-1]), SecretStr(secret)],
+        )
+
+
+def test_prod_accepts_random_keys_and_dev_keeps_its_key():
+    import secrets
+
+    settings = ServiceSettings(
+        profile="prod",
+        jwt_secret=SecretStr(secrets.token_urlsafe(48)),
+        jwt_previous_secrets=[SecretStr(secrets.token_hex(32))],
+    )
+    assert len(settings.jwt_verification_keys()) == 2
+    assert ServiceSettings(profile="test", jwt_secret=SecretStr("test-key-not-checked")).profile == "test"
+
+
+def test_a_profile_variable_the_service_does_not_read_stops_it(monkeypatch):
+    """A generic STEWARD_PROFILE=prod used to be ignored: the service ran as dev with the public key."""
+    monkeypatch.setenv("STEWARD_PROFILE", "prod")
+    with pytest.raises(ValidationError, match="STEWARD_PROFILE=prod is set but this service reads"):
+        CustomerSettings()
+    monkeypatch.setenv("STEWARD_CUSTOMER_PROFILE", "prod")
+    monkeypatch.setenv("STEWARD_CUSTOMER_JWT_SECRET", RANDOM_KEY)
+    assert CustomerSettings().profile == "prod"  # compose sets both, alike
+
+
+def test_a_misspelt_profile_variable_stops_the_service_but_another_services_does_not(monkeypatch):
+    monkeypatch.setenv("STEWARD_STAFFING_PROFILE", "test")  # staffing's own: not customer's business
+    assert CustomerSettings().profile == "dev"
+    monkeypatch.setenv("STEWARD_CUSTOMER__PROFILE", "prod")
+    with pytest.raises(ValidationError, match="STEWARD_CUSTOMER__PROFILE"):
+        CustomerSettings()

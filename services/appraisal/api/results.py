@@ -1,14 +1,18 @@
 """Result sheets, pay in kind (R-P3) and the cooperative's summary, charts and workbook."""
 
-from fastapi import APIRouter, Query, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response
 
 from services.appraisal.api.deps import Participant, Payroll, Reader
 from services.appraisal.schemas.results import InKindCreate, ResultRead, SummaryRead
 from services.appraisal.service import reports, results
 from shared.app import UoW
+from shared.spreadsheet import language
 
 router = APIRouter(tags=["results"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+AcceptLanguage = Annotated[str | None, Header(max_length=200)]
 
 
 @router.get("/me/results", response_model=list[ResultRead], summary="My finalized results")
@@ -52,15 +56,23 @@ async def summary(cycle_id: str, uow: UoW, caller: Reader) -> SummaryRead:
 
 
 @router.get("/cycles/{cycle_id}/summary.svg", response_class=Response, summary="The summary as charts")
-async def summary_chart(cycle_id: str, uow: UoW, caller: Reader) -> Response:
-    """Profit by grade and branch and the spread of scores, as an SVG image."""
+async def summary_chart(
+    cycle_id: str, uow: UoW, caller: Reader, accept_language: AcceptLanguage = None
+) -> Response:
+    """Profit by grade (ladder order) and branch and score bands, as SVG in the caller's language."""
     report = await reports.summary(uow, cycle_id, caller)
-    return Response(reports.chart_svg(report), media_type="image/svg+xml")
+    lang = language(accept_language)
+    body = reports.chart_svg(report, lang)
+    return Response(body, media_type="image/svg+xml", headers={"Content-Language": lang})
 
 
 @router.get("/cycles/{cycle_id}/export.xlsx", response_class=Response, summary="Results as a workbook")
-async def export(cycle_id: str, uow: UoW, caller: Reader) -> Response:
-    """Every result sheet and the summaries, as an Excel workbook."""
-    body = await reports.workbook(uow, cycle_id, caller)
-    headers = {"Content-Disposition": f'attachment; filename="appraisal-{cycle_id}.xlsx"'}
+async def export(cycle_id: str, uow: UoW, caller: Reader, accept_language: AcceptLanguage = None) -> Response:
+    """Every result sheet and the summaries, as an Excel workbook with headers in the caller's language."""
+    lang = language(accept_language)
+    body = await reports.workbook(uow, cycle_id, caller, lang)
+    headers = {
+        "Content-Disposition": f'attachment; filename="appraisal-{cycle_id}.xlsx"',
+        "Content-Language": lang,
+    }
     return Response(body, media_type=XLSX, headers=headers)

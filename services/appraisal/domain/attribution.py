@@ -13,7 +13,7 @@ def to_fen(amount: Decimal) -> int:
     """An amount of money as an exact integer of fen."""
     scaled = amount * 100
     if scaled != scaled.to_integral_value():
-        raise RuleViolation(f"{amount} has more than two decimal places")
+        raise RuleViolation("appraisal.amount_precision", amount=amount)
     return int(scaled)
 
 
@@ -30,9 +30,9 @@ def split_largest_remainder(total_fen: int, weights: Mapping[str, Decimal]) -> d
     (a loss) is split the same way as its absolute value, then negated.
     """
     if not weights:
-        raise RuleViolation("nothing to split the amount over")
+        raise RuleViolation("appraisal.split.nothing")
     if any(w <= 0 for w in weights.values()):
-        raise RuleViolation("split weights must be positive")
+        raise RuleViolation("appraisal.split.weight_not_positive")
     sign = -1 if total_fen < 0 else 1
     magnitude = abs(total_fen)
     places = max(-min(int(w.as_tuple().exponent), 0) for w in weights.values())
@@ -75,7 +75,7 @@ def attribute(total_fen: int, assignment: Assignment) -> Attributed:
     """R-A4: a sole CM gets all; shares split it; a team pool goes whole to the team."""
     if assignment.mode == "team_pool":
         if assignment.team_id is None:
-            raise RuleViolation("a team pool needs a team (R-A4)")
+            raise RuleViolation("appraisal.pool.needs_team")
         return Attributed(managers={}, team_id=assignment.team_id, team_fen=total_fen)
     shares = assignment.shares or {assignment.primary_manager_id: Decimal(100)}
     return Attributed(managers=split_largest_remainder(total_fen, shares))
@@ -84,12 +84,10 @@ def attribute(total_fen: int, assignment: Assignment) -> Attributed:
 def check_allocation(pool: Decimal, allocations: Mapping[str, Decimal], members: set[str]) -> None:
     """R-A4: the team lead's split names only team members and adds up exactly to the pool."""
     if not allocations:
-        raise RuleViolation("an allocation names at least one team member")
+        raise RuleViolation("appraisal.pool.no_member")
     strangers = sorted(set(allocations) - members)
     if strangers:
-        raise RuleViolation(f"not members of the team: {strangers}")
+        raise RuleViolation("appraisal.pool.strangers", strangers=strangers)
     total = sum(allocations.values(), Decimal(0))
     if total != pool:
-        raise RuleViolation(
-            f"allocations add up to {total}, the team pool is {pool}: they must be equal (R-A4)"
-        )
+        raise RuleViolation("appraisal.pool.unequal", total=total, pool=pool)

@@ -18,31 +18,31 @@ class CycleStatus(StrEnum):
 def check_year(year: int, today: date) -> None:
     """A cycle appraises a year that has ended (R-A1: the previous year, in January)."""
     if year >= today.year:
-        raise RuleViolation(f"year {year} has not ended; a cycle appraises a past year (R-A1)")
+        raise RuleViolation("appraisal.cycle.year_not_ended", year=year)
     if year < 2000:
-        raise RuleViolation(f"year {year} is out of range")
+        raise RuleViolation("appraisal.cycle.year_out_of_range", year=year)
 
 
 def check_can_open(existing: list[tuple[int, str]]) -> int:
     """The next version for a year; refused while one is open or once finalized (use a correction)."""
     for _version, status in existing:
         if status in (CycleStatus.OPEN, CycleStatus.COMPUTED):
-            raise Conflict("a cycle for this year is already open")
+            raise Conflict("appraisal.cycle.already_open")
         if status == CycleStatus.FINALIZED:
-            raise Conflict("the cycle for this year is finalized; open a correction with a reason")
+            raise Conflict("appraisal.cycle.finalized")
     return max((v for v, _ in existing), default=0) + 1
 
 
 def check_editable(status: CycleStatus) -> None:
     """Evaluations and allocations change only before finalization."""
     if status not in (CycleStatus.OPEN, CycleStatus.COMPUTED):
-        raise Conflict(f"the cycle is {status.value}; its results are immutable")
+        raise Conflict("appraisal.cycle.immutable", status=status.value)
 
 
 def check_before_deadline(deadline: date, today: date) -> None:
     """Evaluations are collected until the deadline (a supervisor may extend it)."""
     if today > deadline:
-        raise Conflict(f"the deadline {deadline.isoformat()} has passed; a supervisor may extend it")
+        raise Conflict("appraisal.cycle.deadline_passed", deadline=deadline.isoformat())
 
 
 def default_deadline(opened_on: date, days: int) -> date:

@@ -35,19 +35,19 @@ class Criterion(StrEnum):
 def check_score(value: Decimal, what: str) -> Decimal:
     """A score is 0-100 with at most two places."""
     if not Decimal(0) <= value <= MAX_SCORE:
-        raise RuleViolation(f"{what} must be between 0 and 100, got {value}")
+        raise RuleViolation("appraisal.score.range", what=what, value=value)
     if value != value.quantize(HUNDREDTH):
-        raise RuleViolation(f"{what} has at most two decimal places")
+        raise RuleViolation("appraisal.score.precision", what=what)
     return value
 
 
 def check_weights(weights: Mapping[str, Decimal], what: str) -> dict[str, Decimal]:
     """Weights are non-negative and sum to exactly 1."""
     if any(w < 0 for w in weights.values()):
-        raise RuleViolation(f"{what} weights must not be negative")
+        raise RuleViolation("appraisal.weights.negative", what=what)
     total = sum(weights.values(), Decimal(0))
     if total != 1:
-        raise RuleViolation(f"{what} weights must sum to 1, they sum to {total}")
+        raise RuleViolation("appraisal.weights.sum", what=what, total=total)
     return dict(weights)
 
 
@@ -55,7 +55,7 @@ def evaluation_score(scores: Mapping[Criterion, Decimal], weights: Mapping[str, 
     """One evaluation's score: its criteria scores weighted by the cycle's criteria weights."""
     missing = [c.value for c in Criterion if c not in scores]
     if missing:
-        raise RuleViolation(f"every criterion of R-A3 is scored; missing: {missing}")
+        raise RuleViolation("appraisal.evaluation.criteria_missing", missing=missing)
     total = sum((check_score(scores[c], c.value) * weights[c.value] for c in Criterion), Decimal(0))
     return total.quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
 

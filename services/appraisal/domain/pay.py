@@ -70,7 +70,7 @@ def year_terms(held: Sequence[GradeTime], days_in_year: int) -> YearTerms:
     """
     spans = [span for span in held if span.days > 0]
     if not spans:
-        raise RuleViolation("no grade held during the year")
+        raise RuleViolation("appraisal.pay.no_grade")
     if len(spans) == 1 and spans[0].days >= days_in_year:
         return YearTerms.whole_year(spans[0].floating_rate, spans[0].monthly_fixed_pay)
     days = sum(span.days for span in spans)
@@ -100,9 +100,9 @@ def pay_sheet(
     """R-P1/R-P2: floating = profit x rate with no cap; a loss pays nothing or is carried forward."""
     floating_rate = terms.floating_rate
     if carried_loss_in > 0:
-        raise RuleViolation("a carried loss is zero or negative")
+        raise RuleViolation("appraisal.pay.carried_loss_positive")
     if overspend < 0:
-        raise RuleViolation("an overspend is zero or positive")
+        raise RuleViolation("appraisal.pay.overspend_negative")
     carried_in = carried_loss_in if policy is LossPolicy.CARRY_FORWARD else ZERO
     base = profit + carried_in
     if base > 0:
@@ -137,9 +137,7 @@ def pay_sheet(
 def check_in_kind(floating_pay: Decimal, already: Iterable[Decimal], value: Decimal) -> None:
     """R-P3: pay in kind is recorded at its value and cannot exceed the floating pay due."""
     if value <= 0:
-        raise RuleViolation("pay in kind is recorded with a positive value")
+        raise RuleViolation("appraisal.pay.in_kind_not_positive")
     paid = sum(already, ZERO)
     if paid + value > floating_pay:
-        raise RuleViolation(
-            f"pay in kind {paid + value} would exceed the floating pay of {floating_pay} (R-P3)"
-        )
+        raise RuleViolation("appraisal.pay.in_kind_exceeds", in_kind=paid + value, floating_pay=floating_pay)

@@ -15,11 +15,21 @@ class CycleCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    year: int = Field(ge=2000, le=2200)
-    deadline: date | None = Field(default=None, description="evaluations close after this day")
-    sample_size: int | None = Field(default=None, ge=0, le=50, description="R-A3 customers asked per CM")
-    seed: str | None = Field(default=None, min_length=1, max_length=64, description="sample seed")
-    loss_policy: LossPolicy | None = None
+    year: int = Field(description="The past year appraised", examples=[2025], ge=2000, le=2200)
+    deadline: date | None = Field(
+        examples=["2026-01-31"], default=None, description="evaluations close after this day"
+    )
+    sample_size: int | None = Field(
+        examples=[5], default=None, ge=0, le=50, description="R-A3 customers asked per CM"
+    )
+    seed: str | None = Field(
+        examples=["2025-appraisal"], default=None, min_length=1, max_length=64, description="sample seed"
+    )
+    loss_policy: LossPolicy | None = Field(
+        default=None,
+        description="What a loss does to floating pay: zero or carried forward (R-P1)",
+        examples=["carry_forward"],
+    )
 
 
 class CycleCorrection(BaseModel):
@@ -27,8 +37,15 @@ class CycleCorrection(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(min_length=3, max_length=1000)
-    deadline: date | None = None
+    reason: str = Field(
+        description="Why the finalized cycle is corrected (kept with the new version)",
+        examples=["补录2025年12月漏记的贷款利息收入。"],
+        min_length=3,
+        max_length=1000,
+    )
+    deadline: date | None = Field(
+        default=None, description="The evaluation deadline of the new version", examples=["2026-02-20"]
+    )
 
 
 class DeadlineUpdate(BaseModel):
@@ -36,7 +53,7 @@ class DeadlineUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    deadline: date
+    deadline: date = Field(description="The new evaluation deadline", examples=["2026-02-15"])
 
 
 class CycleRead(BaseModel):
@@ -93,4 +110,9 @@ class AllocationCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    allocations: dict[str, Money] = Field(min_length=1, max_length=200)
+    allocations: dict[str, Money] = Field(
+        description="The pool in yuan per CM id, as strings with two decimals; adds up exactly to the pool",
+        examples=[{"m-2f1c": "12000.00", "m-7a9d": "8000.50"}],
+        min_length=1,
+        max_length=200,
+    )

@@ -7,20 +7,33 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.appraisal.domain.evaluation import Source
 
-Score = Field(ge=0, le=100, max_digits=5, decimal_places=2)
-
 
 class EvaluationCreate(BaseModel):
     """One evaluation of a CM over the criteria of R-A3, each 0-100."""
 
     model_config = ConfigDict(extra="forbid")
 
-    source: Source
-    customer_id: str | None = Field(default=None, min_length=1, max_length=64, description="for customers")
-    performance: Decimal = Score
-    ability: Decimal = Score
-    quality: Decimal = Score
-    comment: str = Field(default="", max_length=2000)
+    source: Source = Field(examples=["supervisor"])
+    customer_id: str | None = Field(
+        examples=["c-8e21"], default=None, min_length=1, max_length=64, description="for customers"
+    )
+    performance: Decimal = Field(
+        ge=0,
+        le=100,
+        max_digits=5,
+        decimal_places=2,
+        description="Work performance, 0-100",
+        examples=["86.00"],
+    )
+    ability: Decimal = Field(
+        ge=0, le=100, max_digits=5, decimal_places=2, description="Ability, 0-100", examples=["80.00"]
+    )
+    quality: Decimal = Field(
+        ge=0, le=100, max_digits=5, decimal_places=2, description="Overall quality, 0-100", examples=["90.00"]
+    )
+    comment: str = Field(
+        description="A comment", examples=["走访及时，客户反映良好。"], default="", max_length=2000
+    )
 
 
 class EvaluationRead(BaseModel):

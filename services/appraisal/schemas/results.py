@@ -14,8 +14,19 @@ class InKindCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    description: str = Field(min_length=1, max_length=500)
-    value: Decimal = Field(gt=0, max_digits=15, decimal_places=2)
+    description: str = Field(
+        description="What was given in kind",
+        examples=["县联社组织的上海培训一次"],
+        min_length=1,
+        max_length=500,
+    )
+    value: Decimal = Field(
+        description="Its value in yuan, a string with two decimals",
+        examples=["3500.00"],
+        gt=0,
+        max_digits=15,
+        decimal_places=2,
+    )
 
 
 class InKindRead(BaseModel):

@@ -35,13 +35,13 @@ def may_read_all(caller: Principal) -> bool:
 
 
 async def cycle_in_org(
-    uow: UnitOfWork, cycle_id: str, caller: Principal, missing: str | None = None
+    uow: UnitOfWork, cycle_id: str, caller: Principal, missing: NotFound | None = None
 ) -> CycleRow:
     """A cycle of the caller's cooperative, else 404 (with `missing` as the message, where the route's
     object must look the same whether its cycle is unknown or the object is someone else's)."""
     row = await uow.session.get(CycleRow, cycle_id)
     if row is None or row.org_id != caller.org_id:
-        raise NotFound(missing or f"appraisal cycle {cycle_id} not found")
+        raise missing or NotFound("appraisal.cycle.not_found", cycle_id=cycle_id)
     return row
 
 

@@ -81,7 +81,7 @@ async def _open(
         opened_at=utcnow(),
     )
     if row.deadline < opened:
-        raise Conflict("the deadline is in the past")
+        raise Conflict("appraisal.cycle.deadline_in_past")
     uow.session.add(row)
     managers = await uow.session.scalars(
         select(ManagerRow.manager_id).where(
@@ -132,7 +132,7 @@ async def correct_cycle(
     async with uow:
         old = await cycle_in_org(uow, cycle_id, caller)
         if status_of(old) is not rules.CycleStatus.FINALIZED:
-            raise Conflict("only the finalized version of a cycle is corrected")
+            raise Conflict("appraisal.cycle.correct_final_only")
         version = max(v for v, _ in await _versions(uow, old.org_id, old.year)) + 1
         row = CycleRow(
             id=f"cy-{old.year}-{secrets.token_hex(6)}",
@@ -181,7 +181,7 @@ async def set_deadline(uow: UnitOfWork, cycle_id: str, cmd: DeadlineUpdate, call
         row = await cycle_in_org(uow, cycle_id, caller)
         rules.check_editable(status_of(row))
         if cmd.deadline < today():
-            raise Conflict("the deadline is in the past")
+            raise Conflict("appraisal.cycle.deadline_in_past")
         row.deadline = cmd.deadline
         await uow.commit()
         return await read_cycle(uow, row)

@@ -26,28 +26,30 @@ def _evaluator(cmd: EvaluationCreate, manager_id: str, caller: Principal, sample
     """Who may enter which evaluation; returns the evaluator recorded."""
     if cmd.source is Source.SELF:
         if caller.user_id != manager_id or not caller.has_any((Role.CM,)):
-            raise Forbidden("a self-assessment is entered by the CM themself")
+            raise Forbidden("appraisal.evaluation.self_by_cm")
         return manager_id
     if cmd.source is Source.SUPERVISOR:
         if not caller.has_any((Role.SUPERVISOR,)):
-            raise Forbidden("the supervising department's evaluation is entered by a supervisor")
+            raise Forbidden("appraisal.evaluation.supervisor_only")
         return caller.user_id
     if cmd.source is Source.COLLEAGUE:
         if not caller.has_any((Role.CM,)) or caller.user_id == manager_id:
-            raise Forbidden("a colleague evaluation is entered by another CM")
+            raise Forbidden("appraisal.evaluation.colleague_only")
         return caller.user_id
     if not caller.has_any((Role.INTEGRATION, Role.SUPERVISOR)):
-        raise Forbidden("customer evaluations are entered by the channel that collected them")
+        raise Forbidden("appraisal.evaluation.customer_by_channel")
     if cmd.customer_id is None:
-        raise RuleViolation("a customer evaluation names the customer")
+        raise RuleViolation("appraisal.evaluation.customer_unnamed")
     if cmd.customer_id not in sample:
-        raise RuleViolation(f"customer {cmd.customer_id} was not drawn to evaluate {manager_id} (R-A3)")
+        raise RuleViolation(
+            "appraisal.evaluation.customer_not_drawn", customer_id=cmd.customer_id, manager_id=manager_id
+        )
     return cmd.customer_id
 
 
 async def _participant(uow: UnitOfWork, cycle: CycleRow, manager_id: str) -> None:
     if await uow.session.get(ParticipantRow, (cycle.id, manager_id)) is None:
-        raise NotFound(f"manager {manager_id} is not appraised in cycle {cycle.id}")
+        raise NotFound("appraisal.evaluation.not_appraised", manager_id=manager_id, cycle_id=cycle.id)
 
 
 async def _sample(uow: UnitOfWork, cycle_id: str, manager_id: str) -> list[str]:
@@ -70,7 +72,7 @@ async def submit(
         await _participant(uow, cycle, manager_id)
         evaluator = _evaluator(cmd, manager_id, caller, set(await _sample(uow, cycle.id, manager_id)))
         if cmd.source is not Source.CUSTOMER and cmd.customer_id is not None:
-            raise RuleViolation("only a customer evaluation names a customer")
+            raise RuleViolation("appraisal.evaluation.customer_only")
         scores = {Criterion.PERFORMANCE: cmd.performance, Criterion.ABILITY: cmd.ability}
         scores[Criterion.QUALITY] = cmd.quality
         weights = {k: Decimal(v) for k, v in cycle.criteria_weights.items()}
@@ -99,10 +101,10 @@ async def list_evaluations(
     """A CM's evaluations: every one for readers; a CM sees those of their own appraisal."""
     async with uow:
         # An unknown cycle, a CM not appraised and someone else's appraisal all answer alike.
-        missing = f"manager {manager_id} is not appraised in cycle {cycle_id}"
+        missing = NotFound("appraisal.evaluation.not_appraised", manager_id=manager_id, cycle_id=cycle_id)
         cycle = await cycle_in_org(uow, cycle_id, caller, missing)
         if not may_read_all(caller) and caller.user_id != manager_id:
-            raise NotFound(missing)
+            raise missing
         await _participant(uow, cycle, manager_id)
         rows = await uow.session.scalars(
             select(EvaluationRow)

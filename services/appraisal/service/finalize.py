@@ -81,12 +81,11 @@ async def finalize_cycle(uow: UnitOfWork, cycle_id: str, caller: Principal) -> C
         outcome = await _computed(uow, cycle)
         if outcome.missing_evaluations:
             raise RuleViolation(
-                f"{outcome.missing_evaluations} mandatory evaluations are missing (R-A3); "
-                f"see /cycles/{cycle.id}/missing-evaluations"
+                "appraisal.cycle.evaluations_missing", count=outcome.missing_evaluations, cycle_id=cycle.id
             )
         unsplit = [p.team_id for p in outcome.pools if not p.allocated]
         if unsplit:
-            raise RuleViolation(f"team pools not yet split by their leads (R-A4): {unsplit}")
+            raise RuleViolation("appraisal.cycle.pools_unsplit", unsplit=unsplit)
         previous = await _previous_proposals(uow, cycle)
         results = await uow.session.scalars(
             select(ResultRow).where(ResultRow.cycle_id == cycle.id).order_by(ResultRow.manager_id)

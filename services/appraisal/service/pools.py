@@ -20,12 +20,12 @@ async def allocate(
     """Only the team's lead splits its pool; the split adds up exactly to the pool as computed."""
     async with uow:
         # Only the lead learns that the pool exists: anyone else is answered as for an unknown pool.
-        missing = f"no pool of team {team_id} in cycle {cycle_id} that you lead (R-A4)"
+        missing = NotFound("appraisal.pool.not_led", team_id=team_id, cycle_id=cycle_id)
         cycle = await cycle_in_org(uow, cycle_id, caller, missing)
         team = await uow.session.get(TeamRow, team_id)
         pool = await uow.session.get(PoolRow, (cycle.id, team_id))
         if team is None or team.org_id != caller.org_id or pool is None or team.lead_id != caller.user_id:
-            raise NotFound(missing)
+            raise missing
         cycle_rules.check_editable(status_of(cycle))
         check_allocation(pool.amount, cmd.allocations, set(team.member_ids))
         await uow.session.execute(

@@ -1,19 +1,19 @@
 """The cooperative's appraisal at a glance: distributions by grade and branch, charts and a workbook."""
 
-import io
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import Any
 
-from openpyxl import Workbook
 from sqlalchemy import select
 
 from services.appraisal.models import ResultRow
 from services.appraisal.schemas.results import GroupSummary, SummaryRead
-from services.appraisal.service.common import cycle_in_org
+from services.appraisal.service import charts
+from services.appraisal.service.common import cycle_in_org, ladder_for_year
 from shared.auth import Principal
-from shared.spreadsheet import safe_cell
+from shared.spreadsheet import Column, Language, Table, to_xlsx
 from shared.uow import UnitOfWork
 
 CENT = Decimal("0.01")
@@ -37,11 +37,16 @@ def _group(name: str, rows: Sequence[ResultRow]) -> GroupSummary:
     )
 
 
-def _by(rows: Sequence[ResultRow], key: Callable[[ResultRow], str]) -> list[GroupSummary]:
+def _by(
+    rows: Sequence[ResultRow], key: Callable[[ResultRow], str], order: Sequence[str] = ()
+) -> list[GroupSummary]:
+    """Groups in the given order (the ladder's, for grades), the others after it by name."""
     groups: dict[str, list[ResultRow]] = defaultdict(list)
     for r in rows:
         groups[key(r)].append(r)
-    return [_group(name, members) for name, members in sorted(groups.items())]
+    rank = {name: index for index, name in enumerate(order)}
+    ordered = sorted(groups.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0]))
+    return [_group(name, members) for name, members in ordered]
 
 
 def band(score: Decimal | None) -> str:
@@ -64,97 +69,101 @@ async def summary(uow: UnitOfWork, cycle_id: str, caller: Principal) -> SummaryR
     async with uow:
         cycle = await cycle_in_org(uow, cycle_id, caller)
         rows = await _rows(uow, cycle.id)
+        _, ladder = await ladder_for_year(uow, cycle.org_id, cycle.year)
+        ladder_order = [g.code for g in sorted(ladder, key=lambda g: g.rank)]
         return SummaryRead(
             cycle_id=cycle.id,
             year=cycle.year,
             version=cycle.version,
             status=cycle.status,
             managers=len(rows),
-            by_grade=_by(rows, lambda r: r.grade or "none"),
+            by_grade=_by(rows, lambda r: r.grade or "none", ladder_order),
             by_branch=_by(rows, lambda r: r.branch or "none"),
             score_bands=dict(Counter(band(r.score) for r in rows)),
         )
 
 
-def chart_svg(report: SummaryRead) -> bytes:
-    """Profit by grade and by branch, and the spread of scores, as one SVG made with matplotlib."""
-    import matplotlib
+GRADE_NAMES = {
+    "zh-CN": {"senior": "高级客户经理", "cm": "客户经理", "trainee": "见习客户经理", "none": "无等级"},
+    "en": {"senior": "Senior CM", "cm": "CM", "trainee": "Trainee CM", "none": "no grade"},
+}
+PROPOSALS = {
+    "zh-CN": {"promote": "晋升", "keep": "保持", "demote": "降级", "remove": "取消资格"},
+    "en": {},
+}
 
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
 
-    figure, (by_grade, by_branch, bands) = plt.subplots(1, 3, figsize=(15, 4.5))
-    try:
-        for axis, groups, title in (
-            (by_grade, report.by_grade, "Attributed profit by grade"),
-            (by_branch, report.by_branch, "Attributed profit by branch"),
-        ):
-            axis.bar([g.group for g in groups], [float(g.total_profit) for g in groups], color="#3b6ea5")
-            axis.set_title(title)
-            axis.set_ylabel("yuan")
-            axis.tick_params(axis="x", rotation=30)
-        labels = [label for _, label in reversed(BANDS)] + ["no score"]
-        bands.bar(labels, [report.score_bands.get(label, 0) for label in labels], color="#6a994e")
-        bands.set_title("Non-profit scores")
-        bands.set_ylabel("CMs")
-        figure.suptitle(f"Appraisal {report.year} (version {report.version}, {report.status})")
-        figure.tight_layout()
-        out = io.BytesIO()
-        figure.savefig(out, format="svg")
-        return out.getvalue()
-    finally:
-        plt.close(figure)
+def chart_svg(report: SummaryRead, lang: Language = "en") -> bytes:
+    """Profit by grade (ladder order) and by branch, and the spread of scores, as one SVG."""
+    order = [label for _, label in reversed(BANDS)]
+    return charts.summary_svg(report, lang, GRADE_NAMES[lang], order)
 
 
 RESULT_COLUMNS = (
-    "manager_id",
-    "name",
-    "branch",
-    "grade",
-    "direct_profit",
-    "pool_profit",
-    "attributed_profit",
-    "score",
-    "floating_rate",
-    "floating_pay",
-    "fixed_pay",
-    "overspend",
-    "net_pay",
-    "carried_loss_out",
-    "proposal",
-    "proposal_reason",
+    Column("manager_id", "CM id", "客户经理编号"),
+    Column("name", "CM", "客户经理"),
+    Column("branch", "Branch", "网点"),
+    Column("grade", "Grade", "等级"),
+    Column("direct_profit", "Direct profit", "直接利润", "money"),
+    Column("pool_profit", "Team pool profit", "小组利润分配", "money"),
+    Column("attributed_profit", "Attributed profit", "归属利润", "money"),
+    Column("score", "Non-profit score", "非利润考核得分", "number"),
+    Column("floating_rate", "Floating pay rate", "浮动收入比例", "rate"),
+    Column("floating_pay", "Floating pay", "浮动收入", "money"),
+    Column("fixed_pay", "Fixed pay", "固定收入", "money"),
+    Column("overspend", "Expense overspend", "超标费用", "money"),
+    Column("net_pay", "Net pay", "应发收入", "money"),
+    Column("carried_loss_out", "Loss carried forward", "结转亏损", "money"),
+    Column("proposal", "Proposal", "等级建议"),
+    Column("proposal_reason", "Reason", "建议理由"),
+)
+GROUP_COLUMNS = (
+    Column("group", "Group", "分组"),
+    Column("managers", "CMs", "客户经理人数", "integer"),
+    Column("total_profit", "Total profit", "利润合计", "money"),
+    Column("mean_profit", "Mean profit", "平均利润", "money"),
+    Column("median_profit", "Median profit", "利润中位数", "money"),
+    Column("min_profit", "Lowest profit", "最低利润", "money"),
+    Column("max_profit", "Highest profit", "最高利润", "money"),
+    Column("mean_score", "Mean score", "平均得分", "number"),
+    Column("total_floating_pay", "Floating pay", "浮动收入合计", "money"),
 )
 
 
-async def workbook(uow: UnitOfWork, cycle_id: str, caller: Principal) -> bytes:
-    """Every result sheet and the summaries as an Excel workbook."""
+def _result_values(r: ResultRow, lang: Language) -> dict[str, Any]:
+    values = {c.key: getattr(r, c.key) for c in RESULT_COLUMNS}
+    values["grade"] = GRADE_NAMES[lang].get(r.grade or "none", r.grade)
+    values["proposal"] = PROPOSALS[lang].get(r.proposal, r.proposal)
+    return values
+
+
+def _group_values(g: GroupSummary, lang: Language, grades: bool) -> dict[str, Any]:
+    values = g.model_dump()
+    if grades:
+        values["group"] = GRADE_NAMES[lang].get(g.group, g.group)
+    return values
+
+
+async def workbook(uow: UnitOfWork, cycle_id: str, caller: Principal, lang: Language = "en") -> bytes:
+    """Every result sheet and the summaries as an Excel workbook, in the caller's language."""
     report = await summary(uow, cycle_id, caller)
     async with uow:
-        rows = await _rows(uow, cycle_id)
-        book = Workbook()
-        sheet = book.active
-        assert sheet is not None
-        sheet.title = "Results"
-        sheet.append(list(RESULT_COLUMNS))
-        for r in rows:
-            values = [getattr(r, c) for c in RESULT_COLUMNS]
-            sheet.append([v if isinstance(v, Decimal) else safe_cell(str(v or "")) for v in values])
-    for title, groups in (("By grade", report.by_grade), ("By branch", report.by_branch)):
-        page = book.create_sheet(title)
-        page.append(["group", "managers", "total profit", "mean", "median", "min", "max", "mean score"])
-        for g in groups:
-            page.append(
-                [
-                    safe_cell(g.group),
-                    g.managers,
-                    g.total_profit,
-                    g.mean_profit,
-                    g.median_profit,
-                    g.min_profit,
-                    g.max_profit,
-                    g.mean_score,
-                ]
-            )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        results = [_result_values(r, lang) for r in await _rows(uow, cycle_id)]
+    return to_xlsx(
+        [
+            Table("Results", "考核结果", RESULT_COLUMNS, results),
+            Table(
+                "By grade",
+                "按等级",
+                GROUP_COLUMNS,
+                [_group_values(g, lang, grades=True) for g in report.by_grade],
+            ),
+            Table(
+                "By branch",
+                "按网点",
+                GROUP_COLUMNS,
+                [_group_values(g, lang, grades=False) for g in report.by_branch],
+            ),
+        ],
+        lang,
+    )

@@ -37,11 +37,11 @@ async def _visible(
     uow: UnitOfWork, cycle_id: str, manager_id: str, caller: Principal
 ) -> tuple[CycleRow, ResultRow]:
     # An unknown cycle, a missing sheet and someone else's sheet all answer alike.
-    missing = f"no result of manager {manager_id} in cycle {cycle_id}"
+    missing = NotFound("appraisal.result.not_found", manager_id=manager_id, cycle_id=cycle_id)
     cycle = await cycle_in_org(uow, cycle_id, caller, missing)
     row = await uow.session.get(ResultRow, (cycle.id, manager_id))
     if row is None or (not may_read_all(caller) and caller.user_id != manager_id):
-        raise NotFound(missing)
+        raise missing
     return cycle, row
 
 
@@ -90,7 +90,7 @@ async def record_in_kind(
     async with uow:
         cycle, row = await _visible(uow, cycle_id, manager_id, caller)
         if cycle.status != CycleStatus.FINALIZED.value:
-            raise Conflict("pay in kind is recorded against a finalized, current result")
+            raise Conflict("appraisal.pay.in_kind_not_final")
         already = await uow.session.scalars(
             select(InKindRow.value).where(InKindRow.cycle_id == cycle.id, InKindRow.manager_id == manager_id)
         )

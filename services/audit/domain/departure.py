@@ -38,27 +38,27 @@ def status_after_review(portfolio_received: bool, items: Iterable[ItemStatus]) -
 def cancel(audit_status: AuditStatus) -> AuditStatus:
     """R-I6: a withdrawn departure cancels its audit, unless it already cleared."""
     if audit_status is AuditStatus.CLEARED:
-        raise Conflict("the departure audit already cleared; it cannot be cancelled")
+        raise Conflict("audit.departure.cleared_not_cancellable")
     return AuditStatus.CANCELLED
 
 
 def check_auditor(auditor_id: str, departing_manager_id: str) -> None:
     """Nobody audits their own departure."""
     if auditor_id == departing_manager_id:
-        raise Forbidden("an auditor cannot review their own departure (R-I6)")
+        raise Forbidden("audit.departure.own")
 
 
 def check_reviewable(audit_status: AuditStatus, item_status: ItemStatus) -> None:
     """An item is reviewed only while its audit is open, and not once it is clear."""
     if audit_status is AuditStatus.CLEARED:
-        raise Conflict("this departure audit is already cleared")
+        raise Conflict("audit.departure.already_cleared")
     if audit_status is AuditStatus.CANCELLED:
-        raise Conflict("this departure audit was cancelled: the departure was withdrawn")
+        raise Conflict("audit.departure.cancelled")
     if item_status is ItemStatus.CLEAR:
-        raise Conflict("this item is already clear")
+        raise Conflict("audit.item.already_clear")
 
 
 def check_clearable(open_findings: int) -> None:
     """R-I6: an item with an open finding is not clear until the finding is resolved."""
     if open_findings:
-        raise RuleViolation(f"the item has {open_findings} open finding(s); resolve them first (R-I6)")
+        raise RuleViolation("audit.item.open_findings", open_findings=open_findings)

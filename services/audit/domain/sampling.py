@@ -13,7 +13,7 @@ def draw(population: Sequence[tuple[str, str]], size: int, seed: int) -> list[st
     The population is sorted first, so the same population and seed always give the same sample.
     """
     if size < 1:
-        raise RuleViolation("a sample needs at least one item")
+        raise RuleViolation("audit.sample.empty")
     ordered = sorted(set(population))
     if not ordered:
         return []

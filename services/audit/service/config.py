@@ -15,12 +15,13 @@ class ComplianceConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    visit_interval_core_days: int = Field(default=30, ge=1, le=365, description="R-M4")
-    visit_interval_important_days: int = Field(default=60, ge=1, le=365, description="R-M4")
-    visit_interval_ordinary_days: int = Field(default=90, ge=1, le=730, description="R-M4")
-    visit_tolerance_days: int = Field(default=7, ge=0, le=90, description="R-M4")
-    dissatisfaction_visit_days: int = Field(default=7, ge=1, le=90, description="R-M5")
+    visit_interval_core_days: int = Field(examples=[30], default=30, ge=1, le=365, description="R-M4")
+    visit_interval_important_days: int = Field(examples=[60], default=60, ge=1, le=365, description="R-M4")
+    visit_interval_ordinary_days: int = Field(examples=[90], default=90, ge=1, le=730, description="R-M4")
+    visit_tolerance_days: int = Field(examples=[7], default=7, ge=0, le=90, description="R-M4")
+    dissatisfaction_visit_days: int = Field(examples=[14], default=7, ge=1, le=90, description="R-M5")
     rating_warnings: list[str] = Field(
+        examples=[["C", "D"]],
         default_factory=lambda: ["C", "D", "E", "watch", "substandard", "doubtful", "loss"],
         max_length=50,
         description="R-I1 ratings that raise an early warning",

@@ -182,7 +182,7 @@ async def visible_audit(uow: UnitOfWork, audit_id: str, caller: Principal) -> De
     """An audit of the caller's cooperative, else 404."""
     row = await uow.session.get(DepartureAuditRow, audit_id)
     if row is None or row.org_id != caller.org_id:
-        raise NotFound(f"departure audit {audit_id} not found")
+        raise NotFound("audit.departure.not_found", audit_id=audit_id)
     return row
 
 
@@ -190,7 +190,7 @@ def item_of(row: DepartureAuditRow, item_id: int) -> DepartureAuditItemRow:
     """One item of the audit, else 404."""
     item = next((i for i in row.items if i.id == item_id), None)
     if item is None:
-        raise NotFound(f"item {item_id} not found in departure audit {row.id}")
+        raise NotFound("audit.departure.item_not_found", item_id=item_id, audit_id=row.id)
     return item
 
 

@@ -69,9 +69,9 @@ async def resolve_finding(
     async with uow:
         finding = await uow.session.get(FindingRow, finding_id)
         if finding is None or finding.org_id != caller.org_id:
-            raise NotFound(f"finding {finding_id} not found")
+            raise NotFound("audit.finding.not_found", finding_id=finding_id)
         if finding.status != "open":
-            raise Conflict("the finding is already resolved")
+            raise Conflict("audit.finding.resolved")
         finding.status, finding.remediation = "resolved", cmd.remediation
         finding.resolved_by, finding.resolved_at = caller.user_id, utcnow()
         await uow.session.flush()

@@ -72,7 +72,7 @@ async def start(uow: UnitOfWork, cmd: SpotCheckCreate, caller: Principal) -> Spo
             for r in rows
         ]
         if not population:
-            raise Conflict(f"there are no {cmd.population} to sample yet")
+            raise Conflict("audit.spot_check.empty_population", population=cmd.population)
         sample = draw(population, cmd.sample_size, seed)
         check = SpotCheckRow(
             id=f"sc-{uuid4().hex[:12]}",
@@ -95,7 +95,7 @@ async def start(uow: UnitOfWork, cmd: SpotCheckCreate, caller: Principal) -> Spo
 async def _check(uow: UnitOfWork, check_id: str, caller: Principal) -> SpotCheckRow:
     row = await uow.session.get(SpotCheckRow, check_id)
     if row is None or row.org_id != caller.org_id:
-        raise NotFound(f"spot check {check_id} not found")
+        raise NotFound("audit.spot_check.not_found", check_id=check_id)
     return row
 
 
@@ -130,7 +130,7 @@ async def reproduce(uow: UnitOfWork, check_id: str, caller: Principal) -> Reprod
 def _item(row: SpotCheckRow, item_id: int) -> SpotCheckItemRow:
     item = next((i for i in row.items if i.id == item_id), None)
     if item is None:
-        raise NotFound(f"item {item_id} not found in spot check {row.id}")
+        raise NotFound("audit.spot_check.item_not_found", item_id=item_id, check_id=row.id)
     return item
 
 
@@ -142,7 +142,7 @@ async def clear_item(
         row = await _check(uow, check_id, caller)
         item = _item(row, item_id)
         if item.status == review.ItemStatus.CLEAR.value:
-            raise Conflict("this item is already clear")
+            raise Conflict("audit.item.already_clear")
         open_count = len(
             list(
                 await uow.session.scalars(

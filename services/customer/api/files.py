@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Header, Query, Response, status
 
 from services.customer.api.deps import Reader, RiskThreshold, Writer
 from services.customer.domain.classification import Importance
@@ -16,6 +16,7 @@ from services.customer.schemas import (
 )
 from services.customer.service import export, files
 from shared.app import UoW
+from shared.spreadsheet import language
 
 router = APIRouter(prefix="/customers", tags=["customers"])
 
@@ -55,21 +56,24 @@ async def export_roster(
     branch: Annotated[str | None, Query(max_length=64)] = None,
     manager_id: Annotated[str | None, Query(max_length=64)] = None,
     importance: Importance | None = None,
+    accept_language: Annotated[str | None, Header(max_length=200)] = None,
 ) -> Response:
-    """CSV or XLSX with the roster's columns; a CM exports only the customers they serve."""
+    """CSV (UTF-8 with BOM) or XLSX, headers in the caller's language; a CM exports only their customers."""
     rows = await files.list_customers(
         uow, caller, 100_000, 0, branch, manager_id, importance.value if importance else None, None
     )
+    names = await export.manager_names(uow, rows)
+    lang = language(accept_language)
     if format == "xlsx":
         return Response(
-            export.to_xlsx(rows),
+            export.as_xlsx(rows, names, lang),
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={"Content-Disposition": 'attachment; filename="roster.xlsx"'},
+            headers={"Content-Disposition": 'attachment; filename="roster.xlsx"', "Content-Language": lang},
         )
     return Response(
-        export.to_csv(rows),
+        export.as_csv(rows, names, lang),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="roster.csv"'},
+        headers={"Content-Disposition": 'attachment; filename="roster.csv"', "Content-Language": lang},
     )
 
 

@@ -54,22 +54,20 @@ class GradeView:
 def check_assignable(manager: ManagerView | None, manager_id: str, org_id: str, today: date) -> None:
     """A customer may only be given to a known, active, certified CM of the same cooperative."""
     if manager is None or manager.org_id != org_id:
-        raise RuleViolation(f"manager {manager_id} is not known to customer service")
+        raise RuleViolation("customer.manager_unknown", manager_id=manager_id)
     if manager.status != "active":
         raise RuleViolation(
-            f"manager {manager_id} is {manager.status}; no new customers may be assigned (R-I6)"
+            "customer.assignment.manager_inactive", manager_id=manager_id, status=manager.status
         )
     if manager.certified_until is None or manager.certified_until < today:
-        raise RuleViolation(
-            f"manager {manager_id} is not certified; an expired CM serves no new customers (R-Q7)"
-        )
+        raise RuleViolation("customer.assignment.manager_not_certified", manager_id=manager_id)
 
 
 def check_team(primary_id: str, co_manager_ids: Iterable[str]) -> tuple[str, ...]:
     """The primary responsible CM is named once and is not also a co-manager (R-C3)."""
     co = tuple(dict.fromkeys(co_manager_ids))
     if primary_id in co:
-        raise RuleViolation("the primary responsible manager cannot also be a co-manager (R-C3)")
+        raise RuleViolation("customer.assignment.primary_is_co_manager")
     return co
 
 
@@ -98,7 +96,8 @@ def violations(
         mentored = has_senior and m is not primary
         if missing and not mentored:
             broken.append(
-                f"R-Q5: grade {m.grade or 'unknown'} of {m.manager_id} may not serve {sorted(missing)}"
+                f"R-Q5: grade {m.grade or 'unknown'} of {m.manager_id} "
+                f"may not serve {', '.join(sorted(missing))}"
             )
     return broken
 
@@ -121,18 +120,18 @@ def check_shares(
     assigned = set(ordered)
     if mode is AttributionMode.TEAM_POOL:
         if team_id is None:
-            raise RuleViolation("profit can be pooled only to a team (R-A4)")
+            raise RuleViolation("customer.assignment.pool_needs_team")
         if shares:
-            raise RuleViolation("a team pool has no individual shares; the team lead allocates it (R-A4)")
+            raise RuleViolation("customer.assignment.pool_has_shares")
         return {}
     if not shares:
         return equal_shares(ordered)
     unknown = set(shares) - assigned
     if unknown:
-        raise RuleViolation(f"shares name managers not serving the customer: {sorted(unknown)}")
+        raise RuleViolation("customer.assignment.shares_strangers", unknown=sorted(unknown))
     if any(v <= 0 for v in shares.values()):
-        raise RuleViolation("every share must be positive")
+        raise RuleViolation("customer.assignment.share_not_positive")
     total = sum(shares.values(), Decimal("0"))
     if total != HUNDRED:
-        raise RuleViolation(f"attribution shares sum to {total}%, not 100% (R-A4)")
+        raise RuleViolation("customer.assignment.shares_not_100", total=total)
     return dict(shares)

@@ -48,13 +48,13 @@ DECIDED = frozenset({RecommendationStatus.APPROVED, RecommendationStatus.DECLINE
 def check_author_serves(author: str, serving: set[str]) -> None:
     """R-R2/R-I1: only a CM serving the customer recommends business for it."""
     if author not in serving:
-        raise Forbidden("only a CM serving this customer may recommend business for it (R-R2, R-I1)")
+        raise Forbidden("customer.credit.not_serving")
 
 
 def initial_status(amount: Decimal, authorization_limit: Decimal) -> RecommendationStatus:
     """R-I1: above the author's authorization limit a senior CM must co-sign before it goes to risk."""
     if amount <= 0:
-        raise RuleViolation("a recommended amount must be positive")
+        raise RuleViolation("customer.credit.amount_not_positive")
     return (
         RecommendationStatus.AWAITING_COSIGN
         if amount > authorization_limit
@@ -67,11 +67,11 @@ def cosign(
 ) -> RecommendationStatus:
     """R-I1: a senior CM other than the author co-signs; then it is submitted to risk."""
     if status is not RecommendationStatus.AWAITING_COSIGN:
-        raise Conflict(f"the recommendation is {status.value}; it needs no co-sign")
+        raise Conflict("customer.credit.no_cosign_needed", status=status.value)
     if cosigner == author:
-        raise Forbidden("the author cannot co-sign their own recommendation (R-I1)")
+        raise Forbidden("customer.credit.author_cosigns")
     if not cosigner_is_senior:
-        raise Forbidden("only an active, certified senior CM may co-sign (R-I1)")
+        raise Forbidden("customer.credit.cosigner_not_senior")
     return RecommendationStatus.SUBMITTED
 
 
@@ -80,9 +80,9 @@ def decide(
 ) -> RecommendationStatus:
     """R-R2: risk decides a submitted recommendation; never the CM who recommended it."""
     if decider == author:
-        raise Forbidden("nobody decides on their own recommendation (R-R2)")
+        raise Forbidden("customer.credit.decides_own")
     if status not in (RecommendationStatus.SUBMITTED, RecommendationStatus.INFO_REQUESTED):
-        raise Conflict(f"the recommendation is {status.value} and cannot be decided now")
+        raise Conflict("customer.credit.not_decidable", status=status.value)
     return {
         Decision.APPROVED: RecommendationStatus.APPROVED,
         Decision.DECLINED: RecommendationStatus.DECLINED,

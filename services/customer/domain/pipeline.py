@@ -46,7 +46,7 @@ def segment_score(demand: int, prospects: int, profitability: int, market_share:
     """R-D1: the average of the four segmentation scores (0-10 each)."""
     for score in (demand, prospects, profitability, market_share):
         if not 0 <= score <= 10:
-            raise RuleViolation("segmentation scores run from 0 to 10")
+            raise RuleViolation("customer.pipeline.score_range")
     return (Decimal(demand + prospects + profitability + market_share) / 4).quantize(Decimal("0.01"))
 
 
@@ -58,11 +58,11 @@ def is_ideal(unmet_needs: bool, rcc_can_serve: bool, competitive_advantage: bool
 def advance(current: Stage, new: Stage) -> Stage:
     """Forward only; lost from any open stage; won only after a proposal; final stages stay final."""
     if current in FINAL:
-        raise Conflict(f"the target is already {current.value}")
+        raise Conflict("customer.pipeline.same_stage", current=current.value)
     if new is Stage.LOST:
         return new
     if new is Stage.WON and current is not Stage.PROPOSAL:
-        raise RuleViolation("a target is won only after a proposal")
+        raise RuleViolation("customer.pipeline.won_before_proposal")
     if ORDER.index(new) <= ORDER.index(current):
-        raise RuleViolation(f"a target moves forward: {current.value} cannot go back to {new.value}")
+        raise RuleViolation("customer.pipeline.backwards", current=current.value, new=new.value)
     return new

@@ -30,13 +30,13 @@ class Priority(StrEnum):
 def check_filed_in_time(occurred_at: datetime, now: datetime) -> None:
     """R-M2: a report is filed after the visit, never for a visit still to come."""
     if occurred_at > now:
-        raise RuleViolation("a visit in the future cannot be filed as done (R-M2)")
+        raise RuleViolation("customer.visit.in_future")
 
 
 def check_correction(previous_customer: str, customer_id: str, previous_kind: str, kind: str) -> None:
     """R-R3: a correction is a new version of a report on the same customer and kind."""
     if previous_customer != customer_id or previous_kind != kind:
-        raise RuleViolation("a correction supersedes a visit report of the same customer and kind (R-R3)")
+        raise RuleViolation("customer.visit.correction_mismatch")
 
 
 def next_due(last_in_person: date | None, since: date, interval_days: int) -> date:
@@ -65,16 +65,16 @@ def dissatisfaction_crossed(before: Decimal | None, after: Decimal | None, thres
 def check_day_plan(day: date, today: date, has_plan: bool) -> None:
     """R-W4: one morning plan per day, for today or a coming day."""
     if has_plan:
-        raise Conflict(f"the plan for {day} was already submitted")
+        raise Conflict("customer.day.plan_submitted", day=day)
     if day < today:
-        raise RuleViolation("a day's plan is made before the day, not after it (R-W4)")
+        raise RuleViolation("customer.day.plan_late")
 
 
 def check_day_outcome(day: date, today: date, has_plan: bool, has_outcome: bool) -> None:
     """R-W4: the evening outcome follows the plan, on or after the day, once."""
     if not has_plan:
-        raise RuleViolation("submit the morning plan before the outcome (R-W4)")
+        raise RuleViolation("customer.day.outcome_before_plan")
     if has_outcome:
-        raise Conflict(f"the outcome for {day} was already submitted")
+        raise Conflict("customer.day.outcome_submitted", day=day)
     if day > today:
-        raise RuleViolation("the outcome of a day is reported on or after that day (R-W4)")
+        raise RuleViolation("customer.day.outcome_early")

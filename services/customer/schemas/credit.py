@@ -13,10 +13,22 @@ class ReportCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: ReportKind
-    title: str = Field(min_length=1, max_length=200)
-    body: str = Field(min_length=1, max_length=100_000)
-    supersedes_id: str | None = Field(default=None, max_length=64)
+    kind: ReportKind = Field(examples=["risk_analysis"])
+    title: str = Field(
+        description="The report's title", examples=["绿野家庭农场风险分析报告"], min_length=1, max_length=200
+    )
+    body: str = Field(
+        description="The report's text",
+        examples=["一、基本情况……二、风险分析……"],
+        min_length=1,
+        max_length=100_000,
+    )
+    supersedes_id: str | None = Field(
+        description="The report this version corrects (R-R3)",
+        examples=["r-51d2"],
+        default=None,
+        max_length=64,
+    )
 
 
 class ReportRead(BaseModel):
@@ -41,12 +53,23 @@ class RecommendationCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    product: str = Field(min_length=1, max_length=64)
-    amount: Money
-    term_months: int = Field(ge=1, le=600)
-    purpose: str = Field(min_length=1, max_length=1000)
-    rationale: str = Field(min_length=1, max_length=20_000)
-    report_ids: list[str] = Field(default_factory=list, max_length=20)
+    product: str = Field(
+        description="The product recommended", examples=["farm_loan"], min_length=1, max_length=64
+    )
+    amount: Money = Field(description="Amount in yuan, a string with two decimals", examples=["300000.00"])
+    term_months: int = Field(description="Term in months", examples=[12], ge=1, le=600)
+    purpose: str = Field(
+        description="What the money is for", examples=["购置春耕化肥及农机。"], min_length=1, max_length=1000
+    )
+    rationale: str = Field(
+        description="Why the CM recommends it",
+        examples=["客户经营稳定，近三年无不良记录。"],
+        min_length=1,
+        max_length=20_000,
+    )
+    report_ids: list[str] = Field(
+        description="Reports supporting it (R-W3)", examples=[["r-51d2"]], default_factory=list, max_length=20
+    )
 
 
 class QuestionRead(BaseModel):
@@ -96,5 +119,15 @@ class AnswerCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    question_id: int = Field(ge=1, le=2**63 - 1)
-    answer: str = Field(min_length=1, max_length=20_000)
+    question_id: int = Field(
+        description="The question of risk or a product department being answered",
+        examples=[3],
+        ge=1,
+        le=2**63 - 1,
+    )
+    answer: str = Field(
+        description="The CM's answer",
+        examples=["客户2025年销售收入较上年增长18%，附审计报表。"],
+        min_length=1,
+        max_length=20_000,
+    )

@@ -16,26 +16,44 @@ from services.customer.domain.classification import (
 )
 from shared.money import Money
 
-Id = Field(min_length=1, max_length=64)
-
 
 class ClassificationModel(BaseModel):
     """R-C1/R-C3 classification of a customer."""
 
     model_config = ConfigDict(extra="forbid")
 
-    size: Size | None = None
-    core: bool = False
-    major_value: bool = False
-    complex_needs: bool = False
-    investment_needs: bool = False
-    first_development: bool = False
-    risk_business: bool = False
-    risk_amount: Money = Decimal("0")
-    abnormal: Abnormality = Abnormality.NONE
-    potential_risk: bool = False
-    new_product_user: bool = False
-    control_requested: bool = False
+    size: Size | None = Field(default=None, description="Customer size (R-C3)", examples=["medium"])
+    core: bool = Field(default=False, description="A core customer (R-C1, R-C3)", examples=[False])
+    major_value: bool = Field(
+        default=False, description="Of major value to the cooperative", examples=[False]
+    )
+    complex_needs: bool = Field(
+        default=False, description="Complex (advisory) needs (R-C1)", examples=[False]
+    )
+    investment_needs: bool = Field(
+        default=False, description="Investment or capital-operation needs (R-C1)", examples=[False]
+    )
+    first_development: bool = Field(
+        default=False, description="Being developed for the first time (R-C1, R-C3)", examples=[True]
+    )
+    risk_business: bool = Field(
+        default=False, description="Has risk business, e.g. a loan (R-C3)", examples=[True]
+    )
+    risk_amount: Money = Field(
+        default=Decimal("0"),
+        description="The risk business amount in yuan, as a string with two decimals",
+        examples=["800000.00"],
+    )
+    abnormal: Abnormality = Field(default=Abnormality.NONE, examples=["none"])
+    potential_risk: bool = Field(
+        default=False, description="At risk or potentially at risk (R-C3)", examples=[False]
+    )
+    new_product_user: bool = Field(default=False, description="Uses a new product (R-C3)", examples=[False])
+    control_requested: bool = Field(
+        default=False,
+        description="A product department or internal control asked for two CMs (R-C3)",
+        examples=[False],
+    )
 
     def to_domain(self) -> Classification:
         """The domain's value, with typed fields (`model_dump` turns Money into a string)."""
@@ -47,8 +65,17 @@ class AttributionModel(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    mode: AttributionMode = AttributionMode.SHARES
-    shares: dict[str, Money] = Field(default_factory=dict, max_length=20, description="percent per CM")
+    mode: AttributionMode = Field(
+        default=AttributionMode.SHARES,
+        description="shares: per-CM percentages; team_pool: the team lead splits",
+        examples=["shares"],
+    )
+    shares: dict[str, Money] = Field(
+        examples=[{"m-2f1c": "60.00", "m-7a9d": "40.00"}],
+        default_factory=dict,
+        max_length=20,
+        description="percent per CM",
+    )
 
 
 class AssignmentSet(BaseModel):
@@ -56,11 +83,33 @@ class AssignmentSet(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    primary_manager_id: str = Id
-    co_manager_ids: list[str] = Field(default_factory=list, max_length=20)
-    team_id: str | None = Field(default=None, max_length=64)
-    attribution: AttributionModel = Field(default_factory=AttributionModel)
-    reason: str = Field(default="", max_length=1000)
+    primary_manager_id: str = Field(
+        min_length=1,
+        max_length=64,
+        description="The primary responsible CM (第一负责人)",
+        examples=["m-2f1c"],
+    )
+    co_manager_ids: list[str] = Field(
+        description="Other CMs serving the customer",
+        examples=[["m-7a9d"]],
+        default_factory=list,
+        max_length=20,
+    )
+    team_id: str | None = Field(
+        description="The CM team serving the customer, if any (R-C2)",
+        examples=["t-31b0"],
+        default=None,
+        max_length=64,
+    )
+    attribution: AttributionModel = Field(
+        description="How profit is attributed (R-A4)", default_factory=AttributionModel
+    )
+    reason: str = Field(
+        description="Why the customer is (re)assigned",
+        examples=["原客户经理调岗，客户移交。"],
+        default="",
+        max_length=1000,
+    )
 
 
 class RosterFields(BaseModel):
@@ -68,20 +117,46 @@ class RosterFields(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    branch: str | None = Field(default=None, max_length=64)
-    address: str | None = Field(default=None, max_length=500)
-    contact: str | None = Field(default=None, max_length=200)
-    relationship_evaluation: str | None = Field(default=None, max_length=4000)
-    cooperation_direction: str | None = Field(default=None, max_length=4000)
-    importance: Importance = Importance.ORDINARY
+    branch: str | None = Field(
+        description="The branch (网点) the customer belongs to",
+        examples=["城关信用社"],
+        default=None,
+        max_length=64,
+    )
+    address: str | None = Field(
+        description="Address", examples=["湖南省浏阳市城关镇新民路18号"], default=None, max_length=500
+    )
+    contact: str | None = Field(
+        description="Contact: a phone number or a person",
+        examples=["+86 138 0013 8000"],
+        default=None,
+        max_length=200,
+    )
+    relationship_evaluation: str | None = Field(
+        description="Evaluation of the relationship (合作关系评价)",
+        examples=["合作五年，关系稳定。"],
+        default=None,
+        max_length=4000,
+    )
+    cooperation_direction: str | None = Field(
+        description="Direction of business cooperation (业务合作方向)",
+        examples=["存款、农户贷款、代收代付"],
+        default=None,
+        max_length=4000,
+    )
+    importance: Importance = Field(default=Importance.ORDINARY, examples=["important"])
 
 
 class CustomerCreate(RosterFields, AssignmentSet):
     """Open a customer file with its classification and the CMs serving it."""
 
-    name: str = Field(min_length=1, max_length=200)
-    kind: CustomerKind
-    classification: ClassificationModel = Field(default_factory=ClassificationModel)
+    name: str = Field(
+        description="The customer's name", examples=["绿野家庭农场"], min_length=1, max_length=200
+    )
+    kind: CustomerKind = Field(description="Customer kind", examples=["farm_household"])
+    classification: ClassificationModel = Field(
+        description="What R-C1 and R-C3 look at", default_factory=ClassificationModel
+    )
 
 
 class AssignmentRead(BaseModel):
@@ -136,7 +211,12 @@ class SectionWrite(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    content: str = Field(min_length=1, max_length=20000)
+    content: str = Field(
+        description="The section's new text (a new version; earlier ones are kept)",
+        examples=["2025年营业收入1,280万元，净利润96万元。"],
+        min_length=1,
+        max_length=20000,
+    )
 
 
 class SectionRead(BaseModel):
@@ -156,10 +236,21 @@ class ReassignmentCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    from_manager_id: str = Id
-    to_manager_id: str = Id
-    customer_ids: list[str] | None = Field(default=None, max_length=5000)
-    reason: str = Field(min_length=1, max_length=1000)
+    from_manager_id: str = Field(
+        min_length=1, max_length=64, description="The CM handing customers over", examples=["m-2f1c"]
+    )
+    to_manager_id: str = Field(
+        min_length=1, max_length=64, description="The CM taking them over", examples=["m-7a9d"]
+    )
+    customer_ids: list[str] | None = Field(
+        description="Which customers; all of the CM's when absent",
+        examples=[["c-8e21", "c-90b4"]],
+        default=None,
+        max_length=5000,
+    )
+    reason: str = Field(
+        description="Why", examples=["客户经理离岗，客户整体移交。"], min_length=1, max_length=1000
+    )
 
 
 class ReassignmentRead(BaseModel):

@@ -8,8 +8,6 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 
 from services.customer.domain.visits import Priority, VisitKind
 
-Text = Field(default="", max_length=4000)
-
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -18,69 +16,136 @@ class _Strict(BaseModel):
 class Attendee(_Strict):
     """Who goes, and in what role (R-D2)."""
 
-    manager_id: str = Field(min_length=1, max_length=64)
-    role: str = Field(min_length=1, max_length=100)
+    manager_id: str = Field(description="A CM on the visit", examples=["m-2f1c"], min_length=1, max_length=64)
+    role: str = Field(description="Their role on the visit", examples=["主谈"], min_length=1, max_length=100)
 
 
 class SalesPlan(_Strict):
     """R-D2: the plan made before a sales visit."""
 
-    preliminary_value_assessment: str = Field(min_length=1, max_length=4000)
-    attendees: list[Attendee] = Field(min_length=1, max_length=10)
-    scheduled_for: AwareDatetime
-    method: str = Field(min_length=1, max_length=200)
-    questions: list[str] = Field(default_factory=list, max_length=30)
-    customer_needs: str = Text
-    materials: list[str] = Field(default_factory=list, max_length=30)
-    expected_questions: list[str] = Field(default_factory=list, max_length=30)
+    preliminary_value_assessment: str = Field(
+        description="Is it worth developing? (R-D2)",
+        examples=["年销售额约三千万元，值得开发。"],
+        min_length=1,
+        max_length=4000,
+    )
+    attendees: list[Attendee] = Field(description="Who goes, with what role", min_length=1, max_length=10)
+    scheduled_for: AwareDatetime = Field(
+        description="When, with the offset", examples=["2026-04-10T09:30:00+08:00"]
+    )
+    method: str = Field(
+        description="How (visit, meeting, event)", examples=["上门拜访"], min_length=1, max_length=200
+    )
+    questions: list[str] = Field(
+        description="What to ask",
+        examples=[["资金需求规模？", "现有合作银行？"]],
+        default_factory=list,
+        max_length=30,
+    )
+    customer_needs: str = Field(
+        default="", max_length=4000, description="What the customer most needs", examples=["流动资金贷款"]
+    )
+    materials: list[str] = Field(
+        description="What to present and hand over",
+        examples=[["农户小额贷款产品手册"]],
+        default_factory=list,
+        max_length=30,
+    )
+    expected_questions: list[str] = Field(
+        description="Likely questions and answers",
+        examples=[["利率多少？——执行本社2026年定价。"]],
+        default_factory=list,
+        max_length=30,
+    )
 
 
 class SalesRecord(_Strict):
     """R-D3: what happened at a sales visit."""
 
-    introductions_made: bool
-    rapport: str = Text
-    motives: list[Literal["more_profit", "new_technology", "new_information"]] = Field(default_factory=list)
-    qualified_as: Literal["prime", "ordinary"]
-    pitch: str = Text
-    agreement_checked: bool
-    materials_exchanged: list[str] = Field(default_factory=list, max_length=30)
-    next_meeting: AwareDatetime | None = None
-    next_attendees: list[str] = Field(default_factory=list, max_length=10)
+    introductions_made: bool = Field(description="Greeting and introductions done", examples=[True])
+    rapport: str = Field(
+        default="", max_length=4000, description="How rapport was built", examples=["共同回顾当地茶叶市场。"]
+    )
+    motives: list[Literal["more_profit", "new_technology", "new_information"]] = Field(
+        description="The customer's motives", examples=[["more_profit"]], default_factory=list
+    )
+    qualified_as: Literal["prime", "ordinary"] = Field(
+        description="Prime or ordinary customer (R-D3)", examples=["prime"]
+    )
+    pitch: str = Field(
+        default="", max_length=4000, description="What was proposed", examples=["三年期流动资金贷款。"]
+    )
+    agreement_checked: bool = Field(description="Agreement was checked", examples=[True])
+    materials_exchanged: list[str] = Field(
+        description="Materials exchanged", examples=[["营业执照复印件"]], default_factory=list, max_length=30
+    )
+    next_meeting: AwareDatetime | None = Field(
+        default=None, description="The next meeting, with the offset", examples=["2026-04-24T14:00:00+08:00"]
+    )
+    next_attendees: list[str] = Field(
+        description="Who attends the next meeting", examples=[["m-2f1c"]], default_factory=list, max_length=10
+    )
 
 
 class MaintenanceRecord(_Strict):
     """R-M3: the maintenance-visit checklist; the next visit date is fixed before leaving."""
 
-    greeted: bool
-    summarized_agreement: bool
-    asked_satisfaction: bool
-    stated_objectives: bool
-    listened: bool
-    asked_comments: bool
-    problems_found: str = Text
-    data_discussed: str = Text
-    cross_sell_opportunities: str = Text
-    next_visit_on: date
+    greeted: bool = Field(description="Greeted the customer", examples=[True])
+    summarized_agreement: bool = Field(description="Summarized the existing agreement", examples=[True])
+    asked_satisfaction: bool = Field(description="Asked about satisfaction", examples=[True])
+    stated_objectives: bool = Field(description="Stated the visit's objectives", examples=[True])
+    listened: bool = Field(description="Listened to the customer", examples=[True])
+    asked_comments: bool = Field(description="Asked for comments on operations", examples=[True])
+    problems_found: str = Field(
+        default="", max_length=4000, description="Problems found", examples=["结算到账偏慢。"]
+    )
+    data_discussed: str = Field(
+        default="",
+        max_length=4000,
+        description="Data discussed and given",
+        examples=["近三个月存款日均余额。"],
+    )
+    cross_sell_opportunities: str = Field(
+        default="", max_length=4000, description="Chances to sell more", examples=["可办理代发工资业务。"]
+    )
+    next_visit_on: date = Field(
+        description="The next visit's date, fixed before leaving", examples=["2026-05-20"]
+    )
 
 
 class PhoneRecord(_Strict):
     """R-M1: a phone contact; it never fully replaces a visit."""
 
-    summary: str = Field(min_length=1, max_length=4000)
+    summary: str = Field(
+        description="What was said",
+        examples=["电话回访，客户对贷款发放速度满意。"],
+        min_length=1,
+        max_length=4000,
+    )
 
 
 class VisitCreate(_Strict):
     """File a visit report right after the visit (R-M2); to correct one, supersede it (R-R3)."""
 
-    kind: VisitKind
-    occurred_at: AwareDatetime
-    sales_plan: SalesPlan | None = None
-    sales: SalesRecord | None = None
-    maintenance: MaintenanceRecord | None = None
-    phone: PhoneRecord | None = None
-    satisfaction: int | None = Field(default=None, ge=1, le=5, description="R-M5: 1 (very unhappy) to 5")
-    supersedes_id: str | None = Field(default=None, max_length=64)
+    kind: VisitKind = Field(examples=["maintenance"])
+    occurred_at: AwareDatetime = Field(
+        description="When the visit took place, with the offset", examples=["2026-04-10T10:15:00+08:00"]
+    )
+    sales_plan: SalesPlan | None = Field(default=None, description="The plan of a first sales visit (R-D2)")
+    sales: SalesRecord | None = Field(default=None, description="The sales-visit record (R-D3)")
+    maintenance: MaintenanceRecord | None = Field(
+        default=None, description="The maintenance-visit checklist (R-M3)"
+    )
+    phone: PhoneRecord | None = Field(default=None, description="The phone contact (R-M1)")
+    satisfaction: int | None = Field(
+        examples=[4], default=None, ge=1, le=5, description="R-M5: 1 (very unhappy) to 5"
+    )
+    supersedes_id: str | None = Field(
+        description="The report this version corrects (R-R3)",
+        examples=["v-77a1"],
+        default=None,
+        max_length=64,
+    )
 
     @model_validator(mode="after")
     def _record_matches_kind(self) -> Self:
@@ -139,30 +204,43 @@ class SatisfactionRead(BaseModel):
 class TaskPlan(_Strict):
     """R-W4: one task of the day."""
 
-    description: str = Field(min_length=1, max_length=1000)
-    priority: Priority
-    customer_id: str | None = Field(default=None, max_length=64)
-    expected_result: str = Field(default="", max_length=1000)
+    description: str = Field(
+        description="The task",
+        examples=["走访绿野家庭农场，了解春耕资金需求。"],
+        min_length=1,
+        max_length=1000,
+    )
+    priority: Priority = Field(examples=["primary"])
+    customer_id: str | None = Field(
+        description="The customer, if any", examples=["c-8e21"], default=None, max_length=64
+    )
+    expected_result: str = Field(
+        description="The result expected", examples=["确认贷款金额与期限。"], default="", max_length=1000
+    )
 
 
 class DayPlan(_Strict):
     """R-W4: the morning plan."""
 
-    tasks: list[TaskPlan] = Field(min_length=1, max_length=50)
+    tasks: list[TaskPlan] = Field(description="Today's tasks by priority (R-W4)", min_length=1, max_length=50)
 
 
 class TaskOutcome(_Strict):
     """R-W4: what happened to one planned task."""
 
-    task: int = Field(ge=0, lt=50)
-    done: bool
-    result: str = Field(default="", max_length=2000)
+    task: int = Field(
+        description="The planned task's position in the plan (0 first)", examples=[0], ge=0, lt=50
+    )
+    done: bool = Field(description="Whether it was done", examples=[True])
+    result: str = Field(
+        description="What came of it", examples=["客户同意下周提交贷款资料。"], default="", max_length=2000
+    )
 
 
 class DayOutcome(_Strict):
     """R-W4: the evening report."""
 
-    outcomes: list[TaskOutcome] = Field(max_length=50)
+    outcomes: list[TaskOutcome] = Field(description="What happened to each planned task", max_length=50)
 
 
 class DailyReportRead(BaseModel):

@@ -27,6 +27,7 @@ from services.customer.service.common import (
 from shared.auth import Principal
 from shared.contracts.customer import CustomerAssignmentChanged, CustomerClassified, CustomerComplianceChanged
 from shared.errors import RuleViolation
+from shared.messages.issues import ComplianceIssue
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
@@ -42,7 +43,7 @@ async def _views(
         if manager_id not in serving:  # R-I6/R-Q7 bar new assignments, not the CMs already serving
             rules.check_assignable(view, manager_id, org_id, today)
         if view is None:
-            raise RuleViolation(f"manager {manager_id} is not known to customer service")
+            raise RuleViolation("customer.manager_unknown", manager_id=manager_id)
         views[manager_id] = view
     return views
 
@@ -112,7 +113,9 @@ async def assign(
         risk_threshold,
     )
     if issues:
-        raise RuleViolation("; ".join(issues))
+        raise RuleViolation(
+            "customer.assignment.team_breaks_rules", issues=[ComplianceIssue(i) for i in issues]
+        )
     row.team_id, row.attribution_mode = cmd.team_id, cmd.attribution.mode.value
     _replace_team(
         uow,
@@ -191,7 +194,7 @@ async def reassign(
 ) -> ReassignmentRead:
     """Move a CM's customers to another CM in the same role; all or nothing, every rule checked."""
     if cmd.from_manager_id == cmd.to_manager_id:
-        raise RuleViolation("a reassignment needs two different managers")
+        raise RuleViolation("customer.reassignment.same_manager")
     async with uow:
         query = select(CustomerRow).where(
             CustomerRow.org_id == caller.org_id,
@@ -205,16 +208,18 @@ async def reassign(
             query = query.where(CustomerRow.id.in_(cmd.customer_ids))
         rows = list(await uow.session.scalars(query.order_by(CustomerRow.file_no)))
         if cmd.customer_ids is not None and len(rows) != len(set(cmd.customer_ids)):
-            raise RuleViolation(f"some customers are not served by {cmd.from_manager_id}")
+            raise RuleViolation("customer.reassignment.not_served", from_manager_id=cmd.from_manager_id)
         failures = []
         for row in rows:
             plan = _moved_team(row, cmd.from_manager_id, cmd.to_manager_id)
             try:
                 await assign(uow, row, plan, caller, risk_threshold)
             except RuleViolation as exc:
-                failures.append(f"{row.file_no}: {exc.message}")
+                failures.append(
+                    RuleViolation("customer.reassignment.failed", file_no=row.file_no, reason=exc)
+                )
         if failures:
-            raise RuleViolation("no customer was moved: " + " | ".join(failures))
+            raise RuleViolation("customer.reassignment.none_moved", failures=failures)
         await uow.commit()
         return ReassignmentRead(moved=[r.id for r in rows])
 

@@ -47,7 +47,7 @@ async def record_balances(uow: UnitOfWork, envelope: Envelope, event: BalanceRep
     """Update the roster's deposit, loan and overdue balances if this report is newer than the last."""
     refused = await record_balance_batch(uow, [(envelope, event)])
     if refused:
-        raise NotFound(refused[0])
+        raise NotFound("customer.balance_refused", reason=refused[0])
 
 
 async def record_balance_batch(

@@ -87,7 +87,7 @@ async def visible_customer(uow: UnitOfWork, customer_id: str, caller: Principal)
     query = visible(caller).where(CustomerRow.id == customer_id).options(joinedload(CustomerRow.assignments))
     row = (await uow.session.scalars(query)).unique().one_or_none()
     if row is None:
-        raise NotFound(f"customer {customer_id} not found")
+        raise NotFound("customer.not_found", customer_id=customer_id)
     return row
 
 
@@ -116,7 +116,7 @@ async def team_members(uow: UnitOfWork, team_id: str, org_id: str) -> list[str]:
     """Members of a live team, or 404."""
     team = await uow.session.get(TeamProjectionRow, team_id)
     if team is None or team.org_id != org_id or team.dissolved:
-        raise NotFound(f"team {team_id} not known to customer service")
+        raise NotFound("customer.team_unknown", team_id=team_id)
     members = await uow.session.scalars(
         select(TeamMemberProjectionRow.manager_id).where(TeamMemberProjectionRow.team_id == team_id)
     )

@@ -44,7 +44,7 @@ async def submit_report(
         if cmd.supersedes_id is not None:
             previous = await uow.session.get(ReportRow, cmd.supersedes_id)
             if previous is None or previous.customer_id != row.id or previous.kind != cmd.kind.value:
-                raise RuleViolation("a correction supersedes a report of the same customer and kind")
+                raise RuleViolation("customer.report.correction_mismatch")
             version, supersedes = previous.version + 1, previous.id
         report = ReportRow(
             id=f"r-{uuid4().hex[:12]}",
@@ -100,7 +100,7 @@ async def list_reports(uow: UnitOfWork, caller: Principal, customer_id: str | No
 async def _limit_of(uow: UnitOfWork, author: str, org_id: str) -> Decimal:
     view = await manager_view(uow, author)
     if view is None:
-        raise Forbidden("only a customer manager recommends business (R-R2)")
+        raise Forbidden("customer.credit.cm_only")
     grade = await uow.session.get(GradeProjectionRow, (org_id, view.grade))
     if grade is not None:
         return grade.authorization_limit
@@ -156,7 +156,7 @@ async def recommend(
         for report_id in cmd.report_ids:
             report = await uow.session.get(ReportRow, report_id)
             if report is None or report.customer_id != row.id:
-                raise RuleViolation(f"report {report_id} is not a report on this customer")
+                raise RuleViolation("customer.report.other_customer", report_id=report_id)
         limit = await _limit_of(uow, caller.user_id, row.org_id)
         rec = RecommendationRow(
             id=f"cr-{uuid4().hex[:12]}",
@@ -183,11 +183,11 @@ async def recommend(
 async def _visible_recommendation(uow: UnitOfWork, rec_id: str, caller: Principal) -> RecommendationRow:
     rec = await uow.session.get(RecommendationRow, rec_id)
     if rec is None or rec.org_id != caller.org_id:
-        raise NotFound(f"recommendation {rec_id} not found")
+        raise NotFound("customer.credit.not_found", rec_id=rec_id)
     if caller.has_any((*SEES_ALL, Role.RISK)):
         return rec
     if rec.customer_id not in set(await uow.session.scalars(visible_ids(caller))):
-        raise NotFound(f"recommendation {rec_id} not found")
+        raise NotFound("customer.credit.not_found", rec_id=rec_id)
     return rec
 
 
@@ -220,7 +220,7 @@ async def record_decision(uow: UnitOfWork, envelope: Envelope, event: CreditDeci
     """R-R2: the risk department decided; questions get due dates (R-R4)."""
     rec = await uow.session.get(RecommendationRow, event.recommendation_id)
     if rec is None or rec.org_id != envelope.org_id:
-        raise NotFound(f"decision for unknown recommendation {event.recommendation_id}")
+        raise NotFound("customer.credit.decision_unknown", recommendation_id=event.recommendation_id)
     decision = rules.Decision(event.decision)
     rec.status = rules.decide(
         rules.RecommendationStatus(rec.status), rec.author, envelope.actor.user_id, decision
@@ -232,7 +232,7 @@ async def record_decision(uow: UnitOfWork, envelope: Envelope, event: CreditDeci
     )
     if decision is rules.Decision.APPROVED:
         if event.approved_amount is None:
-            raise RuleViolation("an approval carries the approved amount")
+            raise RuleViolation("customer.credit.approval_without_amount")
         rec.approved_amount, rec.credit_line = event.approved_amount, event.credit_line
     for q in event.questions:
         uow.session.add(
@@ -254,9 +254,9 @@ async def answer(uow: UnitOfWork, rec_id: str, cmd: AnswerCreate, caller: Princi
         rules.check_author_serves(caller.user_id, {a.manager_id for a in current(row)})
         question = await uow.session.get(InfoRequestRow, cmd.question_id)
         if question is None or question.recommendation_id != rec.id:
-            raise NotFound(f"question {cmd.question_id} not found on recommendation {rec_id}")
+            raise NotFound("customer.credit.question_not_found", question_id=cmd.question_id, rec_id=rec_id)
         if question.answer is not None:
-            raise RuleViolation("this question was already answered; answers are not edited (R-R3)")
+            raise RuleViolation("customer.credit.question_answered")
         question.answer, question.answered_by, question.answered_at = cmd.answer, caller.user_id, utcnow()
         uow.emit(
             "credit-recommendation.answered",

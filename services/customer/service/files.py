@@ -46,7 +46,7 @@ async def register_customer(
 ) -> CustomerRead:
     """Open a file (R-C4) with its classification and team; every assignment rule applies."""
     if not caller.has_any(MANAGE) and caller.user_id not in {cmd.primary_manager_id, *cmd.co_manager_ids}:
-        raise Forbidden("a CM may only open files for customers they serve")
+        raise Forbidden("customer.file_not_served")
     async with uow:
         row = CustomerRow(
             id=f"c-{uuid4().hex[:12]}",

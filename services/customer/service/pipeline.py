@@ -38,13 +38,13 @@ async def add_target(uow: UnitOfWork, cmd: ProspectCreate, caller: Principal) ->
     """R-D1: a target from segmentation, owned by a CM."""
     owner = cmd.owner_id or caller.user_id
     if owner != caller.user_id and not caller.has_any(MANAGE):
-        raise Forbidden("a CM adds targets for themself")
+        raise Forbidden("customer.pipeline.own_targets")
     s = cmd.scores
     score = rules.segment_score(s.demand_potential, s.prospects, s.profitability, s.market_share)
     async with uow:
         view = await manager_view(uow, owner)
         if view is None or view.org_id != caller.org_id or view.status != "active":
-            raise RuleViolation(f"manager {owner} is not an active CM")
+            raise RuleViolation("customer.pipeline.owner_inactive", owner=owner)
         now = utcnow()
         row = ProspectRow(
             id=f"p-{uuid4().hex[:12]}",
@@ -74,7 +74,7 @@ async def _visible(uow: UnitOfWork, prospect_id: str, caller: Principal) -> Pros
         or row.org_id != caller.org_id
         or (row.owner_id != caller.user_id and not caller.has_any(MANAGE))
     ):
-        raise NotFound(f"target {prospect_id} not found")
+        raise NotFound("customer.pipeline.not_found", prospect_id=prospect_id)
     return row
 
 
@@ -87,11 +87,11 @@ async def change_stage(
         stage = rules.advance(rules.Stage(row.stage), cmd.stage)
         if stage is rules.Stage.WON:
             if cmd.customer_id is None:
-                raise RuleViolation("a won target names the customer file opened for it")
+                raise RuleViolation("customer.pipeline.won_without_file")
             await visible_customer(uow, cmd.customer_id, caller)
             row.customer_id = cmd.customer_id
         if stage is rules.Stage.LOST and not cmd.note:
-            raise RuleViolation("say why the target was lost")
+            raise RuleViolation("customer.pipeline.lost_without_reason")
         row.stage = stage.value
         row.history = [
             *row.history,

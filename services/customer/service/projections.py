@@ -36,7 +36,7 @@ async def get_manager_view(uow: UnitOfWork, manager_id: str, caller: Principal) 
     async with uow:
         row = await uow.session.get(ManagerProjectionRow, manager_id)
         if row is None or row.org_id != caller.org_id:
-            raise NotFound(f"manager {manager_id} not known to customer service")
+            raise NotFound("customer.manager_not_known", manager_id=manager_id)
         return ManagerProjectionRead.model_validate(row)
 
 

@@ -53,7 +53,7 @@ async def file_visit(
             previous = await uow.session.get(VisitRow, cmd.supersedes_id)
             # Another customer's visit (another CM's, another cooperative's) is not the caller's to know.
             if previous is None or previous.customer_id != row.id or previous.org_id != row.org_id:
-                raise NotFound(f"visit {cmd.supersedes_id} not found")
+                raise NotFound("customer.visit.not_found", supersedes_id=cmd.supersedes_id)
             rules.check_correction(previous.customer_id, row.id, previous.kind, cmd.kind.value)
             previous.superseded = True
             version, supersedes = previous.version + 1, previous.id
@@ -190,7 +190,7 @@ async def visit_schedule(
 
 def _own(caller: Principal, manager_id: str) -> None:
     if caller.user_id != manager_id:
-        raise Forbidden("a CM writes only their own daily report (R-W4)")
+        raise Forbidden("customer.day.own_report")
 
 
 async def plan_day(
@@ -228,7 +228,7 @@ async def report_day(
         assert report is not None
         for outcome in cmd.outcomes:
             if outcome.task >= len(report.plan):
-                raise RuleViolation(f"task {outcome.task} is not in the plan of {day}")
+                raise RuleViolation("customer.day.task_not_planned", task=outcome.task, day=day)
         report.outcome, report.reported_at = [o.model_dump(mode="json") for o in cmd.outcomes], utcnow()
         await uow.commit()
         return DailyReportRead.model_validate(report)
@@ -237,7 +237,7 @@ async def report_day(
 async def get_day(uow: UnitOfWork, manager_id: str, day: date, caller: Principal) -> DailyReportRead:
     """A CM's day; the CM themself or a supervisor reads it."""
     if caller.user_id != manager_id and not caller.has_any(MANAGE):
-        raise NotFound(f"no daily report of {manager_id} on {day}")
+        raise NotFound("customer.day.not_found", manager_id=manager_id, day=day)
     async with uow:
         report = await uow.session.scalar(
             select(DailyReportRow).where(
@@ -247,5 +247,5 @@ async def get_day(uow: UnitOfWork, manager_id: str, day: date, caller: Principal
             )
         )
         if report is None:
-            raise NotFound(f"no daily report of {manager_id} on {day}")
+            raise NotFound("customer.day.not_found", manager_id=manager_id, day=day)
         return DailyReportRead.model_validate(report)

@@ -37,7 +37,7 @@ def weighted_score(results: ExamResults, weights: CertificationWeights) -> Decim
         ("exam", results.exam),
     ):
         if not Decimal("0") <= value <= Decimal("100"):
-            raise RuleViolation(f"{name} score must be between 0 and 100")
+            raise RuleViolation("staffing.exam.score_range", name=name)
     raw = (
         results.performance * weights.performance
         + results.ability * weights.ability
@@ -59,12 +59,12 @@ def certify(
 ) -> CertificationOutcome:
     """R-Q6/R-Q7: pass at or above the grade's pass mark; valid for `validity_years` from the exam."""
     if exam_date > today:
-        raise RuleViolation("the exam date cannot be in the future")
+        raise RuleViolation("staffing.exam.in_future")
     score = weighted_score(results, grade.weights)
     passed = score >= grade.pass_mark
     valid_until = add_years(exam_date, validity_years) if passed else None
     if valid_until is not None and valid_until < today:
-        raise RuleViolation("this exam result has already expired (R-Q7)")
+        raise RuleViolation("staffing.exam.expired")
     return CertificationOutcome(score=score, passed=passed, valid_until=valid_until)
 
 

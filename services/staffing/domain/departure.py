@@ -19,16 +19,16 @@ class ManagerStatus(StrEnum):
 def request_departure(status: ManagerStatus, intended_last_day: date | None, today: date) -> ManagerStatus:
     """R-I6: an active CM may ask to leave; they stay until audit clears every customer."""
     if status is not ManagerStatus.ACTIVE:
-        raise Conflict(f"a departure can only be requested for an active manager (status is {status.value})")
+        raise Conflict("staffing.departure.not_active", status=status.value)
     if intended_last_day is not None and intended_last_day < today:
-        raise RuleViolation("the intended last day cannot be in the past")
+        raise RuleViolation("staffing.departure.last_day_past")
     return ManagerStatus.DEPARTURE_PENDING
 
 
 def withdraw_departure(status: ManagerStatus) -> ManagerStatus:
     """R-I6: a pending departure may be withdrawn; the CM is back on the post."""
     if status is not ManagerStatus.DEPARTURE_PENDING:
-        raise Conflict(f"only a pending departure can be withdrawn (status is {status.value})")
+        raise Conflict("staffing.departure.not_pending", status=status.value)
     return ManagerStatus.ACTIVE
 
 
@@ -37,11 +37,11 @@ def complete_departure(status: ManagerStatus) -> ManagerStatus:
     if status is ManagerStatus.DEPARTED:
         return status
     if status is not ManagerStatus.DEPARTURE_PENDING:
-        raise Conflict(f"departure cleared for a manager who is {status.value}, not departure_pending")
+        raise Conflict("staffing.departure.cleared_not_pending", status=status.value)
     return ManagerStatus.DEPARTED
 
 
 def check_on_post(status: ManagerStatus, what: str) -> None:
     """R-I6: a departing or departed CM takes no new customers, teams or certifications."""
     if status is not ManagerStatus.ACTIVE:
-        raise RuleViolation(f"{what}: the manager is {status.value}, not active (R-I6)")
+        raise RuleViolation("staffing.departure.manager_not_active", what=what, status=status.value)

@@ -33,11 +33,11 @@ class CategoryStatus:
 def check_expense(amount: Decimal, spent_on: date, today: date, closed_years: Iterable[int]) -> None:
     """An expense is positive, not in the future, and in a year not yet closed."""
     if amount <= ZERO:
-        raise RuleViolation("an expense amount must be positive")
+        raise RuleViolation("staffing.expense.not_positive")
     if spent_on > today:
-        raise RuleViolation("an expense cannot be dated in the future")
+        raise RuleViolation("staffing.expense.in_future")
     if spent_on.year in set(closed_years):
-        raise Conflict(f"the expense year {spent_on.year} is closed")
+        raise Conflict("staffing.expense.year_closed", year=spent_on.year)
 
 
 def statuses(

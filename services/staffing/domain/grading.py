@@ -31,15 +31,16 @@ def proposed_grade(kind: ProposalKind, ladder: Ladder, current: str) -> str | No
         return None
     target = ladder.step(current, up=kind is ProposalKind.PROMOTE)
     if target is None:
-        end = "top" if kind is ProposalKind.PROMOTE else "bottom"
-        raise RuleViolation(f"grade {current} is at the {end} of the ladder; cannot {kind.value}")
+        if kind is ProposalKind.PROMOTE:
+            raise RuleViolation("staffing.grade.top_of_ladder", current=current)
+        raise RuleViolation("staffing.grade.bottom_of_ladder", current=current)
     return target.code
 
 
 def decide(status: ProposalStatus, maker: str, checker: str, confirm: bool) -> ProposalStatus:
     """R-Q8 maker-checker: a proposal takes effect only when someone other than its maker confirms it."""
     if status is not ProposalStatus.PENDING:
-        raise Conflict(f"the proposal is already {status.value}")
+        raise Conflict("staffing.grade.proposal_decided", status=status.value)
     if maker == checker:
-        raise Forbidden("a grade proposal must be confirmed by someone other than its maker (R-Q8)")
+        raise Forbidden("staffing.grade.confirm_own")
     return ProposalStatus.CONFIRMED if confirm else ProposalStatus.REJECTED

@@ -95,7 +95,7 @@ class Ladder:
             if grade.code == code:
                 return grade
         known = ", ".join(g.code for g in self.ordered())
-        raise RuleViolation(f"unknown grade {code!r}; the ladder has: {known}")
+        raise RuleViolation("staffing.ladder.unknown_grade", code=code, known=known)
 
     def ordered(self) -> list[GradeSpec]:
         """Highest first: by rank, then by level within a rank."""
@@ -112,28 +112,26 @@ def validate_grades(grades: Iterable[GradeSpec]) -> tuple[GradeSpec, ...]:
     """A ladder needs unique codes and rungs, weights summing to 1, sane numbers and a senior grade."""
     result = tuple(grades)
     if not result:
-        raise RuleViolation("a ladder needs at least one grade (R-Q3)")
+        raise RuleViolation("staffing.ladder.empty")
     codes = [g.code for g in result]
     if len(set(codes)) != len(codes):
-        raise RuleViolation("grade codes must be unique")
+        raise RuleViolation("staffing.ladder.duplicate_codes")
     rungs = [(g.rank, g.level) for g in result]
     if len(set(rungs)) != len(rungs):
-        raise RuleViolation("two grades share a rank and level")
+        raise RuleViolation("staffing.ladder.duplicate_rank")
     for g in result:
         if g.weights.total() != Decimal("1"):
-            raise RuleViolation(
-                f"grade {g.code}: certification weights sum to {g.weights.total()}, not 1 (R-Q6)"
-            )
+            raise RuleViolation("staffing.ladder.weights_sum", grade=g.code, total=g.weights.total())
         if not Decimal("0") <= g.pass_mark <= Decimal("100"):
-            raise RuleViolation(f"grade {g.code}: pass mark must be between 0 and 100")
+            raise RuleViolation("staffing.ladder.pass_mark_range", grade=g.code)
         unknown = g.customer_classes - CUSTOMER_CLASSES
         if unknown:
-            raise RuleViolation(f"grade {g.code}: unknown customer classes {sorted(unknown)}")
+            raise RuleViolation("staffing.ladder.unknown_classes", grade=g.code, unknown=sorted(unknown))
         money = [g.fixed_pay, g.authorization_limit, *g.expense_budget.values()]
         if any(m < 0 for m in money) or g.floating_rate < 0:
-            raise RuleViolation(f"grade {g.code}: pay, budgets, rates and limits cannot be negative")
+            raise RuleViolation("staffing.ladder.negative_amounts", grade=g.code)
     if not any(g.may_lead_teams for g in result):
-        raise RuleViolation("a ladder needs a grade that may lead teams (R-C2)")
+        raise RuleViolation("staffing.ladder.no_lead_grade")
     return result
 
 

@@ -91,7 +91,7 @@ def initial_status(failed: list[str]) -> ApplicationStatus:
 def check_no_active_application(statuses: list[ApplicationStatus]) -> None:
     """One application at a time."""
     if any(s in ACTIVE_APPLICATIONS for s in statuses):
-        raise Conflict("the candidate already has an active qualification application")
+        raise Conflict("staffing.qualification.active_application")
 
 
 def review(
@@ -99,13 +99,13 @@ def review(
 ) -> ApplicationStatus:
     """R-Q2: an HR reviewer, never the applicant, approves or rejects a pending application."""
     if reviewer_id == applicant_id:
-        raise Forbidden("an applicant cannot review their own qualification application (R-Q2)")
+        raise Forbidden("staffing.qualification.review_own")
     if status is not ApplicationStatus.PENDING_REVIEW:
-        raise Conflict(f"the application is {status.value}, not pending review")
+        raise Conflict("staffing.qualification.not_pending", status=status.value)
     return ApplicationStatus.APPROVED if approve else ApplicationStatus.REJECTED
 
 
 def check_hire_date(hire_date: date, today: date) -> None:
     """A hire date cannot lie in the future."""
     if hire_date > today:
-        raise RuleViolation("the hire date cannot be in the future")
+        raise RuleViolation("staffing.qualification.hire_in_future")

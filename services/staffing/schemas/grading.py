@@ -12,10 +12,14 @@ class ProposalCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    manager_id: str = Field(min_length=1, max_length=64)
-    year: int = Field(ge=2000, le=2200)
-    kind: ProposalKind
-    reason: str = Field(min_length=1, max_length=1000)
+    manager_id: str = Field(
+        description="The CM whose grade changes", examples=["m-2f1c"], min_length=1, max_length=64
+    )
+    year: int = Field(description="The appraisal year it follows from", examples=[2025], ge=2000, le=2200)
+    kind: ProposalKind = Field(examples=["promote"])
+    reason: str = Field(
+        description="Why", examples=["利润与评分均达到高级客户经理标准。"], min_length=1, max_length=1000
+    )
 
 
 class ProposalDecision(BaseModel):
@@ -23,8 +27,15 @@ class ProposalDecision(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    confirm: bool
-    reason: str = Field(min_length=1, max_length=1000)
+    confirm: bool = Field(
+        description="true applies the change; false rejects it (R-Q8 checker)", examples=[True]
+    )
+    reason: str = Field(
+        description="Why, as the checker records it",
+        examples=["核对考核结果无误。"],
+        min_length=1,
+        max_length=1000,
+    )
 
 
 class ProposalRead(BaseModel):
@@ -52,8 +63,13 @@ class GradeChangeCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    to_grade: str = Field(min_length=1, max_length=32)
-    reason: str = Field(min_length=1, max_length=1000)
+    to_grade: str = Field(description="The new grade", examples=["senior"], min_length=1, max_length=32)
+    reason: str = Field(
+        description="Why, as HR records it",
+        examples=["2025年度考核达到高级客户经理标准。"],
+        min_length=1,
+        max_length=1000,
+    )
 
 
 class GradeChangeRead(BaseModel):

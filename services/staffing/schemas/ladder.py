@@ -13,7 +13,6 @@ from services.staffing.domain.ladder import (
 )
 from shared.money import Money
 
-Score = Field(ge=0, le=100, max_digits=5, decimal_places=2)
 Weight = Field(ge=0, le=1, max_digits=4, decimal_places=3)
 
 
@@ -22,9 +21,30 @@ class WeightsModel(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    performance: Decimal = Weight
-    ability: Decimal = Weight
-    exam: Decimal = Weight
+    performance: Decimal = Field(
+        ge=0,
+        le=1,
+        max_digits=4,
+        decimal_places=3,
+        description="Weight of business performance, a decimal",
+        examples=["0.40"],
+    )
+    ability: Decimal = Field(
+        ge=0,
+        le=1,
+        max_digits=4,
+        decimal_places=3,
+        description="Weight of ability and experience, a decimal",
+        examples=["0.20"],
+    )
+    exam: Decimal = Field(
+        ge=0,
+        le=1,
+        max_digits=4,
+        decimal_places=3,
+        description="Weight of the grade exam, a decimal",
+        examples=["0.40"],
+    )
 
 
 class StandardModel(BaseModel):
@@ -32,8 +52,15 @@ class StandardModel(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    min_score: Decimal = Score
-    min_profit: Money
+    min_score: Decimal = Field(
+        ge=0,
+        le=100,
+        max_digits=5,
+        decimal_places=2,
+        description="Lowest non-profit score, 0-100",
+        examples=["75.00"],
+    )
+    min_profit: Money = Field(description="Lowest attributed profit in yuan", examples=["1000000.00"])
 
 
 class GradeModel(BaseModel):
@@ -41,18 +68,56 @@ class GradeModel(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    code: str = Field(min_length=1, max_length=32, pattern=r"^[a-z0-9_-]+$")
-    name: str = Field(min_length=1, max_length=100)
-    rank: int = Field(ge=1, le=50, description="1 is the highest grade")
-    level: int = Field(default=1, ge=1, le=20, description="levels within a grade, 1 highest")
-    may_lead_teams: bool = False
-    customer_classes: list[str] = Field(max_length=20)
-    products: list[str] = Field(max_length=50)
-    expense_budget: dict[ExpenseCategory, Money]
-    fixed_pay: Money
-    floating_rate: Decimal = Field(ge=0, le=1, max_digits=6, decimal_places=4)
-    authorization_limit: Money
-    pass_mark: Decimal = Score
+    code: str = Field(
+        description="The grade's code", examples=["cm"], min_length=1, max_length=32, pattern=r"^[a-z0-9_-]+$"
+    )
+    name: str = Field(description="The grade's name", examples=["客户经理"], min_length=1, max_length=100)
+    rank: int = Field(examples=[2], ge=1, le=50, description="1 is the highest grade")
+    level: int = Field(examples=[1], default=1, ge=1, le=20, description="levels within a grade, 1 highest")
+    may_lead_teams: bool = Field(
+        default=False, description="Whether CMs of this grade may lead a team (R-C2)", examples=[False]
+    )
+    customer_classes: list[str] = Field(
+        description="Customer classes this grade may serve (R-Q5)",
+        examples=[["ordinary", "important"]],
+        max_length=20,
+    )
+    products: list[str] = Field(
+        description="Products this grade may market (R-Q5)",
+        examples=[["deposits", "farm_loans", "payment_agency"]],
+        max_length=50,
+    )
+    expense_budget: dict[ExpenseCategory, Money] = Field(
+        description="Yearly budget in yuan per expense category (R-P2)",
+        examples=[
+            {
+                "communication": "2400.00",
+                "entertainment": "6000.00",
+                "activities": "3000.00",
+                "gifts": "1500.00",
+            }
+        ],
+    )
+    fixed_pay: Money = Field(description="Yearly fixed pay in yuan (R-P1)", examples=["60000.00"])
+    floating_rate: Decimal = Field(
+        description="Share of attributed profit paid as floating pay, a decimal (0.025 = 2.5%)",
+        examples=["0.025"],
+        ge=0,
+        le=1,
+        max_digits=6,
+        decimal_places=4,
+    )
+    authorization_limit: Money = Field(
+        description="Credit amount above which a senior co-signs (R-I1)", examples=["500000.00"]
+    )
+    pass_mark: Decimal = Field(
+        ge=0,
+        le=100,
+        max_digits=5,
+        decimal_places=2,
+        description="Weighted certification score needed, 0-100 (R-Q6)",
+        examples=["70.00"],
+    )
     weights: WeightsModel
     keep_standard: StandardModel
     reach_standard: StandardModel
@@ -83,9 +148,18 @@ class LadderCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    effective_from: date
-    reason: str = Field(min_length=1, max_length=1000)
-    grades: list[GradeModel] = Field(min_length=1, max_length=30)
+    effective_from: date = Field(
+        description="The day this ladder version takes effect", examples=["2026-01-01"]
+    )
+    reason: str = Field(
+        description="Why the ladder changes",
+        examples=["新增理财产品营销权限。"],
+        min_length=1,
+        max_length=1000,
+    )
+    grades: list[GradeModel] = Field(
+        description="Every grade, highest rank first", min_length=1, max_length=30
+    )
 
 
 class LadderRead(BaseModel):

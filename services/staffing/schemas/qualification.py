@@ -12,8 +12,15 @@ class ApplicationCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    staff_id: str = Field(min_length=1, max_length=64)
-    target_grade: str = Field(min_length=1, max_length=32)
+    staff_id: str = Field(
+        description="The staff member applying (from POST /staff)",
+        examples=["s-5c2e91"],
+        min_length=1,
+        max_length=64,
+    )
+    target_grade: str = Field(
+        description="The ladder grade applied for", examples=["cm"], min_length=1, max_length=32
+    )
 
 
 class ApplicationReview(BaseModel):
@@ -21,8 +28,15 @@ class ApplicationReview(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    approve: bool
-    reason: str = Field(min_length=1, max_length=1000)
+    approve: bool = Field(
+        description="true approves the application for the exam; false refuses it", examples=[True]
+    )
+    reason: str = Field(
+        description="Why, as HR records it",
+        examples=["任职条件均已满足，同意参加等级考试。"],
+        min_length=1,
+        max_length=1000,
+    )
 
 
 class ApplicationRead(BaseModel):

@@ -10,9 +10,18 @@ class TeamCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
-    lead_id: str = Field(min_length=1, max_length=64)
-    member_ids: list[str] = Field(default_factory=list, max_length=50)
+    name: str = Field(
+        description="The team's name", examples=["城关核心客户小组"], min_length=1, max_length=200
+    )
+    lead_id: str = Field(
+        description="The team lead, a certified senior CM (R-C2)",
+        examples=["m-2f1c"],
+        min_length=1,
+        max_length=64,
+    )
+    member_ids: list[str] = Field(
+        description="Other members", examples=[["m-7a9d", "m-c3e4"]], default_factory=list, max_length=50
+    )
 
 
 class MemberAdd(BaseModel):
@@ -20,7 +29,9 @@ class MemberAdd(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    manager_id: str = Field(min_length=1, max_length=64)
+    manager_id: str = Field(
+        description="The CM joining the team", examples=["m-7a9d"], min_length=1, max_length=64
+    )
 
 
 class TeamRead(BaseModel):

@@ -35,9 +35,9 @@ async def _approved_application(uow: UnitOfWork, row: ManagerRow, grade: str) ->
         )
     )
     if application is None:
-        raise RuleViolation("no approved qualification application: review comes before the exam (R-Q2)")
+        raise RuleViolation("staffing.exam.not_reviewed")
     if application.target_grade != grade:
-        raise RuleViolation(f"the approved application is for grade {application.target_grade}, not {grade}")
+        raise RuleViolation("staffing.exam.other_grade", target_grade=application.target_grade, grade=grade)
     return application
 
 
@@ -49,14 +49,14 @@ async def record_exam(
         row = await manager_in_org(uow, manager_id, caller.org_id)
         status = ManagerStatus(row.status)
         if status not in (ManagerStatus.STAFF, ManagerStatus.ACTIVE):
-            raise RuleViolation(f"manager {manager_id} is {status.value}; no certification (R-I6)")
+            raise RuleViolation("staffing.exam.manager_inactive", manager_id=manager_id, status=status.value)
         ladder = await ladder_in_force(uow, caller.org_id, cmd.exam_date)
         grade = ladder.grade(cmd.grade)
         application = (
             await _approved_application(uow, row, grade.code) if status is ManagerStatus.STAFF else None
         )
         if status is ManagerStatus.ACTIVE and row.grade != grade.code:
-            raise RuleViolation(f"renewal is at the CM's grade {row.grade}; grade changes follow R-Q8")
+            raise RuleViolation("staffing.exam.renewal_grade", grade=row.grade)
         results = rules.ExamResults(cmd.performance, cmd.ability, cmd.exam)
         outcome = rules.certify(results, grade, cmd.exam_date, validity_years, today())
         exam = CertificationRow(

@@ -38,7 +38,7 @@ async def visible_manager(uow: UnitOfWork, manager_id: str, caller: Principal) -
     if visible and not caller.has_any(READ_ALL):
         visible = caller.user_id == manager_id
     if not visible or row is None:
-        raise NotFound(f"manager {manager_id} not found")
+        raise NotFound("staffing.manager.not_found", manager_id=manager_id)
     return row
 
 
@@ -46,7 +46,7 @@ async def manager_in_org(uow: UnitOfWork, manager_id: str, org_id: str) -> Manag
     """A staff record of the organisation, for commands that name another CM."""
     row = await uow.session.get(ManagerRow, manager_id)
     if row is None or row.org_id != org_id:
-        raise NotFound(f"manager {manager_id} not found")
+        raise NotFound("staffing.manager.not_found", manager_id=manager_id)
     return row
 
 

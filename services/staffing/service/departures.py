@@ -68,10 +68,10 @@ async def withdraw_departure(
 async def complete_departure(uow: UnitOfWork, envelope: Envelope, event: DepartureCleared) -> None:
     """R-I6: audit cleared every customer, so the CM is now departed; nothing else can do this."""
     if envelope.producer != "audit":
-        raise Forbidden(f"a departure is cleared by audit only, not by {envelope.producer!r} (R-I6)")
+        raise Forbidden("staffing.departure.cleared_by_other", producer=envelope.producer)
     row = await uow.session.get(ManagerRow, event.manager_id)
     if row is None or row.org_id != envelope.org_id:
-        raise NotFound(f"departure cleared for unknown manager {event.manager_id}")
+        raise NotFound("staffing.departure.unknown_manager", manager_id=event.manager_id)
     pending = row.departure_event_id  # None for a request made before requests were tracked
     if event.departure_event_id is not None and pending is not None and event.departure_event_id != pending:
         # The audit of a request since withdrawn: only the audit of the pending request may clear it.

@@ -85,15 +85,17 @@ async def record_expense(
 ) -> ExpenseRead:
     """R-P2: a CM records their own expense; crossing a category's budget raises an event."""
     if caller.user_id != manager_id and not caller.has_any(MANAGE):
-        raise Forbidden("a CM records only their own expenses")
+        raise Forbidden("staffing.expense.own_only")
     async with uow:
         row = await visible_manager(uow, manager_id, caller)
         if row.status not in (ManagerStatus.ACTIVE.value, ManagerStatus.DEPARTURE_PENDING.value):
-            raise RuleViolation(f"manager {manager_id} is {row.status} and cannot record expenses")
+            raise RuleViolation("staffing.expense.manager_inactive", manager_id=manager_id, status=row.status)
         rules.check_expense(cmd.amount, cmd.spent_on, today(), await _closed_years(uow, row.org_id))
         if cmd.customer_id is not None and not await serves(uow, row.org_id, cmd.customer_id, row.id):
             # One answer for unknown, another CM's and another cooperative's customers: nothing leaks.
-            raise RuleViolation(f"customer {cmd.customer_id} is not a customer {manager_id} serves (R-P2)")
+            raise RuleViolation(
+                "staffing.expense.customer_not_served", customer_id=cmd.customer_id, manager_id=manager_id
+            )
         year = cmd.spent_on.year
         grade = await grade_in(uow, row, year)
         budget = (await budget_for(uow, row.org_id, grade, year)).get(cmd.category, ZERO)
@@ -195,12 +197,12 @@ async def set_budget(uow: UnitOfWork, cmd: BudgetSet, caller: Principal) -> dict
         ladder = await ladder_in_force(uow, caller.org_id, date(cmd.year, 1, 1))
         ladder.grade(cmd.grade)
         if cmd.year < today().year:
-            raise RuleViolation("budgets of past years are kept as they were")
+            raise RuleViolation("staffing.budget.past_year")
         if cmd.year in await _closed_years(uow, caller.org_id):
-            raise Conflict(f"the expense year {cmd.year} is closed")
+            raise Conflict("staffing.expense.year_closed", year=cmd.year)
         for category, amount in cmd.budget.items():
             if amount < ZERO:
-                raise RuleViolation("a budget cannot be negative")
+                raise RuleViolation("staffing.budget.negative")
             existing = await uow.session.get(BudgetRow, (caller.org_id, cmd.year, cmd.grade, category.value))
             if existing is None:
                 existing = BudgetRow(
@@ -216,10 +218,10 @@ async def set_budget(uow: UnitOfWork, cmd: BudgetSet, caller: Principal) -> dict
 async def close_year(uow: UnitOfWork, year: int, caller: Principal) -> YearClosed:
     """R-P2: publish every CM's spending and overspend of a finished year, once."""
     if year >= today().year:
-        raise RuleViolation("only a finished year can be closed")
+        raise RuleViolation("staffing.expense.year_not_finished")
     async with uow:
         if await uow.session.get(ExpenseYearRow, (caller.org_id, year)) is not None:
-            raise Conflict(f"the expense year {year} is already closed")
+            raise Conflict("staffing.expense.year_already_closed", year=year)
         spenders = await uow.session.scalars(
             select(ExpenseRow.manager_id)
             .where(

@@ -34,7 +34,7 @@ async def _propose(
     source_event_id: str | None,
 ) -> GradeProposalRow:
     if row.status != ManagerStatus.ACTIVE.value or row.grade is None:
-        raise RuleViolation(f"manager {row.id} is {row.status}; grades are proposed for active CMs (R-Q8)")
+        raise RuleViolation("staffing.grade.manager_inactive_proposal", manager_id=row.id, status=row.status)
     ladder = await ladder_in_force(uow, row.org_id, today())
     proposal = GradeProposalRow(
         id=f"gp-{uuid4().hex[:12]}",
@@ -58,7 +58,7 @@ async def receive_proposal(uow: UnitOfWork, envelope: Envelope, event: GradeProp
     """R-Q8: an appraisal result proposes a grade change; it waits for HR."""
     row = await uow.session.get(ManagerRow, event.manager_id)
     if row is None or row.org_id != envelope.org_id:
-        raise NotFound(f"grade proposed for unknown manager {event.manager_id}")
+        raise NotFound("staffing.grade.proposed_unknown_manager", manager_id=event.manager_id)
     await _propose(
         uow,
         row,
@@ -118,16 +118,14 @@ async def decide(uow: UnitOfWork, proposal_id: str, cmd: ProposalDecision, calle
     async with uow:
         proposal = await uow.session.get(GradeProposalRow, proposal_id)
         if proposal is None or proposal.org_id != caller.org_id:
-            raise NotFound(f"grade proposal {proposal_id} not found")
+            raise NotFound("staffing.grade.proposal_not_found", proposal_id=proposal_id)
         status = rules.decide(
             rules.ProposalStatus(proposal.status), proposal.created_by, caller.user_id, cmd.confirm
         )
         row = await manager_in_org(uow, proposal.manager_id, caller.org_id)
         if status is rules.ProposalStatus.CONFIRMED:
             if row.status != ManagerStatus.ACTIVE.value or row.grade != proposal.from_grade:
-                raise RuleViolation(
-                    "the CM's grade or status changed since the proposal; it no longer applies"
-                )
+                raise RuleViolation("staffing.grade.proposal_stale")
             if proposal.kind != rules.ProposalKind.KEEP.value:
                 _apply(uow, row, proposal.to_grade, proposal.reason, caller.user_id, proposal.id)
         proposal.status = status.value
@@ -145,11 +143,11 @@ async def change_grade(
     async with uow:
         row = await manager_in_org(uow, manager_id, caller.org_id)
         if row.status != ManagerStatus.ACTIVE.value:
-            raise RuleViolation(f"manager {manager_id} is {row.status}; only an active CM's grade changes")
+            raise RuleViolation("staffing.grade.manager_inactive", manager_id=manager_id, status=row.status)
         ladder = await ladder_in_force(uow, caller.org_id, today())
         target = ladder.grade(cmd.to_grade).code
         if target == row.grade:
-            raise RuleViolation(f"manager {manager_id} is already {target}")
+            raise RuleViolation("staffing.grade.unchanged", manager_id=manager_id, target=target)
         change = _apply(uow, row, target, cmd.reason, caller.user_id, None)
         await uow.commit()
         return GradeChangeRead.model_validate(change)

@@ -76,7 +76,7 @@ async def ladder_versions(uow: UnitOfWork, caller: Principal) -> list[LadderRead
 async def publish_ladder(uow: UnitOfWork, cmd: LadderCreate, caller: Principal) -> LadderRead:
     """R-Q3: a new ladder version from a date; past years keep the version they had."""
     if cmd.effective_from < today():
-        raise RuleViolation("a new ladder version cannot take effect in the past")
+        raise RuleViolation("staffing.ladder.effective_in_past")
     grades = validate_grades(g.to_domain() for g in cmd.grades)
     async with uow:
         last = await uow.session.scalar(

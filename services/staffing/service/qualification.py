@@ -17,7 +17,7 @@ from shared.uow import UnitOfWork
 
 def _candidate(row: ManagerRow) -> rules.Candidate:
     if row.hire_date is None or row.education is None:
-        raise RuleViolation("the staff record lacks a hire date or education; HR must complete it first")
+        raise RuleViolation("staffing.qualification.record_incomplete")
     return rules.Candidate(
         hire_date=row.hire_date,
         education=rules.Education(row.education),
@@ -32,11 +32,13 @@ async def apply(
 ) -> ApplicationRead:
     """R-Q1/R-Q2: record an application; every failed condition is named and it goes no further."""
     if not caller.has_any(MANAGE) and caller.user_id != cmd.staff_id:
-        raise Forbidden("only HR or the staff member themself may apply")
+        raise Forbidden("staffing.qualification.hr_or_self")
     async with uow:
         staff = await manager_in_org(uow, cmd.staff_id, caller.org_id)
         if staff.status != ManagerStatus.STAFF.value:
-            raise RuleViolation(f"{cmd.staff_id} is {staff.status}; only staff not yet on the CM post apply")
+            raise RuleViolation(
+                "staffing.qualification.not_staff", staff_id=cmd.staff_id, status=staff.status
+            )
         ladder = await ladder_in_force(uow, caller.org_id, today())
         ladder.grade(cmd.target_grade)
         previous = await uow.session.scalars(
@@ -68,7 +70,7 @@ async def review(
     async with uow:
         row = await uow.session.get(ApplicationRow, application_id)
         if row is None or row.org_id != caller.org_id:
-            raise NotFound(f"application {application_id} not found")
+            raise NotFound("staffing.qualification.not_found", application_id=application_id)
         row.status = rules.review(
             rules.ApplicationStatus(row.status), row.staff_id, caller.user_id, cmd.approve
         ).value

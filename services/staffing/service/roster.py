@@ -39,7 +39,7 @@ async def _check_employee_no(uow: UnitOfWork, org_id: str, employee_no: str) -> 
         select(ManagerRow.id).where(ManagerRow.org_id == org_id, ManagerRow.employee_no == employee_no)
     )
     if taken is not None:
-        raise Conflict(f"employee number {employee_no} is already on the roll")
+        raise Conflict("staffing.roster.duplicate_employee_no", employee_no=employee_no)
 
 
 async def register_staff(uow: UnitOfWork, cmd: StaffCreate, caller: Principal) -> ManagerRead:
@@ -80,7 +80,7 @@ async def onboard_manager(
         await _check_employee_no(uow, caller.org_id, cmd.employee_no)
         until = cmd.certified_until or certification.add_years(now, validity_years)
         if until > certification.add_years(now, validity_years):
-            raise RuleViolation(f"a certification is valid for at most {validity_years} years (R-Q7)")
+            raise RuleViolation("staffing.roster.validity_too_long", validity_years=validity_years)
         row = ManagerRow(
             id=f"m-{uuid4().hex[:12]}",
             org_id=caller.org_id,

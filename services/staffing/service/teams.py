@@ -102,9 +102,9 @@ async def form_team(uow: UnitOfWork, cmd: TeamCreate, caller: Principal) -> Team
 async def _open_team(uow: UnitOfWork, team_id: str, caller: Principal) -> TeamRow:
     team = await uow.session.get(TeamRow, team_id)
     if team is None or team.org_id != caller.org_id:
-        raise NotFound(f"team {team_id} not found")
+        raise NotFound("staffing.team.not_found", team_id=team_id)
     if team.dissolved_at is not None:
-        raise Conflict(f"team {team_id} was dissolved")
+        raise Conflict("staffing.team.dissolved", team_id=team_id)
     return team
 
 
@@ -124,7 +124,7 @@ async def remove_member(uow: UnitOfWork, team_id: str, manager_id: str, caller: 
     async with uow:
         team = await _open_team(uow, team_id, caller)
         if manager_id == team.lead_id:
-            raise Conflict("the lead cannot leave the team; dissolve it or form a new one")
+            raise Conflict("staffing.team.lead_leaves")
         membership = await uow.session.scalar(
             select(TeamMemberRow).where(
                 TeamMemberRow.team_id == team.id,
@@ -133,7 +133,7 @@ async def remove_member(uow: UnitOfWork, team_id: str, manager_id: str, caller: 
             )
         )
         if membership is None:
-            raise NotFound(f"manager {manager_id} is not in team {team_id}")
+            raise NotFound("staffing.team.not_member", manager_id=manager_id, team_id=team_id)
         membership.left_at = utcnow()
         await uow.session.flush()
         await _emit(uow, team, "member-left", manager_id)

@@ -1,0 +1,39 @@
+"""Messages of the audit service's refusals: key -> (en, zh-CN)."""
+
+AUDIT: dict[str, tuple[str, str]] = {
+    "audit.departure.cleared_not_cancellable": (
+        "the departure audit already cleared; it cannot be cancelled",
+        "离岗稽核已经通过，不能撤销",
+    ),
+    "audit.departure.own": (
+        "an auditor cannot review their own departure (R-I6)",
+        "稽核人员不能稽核自己的离岗（R-I6）",
+    ),
+    "audit.departure.already_cleared": ("this departure audit is already cleared", "该离岗稽核已经通过"),
+    "audit.departure.cancelled": (
+        "this departure audit was cancelled: the departure was withdrawn",
+        "该离岗稽核已撤销：离岗申请已撤回",
+    ),
+    "audit.item.already_clear": ("this item is already clear", "该事项已确认无问题"),
+    "audit.item.open_findings": (
+        "the item has {open_findings} open finding(s); resolve them first (R-I6)",
+        "该事项还有 {open_findings} 个未解决的问题，请先解决（R-I6）",
+    ),
+    "audit.sample.empty": ("a sample needs at least one item", "抽查样本至少需要一个事项"),
+    "audit.departure.not_found": ("departure audit {audit_id} not found", "未找到离岗稽核 {audit_id}"),
+    "audit.departure.item_not_found": (
+        "item {item_id} not found in departure audit {audit_id}",
+        "离岗稽核 {audit_id} 中没有事项 {item_id}",
+    ),
+    "audit.finding.not_found": ("finding {finding_id} not found", "未找到稽核发现 {finding_id}"),
+    "audit.finding.resolved": ("the finding is already resolved", "该稽核发现已经解决"),
+    "audit.spot_check.not_found": ("spot check {check_id} not found", "未找到抽查 {check_id}"),
+    "audit.spot_check.item_not_found": (
+        "item {item_id} not found in spot check {check_id}",
+        "抽查 {check_id} 中没有事项 {item_id}",
+    ),
+    "audit.spot_check.empty_population": (
+        "there are no {population} to sample yet",
+        "目前还没有可供抽查的 {population}",
+    ),
+}
