@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install kcat up test test-unit test-integration test-e2e chaos lint migrate bench clean
+.PHONY: install kcat chromium up test test-unit test-integration test-e2e test-browser chaos lint migrate bench screenshots i18n clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,10 +20,16 @@ kcat:  ## install kcat (Debian package) for tests/integration/test_kcat_contract
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq kcat >/dev/null; \
 	} || echo "kcat not installed (no root or sudo): its test is skipped outside CI"
 
-up: install  ## run the embedded broker and the four services (Ctrl-C stops them)
+chromium:  ## install Debian's Chromium and CJK fonts for the browser tests; needs root or sudo (never `playwright install`)
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null; \
+	} || echo "chromium not installed (no root or sudo): the browser tests will fail and say so"
+
+up: install  ## run the embedded broker, the four services and the console on :8000 (Ctrl-C stops them)
 	$(BIN)/steward up
 
-test: install kcat  ## the whole test suite: unit, integration (real broker, SQLite and PostgreSQL), e2e
+test: install kcat chromium  ## the whole test suite: unit, integration (real broker, SQLite and PostgreSQL), e2e, browser
 	$(BIN)/pytest
 
 test-unit: install
@@ -37,6 +43,16 @@ test-e2e: install
 
 chaos: install  ## seeded kills of the customer service and the broker, 10 seeds; prints a failing seed
 	$(BIN)/python -m tests.chaos --seeds $${SEEDS:-10}
+
+test-browser: install chromium  ## the Workbench's journeys in Chromium (SQLite, and PostgreSQL marked)
+	$(BIN)/pytest tests/browser
+
+screenshots: install chromium  ## zh-CN screenshots of the Workbench's main pages into docs/screenshots/
+	$(BIN)/python -m tests.browser.screenshots
+
+i18n: install  ## extract the console's strings and merge them into the catalogues (then translate the empty ones)
+	$(BIN)/pybabel extract -F services/console/babel.cfg -k N_ --no-location --omit-header -o var/console.pot services/console
+	$(BIN)/pybabel update -i var/console.pot -d services/console/locale -D messages --ignore-obsolete --no-fuzzy-matching
 
 lint: install  ## ruff and mypy (strict on shared/)
 	$(BIN)/ruff check .

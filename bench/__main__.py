@@ -1,6 +1,7 @@
 """Run the benchmarks: `make bench` or `python -m bench` runs all; `python -m bench balances hop` some.
 
-Names: balances (1), appraisal (2), fanout (3), hop (4), http (5), outbox_relay, http_guard (6), token (7).
+Names: balances (1), appraisal (2), fanout (3), hop (4), http (5), outbox_relay, http_guard (6), token (7),
+console (8).
 STEWARD_BENCH_QUICK=1 runs every one at a small size (a check of the harness, not a figure).
 """
 
@@ -19,6 +20,7 @@ BENCHMARKS = {
     "http_guard": "bench.http_guard",
     "outbox_relay": "bench.outbox_relay",
     "token": "bench.token",
+    "console": "bench.console",
 }
 
 

@@ -38,6 +38,10 @@ def up(
     staffing_port: int = 8002,
     appraisal_port: int = 8003,
     audit_port: int = 8004,
+    console_port: Annotated[int, typer.Option(help="The Workbench (browser console)")] = 8000,
+    with_console: Annotated[
+        bool, typer.Option("--console/--no-console", help="Start the Workbench (browser console)")
+    ] = True,
     var_dir: Annotated[Path, typer.Option(help="Databases and logs")] = Path("var"),
     kafka: Annotated[str | None, typer.Option(help="Use this Kafka instead of the embedded broker")] = None,
     ready_timeout: float = 60.0,
@@ -52,6 +56,7 @@ def up(
         bootstrap_servers=kafka,
         ready_timeout=ready_timeout,
         with_risk_desk=with_risk_desk,
+        console_port=console_port if with_console else None,
         ports={
             "customer": customer_port,
             "staffing": staffing_port,
@@ -63,7 +68,13 @@ def up(
     code = 0
     try:
         suite.start(console.print)
-        console.print("[bold green]Steward is up.[/] Get a token: steward token --user hr-1 --role hr")
+        if config.console_port is not None:
+            console.print(
+                f"[bold green]Steward is up.[/] Open http://{host}:{config.console_port} to sign in; "
+                "or get a token: steward token --user hr-1 --role hr"
+            )
+        else:
+            console.print("[bold green]Steward is up.[/] Get a token: steward token --user hr-1 --role hr")
         code = suite.watch()
     except (RuntimeError, TimeoutError) as exc:
         console.print(f"[bold red]start-up failed:[/] {exc}")

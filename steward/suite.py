@@ -1,7 +1,9 @@
 """Run the whole suite locally: embedded broker, migrations, four service processes."""
 
+import errno
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -28,6 +30,16 @@ class SuiteConfig:
     bootstrap_servers: str | None = None
     ready_timeout: float = 60.0
     with_risk_desk: bool = False
+    console_port: int | None = 8000
+
+    def taken_ports(self) -> list[tuple[str, int]]:
+        """The ports the suite needs that something else already listens on."""
+        wanted = [(name, port) for name, port in self.ports.items()]
+        if self.embedded_broker:
+            wanted.insert(0, ("broker", self.broker_port))
+        if self.console_port is not None:
+            wanted.append(("console", self.console_port))
+        return [(name, port) for name, port in wanted if port_taken(self.host, port)]
 
     def database_url(self, service: ServiceEntry) -> str:
         """The SQLite database of one service under the data folder."""
@@ -36,6 +48,19 @@ class SuiteConfig:
     def kafka_address(self) -> str:
         """The bootstrap address the services are given."""
         return self.bootstrap_servers or f"{self.host}:{self.broker_port}"
+
+
+def port_taken(host: str, port: int) -> bool:
+    """True if binding the port fails because it is in use."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            return exc.errno in (errno.EADDRINUSE, errno.EACCES)
+    return False
+
+
+CONSOLE_FACTORY = "services.console.app:app"
 
 
 class Suite:
@@ -62,7 +87,14 @@ class Suite:
         return env
 
     def start(self, log: Callable[[str], None]) -> None:
-        """Broker, migrations, then the four services; returns when every /readyz is 200."""
+        """Broker, migrations, the four services, then the console; returns when every /readyz is 200."""
+        taken = self.config.taken_ports()
+        if taken:
+            listed = ", ".join(f"{name} {self.config.host}:{port}" for name, port in taken)
+            raise RuntimeError(
+                f"port already in use: {listed}. Stop what listens there (another `steward up`?) "
+                "or choose other ports (--broker-port, --customer-port, ..., --console-port)."
+            )
         self.config.var_dir.mkdir(parents=True, exist_ok=True)
         logs = self.config.var_dir / "logs"
         logs.mkdir(exist_ok=True)
@@ -92,13 +124,38 @@ class Suite:
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )
+        if self.config.console_port is not None:
+            self.start_console(logs)  # it needs no service to start: it starts alongside them
         self.wait_ready()
         for service in SERVICES:
             url = f"http://{self.config.host}:{self.config.ports[service.name]}"
             log(f"{service.name:<10} {url}  (docs {url}/docs, events {url}/asyncapi)")
+        if self.config.console_port is not None:
+            self.wait_ready(("console",), {"console": self.config.console_port})
+            url = f"http://{self.config.host}:{self.config.console_port}"
+            log(f"console    {url}  (the Workbench: sign in there)")
         if self.config.with_risk_desk:
             self.start_risk_desk(logs)
             log("risk-desk  decides customer.credit-recommendations on risk.credit-decisions")
+
+    def console_env(self) -> dict[str, str]:
+        """Environment of the console: where each service answers."""
+        env = dict(os.environ)
+        for service in SERVICES:
+            url = f"http://{self.config.host}:{self.config.ports[service.name]}"
+            env[f"STEWARD_CONSOLE_{service.name.upper()}_URL"] = url
+        return env
+
+    def start_console(self, logs: Path) -> None:
+        """The Workbench (services/console) as one more process."""
+        port = str(self.config.console_port)
+        bind = ["--host", self.config.host, "--port", port, "--no-access-log"]
+        self.processes["console"] = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", CONSOLE_FACTORY, *bind],
+            env=self.console_env(),
+            stdout=(logs / "console.log").open("ab"),
+            stderr=subprocess.STDOUT,
+        )
 
     def start_risk_desk(self, logs: Path) -> None:
         """The simulated risk department (`steward risk-desk`) as one more process of the suite."""
@@ -113,10 +170,11 @@ class Suite:
             stderr=subprocess.STDOUT,
         )
 
-    def wait_ready(self) -> None:
+    def wait_ready(self, names: tuple[str, ...] | None = None, ports: dict[str, int] | None = None) -> None:
         """Poll every service's /readyz until all answer 200, or raise TimeoutError."""
         deadline = time.monotonic() + self.config.ready_timeout
-        pending = {s.name for s in SERVICES}
+        pending = set(names or (s.name for s in SERVICES))
+        ports = ports or self.config.ports
         with httpx.Client(timeout=2.0) as client:
             while pending and time.monotonic() < deadline:
                 for name in sorted(pending):
@@ -126,7 +184,7 @@ class Suite:
                             f"{name} exited with {process.returncode}; see var/logs/{name}.log"
                         )
                     try:
-                        url = f"http://{self.config.host}:{self.config.ports[name]}/readyz"
+                        url = f"http://{self.config.host}:{ports[name]}/readyz"
                         if client.get(url).status_code == 200:
                             pending.discard(name)
                     except httpx.HTTPError:

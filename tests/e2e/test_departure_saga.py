@@ -26,7 +26,9 @@ ORG = "rcc-e2e"
 @pytest.fixture
 def suite(tmp_path: Path):
     """The whole suite via `steward up` on free loopback ports; stopped with SIGTERM."""
-    ports = {name: free_port() for name in ("broker", "customer", "staffing", "appraisal", "audit")}
+    ports = {
+        name: free_port() for name in ("broker", "customer", "staffing", "appraisal", "audit", "console")
+    }
     env = {k: v for k, v in os.environ.items() if not k.startswith("STEWARD_")}
     log = (tmp_path / "up.log").open("ab")
     process = subprocess.Popen(
@@ -47,6 +49,8 @@ def suite(tmp_path: Path):
             str(ports["appraisal"]),
             "--audit-port",
             str(ports["audit"]),
+            "--console-port",
+            str(ports["console"]),
         ],
         env=env,
         stdout=log,

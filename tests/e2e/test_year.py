@@ -85,6 +85,7 @@ def year(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         ready_timeout=120,
         with_risk_desk=True,
         databases=databases,
+        console_port=None,  # the year is played over the APIs; the Workbench has its own tests
     )
     suite = Suite(config)
     with pytest.MonkeyPatch.context() as env:

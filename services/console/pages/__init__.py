@@ -1,0 +1,14 @@
+"""The console's pages, one router per area."""
+
+from fastapi import APIRouter
+
+from services.console.pages import auth, customers, forms, my_day, supervisor
+
+# supervisor before customers: its /customers/new must win over /customers/{customer_id}.
+ROUTERS: tuple[APIRouter, ...] = (
+    auth.router,
+    my_day.router,
+    supervisor.router,
+    customers.router,
+    forms.router,
+)
