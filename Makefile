@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install kcat chromium up test test-unit test-integration test-e2e test-browser lint migrate bench screenshots i18n clean
+.PHONY: install kcat chromium up test test-unit test-integration test-e2e test-browser chaos lint migrate bench screenshots i18n clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ test-integration: install kcat
 
 test-e2e: install
 	$(BIN)/pytest tests/e2e
+
+chaos: install  ## seeded kills of the customer service and the broker, 10 seeds; prints a failing seed
+	$(BIN)/python -m tests.chaos --seeds $${SEEDS:-10}
 
 test-browser: install chromium  ## the Workbench's journeys in Chromium (SQLite, and PostgreSQL marked)
 	$(BIN)/pytest tests/browser

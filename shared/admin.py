@@ -1,4 +1,4 @@
-"""Admin endpoints for dead letters: list, inspect, replay."""
+"""Admin endpoints for dead letters (list, inspect, replay) and parked outbox rows (list, replay)."""
 
 import base64
 from datetime import datetime
@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from shared.auth import Principal, Role, require_roles
 from shared.consumer import Outcome, Received
@@ -15,7 +15,7 @@ from shared.pagination import Paged
 from shared.runtime import Runtime
 from shared.timeutil import utcnow
 
-router = APIRouter(prefix="/admin/dead-letters", tags=["operations"])
+router = APIRouter(prefix="/admin", tags=["operations"])
 AdminOnly = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
 # Ids are 64-bit: a larger number is a 422, not an overflow in the database driver.
 DeadLetterId = Annotated[int, Path(ge=1, le=2**63 - 1)]
@@ -67,7 +67,7 @@ async def _load(runtime: Runtime, dead_letter_id: int) -> DeadLetterRead:
     return DeadLetterRead(**{**row._asdict(), "key_base64": _b64(row.key), "value_base64": _b64(row.value)})
 
 
-@router.get("", response_model=list[DeadLetterRead], summary="List dead letters")
+@router.get("/dead-letters", response_model=list[DeadLetterRead], summary="List dead letters")
 async def list_dead_letters(
     request: Request,
     _caller: AdminOnly,
@@ -85,7 +85,7 @@ async def list_dead_letters(
     return [await _load(runtime, i) for i in ids]
 
 
-@router.get("/{dead_letter_id}", response_model=DeadLetterRead, summary="Inspect a dead letter")
+@router.get("/dead-letters/{dead_letter_id}", response_model=DeadLetterRead, summary="Inspect a dead letter")
 async def get_dead_letter(
     request: Request, dead_letter_id: DeadLetterId, _caller: AdminOnly
 ) -> DeadLetterRead:
@@ -93,7 +93,9 @@ async def get_dead_letter(
     return await _load(_runtime(request), dead_letter_id)
 
 
-@router.post("/{dead_letter_id}/replay", response_model=ReplayResult, summary="Replay a dead letter")
+@router.post(
+    "/dead-letters/{dead_letter_id}/replay", response_model=ReplayResult, summary="Replay a dead letter"
+)
 async def replay_dead_letter(
     request: Request, dead_letter_id: DeadLetterId, _caller: AdminOnly
 ) -> ReplayResult:
@@ -126,3 +128,77 @@ async def replay_dead_letter(
             await uow.commit()
         status = "replayed"
     return ReplayResult(id=dead_letter_id, outcome=outcome.value, status=status)
+
+
+class OutboxRowRead(BaseModel):
+    """An outbox row: where it goes, whether it was published or parked, and why."""
+
+    id: int
+    event_id: str
+    event_type: str
+    topic: str
+    key: str
+    size: int
+    status: str
+    attempts: int
+    last_error: str | None
+    parked_reason: str | None
+    created_at: datetime
+    published_at: datetime | None
+    parked_at: datetime | None
+
+
+class OutboxReplayResult(BaseModel):
+    """What a replay of a parked row did: it is pending again, for the relay's next round."""
+
+    id: int
+    status: str
+
+
+def _outbox_status(published_at: datetime | None, parked_at: datetime | None) -> str:
+    if parked_at is not None:
+        return "parked"
+    return "published" if published_at is not None else "pending"
+
+
+@router.get("/outbox", response_model=list[OutboxRowRead], summary="List outbox rows (parked by default)")
+async def list_outbox(
+    request: Request,
+    _caller: AdminOnly,
+    status: Annotated[str, Query(pattern="^(parked|pending)$")] = "parked",
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[OutboxRowRead]:
+    """Rows the relay parked because they can never be published, or rows still pending; oldest first."""
+    runtime = _runtime(request)
+    outbox = runtime.definition.tables.outbox
+    columns = [c for c in outbox.c if c.name not in ("value", "headers")]
+    query = select(*columns, func.length(outbox.c.value).label("size")).order_by(outbox.c.id).limit(limit)
+    if status == "parked":
+        query = query.where(outbox.c.parked_at.is_not(None))
+    else:
+        query = query.where(outbox.c.published_at.is_(None), outbox.c.parked_at.is_(None))
+    async with runtime.uow() as uow:
+        rows = (await uow.session.execute(query)).all()
+    return [
+        OutboxRowRead(**row._asdict(), status=_outbox_status(row.published_at, row.parked_at)) for row in rows
+    ]
+
+
+@router.post(
+    "/outbox/{row_id}/replay", response_model=OutboxReplayResult, summary="Replay a parked outbox row"
+)
+async def replay_outbox_row(request: Request, row_id: DeadLetterId, _caller: AdminOnly) -> OutboxReplayResult:
+    """Make a parked row pending again (after raising a limit or fixing the topic); it keeps its place."""
+    runtime = _runtime(request)
+    outbox = runtime.definition.tables.outbox
+    async with runtime.uow() as uow:
+        found = (await uow.session.execute(select(outbox.c.parked_at).where(outbox.c.id == row_id))).first()
+        if found is None:
+            raise NotFound(f"outbox row {row_id} not found")
+        if found.parked_at is None:
+            raise Conflict(f"outbox row {row_id} is not parked")
+        await uow.session.execute(update(outbox).where(outbox.c.id == row_id).values(parked_at=None))
+        await uow.commit()
+    if runtime.relay is not None:
+        runtime.relay.wake()
+    return OutboxReplayResult(id=row_id, status="pending")

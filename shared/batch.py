@@ -92,7 +92,7 @@ class BatchEventConsumer(EventConsumer):
     def _batchable(self, record: Received) -> _Item | None:
         """The parsed record if a batch can take it; else the single path decides (and explains)."""
         try:
-            envelope = parse_envelope(record.value)
+            envelope = parse_envelope(record.value, self.max_message_bytes)
         except EnvelopeError:
             return None
         sub = self.subscription
@@ -100,13 +100,12 @@ class BatchEventConsumer(EventConsumer):
             handled = envelope.event_type in sub.handlers
             if not handled and sub.on_every is None:
                 return None
-            checked = self._checked(envelope, handled)
         elif envelope.event_type in sub.batch_handlers:
-            checked = True
+            handled = True
         else:
             return None
         try:
-            return _Item(record, envelope, self._payload(envelope) if checked else None)
+            return _Item(record, envelope, self.admit(envelope, handled))
         except Rejected:
             return None
 

@@ -8,13 +8,22 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.context import CallContext, describe_message, message_context, set_context
 from shared.contracts import EVENT_TYPES, dlq_topic
-from shared.envelope import Envelope, EnvelopeError, describe_validation_error, parse_envelope
+from shared.deadletter import REASON_CHARS, clean, dead_letter_row, dlq_copy, dlq_headers
+from shared.deadletter import Received as Received
+from shared.envelope import (
+    MAX_MESSAGE_BYTES,
+    Envelope,
+    EnvelopeError,
+    TimeWindow,
+    describe_validation_error,
+    parse_envelope,
+)
 from shared.errors import DomainError
 from shared.metrics import Metrics
 from shared.tables import MessagingTables
@@ -88,18 +97,6 @@ class Subscription:
             raise ValueError(f"{self.name}: batch_each and batch handlers exclude each other")
 
 
-@dataclass(frozen=True)
-class Received:
-    """A delivered record, independent of the Kafka client that delivered it."""
-
-    topic: str
-    partition: int
-    offset: int
-    key: bytes | None
-    value: bytes | None
-    headers: Sequence[tuple[str, bytes]] = field(default_factory=tuple)
-
-
 def _is_transient(exc: BaseException) -> bool:
     if isinstance(
         exc, RetryLater | OperationalError | InterfaceError | ConnectionError | TimeoutError | OSError
@@ -121,6 +118,9 @@ class EventConsumer:
         metrics: Metrics,
         max_attempts: int = 3,
         backoff_seconds: float = 0.2,
+        max_redeliveries: int = 10,
+        max_message_bytes: int = MAX_MESSAGE_BYTES,
+        time_window: TimeWindow | None = None,
     ) -> None:
         self.subscription = subscription
         self.consumer_id = f"{service}.{subscription.name}"
@@ -129,6 +129,11 @@ class EventConsumer:
         self._metrics = metrics
         self._max_attempts = max_attempts
         self._backoff = backoff_seconds
+        self._max_redeliveries = max_redeliveries
+        self.max_message_bytes = max_message_bytes
+        self._window = time_window or TimeWindow()
+        # Deliveries of one record that failed transiently while the database answered.
+        self._strikes: dict[tuple[str, int, int], int] = {}
 
     @property
     def topic(self) -> str:
@@ -136,15 +141,60 @@ class EventConsumer:
         return self.subscription.topic
 
     async def process(self, record: Received, *, dead_letter_id: int | None = None) -> Outcome:
-        """Apply one record; raise TransientFailure only when nothing could be recorded."""
+        """Apply one record; raise TransientFailure only when nothing could be recorded.
+
+        Whatever else goes wrong is final: the record is dead-lettered with the reason, so no
+        message can keep its partition from moving.
+        """
         with message_context(record.topic, record.partition, record.offset):
-            outcome = await self._process(record, dead_letter_id)
+            try:
+                outcome = await self._process(record, dead_letter_id)
+            except TransientFailure as exc:
+                outcome = await self._after_transient(record, exc, dead_letter_id)
+            except Exception as exc:
+                log.exception("consumer %s: unexpected failure on %s", self.consumer_id, _where(record))
+                outcome = await self._dead_letter(
+                    record, f"unexpected {type(exc).__name__}: {exc}", None, 1, dead_letter_id
+                )
+        self._strikes.pop(_position(record), None)
         self._metrics.events_consumed(self.consumer_id, record.topic, outcome.value).inc()
         return outcome
 
+    async def _after_transient(
+        self, record: Received, exc: TransientFailure, dead_letter_id: int | None
+    ) -> Outcome:
+        """Redeliver while the database is down; a failure that persists while it answers is final."""
+        if not await self._database_answers():
+            raise exc
+        position = _position(record)
+        strikes = self._strikes.get(position, 0) + 1
+        if strikes < self._max_redeliveries:
+            if len(self._strikes) > 10_000:
+                self._strikes.clear()
+            self._strikes[position] = strikes
+            raise exc
+        reason = f"transient failure persisted over {strikes} deliveries: {exc}"
+        return await self._dead_letter(record, reason, None, strikes, dead_letter_id)
+
+    async def _database_answers(self) -> bool:
+        try:
+            async with self._uow_factory() as uow:
+                await uow.session.execute(text("SELECT 1"))
+            return True
+        except Exception:
+            return False
+
+    def admit(self, envelope: Envelope, handled: bool) -> BaseModel | None:
+        """The validated payload (None when not checked); Rejected when the event can never apply."""
+        payload = self._payload(envelope) if self._checked(envelope, handled) else None
+        refusal = self._window.refusal(envelope, payload, utcnow())
+        if refusal is not None:
+            raise Rejected(refusal)
+        return payload
+
     async def _process(self, record: Received, dead_letter_id: int | None) -> Outcome:
         try:
-            envelope = parse_envelope(record.value)
+            envelope = parse_envelope(record.value, self.max_message_bytes)
         except EnvelopeError as exc:
             return await self._dead_letter(record, str(exc), None, 1, dead_letter_id)
         describe_message(envelope)
@@ -152,7 +202,7 @@ class EventConsumer:
         if handler is None and self.subscription.on_every is None:
             return Outcome.IGNORED
         try:
-            payload = self._payload(envelope) if self._checked(envelope, handler is not None) else None
+            payload = self.admit(envelope, handler is not None)
         except Rejected as exc:
             return await self._dead_letter(record, str(exc), envelope, 1, dead_letter_id)
         set_context(
@@ -204,6 +254,8 @@ class EventConsumer:
             return contract.payload.model_validate(envelope.payload)
         except ValidationError as exc:
             raise Rejected(describe_validation_error(exc, f"invalid {envelope.event_type} payload")) from exc
+        except (ArithmeticError, RecursionError, ValueError, TypeError) as exc:
+            raise Rejected(f"unreadable {envelope.event_type} payload: {type(exc).__name__}: {exc}") from exc
 
     async def _apply_once(
         self, record: Received, envelope: Envelope, payload: BaseModel | None, handler: Handler | None
@@ -252,80 +304,73 @@ class EventConsumer:
         attempts: int,
         dead_letter_id: int | None,
     ) -> Outcome:
-        table = self._tables.dead_letters
+        reason = clean(reason, REASON_CHARS)
         try:
-            async with self._uow_factory() as uow:
-                if dead_letter_id is not None:
-                    await uow.session.execute(
-                        update(table)
-                        .where(table.c.id == dead_letter_id)
-                        .values(reason=reason, attempts=table.c.attempts + attempts, status="open")
-                    )
-                    await uow.commit()
-                    return Outcome.DEAD_LETTERED
-                already = await uow.session.scalar(
-                    select(table.c.id).where(
-                        table.c.consumer == self.consumer_id,
-                        table.c.topic == record.topic,
-                        table.c.partition == record.partition,
-                        table.c.offset == record.offset,
-                    )
-                )
-                if already is None:
-                    await uow.session.execute(
-                        insert(table).values(**self._dead_letter_row(record, reason, envelope, attempts))
-                    )
-                    uow.emit_bytes(
-                        topic=dlq_topic(record.topic),
-                        key=(record.key or b"").decode("utf-8", errors="replace")[:128] or "-",
-                        value=record.value or b"",
-                        headers=self._dlq_headers(record, reason),
-                    )
-                await uow.commit()
+            fresh = await self._record_dead_letter(record, reason, envelope, attempts, dead_letter_id)
         except Exception as exc:
             if _is_transient(exc):
                 raise TransientFailure(f"cannot record dead letter: {exc}") from exc
-            raise
-        self._metrics.events_dead_lettered(self.consumer_id, record.topic).inc()
-        with message_context(record.topic, record.partition, record.offset, envelope):
-            log.error(
-                "dead-lettered %s[%d]@%d for %s: %s",
-                record.topic,
-                record.partition,
-                record.offset,
-                self.consumer_id,
-                reason,
-            )
+            # Something in the record itself defeats the database: keep its position and the reason.
+            log.exception("consumer %s: full dead letter refused; recording a bare one", self.consumer_id)
+            try:
+                fresh = await self._record_dead_letter(
+                    record, reason, None, attempts, dead_letter_id, bare=True
+                )
+            except Exception as again:
+                raise TransientFailure(f"cannot record dead letter: {again}") from again
+        if fresh:
+            self._metrics.events_dead_lettered(self.consumer_id, record.topic).inc()
+            with message_context(record.topic, record.partition, record.offset, envelope):
+                log.error("dead-lettered %s for %s: %s", _where(record), self.consumer_id, reason)
         return Outcome.DEAD_LETTERED
 
-    def _dead_letter_row(
-        self, record: Received, reason: str, envelope: Envelope | None, attempts: int
-    ) -> dict[str, Any]:
-        return {
-            "consumer": self.consumer_id,
-            "topic": record.topic,
-            "partition": record.partition,
-            "offset": record.offset,
-            "key": record.key,
-            "value": record.value,
-            "headers": {k: v.decode("utf-8", errors="replace") for k, v in record.headers},
-            "event_id": str(envelope.event_id) if envelope else None,
-            "event_type": envelope.event_type if envelope else None,
-            "reason": reason[:4000],
-            "attempts": attempts,
-            "status": "open",
-            "created_at": utcnow(),
-        }
+    async def _record_dead_letter(
+        self,
+        record: Received,
+        reason: str,
+        envelope: Envelope | None,
+        attempts: int,
+        dead_letter_id: int | None,
+        bare: bool = False,
+    ) -> bool:
+        """One dead letter per event id (per position when unparseable), and its `.dlq` copy; True if new."""
+        table = self._tables.dead_letters
+        async with self._uow_factory() as uow:
+            if dead_letter_id is not None:
+                await uow.session.execute(
+                    update(table)
+                    .where(table.c.id == dead_letter_id)
+                    .values(reason=reason, attempts=table.c.attempts + attempts, status="open")
+                )
+                await uow.commit()
+                return True
+            same = (
+                table.c.event_id == str(envelope.event_id)
+                if envelope is not None
+                else (table.c.topic == record.topic)
+                & (table.c.partition == record.partition)
+                & (table.c.offset == record.offset)
+            )
+            already = await uow.session.scalar(
+                select(table.c.id).where(table.c.consumer == self.consumer_id, same).limit(1)
+            )
+            if already is None:
+                row = dead_letter_row(self.consumer_id, record, reason, envelope, attempts)
+                if bare:
+                    row.update(key=None, headers={})
+                await uow.session.execute(insert(table).values(**row))
+                headers = dlq_headers(self.consumer_id, record, reason)
+                copy = dlq_copy(record.key, record.value, headers, self.max_message_bytes)
+                uow.emit_bytes(
+                    topic=dlq_topic(record.topic), key=copy.key, value=copy.value, headers=copy.headers
+                )
+            await uow.commit()
+        return already is None
 
-    def _dlq_headers(self, record: Received, reason: str) -> dict[str, str]:
-        headers = {k: v.decode("utf-8", errors="replace") for k, v in record.headers}
-        headers.update(
-            {
-                "dlq.reason": reason[:4000],
-                "dlq.consumer": self.consumer_id,
-                "dlq.topic": record.topic,
-                "dlq.partition": str(record.partition),
-                "dlq.offset": str(record.offset),
-            }
-        )
-        return headers
+
+def _position(record: Received) -> tuple[str, int, int]:
+    return (record.topic, record.partition, record.offset)
+
+
+def _where(record: Received) -> str:
+    return f"{record.topic}[{record.partition}]@{record.offset}"

@@ -1,6 +1,7 @@
 """The event envelope every Steward message travels in."""
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, Literal
 from uuid import UUID, uuid4
 
@@ -9,6 +10,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 from shared.timeutil import as_utc, utcnow
 
 EVENT_TYPE_PATTERN = r"^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$"
+# The default of `kafka.max_message_bytes`: the largest envelope a consumer accepts (see docs/operations.md).
 MAX_MESSAGE_BYTES = 1_000_000
 
 
@@ -45,7 +47,7 @@ class Envelope(BaseModel):
     @field_validator("occurred_at")
     @classmethod
     def _in_utc(cls, value: datetime) -> datetime:
-        return as_utc(value)
+        return utc_or_refuse(value)
 
     def to_bytes(self) -> bytes:
         """Serialize to the JSON bytes put on the wire."""
@@ -56,16 +58,56 @@ class EnvelopeError(ValueError):
     """A message that is not a valid envelope; it can never succeed, so it is dead-lettered."""
 
 
-def parse_envelope(raw: bytes | None) -> Envelope:
+def utc_or_refuse(value: datetime) -> datetime:
+    """The time in UTC; a ValueError (not an OverflowError) when UTC cannot hold it (year 1 at +14:00)."""
+    try:
+        return as_utc(value)
+    except OverflowError as exc:
+        raise ValueError(f"{value.isoformat()} is out of the representable range in UTC") from exc
+
+
+def parse_envelope(raw: bytes | None, max_bytes: int = MAX_MESSAGE_BYTES) -> Envelope:
     """Parse wire bytes into an envelope, or raise EnvelopeError with a readable reason."""
     if raw is None:
         raise EnvelopeError("empty message (tombstone) where an envelope was expected")
-    if len(raw) > MAX_MESSAGE_BYTES:
-        raise EnvelopeError(f"message of {len(raw)} bytes exceeds {MAX_MESSAGE_BYTES}")
+    if len(raw) > max_bytes:
+        raise EnvelopeError(f"message of {len(raw)} bytes exceeds {max_bytes}")
     try:
         return Envelope.model_validate_json(raw)
     except ValidationError as exc:
         raise EnvelopeError(_describe(exc)) from exc
+    except (ArithmeticError, RecursionError, ValueError, TypeError) as exc:
+        # Whatever else the parser may raise on hostile input is as final as a validation error.
+        raise EnvelopeError(f"unreadable envelope: {type(exc).__name__}: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class TimeWindow:
+    """How far in the past and the future an event's times may lie; outside it, it is refused."""
+
+    max_age: timedelta = timedelta(days=3660)
+    max_ahead: timedelta = timedelta(days=1)
+    # Payload fields that state when a fact was true, bounded like the envelope's `occurred_at`.
+    fields: tuple[str, ...] = ("as_of",)
+
+    def refusal(self, envelope: Envelope, payload: BaseModel | None, now: datetime) -> str | None:
+        """Why the event's times are out of the window, or None when they are inside it."""
+        times = [("occurred_at", envelope.occurred_at)]
+        for name in self.fields:
+            value = getattr(payload, name, None)
+            if isinstance(value, datetime):
+                times.append((name, value))
+        for name, value in times:
+            try:
+                moment = as_utc(value)
+            except OverflowError:
+                return f"{name} {value.isoformat()} is out of the representable range in UTC"
+            if moment < now - self.max_age or moment > now + self.max_ahead:
+                return (
+                    f"{name} {moment.isoformat()} is outside the accepted window "
+                    f"(at most {self.max_age.days} days ago, {int(self.max_ahead.total_seconds())} s ahead)"
+                )
+        return None
 
 
 def _describe(exc: ValidationError) -> str:

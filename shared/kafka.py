@@ -44,6 +44,15 @@ def connection_options(settings: KafkaSettings) -> dict[str, Any]:
     return options
 
 
+# Room above `max_message_bytes` for a record's key, headers and batch framing (a `.dlq` copy's reason).
+RECORD_OVERHEAD_BYTES = 65_536
+
+
+def record_bytes(settings: KafkaSettings) -> int:
+    """The largest record on the wire: producer request size, topic max.message.bytes, fetch size."""
+    return settings.max_message_bytes + RECORD_OVERHEAD_BYTES
+
+
 def producer_options(settings: KafkaSettings) -> dict[str, Any]:
     """Producer options: acks=all always; idempotence where the broker supports it."""
     return {
@@ -53,6 +62,7 @@ def producer_options(settings: KafkaSettings) -> dict[str, Any]:
         # The relay hands over a whole batch before it awaits; lingering would only delay each batch.
         "linger_ms": 0,
         "request_timeout_ms": 15_000,
+        "max_request_size": record_bytes(settings),
     }
 
 
@@ -73,6 +83,7 @@ def create_broker(settings: KafkaSettings, client_id: str) -> KafkaBroker:
         enable_idempotence=settings.idempotent_producer,
         allow_auto_create_topics=False,
         request_timeout_ms=15_000,
+        max_request_size=record_bytes(settings),
         graceful_timeout=10.0,
         logger=logging.getLogger(f"steward.{client_id}.broker"),
         bootstrap_servers=options["bootstrap_servers"],
@@ -114,7 +125,11 @@ async def ensure_topics(settings: KafkaSettings, topics: Iterable[str], client_i
         missing = [t for t in topics if t not in existing]
         if not missing:
             return []
-        new = [NewTopic(t, settings.topic_partitions, settings.topic_replication) for t in missing]
+        limit = {"max.message.bytes": str(record_bytes(settings))}
+        new = [
+            NewTopic(t, settings.topic_partitions, settings.topic_replication, topic_configs=limit)
+            for t in missing
+        ]
         try:
             await admin.create_topics(new)
         except TopicAlreadyExistsError:

@@ -51,3 +51,21 @@ class Metrics:
             list(labels),
             registry=self.registry,
         ).labels(**labels)
+        self.outbox_parked = Gauge(
+            "steward_outbox_parked",
+            "Outbox rows parked because they can never be published (see /admin/outbox)",
+            list(labels),
+            registry=self.registry,
+        ).labels(**labels)
+        self.outbox_parked_rows = Counter(
+            "steward_outbox_parked_rows",
+            "Outbox rows parked since the process started",
+            list(labels),
+            registry=self.registry,
+        ).labels(**labels)
+        self.consumer_lag = Gauge(
+            "steward_consumer_lag",
+            "Records past the committed offset, per consumer group and partition",
+            ["group", "topic", "partition"],
+            registry=self.registry,
+        ).labels

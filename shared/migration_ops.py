@@ -107,3 +107,21 @@ def drop_idempotency_keys() -> None:
     with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
         batch_op.drop_index("ix_idempotency_keys_expires_at")
     op.drop_table("idempotency_keys")
+
+
+def add_outbox_parking() -> None:
+    """Outbox rows that can never be published are parked (issue 13); dead letters found by event id."""
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("parked_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("parked_reason", sa.Text(), nullable=True))
+    with op.batch_alter_table("dead_letters", schema=None) as batch_op:
+        batch_op.create_index("ix_dead_letters_event", ["consumer", "event_id"], unique=False)
+
+
+def drop_outbox_parking() -> None:
+    """Undo `add_outbox_parking`."""
+    with op.batch_alter_table("dead_letters", schema=None) as batch_op:
+        batch_op.drop_index("ix_dead_letters_event")
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_column("parked_reason")
+        batch_op.drop_column("parked_at")

@@ -31,18 +31,27 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="Readiness: database and broker reachable")
-async def readyz(request: Request) -> JSONResponse:
-    """200 when the database and Kafka both answer, else 503 naming what is down."""
+@router.get("/readyz", summary="Readiness: database and broker reachable; with deep=1, consumers advancing")
+async def readyz(request: Request, deep: bool = False) -> JSONResponse:
+    """200 when the database and Kafka both answer, else 503 naming what is down.
+
+    With `deep=1`, also 503 when a consumer has records pending and has not advanced for
+    `CONSUMER_STALL_SECONDS`.
+    """
     runtime = _runtime(request)
     db_ok, db_detail = await runtime.database_ready()
     kafka_ok, kafka_detail = await runtime.broker_ready()
-    body = {
-        "status": "ready" if db_ok and kafka_ok else "not ready",
+    body: dict[str, Any] = {
         "database": {"ok": db_ok, "detail": db_detail},
         "broker": {"ok": kafka_ok, "detail": kafka_detail},
     }
-    return JSONResponse(body, status_code=200 if db_ok and kafka_ok else 503)
+    ok = db_ok and kafka_ok
+    if deep:
+        consumers_ok, consumers_detail = runtime.consumers_ready()
+        body["consumers"] = {"ok": consumers_ok, "detail": consumers_detail}
+        ok = ok and consumers_ok
+    body = {"status": "ready" if ok else "not ready", **body}
+    return JSONResponse(body, status_code=200 if ok else 503)
 
 
 @router.get("/metrics", summary="Prometheus metrics", response_class=Response)

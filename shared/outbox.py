@@ -8,9 +8,12 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from aiokafka import errors
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from shared.deadletter import clean
+from shared.envelope import MAX_MESSAGE_BYTES
 from shared.metrics import Metrics
 from shared.tables import MessagingTables
 from shared.timeutil import as_utc, utcnow
@@ -29,9 +32,31 @@ class OutboundRecord:
 
 
 class Sender(Protocol):
-    """Sends records to Kafka, in the order given, waiting for every acknowledgement."""
+    """Sends records to Kafka, in the order given, waiting for every acknowledgement.
+
+    Raises RecordRefused when one record can never be sent; those before it were acknowledged.
+    """
 
     async def send_all(self, records: Sequence[OutboundRecord]) -> None: ...
+
+
+class RecordRefused(Exception):
+    """The record at `index` can never be published (too large, refused by the broker for good)."""
+
+    def __init__(self, index: int, reason: str) -> None:
+        super().__init__(reason)
+        self.index = index
+        self.reason = reason
+
+
+# Broker and client errors that no retry can cure: the row is parked instead of retried forever.
+FINAL_SEND_ERRORS: tuple[type[Exception], ...] = (
+    errors.MessageSizeTooLargeError,
+    errors.RecordListTooLargeError,
+    errors.RecordTooLargeError,
+    errors.InvalidTopicError,
+    errors.InvalidMessageError,
+)
 
 
 class OutboxRelay:
@@ -47,6 +72,7 @@ class OutboxRelay:
         metrics: Metrics,
         batch_size: int = 200,
         poll_seconds: float = 1.0,
+        max_message_bytes: int = MAX_MESSAGE_BYTES,
         after_failure: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._session_factory = session_factory
@@ -55,6 +81,7 @@ class OutboxRelay:
         self._metrics = metrics
         self._batch_size = batch_size
         self._poll_seconds = poll_seconds
+        self._max_message_bytes = max_message_bytes
         self._lock_key = zlib.crc32(f"steward-outbox-{service}".encode())
         self._wakeup = asyncio.Event()
         self._stopping = False
@@ -107,7 +134,7 @@ class OutboxRelay:
             rows = (
                 await session.execute(
                     select(outbox.c.id, outbox.c.topic, outbox.c.key, outbox.c.value, outbox.c.headers)
-                    .where(outbox.c.published_at.is_(None))
+                    .where(outbox.c.published_at.is_(None), outbox.c.parked_at.is_(None))
                     .order_by(outbox.c.id)
                     .limit(self._batch_size)
                 )
@@ -116,10 +143,21 @@ class OutboxRelay:
             if not rows:
                 await session.commit()
                 return 0
+            oversized = next((i for i, r in enumerate(rows) if len(r.value) > self._max_message_bytes), None)
+            if oversized is not None:
+                # Consumers would refuse it (KAFKA__MAX_MESSAGE_BYTES): park it, send what came before.
+                rows = rows[: oversized + 1]
             ids = [r.id for r in rows]
             records = [OutboundRecord(r.topic, r.key, bytes(r.value), dict(r.headers)) for r in rows]
             try:
+                if oversized is not None:
+                    await self._sender.send_all(records[:oversized])
+                    size = len(rows[oversized].value)
+                    raise RecordRefused(oversized, f"value of {size} bytes exceeds {self._max_message_bytes}")
                 await self._sender.send_all(records)
+            except RecordRefused as refused:
+                await self._park(session, ids, refused)
+                return refused.index + 1
             except Exception as exc:
                 await session.execute(
                     update(outbox)
@@ -134,11 +172,32 @@ class OutboxRelay:
             self._metrics.events_published(record.topic).inc()
         return len(rows)
 
+    async def _park(self, session: AsyncSession, ids: list[int], refused: RecordRefused) -> None:
+        """Mark the rows sent before the refused one published, park it with the reason, commit."""
+        outbox = self._tables.outbox
+        now = utcnow()
+        if refused.index:
+            await session.execute(
+                update(outbox).where(outbox.c.id.in_(ids[: refused.index])).values(published_at=now)
+            )
+        reason = clean(refused.reason, 2_000)
+        parked = ids[refused.index]
+        await session.execute(
+            update(outbox).where(outbox.c.id == parked).values(parked_at=now, parked_reason=reason)
+        )
+        await session.commit()
+        self._metrics.outbox_parked_rows.inc()
+        log.error("outbox row %d parked, the relay moves on: %s", parked, reason)
+
     async def _update_lag(self, session: AsyncSession) -> None:
         outbox = self._tables.outbox
+        parked = await session.scalar(select(func.count()).where(outbox.c.parked_at.is_not(None)))
+        self._metrics.outbox_parked.set(parked or 0)
         count, oldest = (
             await session.execute(
-                select(func.count(), func.min(outbox.c.created_at)).where(outbox.c.published_at.is_(None))
+                select(func.count(), func.min(outbox.c.created_at)).where(
+                    outbox.c.published_at.is_(None), outbox.c.parked_at.is_(None)
+                )
             )
         ).one()
         self._metrics.outbox_lag.set(count)
@@ -153,18 +212,31 @@ class KafkaSender:
         self._producer = producer
 
     async def send_all(self, records: Sequence[OutboundRecord]) -> None:
-        """Send in order; raise if any record is not acknowledged."""
+        """Send in order; RecordRefused for the first record that can never be sent, else raise if
+        any record is not acknowledged."""
         futures = []
-        for record in records:
-            futures.append(
-                await self._producer.send(
-                    record.topic,
-                    value=record.value,
-                    key=record.key.encode("utf-8"),
-                    headers=[(k, v.encode("utf-8")) for k, v in record.headers.items()],
+        refused: RecordRefused | None = None
+        for index, record in enumerate(records):
+            try:
+                futures.append(
+                    await self._producer.send(
+                        record.topic,
+                        value=record.value,
+                        key=record.key.encode("utf-8"),
+                        headers=[(k, v.encode("utf-8")) for k, v in record.headers.items()],
+                    )
                 )
-            )
-        await asyncio.gather(*futures)
+            except FINAL_SEND_ERRORS as exc:
+                refused = RecordRefused(index, f"{type(exc).__name__}: {exc}")
+                break
+        results = await asyncio.gather(*futures, return_exceptions=True)
+        for index, result in enumerate(results):
+            if isinstance(result, FINAL_SEND_ERRORS):
+                raise RecordRefused(index, f"{type(result).__name__}: {result}")
+            if isinstance(result, BaseException):
+                raise result
+        if refused is not None:
+            raise refused
 
 
 class ProducerLike(Protocol):

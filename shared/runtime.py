@@ -4,6 +4,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
@@ -15,12 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from shared.batch import BatchEventConsumer
 from shared.consumer import EventConsumer, Received, Subscription, TransientFailure
 from shared.db import create_engine, create_session_factory
-from shared.kafka import create_producer, ensure_topics, topics_with_dlq
+from shared.envelope import TimeWindow
+from shared.kafka import create_producer, ensure_topics, record_bytes, topics_with_dlq
 from shared.metrics import Metrics
 from shared.outbox import KafkaSender, OutboxRelay
 from shared.settings import KafkaSettings, ServiceSettings
 from shared.tables import MessagingTables
 from shared.uow import UnitOfWork
+from shared.watch import ConsumerWatch
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +54,7 @@ class Runtime:
     relay: OutboxRelay | None = None
     producer: AIOKafkaProducer | None = None
     consumers: dict[str, EventConsumer] = field(default_factory=dict)
+    watch: ConsumerWatch | None = None
     kafka_connected: bool = False
     kafka_error: str | None = None
     _tasks: list["asyncio.Task[None]"] = field(default_factory=list)
@@ -78,6 +82,12 @@ class Runtime:
                 "metrics": self.metrics,
                 "max_attempts": self.settings.consumer_max_attempts,
                 "backoff_seconds": self.settings.consumer_retry_backoff_seconds,
+                "max_redeliveries": self.settings.consumer_max_redeliveries,
+                "max_message_bytes": self.settings.kafka.max_message_bytes,
+                "time_window": TimeWindow(
+                    max_age=timedelta(days=self.settings.event_time_max_age_days),
+                    max_ahead=timedelta(seconds=self.settings.event_time_max_ahead_seconds),
+                ),
             }
             consumer = (
                 BatchEventConsumer(**options, lanes=self._batch_lanes())
@@ -112,6 +122,7 @@ class Runtime:
             metrics=self.metrics,
             batch_size=self.settings.outbox_batch_size,
             poll_seconds=self.settings.outbox_poll_seconds,
+            max_message_bytes=self.settings.kafka.max_message_bytes,
             # A broker that lost its topics (the embedded one keeps nothing across a restart) would
             # auto-create them on the first publish, with the wrong partitions and racing whoever
             # recreates them: after a failure, make sure they exist before publishing again.
@@ -154,6 +165,19 @@ class Runtime:
         self.kafka_connected = True
         self.kafka_error = None
         log.info("kafka connected; %d consumers running", len(self.consumers))
+        if self.settings.start_consumers and self.definition.subscriptions:
+            self.watch = ConsumerWatch(
+                self.metrics,
+                lambda: [
+                    (getattr(s, "group_id", ""), getattr(s, "consumer", None))
+                    for s in self.broker.subscribers
+                ],
+                topics=[self.settings.kafka.topic(s.topic) for s in self.definition.subscriptions],
+                ensure_topics=self.ensure_topics,
+                stall_seconds=self.settings.consumer_stall_seconds,
+            )
+            watching = self.watch.run(self.settings.consumer_watch_seconds)
+            self._tasks.append(asyncio.create_task(watching, name="consumer-watch"))
 
     async def _kafka_failed(self, exc: Exception, delay: float, consumers_only: bool = False) -> None:
         self.kafka_error = f"{type(exc).__name__}: {exc}"
@@ -210,6 +234,21 @@ class Runtime:
             return False, "broker did not answer"
         if self.relay is not None and self.relay.last_error:
             return False, f"outbox relay: {self.relay.last_error}"
+        return True, "ok"
+
+    def _kafka_consumers(self) -> list[tuple[str, Any]]:
+        """(group, aiokafka consumer or None) of every subscriber."""
+        return [(getattr(s, "group_id", ""), getattr(s, "consumer", None)) for s in self.broker.subscribers]
+
+    def consumers_ready(self) -> tuple[bool, str]:
+        """Whether every consumer advances whenever it has records pending (the deep readiness check)."""
+        if not self.settings.start_consumers or not self.definition.subscriptions:
+            return True, "no consumers"
+        if self.watch is None:
+            return False, self.kafka_error or "connecting"
+        stalled = self.watch.stalled()
+        if stalled:
+            return False, "stalled: " + "; ".join(stalled[:10])
         return True, "ok"
 
 
@@ -274,6 +313,7 @@ def _attach(
         session_timeout_ms=kafka.session_timeout_ms,
         rebalance_timeout_ms=kafka.rebalance_timeout_ms,
         fetch_max_wait_ms=kafka.fetch_max_wait_ms,
+        max_partition_fetch_bytes=record_bytes(kafka),
         title=f"{consumer.consumer_id}:{topic}",
         description="Handles: " + ", ".join(sorted(consumer.subscription.handlers)),
         decoder=_raw_only,

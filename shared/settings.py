@@ -89,6 +89,13 @@ class KafkaSettings(BaseSettings):
         description="How long a consumer's fetch waits for data. Kafka answers as soon as data arrives; the "
         "embedded broker only when this runs out, so it bounds an event hop there (docs/performance.md).",
     )
+    max_message_bytes: int = Field(
+        default=1_000_000,
+        ge=10_000,
+        le=100_000_000,
+        description="Largest event value: the envelope check, producer request size, topic max.message.bytes "
+        "and consumer fetch size all derive from it (docs/operations.md, size limits).",
+    )
     topic_prefix: str = Field(
         default="",
         max_length=64,
@@ -133,6 +140,21 @@ class ServiceSettings(BaseSettings):
     )
     consumer_batch_lanes: int = Field(
         default=2, ge=1, le=16, description="parallel transactions per batch, split by key (PostgreSQL)"
+    )
+    consumer_max_redeliveries: int = Field(
+        default=10, ge=1, le=1_000, description="deliveries failing transiently while the database answers"
+    )
+    event_time_max_age_days: int = Field(
+        default=3660, ge=1, le=36_600, description="oldest occurred_at/as_of accepted"
+    )
+    event_time_max_ahead_seconds: int = Field(
+        default=86_400, ge=0, le=31_622_400, description="latest occurred_at/as_of ahead of now"
+    )
+    consumer_stall_seconds: float = Field(
+        default=120, gt=0, le=86_400, description="pending and not advancing this long: /readyz?deep=1 fails"
+    )
+    consumer_watch_seconds: float = Field(
+        default=5, gt=0, le=600, description="how often lag is measured and consumed topics checked"
     )
     start_consumers: bool = True
     idempotency_ttl_hours: int = Field(

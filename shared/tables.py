@@ -52,6 +52,9 @@ def define_messaging_tables(metadata: MetaData) -> MessagingTables:
         Column("published_at", UtcDateTime(), nullable=True),
         Column("attempts", Integer, nullable=False, default=0),
         Column("last_error", Text, nullable=True),
+        # A row that can never be published (too large, refused by the broker) waits here for an admin.
+        Column("parked_at", UtcDateTime(), nullable=True),
+        Column("parked_reason", Text, nullable=True),
     )
     Index("ix_outbox_unpublished", outbox.c.published_at, outbox.c.id)
     inbox = Table(
@@ -85,6 +88,7 @@ def define_messaging_tables(metadata: MetaData) -> MessagingTables:
         Column("replayed_at", UtcDateTime(), nullable=True),
     )
     Index("ix_dead_letters_status", dead_letters.c.status, dead_letters.c.id)
+    Index("ix_dead_letters_event", dead_letters.c.consumer, dead_letters.c.event_id)
     return MessagingTables(outbox=outbox, inbox=inbox, dead_letters=dead_letters)
 
 

@@ -1,6 +1,6 @@
 """Staffing's event subscriptions."""
 
-from services.staffing.service import departures, grading
+from services.staffing.service import departures, grading, served
 from shared.consumer import Subscription
 
 SUBSCRIPTIONS = (
@@ -13,5 +13,13 @@ SUBSCRIPTIONS = (
         name="appraisal-results",
         topic="appraisal.results",
         handlers={"appraisal.grade-proposed": grading.receive_proposal},
+    ),
+    Subscription(
+        name="customer-assignments",
+        topic="customer.customers",
+        handlers={
+            "customer.registered": served.record_registered,
+            "customer.assignment-changed": served.record_assignment,
+        },
     ),
 )

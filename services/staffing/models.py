@@ -217,3 +217,14 @@ class ExpenseYearRow(Base):
     year: Mapped[int] = mapped_column(primary_key=True)
     closed_by: Mapped[str] = mapped_column(String(128))
     closed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ServedCustomerRow(Base):
+    """Who serves a customer now, as customer service published it on `customer.customers` (R-P2)."""
+
+    __tablename__ = "served_customers"
+
+    org_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    manager_ids: Mapped[list[str]] = mapped_column(JSON)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -76,6 +76,10 @@ STAFFING: dict[str, tuple[str, str]] = {
         "manager {manager_id} is {status} and cannot record expenses",
         "客户经理 {manager_id} 的状态为 {status}，不能登记费用",
     ),
+    "staffing.expense.customer_not_served": (
+        "customer {customer_id} is not a customer {manager_id} serves (R-P2)",
+        "客户 {customer_id} 不是客户经理 {manager_id} 服务的客户（R-P2）",
+    ),
     "staffing.budget.past_year": (
         "budgets of past years are kept as they were",
         "以往年度的预算保持原样，不能修改",

@@ -204,3 +204,31 @@ async def test_R_W4_daily_report_plan_then_outcome_by_the_cm_themself(customer):
     assert done.json()["outcome"][0]["result"] == "renewed"
     assert (await c.get(url, headers=customer.as_("sup-1", "supervisor"))).status_code == 200
     assert (await c.get(url, headers=customer.as_("m-c2", "cm"))).status_code == 404
+
+
+async def test_R_R3_a_correction_naming_another_cms_visit_answers_like_an_unknown_id(customer):
+    sup = await _managers(customer)
+    c = customer.client
+    mine = await _customer(customer, sup)
+    theirs = (
+        await c.post(
+            "/customers",
+            headers=sup,
+            json={"name": "Other Farm", "kind": "farm_household", "primary_manager_id": "m-c2"},
+        )
+    ).json()
+    their_visit = await c.post(
+        f"/customers/{theirs['id']}/visits", headers=customer.as_("m-c2", "cm"), json=_maintenance(4)
+    )
+    assert their_visit.status_code == 201, their_visit.text
+    cm = customer.as_("m-c", "cm")
+    url = f"/customers/{mine['id']}/visits"
+    answers = []
+    for target in (their_visit.json()["id"], "v-000000000000"):
+        got = await c.post(url, headers=cm, json={**_maintenance(3), "supersedes_id": target})
+        body = got.json()
+        answers.append(
+            (got.status_code, body.get("code"), body.get("title"), body["detail"].replace(target, "<id>"))
+        )
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 404

@@ -20,6 +20,7 @@ import dockerfile
 import jsonschema
 import pytest
 
+from shared.kafka import record_bytes
 from shared.settings import KafkaSettings, ServiceSettings
 from steward.catalog import SERVICES, entry
 from steward.risk_desk import RiskDeskSettings
@@ -178,6 +179,7 @@ async def test_the_topic_job_creates_every_topic_with_its_partitions(kafka: Kafk
         "cleanup.policy": "delete",
         "retention.ms": str(rows[0].retention_ms),
         "min.insync.replicas": "2",
+        "max.message.bytes": str(record_bytes(KafkaSettings())),  # KAFKA__MAX_MESSAGE_BYTES + headroom
     }
 
 

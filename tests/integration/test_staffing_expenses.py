@@ -2,8 +2,10 @@
 
 from datetime import date
 
+from services.staffing.models import ServedCustomerRow
 from shared.timeutil import utcnow
-from tests.support import envelope_bytes, eventually, produce
+from tests.integration.fault_support import rows
+from tests.support import ORG, envelope_bytes, eventually, produce
 
 TODAY = utcnow().date()
 LAST_YEAR = TODAY.year - 1
@@ -19,10 +21,53 @@ async def _cm(staffing, employee_no: str, grade: str = "trainee") -> dict:
     ).json()
 
 
+async def _served(staffing, customer_id: str, *managers: str, org: str = ORG) -> None:
+    """Customer service's customer.registered, and staffing's projection of it applied."""
+    body = {
+        "customer_id": customer_id,
+        "file_no": f"F-{customer_id}",
+        "name": "Served Farm",
+        "kind": "farm_household",
+        "primary_manager_id": managers[0],
+        "co_manager_ids": list(managers[1:]),
+    }
+    event = envelope_bytes("customer.registered", customer_id, body, producer="customer", org_id=org)
+    await produce(staffing.bootstrap, f"{staffing.prefix}customer.customers", event, key=customer_id.encode())
+    table = ServedCustomerRow.__table__
+
+    async def applied() -> bool:
+        query = table.select().where(table.c.customer_id == customer_id, table.c.org_id == org)
+        return bool(await rows(staffing.settings.database_url, query))
+
+    await eventually(applied, timeout=30, what=f"staffing knows who serves {customer_id}")
+
+
+async def test_R_P2_an_expense_names_only_a_customer_the_cm_serves(staffing):
+    c = staffing.client
+    cm = await _cm(staffing, "S1")
+    other = await _cm(staffing, "S2")
+    me = staffing.as_(cm["id"], "cm")
+    await _served(staffing, "c-mine", cm["id"])
+    await _served(staffing, "c-theirs", other["id"])
+    await _served(staffing, "c-elsewhere", cm["id"], org="rcc-other")
+    url = f"/managers/{cm['id']}/expenses"
+    expense = {"category": "gifts", "amount": "1.00", "spent_on": str(TODAY)}
+    answers = []
+    for customer_id in ("c-theirs", "c-elsewhere", "c-unknown"):
+        got = await c.post(url, headers=me, json={**expense, "customer_id": customer_id})
+        body = got.json()
+        answers.append((got.status_code, body.get("code"), body["detail"].replace(customer_id, "<id>")))
+    assert answers[0] == answers[1] == answers[2]
+    assert answers[0][0] == 422
+    assert (await c.post(url, headers=me, json={**expense, "customer_id": "c-mine"})).status_code == 201
+    assert (await c.get(url, headers=me)).json()[0]["customer_id"] == "c-mine"
+
+
 async def test_R_P2_a_cm_records_own_expenses_and_going_over_budget_is_published(staffing):
     c = staffing.client
     cm = await _cm(staffing, "X1")  # trainee: gifts budget 1000.00
     me = staffing.as_(cm["id"], "cm")
+    await _served(staffing, "c-1", cm["id"])
     first = await c.post(
         f"/managers/{cm['id']}/expenses",
         headers=me,

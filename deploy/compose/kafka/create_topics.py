@@ -26,7 +26,7 @@ from pathlib import Path
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 
-from shared.kafka import connection_options
+from shared.kafka import connection_options, record_bytes
 from shared.settings import KafkaSettings, ServiceSettings
 
 
@@ -53,12 +53,13 @@ def read_table(path: Path) -> list[TopicRow]:
     return rows
 
 
-def topic_configs(row: TopicRow, min_insync: int) -> dict[str, str]:
-    """The per-topic configuration given at creation."""
+def topic_configs(row: TopicRow, min_insync: int, max_bytes: int | None = None) -> dict[str, str]:
+    """The per-topic configuration given at creation; `max.message.bytes` as the services expect it."""
     return {
         "cleanup.policy": "delete",
         "retention.ms": str(row.retention_ms),
         "min.insync.replicas": str(min_insync),
+        "max.message.bytes": str(max_bytes or record_bytes(KafkaSettings())),
     }
 
 
@@ -98,7 +99,7 @@ async def create_topics(
                 name,
                 row.partitions,
                 replication,
-                topic_configs=topic_configs(row, min_insync) if with_configs else None,
+                topic_configs=topic_configs(row, min_insync, record_bytes(kafka)) if with_configs else None,
             )
             for name, row in wanted.items()
             if name not in existing

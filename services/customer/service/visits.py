@@ -52,7 +52,8 @@ async def file_visit(
         version, supersedes = 1, None
         if cmd.supersedes_id is not None:
             previous = await uow.session.get(VisitRow, cmd.supersedes_id)
-            if previous is None:
+            # Another customer's visit (another CM's, another cooperative's) is not the caller's to know.
+            if previous is None or previous.customer_id != row.id or previous.org_id != row.org_id:
                 raise NotFound("customer.visit.not_found", supersedes_id=cmd.supersedes_id)
             rules.check_correction(previous.customer_id, row.id, previous.kind, cmd.kind.value)
             previous.superseded = True

@@ -19,6 +19,7 @@ from services.staffing.schemas.expenses import (
     YearClosed,
 )
 from services.staffing.service.common import MANAGE, ladder_in_force, today, visible_manager
+from services.staffing.service.served import serves
 from shared.auth import Principal
 from shared.contracts.expenses import ExpenseBudgetExceeded, ExpenseRecorded, ExpenseYearClosed
 from shared.errors import Conflict, Forbidden, RuleViolation
@@ -90,6 +91,11 @@ async def record_expense(
         if row.status not in (ManagerStatus.ACTIVE.value, ManagerStatus.DEPARTURE_PENDING.value):
             raise RuleViolation("staffing.expense.manager_inactive", manager_id=manager_id, status=row.status)
         rules.check_expense(cmd.amount, cmd.spent_on, today(), await _closed_years(uow, row.org_id))
+        if cmd.customer_id is not None and not await serves(uow, row.org_id, cmd.customer_id, row.id):
+            # One answer for unknown, another CM's and another cooperative's customers: nothing leaks.
+            raise RuleViolation(
+                "staffing.expense.customer_not_served", customer_id=cmd.customer_id, manager_id=manager_id
+            )
         year = cmd.spent_on.year
         grade = await grade_in(uow, row, year)
         budget = (await budget_for(uow, row.org_id, grade, year)).get(cmd.category, ZERO)

@@ -1,7 +1,7 @@
 """idempotency keys: a POST's key, request hash and first answer
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-02 07:30:00
 
 """
@@ -10,8 +10,8 @@ from typing import Sequence, Union
 from shared.migration_ops import create_idempotency_keys, drop_idempotency_keys
 
 
-revision: str = '0004'
-down_revision: Union[str, Sequence[str], None] = '0003'
+revision: str = '0005'
+down_revision: Union[str, Sequence[str], None] = '0004'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -1,7 +1,7 @@
 """customer search keys: the folded name and the contact's digits reversed
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-12-02 07:10:00
 
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from services.customer.domain.identity import name_key, phone_key
 
 
-revision: str = '0003'
-down_revision: Union[str, Sequence[str], None] = '0002'
+revision: str = '0004'
+down_revision: Union[str, Sequence[str], None] = '0003'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -1,7 +1,7 @@
-"""core banking's customer numbers
+"""core banking's customer numbers and postings held under them
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-12-02 06:50:00
 
 """
@@ -11,8 +11,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision: str = '0003'
-down_revision: Union[str, Sequence[str], None] = '0002'
+revision: str = '0004'
+down_revision: Union[str, Sequence[str], None] = '0003'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
@@ -27,10 +27,14 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('customer_refs', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_customer_refs_customer_id'), ['customer_id'], unique=False)
+    with op.batch_alter_table('postings', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('external_id', sa.String(length=64), nullable=True, comment="core banking's number, when the posting named the customer by it"))
 
 
 def downgrade() -> None:
     """Downgrade schema."""
+    with op.batch_alter_table('postings', schema=None) as batch_op:
+        batch_op.drop_column('external_id')
     with op.batch_alter_table('customer_refs', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_customer_refs_customer_id'))
     op.drop_table('customer_refs')
