@@ -165,20 +165,20 @@ def _outbox_status(published_at: datetime | None, parked_at: datetime | None) ->
 async def list_outbox(
     request: Request,
     _caller: AdminOnly,
+    page: Paged,
     status: Annotated[str, Query(pattern="^(parked|pending)$")] = "parked",
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[OutboxRowRead]:
     """Rows the relay parked because they can never be published, or rows still pending; oldest first."""
     runtime = _runtime(request)
     outbox = runtime.definition.tables.outbox
     columns = [c for c in outbox.c if c.name not in ("value", "headers")]
-    query = select(*columns, func.length(outbox.c.value).label("size")).order_by(outbox.c.id).limit(limit)
+    query = select(*columns, func.length(outbox.c.value).label("size")).order_by(outbox.c.id)
     if status == "parked":
         query = query.where(outbox.c.parked_at.is_not(None))
     else:
         query = query.where(outbox.c.published_at.is_(None), outbox.c.parked_at.is_(None))
     async with runtime.uow() as uow:
-        rows = (await uow.session.execute(query)).all()
+        rows = await page.records(uow.session, query)
     return [
         OutboxRowRead(**row._asdict(), status=_outbox_status(row.published_at, row.parked_at)) for row in rows
     ]
