@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from steward.demo import activity
-from steward.demo.client import SUPERVISOR, Api, cm, eventually
+from steward.demo.client import SUPERVISOR, Api, ApiError, cm, eventually
 from steward.demo.plan import Cooperative, CustomerPlan, ManagerPlan
 from steward.demo.seed import Whose
 
@@ -126,7 +126,7 @@ async def record_expenses(
                 "receipt_ref": f"R{year}-{m.employee_no}-{e.spent_on:%m%d}",
                 "description": f"{e.category} for customers of {m.branch} branch",
             }
-            await api.post("staffing", f"/managers/{m.id}/expenses", cm(m.id), body)
+            await _record_expense(api, m, body)
             total[m.key] = total.get(m.key, 0) + 1
             step(1)
 
@@ -194,3 +194,17 @@ async def credit(
     first = await asyncio.gather(*(one(r) for r in planned if r.customer not in arrears))
     # Customers in arrears come once risk has decided the rest, so it has long read their balances.
     return [*first, *await asyncio.gather(*(one(r) for r in planned if r.customer in arrears))]
+
+
+async def _record_expense(api: Api, m: ManagerPlan, body: dict[str, Any]) -> None:
+    """Record an expense; staffing learns whom the CM serves from events, so a new customer may lag (R-P2)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 60
+    while True:
+        try:
+            await api.post("staffing", f"/managers/{m.id}/expenses", cm(m.id), body)
+            return
+        except ApiError as refused:
+            if refused.status != 422 or '"R-P2"' not in refused.body or loop.time() > deadline:
+                raise
+            await asyncio.sleep(0.5)  # poll: staffing has not consumed the customer's assignment yet
