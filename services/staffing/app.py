@@ -25,7 +25,7 @@ def create_app(settings: StaffingSettings, *, configure_logs: bool = False) -> F
         ),
         tables=MESSAGING,
         subscriptions=SUBSCRIPTIONS,
-        publishes=("staffing.managers", "staffing.expenses"),
+        publishes=("staffing.managers", "staffing.expenses", "staffing.offices"),
         background=(run_expiry_sweeps,),
     )
     return build_service_app(settings, definition, list(ROUTERS), configure_logs=configure_logs)

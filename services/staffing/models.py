@@ -228,3 +228,33 @@ class ServedCustomerRow(Base):
     customer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     manager_ids: Mapped[list[str]] = mapped_column(JSON)
     changed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class OfficeVersionRow(Base):
+    """An office's place in the cooperative's tree from a date (cooperative → branches → outlets)."""
+
+    __tablename__ = "office_versions"
+    __table_args__ = (UniqueConstraint("org_id", "office_id", "effective_from", name="uq_office_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    org_id: Mapped[str] = mapped_column(String(64), index=True)
+    office_id: Mapped[str] = mapped_column(String(64), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    parent_id: Mapped[str | None] = mapped_column(String(64))
+    effective_from: Mapped[date] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(128))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class OfficeStaffRow(Base):
+    """The office a user (staff, CM, supervisor) belongs to, and how far their data scope reaches."""
+
+    __tablename__ = "office_staff"
+
+    org_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    office_id: Mapped[str] = mapped_column(String(64), index=True)
+    scope: Mapped[str] = mapped_column(String(16), default="default")
+    assigned_by: Mapped[str] = mapped_column(String(128))
+    assigned_at: Mapped[datetime] = mapped_column(UtcDateTime())

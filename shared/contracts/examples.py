@@ -15,6 +15,14 @@ RECOMMENDATION = "cr-8d41a7e2c905"
 EXTERNAL = "6210330012345678"  # core banking's customer number
 
 PAYLOADS: dict[str, dict[str, Any]] = {
+    "office.changed": {
+        "office_id": "o-4c1d9e7a2b60",
+        "code": "CG0102",
+        "name": "城关信用社东街网点",
+        "parent_id": "o-9a3f0b6e1c27",
+        "effective_from": "2026-03-01",
+    },
+    "office.staff-assigned": {"user_id": "sup-chengguan", "office_id": "o-9a3f0b6e1c27", "scope": "default"},
     "balance.reported": {
         "external_id": EXTERNAL,
         "deposit": "152340.50",

@@ -24,6 +24,7 @@ from shared.contracts.customer import (
     VisitFiled,
 )
 from shared.contracts.expenses import ExpenseBudgetExceeded, ExpenseRecorded, ExpenseYearClosed
+from shared.contracts.offices import OfficeChanged, StaffOfficeAssigned
 from shared.contracts.staffing import (
     LadderPublished,
     ManagerCertificationExpired,
@@ -64,6 +65,7 @@ TOPICS: dict[str, TopicSpec] = {
     for t in (
         TopicSpec("staffing.managers", "staffing", "manager_id", "CM lifecycle: roll, grades, departures"),
         TopicSpec("staffing.expenses", "staffing", "manager_id", "Marketing expenses and overspend"),
+        TopicSpec("staffing.offices", "staffing", "office_id or user_id", "The office tree and who is where"),
         TopicSpec(
             "customer.customers",
             "customer",
@@ -99,6 +101,8 @@ EVENT_TYPES: dict[str, EventContract] = {
         EventContract("manager.grade-changed", "staffing.managers", ManagerGradeChanged),
         EventContract("team.changed", "staffing.managers", TeamChanged),
         EventContract("ladder.published", "staffing.managers", LadderPublished),
+        EventContract("office.changed", "staffing.offices", OfficeChanged),
+        EventContract("office.staff-assigned", "staffing.offices", StaffOfficeAssigned),
         EventContract("expense.recorded", "staffing.expenses", ExpenseRecorded),
         EventContract("expense.budget-exceeded", "staffing.expenses", ExpenseBudgetExceeded),
         EventContract("expense.year-closed", "staffing.expenses", ExpenseYearClosed),

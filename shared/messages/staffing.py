@@ -225,4 +225,26 @@ STAFFING: dict[str, tuple[str, str]] = {
         "manager {manager_id} is not in team {team_id}",
         "客户经理 {manager_id} 不在小组 {team_id} 中",
     ),
+    "staffing.office.not_found": ("office {office_id} not found", "未找到机构 {office_id}"),
+    "staffing.office.root_exists": (
+        "the cooperative already has its head office (the root of the tree)",
+        "本联社已有总部机构（机构树的根）",
+    ),
+    "staffing.office.root_fixed": (
+        "the cooperative's head office is the root of the tree and cannot move or be moved under nothing",
+        "联社总部是机构树的根，不能移动，其他机构也不能移到根之外",
+    ),
+    "staffing.office.before_opening": (
+        "office {office_id} did not exist yet on that date",
+        "机构 {office_id} 在该日期尚未设立",
+    ),
+    "staffing.office.cycle": (
+        "office {office_id} cannot be placed under itself or an office below it",
+        "机构 {office_id} 不能置于自身或其下级机构之下",
+    ),
+    "staffing.office.parent_unknown": (
+        "office {office_id} does not exist on {on}",
+        "机构 {office_id} 在 {on} 不存在",
+    ),
+    "staffing.office.code_taken": ("office code {code} is already used", "机构代码 {code} 已被使用"),
 }

@@ -2,7 +2,16 @@
 
 from fastapi import APIRouter
 
-from services.staffing.api import certification, expenses, grading, ladder, qualification, roster, teams
+from services.staffing.api import (
+    certification,
+    expenses,
+    grading,
+    ladder,
+    offices,
+    qualification,
+    roster,
+    teams,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     roster.router,
@@ -12,4 +21,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     grading.router,
     teams.router,
     expenses.router,
+    offices.router,
 )
