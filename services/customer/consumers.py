@@ -1,6 +1,6 @@
 """Customer service's event subscriptions."""
 
-from services.customer.service import banking, credit, projections, value
+from services.customer.service import banking, credit, projections, scope, value
 from shared.consumer import Subscription
 
 SUBSCRIPTIONS = (
@@ -17,6 +17,14 @@ SUBSCRIPTIONS = (
             "manager.grade-changed": projections.record_grade_change,
             "ladder.published": projections.record_ladder,
             "team.changed": projections.record_team,
+        },
+    ),
+    Subscription(
+        name="office-projection",
+        topic="staffing.offices",
+        handlers={
+            "office.changed": scope.record_office,
+            "office.staff-assigned": scope.record_staff_office,
         },
     ),
     Subscription(

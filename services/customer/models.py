@@ -56,6 +56,9 @@ class CustomerRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(32))
     branch: Mapped[str | None] = mapped_column(String(64), index=True)
+    office_id: Mapped[str | None] = mapped_column(
+        String(64), index=True, comment="the office it belongs to; none: the cooperative's head office"
+    )
     address: Mapped[str | None] = mapped_column(String(500))
     contact: Mapped[str | None] = mapped_column(String(200))
     relationship_evaluation: Mapped[str | None] = mapped_column(Text)
@@ -306,3 +309,39 @@ class ProspectRow(Base):
     row_version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": row_version}
+
+
+class OfficeProjectionRow(Base):
+    """An office's place in the tree from a date, as staffing published it on `staffing.offices`."""
+
+    __tablename__ = "office_projection"
+
+    org_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    office_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    effective_from: Mapped[date] = mapped_column(Date, primary_key=True)
+    parent_id: Mapped[str | None] = mapped_column(String(64))
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class OfficeClosureRow(Base):
+    """The tree from `as_of` until the next change: each office and every office below it (itself too)."""
+
+    __tablename__ = "office_closure"
+    __table_args__ = (Index("ix_office_closure_descendant", "org_id", "as_of", "descendant_id"),)
+
+    org_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    as_of: Mapped[date] = mapped_column(Date, primary_key=True)
+    ancestor_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    descendant_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class StaffOfficeProjectionRow(Base):
+    """The office a user belongs to and how far their data scope reaches (`staffing.offices`)."""
+
+    __tablename__ = "staff_office_projection"
+
+    org_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    office_id: Mapped[str] = mapped_column(String(64))
+    scope: Mapped[str] = mapped_column(String(16), default="default")

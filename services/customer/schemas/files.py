@@ -223,6 +223,7 @@ class CustomerRead(RosterFields):
     created_at: datetime
     managers: list[AssignmentRead]
     has_id_document: bool = Field(default=False, description="an ID-document number is on file (hashed)")
+    office_id: str | None = Field(default=None, description="the office it belongs to; none: head office")
 
 
 class Section(StrEnum):

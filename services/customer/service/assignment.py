@@ -24,6 +24,7 @@ from services.customer.service.common import (
     team_members,
     visible_customer,
 )
+from services.customer.service.scope import restrict
 from shared.auth import Principal
 from shared.contracts.customer import CustomerAssignmentChanged, CustomerClassified, CustomerComplianceChanged
 from shared.errors import RuleViolation
@@ -204,6 +205,7 @@ async def reassign(
                 )
             ),
         )
+        query = restrict(query, caller, CustomerRow.id)
         if cmd.customer_ids is not None:
             query = query.where(CustomerRow.id.in_(cmd.customer_ids))
         rows = list(await uow.session.scalars(query.order_by(CustomerRow.file_no)))

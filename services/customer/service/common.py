@@ -14,6 +14,7 @@ from services.customer.models import (
     TeamProjectionRow,
 )
 from services.customer.schemas import AssignmentRead, ClassificationModel, CustomerRead
+from services.customer.service.scope import in_scope
 from shared.auth import Principal, Role
 from shared.contracts.default_ladder import DEFAULT_LADDER_GRADES
 from shared.errors import NotFound
@@ -56,6 +57,7 @@ def read(row: CustomerRow) -> CustomerRead:
         compliance_issues=list(row.compliance_issues),
         created_at=row.created_at,
         managers=[AssignmentRead.model_validate(a) for a in current(row)],
+        office_id=row.office_id,
     )
 
 
@@ -68,7 +70,7 @@ def visible(caller: Principal) -> Select[CustomerRow]:
     """Customers the caller may see: a CM only those they serve, directly or through their team."""
     query = select(CustomerRow).where(CustomerRow.org_id == caller.org_id)
     if caller.has_any(READ_ALL):
-        return query
+        return query.where(in_scope(caller, CustomerRow.office_id))
     served = select(AssignmentRow.customer_id).where(
         AssignmentRow.manager_id == caller.user_id, AssignmentRow.valid_to.is_(None)
     )

@@ -16,6 +16,7 @@ from services.customer.schemas.credit import (
     ReportRead,
 )
 from services.customer.service.common import current, manager_view, visible_customer, visible_ids
+from services.customer.service.scope import restrict
 from shared.auth import Principal, Role
 from shared.contracts.credit import (
     CreditDecisionMade,
@@ -84,7 +85,9 @@ async def list_reports(
     uow: UnitOfWork, caller: Principal, customer_id: str | None, page: Page
 ) -> list[ReportRead]:
     """CMs see their customers' reports; risk, product and management see those routed to them."""
-    query = select(ReportRow).where(ReportRow.org_id == caller.org_id)
+    query = restrict(
+        select(ReportRow).where(ReportRow.org_id == caller.org_id), caller, ReportRow.customer_id
+    )
     if customer_id is not None:
         query = query.where(ReportRow.customer_id == customer_id)
     async with uow:
@@ -293,6 +296,7 @@ async def list_recommendations(
     query: Select[RecommendationRow] = select(RecommendationRow).where(
         RecommendationRow.org_id == caller.org_id
     )
+    query = restrict(query, caller, RecommendationRow.customer_id)
     if not caller.has_any((*SEES_ALL, Role.RISK)):
         query = query.where(RecommendationRow.customer_id.in_(visible_ids(caller)))
     elif not caller.has_any(SEES_ALL):

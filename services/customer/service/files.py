@@ -20,6 +20,7 @@ from services.customer.schemas import (
 from services.customer.service import search
 from services.customer.service.assignment import assign
 from services.customer.service.common import MANAGE, read, visible, visible_customer
+from services.customer.service.scope import default_office
 from shared.auth import Principal
 from shared.contracts.customer import CustomerClassified, CustomerIdentified, CustomerRegistered
 from shared.errors import Conflict, Forbidden
@@ -86,6 +87,7 @@ async def register_customer(
             name=cmd.name,
             kind=cmd.kind.value,
             branch=cmd.branch,
+            office_id=await default_office(uow, caller.org_id, cmd.primary_manager_id),
             address=cmd.address,
             contact=cmd.contact,
             relationship_evaluation=cmd.relationship_evaluation,
