@@ -10,7 +10,7 @@ import uuid
 from datetime import timedelta
 
 from shared.timeutil import utcnow
-from tests.inprocess import Offline, build_app, deliver, migrations, offline_settings
+from tests.inprocess import Offline, build_app, migrations, offline_settings
 from tests.support import running
 
 TODAY = utcnow().date()
@@ -37,7 +37,9 @@ async def _world(svc: Offline) -> dict[str, str]:
     """The tree, the staff, a CM per office and one customer served by each; customer ids by CM."""
     for office_id, code, parent in OFFICES:
         body = {"office_id": office_id, "code": code, "name": code, "parent_id": parent}
-        await svc.deliver("staffing.offices", "office.changed", office_id, body | {"effective_from": "2020-01-01"})
+        await svc.deliver(
+            "staffing.offices", "office.changed", office_id, body | {"effective_from": "2020-01-01"}
+        )
     for user, (office, scope) in STAFF.items():
         body = {"user_id": user, "office_id": office, "scope": scope}
         await svc.deliver("staffing.offices", "office.staff-assigned", user, body)
@@ -100,7 +102,12 @@ async def test_a_branch_supervisor_sees_exactly_their_branch_with_its_outlets(da
         # outside the scope answers exactly like an unknown id
         sup_n = svc.as_("sup-n", "supervisor")
         outside, unknown = ids["m-s"], f"c-{uuid.uuid4().hex[:12]}"
-        for path in ("/customers/{}", "/customers/{}/assignments", "/customers/{}/value", "/customers/{}/visits"):
+        for path in (
+            "/customers/{}",
+            "/customers/{}/assignments",
+            "/customers/{}/value",
+            "/customers/{}/visits",
+        ):
             theirs = await client.get(path.format(outside), headers=sup_n)
             nobodys = await client.get(path.format(unknown), headers=sup_n)
             assert theirs.status_code == nobodys.status_code == 404, (path, theirs.text)
@@ -113,9 +120,11 @@ async def test_a_branch_supervisor_sees_exactly_their_branch_with_its_outlets(da
         # the outlet N1 moves to the south branch from tomorrow: today's scope is unchanged
         moved = {"office_id": "o-n1", "code": "N1", "name": "N1", "parent_id": "o-s"}
         tomorrow = str(TODAY + timedelta(days=1))
-        await svc.deliver("staffing.offices", "office.changed", "o-n1", moved | {"effective_from": tomorrow})
+        await svc.deliver("staffing.offices", "office.changed", "o-n1", {**moved, "effective_from": tomorrow})
         assert await _listed(svc, sup_n) == north
         # ... and from today, it is in the south's scope
-        await svc.deliver("staffing.offices", "office.changed", "o-n1", moved | {"effective_from": str(TODAY)})
+        await svc.deliver(
+            "staffing.offices", "office.changed", "o-n1", moved | {"effective_from": str(TODAY)}
+        )
         assert await _listed(svc, sup_n) == {ids["m-n"]}
         assert await _listed(svc, svc.as_("sup-s", "supervisor")) == {ids["m-s"], ids["m-n1a"]}

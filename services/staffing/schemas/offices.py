@@ -17,9 +17,14 @@ class OfficeCreate(BaseModel):
     )
     name: str = Field(description="Name", examples=["城关信用社"], min_length=1, max_length=200)
     parent_id: str | None = Field(
-        default=None, description="The office above; none for the head office", max_length=64
+        default=None,
+        description="The office above; none for the head office",
+        examples=["o-9a3f0b6e1c27"],
+        max_length=64,
     )
-    effective_from: date | None = Field(default=None, description="In the tree from this date (today)")
+    effective_from: date | None = Field(
+        default=None, description="In the tree from this date (today)", examples=["2026-03-01"]
+    )
 
 
 class OfficeMove(BaseModel):
@@ -30,8 +35,10 @@ class OfficeMove(BaseModel):
     parent_id: str = Field(
         description="The new office above", examples=["o-3b1f"], min_length=1, max_length=64
     )
-    effective_from: date = Field(description="From this date on")
-    name: str | None = Field(default=None, description="A new name from the same date", max_length=200)
+    effective_from: date = Field(description="From this date on", examples=["2026-07-01"])
+    name: str | None = Field(
+        default=None, description="A new name from the same date", examples=["南街网点"], max_length=200
+    )
 
 
 class OfficeRead(BaseModel):
@@ -53,6 +60,7 @@ class StaffOfficeWrite(BaseModel):
     office_id: str = Field(description="The office", examples=["o-3b1f"], min_length=1, max_length=64)
     scope: Scope = Field(
         default=Scope.DEFAULT,
+        examples=["default"],
         description="default: supervisors see their office's subtree, others all; or subtree, or all",
     )
 
