@@ -122,6 +122,7 @@ class ManagerProjectionRow(Base):
 
     manager_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     org_id: Mapped[str] = mapped_column(String(64), index=True)
+    employee_no: Mapped[str | None] = mapped_column(String(32), comment="as staffing published it")
     name: Mapped[str] = mapped_column(String(200))
     grade: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(32))

@@ -6,6 +6,7 @@ from typing import Self
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from shared.imports import IMPORT_BODY_LIMIT
 from shared.settings import ServiceSettings, secret_problem
 
 DEV_ID_DOCUMENT_KEY = "steward-local-id-document-key-not-for-production"
@@ -19,6 +20,10 @@ class CustomerSettings(ServiceSettings):
     )
 
     service_name: str = "customer"
+    http_body_limits: dict[str, int] = Field(
+        default_factory=lambda: {"/imports/": IMPORT_BODY_LIMIT},
+        description="per route: path prefix -> body limit in bytes (a whole file's rows for /imports/)",
+    )
     database_url: str = "sqlite+aiosqlite:///./var/customer.db"
     http_port: int = 8001
     senior_risk_threshold: Decimal = Field(

@@ -4,6 +4,7 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from services.staffing.domain.qualification import Education
+from shared.imports import IMPORT_BODY_LIMIT
 from shared.settings import ServiceSettings
 
 
@@ -15,6 +16,10 @@ class StaffingSettings(ServiceSettings):
     )
 
     service_name: str = "staffing"
+    http_body_limits: dict[str, int] = Field(
+        default_factory=lambda: {"/imports/": IMPORT_BODY_LIMIT},
+        description="per route: path prefix -> body limit in bytes (a whole file's rows for /imports/)",
+    )
     database_url: str = "sqlite+aiosqlite:///./var/staffing.db"
     http_port: int = 8002
     certification_validity_years: int = Field(default=2, ge=1, le=10, description="R-Q7 validity of an exam")

@@ -17,6 +17,7 @@ from shared.messages.appraisal import APPRAISAL
 from shared.messages.audit import AUDIT
 from shared.messages.customer import CUSTOMER
 from shared.messages.http import HTTP
+from shared.messages.imports import IMPORTS
 from shared.messages.staffing import STAFFING
 
 LANGUAGES: Final = ("en", "zh-CN")
@@ -25,7 +26,14 @@ MAX_ECHO: Final = 200
 RULE_ID = re.compile(r"\bR-[A-Z]\d+\b")
 
 # key -> (en template, zh-CN template)
-CATALOGUE: Final[dict[str, tuple[str, str]]] = {**HTTP, **CUSTOMER, **STAFFING, **APPRAISAL, **AUDIT}
+CATALOGUE: Final[dict[str, tuple[str, str]]] = {
+    **HTTP,
+    **CUSTOMER,
+    **STAFFING,
+    **APPRAISAL,
+    **AUDIT,
+    **IMPORTS,
+}
 
 
 class Phrase:

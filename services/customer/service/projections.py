@@ -66,6 +66,7 @@ async def record_manager(uow: UnitOfWork, envelope: Envelope, event: ManagerRegi
         uow,
         envelope,
         event.manager_id,
+        employee_no=event.employee_no,
         name=event.name,
         grade=event.grade,
         status=event.status,

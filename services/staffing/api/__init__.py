@@ -6,6 +6,7 @@ from services.staffing.api import (
     certification,
     expenses,
     grading,
+    imports,
     ladder,
     offices,
     qualification,
@@ -22,4 +23,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     teams.router,
     expenses.router,
     offices.router,
+    imports.router,
 )

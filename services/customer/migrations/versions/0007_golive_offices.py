@@ -29,6 +29,12 @@ def upgrade() -> None:
             )
         )
         batch.create_index("ix_customers_office_id", ["office_id"])
+    with op.batch_alter_table("manager_projection") as batch:
+        batch.add_column(
+            sa.Column(
+                "employee_no", sa.String(length=32), nullable=True, comment="as staffing published it"
+            )
+        )
     op.create_table(
         "office_projection",
         sa.Column("org_id", sa.String(length=64), nullable=False),
@@ -66,6 +72,8 @@ def downgrade() -> None:
     op.drop_index("ix_office_closure_descendant", table_name="office_closure")
     op.drop_table("office_closure")
     op.drop_table("office_projection")
+    with op.batch_alter_table("manager_projection") as batch:
+        batch.drop_column("employee_no")
     with op.batch_alter_table("customers") as batch:
         batch.drop_index("ix_customers_office_id")
         batch.drop_column("office_id")

@@ -1,0 +1,372 @@
+"""Bulk import of the cooperative's customers: roster line (R-C4), classification, CMs, opening balances.
+
+Rows are matched by core banking's customer number. Existing data that breaks an assignment rule is taken
+as it was: the customer is marked non-compliant naming the rule, and `customer.compliance-changed` lets
+audit raise the finding, so the cooperative starts with a list of what to fix instead of a refusal.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from decimal import Decimal
+from typing import Any
+from uuid import uuid4
+
+from sqlalchemy import select
+
+from services.customer.domain import assignment as rules
+from services.customer.domain.classification import Classification, CustomerKind, Importance, Size
+from services.customer.domain.identity import name_key, phone_key
+from services.customer.models import (
+    AssignmentRow,
+    CustomerRow,
+    FileCounterRow,
+    ManagerProjectionRow,
+    OfficeProjectionRow,
+    StaffOfficeProjectionRow,
+    TeamProjectionRow,
+)
+from services.customer.service.common import grade_views
+from shared.auth import Principal
+from shared.contracts.customer import (
+    CustomerAssignmentChanged,
+    CustomerComplianceChanged,
+    CustomerRegistered,
+)
+from shared.errors import DomainError
+from shared.imports import Cells, ImportRequest, ImportRow, ImportSummary, Report
+from shared.timeutil import utcnow
+from shared.uow import UnitOfWork
+
+KINDS = {k.value: k.value for k in CustomerKind} | {
+    "公司客户": "corporate",
+    "机构客户": "institutional",
+    "个人客户": "individual",
+    "农户": "farm_household",
+}
+IMPORTANCE = {i.value: i.value for i in Importance} | {
+    "核心客户": "core",
+    "重要客户": "important",
+    "一般客户": "ordinary",
+}
+SIZES = {s.value: s.value for s in Size} | {"大型": "large", "中型": "medium", "小型": "small"}
+FLAGS = ("core", "major_value", "complex_needs", "investment_needs", "first_development", "risk_business")
+SEPARATORS = re.compile(r"[;；,，、\s]+")
+
+
+@dataclass
+class Plan:
+    """One valid row, resolved: what the customer should look like after the import."""
+
+    line: int
+    external_id: str
+    values: dict[str, Any]
+    classification: dict[str, Any]
+    primary: str
+    co: tuple[str, ...]
+    team_id: str | None
+    since: datetime
+    issues: list[str]
+
+
+def _parse(cells: Cells) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    values: dict[str, Any] = {
+        "name": cells.text("name", required=True),
+        "kind": cells.choice("kind", KINDS, required=True),
+        "branch": cells.text("branch", max_length=64),
+        "address": cells.text("address", max_length=500),
+        "contact": cells.text("contact"),
+        "importance": cells.choice("importance", IMPORTANCE) or "ordinary",
+        "deposit_balance": cells.money("deposit"),
+        "loan_balance": cells.money("loan"),
+    }
+    classification: dict[str, Any] = {f: cells.flag_value(f) for f in FLAGS}
+    classification["size"] = cells.choice("size", SIZES)
+    classification["risk_amount"] = str(cells.money("risk_amount") or Decimal("0.00"))
+    return (values, classification) if values["name"] and values["kind"] else None
+
+
+async def _lookups(uow: UnitOfWork, org_id: str) -> tuple[dict[str, Any], ...]:
+    managers = {
+        r.employee_no: r
+        for r in await uow.session.scalars(
+            select(ManagerProjectionRow).where(ManagerProjectionRow.org_id == org_id)
+        )
+        if r.employee_no
+    }
+    offices = {
+        r.code: r.office_id
+        for r in await uow.session.scalars(
+            select(OfficeProjectionRow).where(OfficeProjectionRow.org_id == org_id)
+        )
+    }
+    teams = {
+        r.team_id: r
+        for r in await uow.session.scalars(
+            select(TeamProjectionRow).where(TeamProjectionRow.org_id == org_id)
+        )
+        if not r.dissolved
+    }
+    placed = {
+        r.user_id: r.office_id
+        for r in await uow.session.scalars(
+            select(StaffOfficeProjectionRow).where(StaffOfficeProjectionRow.org_id == org_id)
+        )
+    }
+    return managers, offices, teams, placed
+
+
+def _issues(
+    plan_class: dict[str, Any], team: list[ManagerProjectionRow], grades: Any, threshold: Decimal, lang: str
+) -> list[str]:
+    views = [rules.ManagerView(m.manager_id, m.org_id, m.status, m.certified_until, m.grade) for m in team]
+    today = utcnow().date()
+    found = []
+    for view in views:
+        try:
+            rules.check_assignable(view, view.manager_id, view.org_id, today)
+        except DomainError as exc:
+            found.append(exc.text(lang))
+    c = Classification(
+        size=Size(plan_class["size"]) if plan_class["size"] else None,
+        risk_amount=Decimal(plan_class["risk_amount"]),
+        **{f: plan_class[f] for f in FLAGS},
+    )
+    found.extend(rules.violations(c, views[0], views[1:], grades, threshold))
+    return found
+
+
+async def import_customers(
+    uow: UnitOfWork, body: ImportRequest, caller: Principal, lang: str, risk_threshold: Decimal
+) -> ImportSummary:
+    """Check every row; unless it is a dry run and no row is refused, write all of them in one commit."""
+    report = Report(body.file, lang)
+    async with uow:
+        managers, offices, teams, placed = await _lookups(uow, caller.org_id)
+        grades = await grade_views(uow, caller.org_id)
+        by_id = {m.manager_id: m for m in managers.values()}
+        root = await uow.session.scalar(
+            select(OfficeProjectionRow.office_id)
+            .where(OfficeProjectionRow.org_id == caller.org_id, OfficeProjectionRow.parent_id.is_(None))
+            .limit(1)
+        )
+        plans: list[Plan] = []
+        seen: dict[str, int] = {}
+        for row in body.rows:
+            plan = _plan(report, row, managers, offices, teams, placed | {"": root or ""}, seen)
+            if plan is None:
+                continue
+            team = [by_id[m] for m in (plan.primary, *plan.co)]
+            plan.issues = _issues(plan.classification, team, grades, risk_threshold, lang)
+            for issue in plan.issues:
+                report.flag(row.line, "primary_employee_no", issue)
+            plans.append(plan)
+        existing = {
+            r.external_id: r
+            for r in await uow.session.scalars(
+                select(CustomerRow).where(
+                    CustomerRow.org_id == caller.org_id, CustomerRow.external_id.is_not(None)
+                )
+            )
+        }
+        counts = {"created": 0, "updated": 0, "unchanged": 0}
+        write = not body.dry_run and not report.refused_lines
+        new = [p for p in plans if p.external_id not in existing]
+        numbers = await _file_numbers(uow, caller.org_id, len(new)) if write and new else iter(())
+        ids: dict[str, str] = {}
+        for plan in plans:
+            customer = existing.get(plan.external_id)
+            if customer is None:
+                counts["created"] += 1
+                if write:
+                    ids[plan.external_id] = _create(uow, caller, plan, next(numbers)).id
+                continue
+            ids[plan.external_id] = customer.id
+            changed = _update(uow, customer, plan, caller, write)
+            counts["updated" if changed else "unchanged"] += 1
+        if write:
+            await uow.commit()
+    return report.summary(body.dry_run, len(body.rows), counts, ids)
+
+
+def _plan(
+    report: Report,
+    row: ImportRow,
+    managers: dict[str, ManagerProjectionRow],
+    offices: dict[str, str],
+    teams: dict[str, Any],
+    placed: dict[str, str],
+    seen: dict[str, int],
+) -> Plan | None:
+    cells = Cells(report, row)
+    external_id = cells.text("external_id", required=True, max_length=64)
+    parsed = _parse(cells)
+    primary_no = cells.text("primary_employee_no", required=True, max_length=32)
+    co_nos = [n for n in SEPARATORS.split(cells.text("co_employee_nos", max_length=2000) or "") if n]
+    office_code = cells.text("office_code", max_length=32)
+    team_id = cells.text("team_id", max_length=64)
+    since = cells.day("start_date") or utcnow().date()
+    for no, column in ((primary_no, "primary_employee_no"), *((n, "co_employee_nos") for n in co_nos)):
+        if no is not None and no not in managers:
+            report.refuse(row.line, column, "import.manager_unknown", value=no)
+    if primary_no is not None and primary_no in co_nos:
+        report.refuse(row.line, "co_employee_nos", "import.primary_is_co", value=primary_no)
+    if office_code is not None and office_code not in offices:
+        report.refuse(row.line, "office_code", "import.office_unknown", value=office_code)
+    if team_id is not None and team_id not in teams:
+        report.refuse(row.line, "team_id", "import.team_unknown", value=team_id)
+    if external_id is not None:
+        if external_id in seen:
+            report.refuse(
+                row.line, "external_id", "import.duplicate", value=external_id, line=seen[external_id]
+            )
+        else:
+            seen[external_id] = row.line
+    if row.line in report.refused_lines or parsed is None or external_id is None or primary_no is None:
+        return None
+    values, classification = parsed
+    primary = managers[primary_no].manager_id
+    values["office_id"] = offices[office_code] if office_code else placed.get(primary) or placed[""] or None
+    return Plan(
+        row.line,
+        external_id,
+        values,
+        classification,
+        primary,
+        tuple(dict.fromkeys(managers[n].manager_id for n in co_nos)),
+        team_id,
+        datetime.combine(since, time(), tzinfo=UTC),
+        [],
+    )
+
+
+async def _file_numbers(uow: UnitOfWork, org_id: str, count: int) -> Any:
+    counter = await uow.session.get(FileCounterRow, org_id)
+    if counter is None:
+        counter = FileCounterRow(org_id=org_id, last_no=0)
+        uow.session.add(counter)
+    first = counter.last_no + 1
+    counter.last_no += count
+    await uow.session.flush()
+    return iter(f"F{n:08d}" for n in range(first, first + count))
+
+
+def _create(uow: UnitOfWork, caller: Principal, plan: Plan, file_no: str) -> CustomerRow:
+    row = CustomerRow(
+        id=f"c-{uuid4().hex[:12]}",
+        org_id=caller.org_id,
+        file_no=file_no,
+        external_id=plan.external_id,
+        name_key=name_key(plan.values["name"]),
+        phone_key=phone_key(plan.values["contact"]),
+        classification=plan.classification,
+        team_id=plan.team_id,
+        attribution_mode="shares",
+        compliant=not plan.issues,
+        compliance_issues=plan.issues,
+        balances_as_of=plan.since if plan.values["deposit_balance"] is not None else None,
+        created_at=utcnow(),
+        created_by=caller.user_id,
+        assignments=[],
+        **plan.values,
+    )
+    uow.session.add(row)
+    _assign(uow, row, plan, caller)
+    uow.emit(
+        "customer.registered",
+        key=row.id,
+        org_id=row.org_id,
+        payload=CustomerRegistered(
+            customer_id=row.id,
+            file_no=row.file_no,
+            name=row.name,
+            kind=row.kind,
+            primary_manager_id=plan.primary,
+            co_manager_ids=plan.co,
+            importance=row.importance,
+            branch=row.branch,
+            external_id=row.external_id,
+        ),
+    )
+    _emit_compliance(uow, row)
+    return row
+
+
+def _assign(uow: UnitOfWork, row: CustomerRow, plan: Plan, caller: Principal) -> None:
+    now = utcnow()
+    for live in row.assignments:
+        if live.valid_to is None:
+            live.valid_to = now
+    shares = rules.equal_shares([plan.primary, *plan.co])
+    for manager_id in (plan.primary, *plan.co):
+        role = "primary" if manager_id == plan.primary else "co_manager"
+        row.assignments.append(
+            AssignmentRow(
+                manager_id=manager_id,
+                role=role,
+                share=shares[manager_id],
+                valid_from=plan.since,
+                changed_by=caller.user_id,
+                reason="imported",
+            )
+        )
+    uow.emit(
+        "customer.assignment-changed",
+        key=row.id,
+        org_id=row.org_id,
+        payload=CustomerAssignmentChanged(
+            customer_id=row.id,
+            primary_manager_id=plan.primary,
+            co_manager_ids=plan.co,
+            team_id=plan.team_id,
+            attribution_mode="shares",
+            shares={m: str(v) for m, v in shares.items()},
+            effective_from=plan.since,
+            reason="imported",
+        ),
+    )
+
+
+def _emit_compliance(uow: UnitOfWork, row: CustomerRow) -> None:
+    if row.compliant:
+        return
+    uow.emit(
+        "customer.compliance-changed",
+        key=row.id,
+        org_id=row.org_id,
+        payload=CustomerComplianceChanged(
+            customer_id=row.id, compliant=False, issues=tuple(row.compliance_issues)
+        ),
+    )
+
+
+def _update(uow: UnitOfWork, row: CustomerRow, plan: Plan, caller: Principal, write: bool) -> bool:
+    """Bring an existing customer in line with its row; True if anything differed."""
+    live = sorted(
+        (a for a in row.assignments if a.valid_to is None), key=lambda a: (a.role != "primary", a.id)
+    )
+    team_now = tuple(a.manager_id for a in live)
+    team_changed = team_now != (plan.primary, *plan.co) or row.team_id != plan.team_id
+    fields = {k: v for k, v in plan.values.items() if getattr(row, k) != v}
+    class_changed = row.classification != plan.classification
+    compliance_changed = (row.compliant, list(row.compliance_issues)) != (not plan.issues, plan.issues)
+    if not (team_changed or fields or class_changed or compliance_changed):
+        return False
+    if write:
+        for key, value in fields.items():
+            setattr(row, key, value)
+        row.classification, row.team_id = plan.classification, plan.team_id
+        row.compliant, row.compliance_issues = not plan.issues, plan.issues
+        if team_changed:
+            _assign(uow, row, plan, caller)
+        if compliance_changed:
+            if row.compliant:
+                uow.emit(
+                    "customer.compliance-changed",
+                    key=row.id,
+                    org_id=row.org_id,
+                    payload=CustomerComplianceChanged(customer_id=row.id, compliant=True, issues=()),
+                )
+            else:
+                _emit_compliance(uow, row)
+    return True
