@@ -26,7 +26,7 @@ from shared.envelope import Actor, Envelope
 from shared.kafka import ensure_topics, producer_options, topics_with_dlq
 from shared.settings import KafkaSettings
 from shared.timeutil import utcnow
-from steward import import_report
+from steward import book_import, import_report
 from steward.csv_files import FileRefused, header, rows_of
 from steward.import_kinds import KINDS as KINDS
 from steward.import_kinds import FileKind
@@ -364,3 +364,6 @@ def import_pnl(
     """Profit postings: posting_id, customer_id, period, product, amount, posted_on (to corebanking.pnl)."""
     settings = _settings(org, kafka, topic_prefix)
     raise typer.Exit(run_import(KINDS["pnl"], file, settings, dry_run=dry_run, wait=wait))
+
+
+book_import.register(import_app)
