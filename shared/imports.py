@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.messages import render
 
@@ -24,6 +24,8 @@ IMPORT_BODY_LIMIT = 64 * 1_048_576
 class ImportRow(BaseModel):
     """One spreadsheet row: the line it is on and its values by column key."""
 
+    model_config = ConfigDict(extra="forbid")
+
     line: int = Field(ge=1, description="The row's line in the file (the header is line 1)", examples=[2])
     values: dict[str, str] = Field(description="Values by column key", examples=[{"code": "CG01"}])
 
@@ -31,9 +33,19 @@ class ImportRow(BaseModel):
 class ImportRequest(BaseModel):
     """A whole file's rows; with `dry_run` nothing is written."""
 
-    file: str = Field(default="", max_length=500, description="The file's name, echoed in problems")
-    dry_run: bool = Field(default=True, description="Validate only (the default); false commits")
-    rows: list[ImportRow] = Field(max_length=MAX_ROWS, description="Every row of the file")
+    model_config = ConfigDict(extra="forbid")
+
+    file: str = Field(
+        default="", max_length=500, description="The file's name, echoed in problems", examples=["机构.xlsx"]
+    )
+    dry_run: bool = Field(
+        default=True, description="Validate only (the default); false commits", examples=[True]
+    )
+    rows: list[ImportRow] = Field(
+        max_length=MAX_ROWS,
+        description="Every row of the file",
+        examples=[[{"line": 2, "values": {"code": "CG01", "name": "城关信用社", "parent_code": "HQ"}}]],
+    )
 
 
 class ImportProblem(BaseModel):

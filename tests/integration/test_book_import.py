@@ -143,7 +143,8 @@ async def test_a_cooperative_goes_live_from_its_spreadsheets(database_url, other
 
         book = load_workbook(staff_xlsx)
         sheet = book.active
-        assert sheet["A1"].value == "工号*" and sheet.data_validations.dataValidation
+        assert sheet["A1"].value == "工号*"
+        assert sheet.data_validations.dataValidation
         sheet.delete_rows(2)
         for r in STAFF:
             sheet.append([r.get(c.key, "") for c in BOOK["staff"].columns])
@@ -159,7 +160,7 @@ async def test_a_cooperative_goes_live_from_its_spreadsheets(database_url, other
             name="bad",
         )
         refused = await _post(customer, "customers", bad, dry_run=False)
-        assert refused["refused"] == 1 and refused["created"] == 0
+        assert (refused["refused"], refused["created"]) == (1, 0)
         assert {(p["line"], p["column"]) for p in refused["problems"]} == {
             (2, "kind"),
             (2, "primary_employee_no"),
@@ -226,6 +227,8 @@ def test_templates_have_headers_examples_and_code_lists(lang, tmp_path):
         headers = [c.value for c in sheet[1]]
         assert headers[0].rstrip("*") == kind.columns[0].header(lang)
         rows, ignored = read_rows(path, kind)
-        assert ignored == [] and rows[0]["line"] == 2 and rows[0]["values"]
+        assert ignored == []
+        assert rows[0]["line"] == 2
+        assert rows[0]["values"]
         lists = [v.formula1 for v in sheet.data_validations.dataValidation]
         assert len(lists) == sum(1 for c in kind.columns if c.codes)
