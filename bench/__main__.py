@@ -1,7 +1,7 @@
 """Run the benchmarks: `make bench` or `python -m bench` runs all; `python -m bench balances hop` some.
 
 Names: balances (1), appraisal (2), fanout (3), hop (4), http (5), outbox_relay, http_guard (6), token (7),
-console (8), lists (9).
+console (8), lists (9), golive_import (issue 21).
 STEWARD_BENCH_QUICK=1 runs every one at a small size (a check of the harness, not a figure).
 """
 
@@ -22,6 +22,7 @@ BENCHMARKS = {
     "lists": "bench.lists",
     "token": "bench.token",
     "console": "bench.console",
+    "golive_import": "bench.golive_import",
 }
 
 
