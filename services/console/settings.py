@@ -64,7 +64,9 @@ class ConsoleSettings(BaseSettings):
                 "csrf_secret of at least 32 characters is required in prod (every replica signs alike)"
             )
         if self.oidc_issuer is not None and not self.oidc_issuer.strip():
-            self.oidc_issuer = None
+            self.oidc_issuer = None  # compose passes an unset variable as ""
+        if self.oidc_client_secret is not None and not self.oidc_client_secret.get_secret_value():
+            self.oidc_client_secret = None
         if self.profile == "prod" and not self.oidc_issuer:
             raise ValueError("oidc_issuer is required in prod (the Workbench signs in through the IdP)")
         if self.profile == "prod" and not str(self.oidc_issuer).startswith("https://"):

@@ -19,7 +19,8 @@ from shared.settings import ServiceSettings
 from shared.tokens import Role, issue_token
 from steward.embedded_broker import free_port
 from steward.suite import Suite
-from tests.browser.oidc_provider import Client, Provider, RunningProvider, User
+from tests.browser.oidc_http import RunningProvider
+from tests.browser.oidc_provider import Client, Provider, User
 from tests.browser.stack import ORG, Stack, _Config, seed
 
 ACCESS_SECONDS = 20
