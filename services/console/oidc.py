@@ -127,8 +127,13 @@ class OIDC:
             except (httpx.HTTPError, ValueError) as exc:
                 log.warning("OIDC discovery at %s failed: %s", url, exc)
                 raise SignInFailed(N_("The identity provider is not answering."), 502) from exc
-            if not isinstance(data, dict) or str(data.get("issuer", "")).rstrip("/") != self.issuer:
-                log.warning("OIDC discovery at %s names another issuer: %s", url, data.get("issuer"))
+            needed = ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri")
+            if (
+                not isinstance(data, dict)
+                or not all(isinstance(data.get(k), str) for k in needed)
+                or data["issuer"].rstrip("/") != self.issuer
+            ):
+                log.warning("OIDC discovery at %s is incomplete or names another issuer", url)
                 raise SignInFailed(N_("The identity provider is not answering."), 502)
             self._metadata = data
         return self._metadata
@@ -212,7 +217,7 @@ class OIDC:
             except (JoseError, ValueError):
                 decoded = jwt.decode(raw, await self.keys(refresh=True), algorithms=ALGORITHMS)
             options: dict[str, Any] = {
-                "iss": {"essential": True, "value": self.issuer},
+                "iss": {"essential": True, "value": (await self.metadata())["issuer"]},
                 "aud": {"essential": True, "value": self.settings.oidc_client_id},
                 "sub": {"essential": True},
                 "exp": {"essential": True},

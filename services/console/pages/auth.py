@@ -9,13 +9,12 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from services.console.i18n import LANG_COOKIE, LOCALES, N_
-from services.console.pages.sso import idp_sign_out
+from services.console.pages.sso import HOME, idp_sign_out
 from services.console.session import COOKIE, PRE_COOKIE, Session, SessionStore, anonymous_csrf
 from services.console.web import AnyPage, UserPage, form_data, safe_path
 
 router = APIRouter()
 DEV_ROLES = ("cm", "supervisor")
-HOME = {"cm": "/my-day", "supervisor": "/overview", "admin": "/overview"}
 
 
 def _mint(user_id: str, role: str, org_id: str, hours: float) -> str:

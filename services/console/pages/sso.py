@@ -8,7 +8,7 @@ from services.console.session import COOKIE, OIDC_COOKIE, Session, SessionStore
 from services.console.web import AnyPage, Page, safe_path
 
 router = APIRouter()
-HOME = {"cm": "/my-day", "supervisor": "/overview", "admin": "/overview"}
+HOME = {"cm": "/my-day", "supervisor": "/overview", "admin": "/overview"}  # each role's first page
 
 
 def _absolute(page: Page, configured: str | None, path: str) -> str:
