@@ -42,6 +42,7 @@ class FakeIdP:
         self.refreshes: list[str] = []
         self.refusing_refresh = False
         self.jwks_reads = 0
+        self.userinfo: dict[str, Any] = {}
 
     def id_token(self, nonce: str | None, key: RSAKey | None = None, access: str | None = None) -> str:
         now = int(time.time())
@@ -64,10 +65,14 @@ class FakeIdP:
                 "authorization_endpoint": f"{ISSUER}/auth",
                 "token_endpoint": f"{ISSUER}/token",
                 "jwks_uri": f"{ISSUER}/certs",
+                "userinfo_endpoint": f"{ISSUER}/userinfo",
             }
             if self.end_session:
                 meta["end_session_endpoint"] = f"{ISSUER}/logout"
             return httpx.Response(200, json=meta)
+        if path.endswith("/userinfo"):
+            assert request.headers["Authorization"] == f"Bearer {self.access}"
+            return httpx.Response(200, json=self.userinfo)
         if path.endswith("/certs"):
             self.jwks_reads += 1
             return httpx.Response(200, json={"keys": [k.as_dict(private=False) for k in self.published]})
@@ -264,6 +269,16 @@ def test_an_account_without_role_or_cooperative_gets_a_page(fake, idp, claims, t
         )
         assert answer.status_code == 403
         assert text in answer.text
+
+
+def test_roles_and_cooperative_missing_from_the_id_token_are_read_from_userinfo(fake, idp):
+    idp.userinfo = {"sub": CM_ID, "org_id": "rcc-demo", "realm_access": {"roles": ["supervisor"]}}
+    del idp.claims["org_id"], idp.claims["realm_access"]
+    with _client(fake, idp) as client:
+        assert _signed_in(client, idp).headers["location"] == "/overview"
+    idp.userinfo["sub"] = "someone-else"  # another subject's answer is ignored
+    with _client(fake, idp) as client:
+        assert client.get("/auth/callback", params=_authorize(client, idp)).status_code == 403
 
 
 def test_an_idp_that_does_not_answer_is_a_page(fake, idp):
