@@ -96,3 +96,32 @@ async def test_a_tree_with_an_outlet_moving_to_another_branch_from_a_date(tmp_pa
     ]
     assigned = _events(str(db), "office.staff-assigned")
     assert [e["user_id"] for e in assigned] == ["sup-n", "m-1", "m-2"]  # the same again publishes nothing
+
+
+async def test_a_branch_supervisor_sees_the_roll_of_their_branch_only(tmp_path):
+    async with serve_offline("staffing", tmp_path / "staffing.db") as svc:
+        c, hr = svc.client, svc.as_("hr-1", "hr")
+        ids = {}
+        for code, parent in (("HQ", None), ("N", "HQ"), ("N1", "N"), ("S", "HQ")):
+            body = {"code": code, "name": code, "parent_id": ids.get(parent)}
+            ids[code] = (await c.post("/offices", headers=hr, json=body)).json()["id"]
+        managers = {}
+        for no, office in (("E1", "N"), ("E2", "N1"), ("E3", "S")):
+            body = {"employee_no": no, "name": no, "grade": "cm", "branch": office}
+            managers[no] = (await c.post("/managers", headers=hr, json=body)).json()["id"]
+            placed = await c.put(f"/office-staff/{managers[no]}", headers=hr, json={"office_id": ids[office]})
+            assert placed.status_code == 200
+        for user, office in (("sup-n", "N"), ("sup-hq", "HQ")):
+            await c.put(f"/office-staff/{user}", headers=hr, json={"office_id": ids[office]})
+        sup_n = svc.as_("sup-n", "supervisor")
+        roll = (await c.get("/managers", headers=sup_n)).json()
+        assert {m["employee_no"] for m in roll} == {"E1", "E2"}
+        hq = (await c.get("/managers", headers=svc.as_("sup-hq", "supervisor"))).json()
+        assert {m["employee_no"] for m in hq} == {"E1", "E2", "E3"}
+        unknown = (await c.get("/managers", headers=svc.as_("sup-x", "supervisor"))).json()
+        assert len(unknown) == 3  # no office known: the whole cooperative, as before
+        outside = await c.get(f"/managers/{managers['E3']}", headers=sup_n)
+        nobody = await c.get("/managers/m-nobody", headers=sup_n)
+        assert outside.status_code == nobody.status_code == 404
+        assert outside.text.replace(managers["E3"], "m-nobody") == nobody.text
+        assert (await c.get(f"/managers/{managers['E2']}", headers=sup_n)).status_code == 200

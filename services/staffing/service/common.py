@@ -15,7 +15,8 @@ from services.staffing.domain.ladder import (
     GradeSpec,
     Ladder,
 )
-from services.staffing.models import LadderVersionRow, ManagerRow
+from services.staffing.models import LadderVersionRow, ManagerRow, OfficeStaffRow
+from services.staffing.service.offices import scope_of
 from shared.auth import Principal, Role
 from shared.contracts.staffing import ManagerRegistered
 from shared.errors import NotFound
@@ -37,6 +38,11 @@ async def visible_manager(uow: UnitOfWork, manager_id: str, caller: Principal) -
     visible = row is not None and row.org_id == caller.org_id
     if visible and not caller.has_any(READ_ALL):
         visible = caller.user_id == manager_id
+    elif visible and caller.user_id != manager_id:
+        scope = await scope_of(uow, caller)  # a branch supervisor sees the staff of their subtree
+        if scope is not None:
+            placed = await uow.session.get(OfficeStaffRow, (caller.org_id, manager_id))
+            visible = placed is not None and placed.office_id in scope
     if not visible or row is None:
         raise NotFound("staffing.manager.not_found", manager_id=manager_id)
     return row

@@ -3,7 +3,7 @@
 from datetime import date
 from uuid import uuid4
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from services.staffing.domain.offices import check_move, check_new_office
 from services.staffing.models import OfficeStaffRow, OfficeVersionRow
@@ -14,14 +14,18 @@ from services.staffing.schemas.offices import (
     StaffOfficeRead,
     StaffOfficeWrite,
 )
-from services.staffing.service.common import today
-from shared.auth import Principal
+from shared.auth import Principal, Role
 from shared.contracts.offices import OfficeChanged, StaffOfficeAssigned
 from shared.errors import Conflict, NotFound
 from shared.offices import OfficeVersion, ancestors, subtree, tree_as_of
 from shared.pagination import Page
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
+
+
+def today() -> date:
+    """The current date in UTC."""
+    return utcnow().date()
 
 
 def _version(row: OfficeVersionRow) -> OfficeVersion:
@@ -184,3 +188,28 @@ async def office_staff(
         )
         rows = await page.rows(uow.session, query)
         return [StaffOfficeRead.model_validate(r) for r in rows]
+
+
+RESTRICTING = {Role.SUPERVISOR: ("default", "subtree"), Role.AUDITOR: ("subtree",), Role.HR: ("subtree",)}
+
+
+async def scope_of(uow: UnitOfWork, caller: Principal) -> list[str] | None:
+    """The offices a caller's data scope covers today, or None for the whole cooperative."""
+    if caller.has_any((Role.MANAGEMENT, Role.ADMIN)):
+        return None
+    scopes = {s for role, names in RESTRICTING.items() if role in caller.roles for s in names}
+    placed = await uow.session.get(OfficeStaffRow, (caller.org_id, caller.user_id))
+    if not scopes or placed is None or placed.scope not in scopes:
+        return None
+    tree = tree_as_of(await versions_of(uow, caller.org_id), today())
+    office = tree.get(placed.office_id)
+    if office is not None and office.parent_id is None:
+        return None
+    return subtree(tree, placed.office_id)
+
+
+def staff_in(org_id: str, offices: list[str]) -> Select[str]:
+    """Ids of the users placed in these offices."""
+    return select(OfficeStaffRow.user_id).where(
+        OfficeStaffRow.org_id == org_id, OfficeStaffRow.office_id.in_(offices)
+    )

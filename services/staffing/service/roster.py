@@ -9,6 +9,7 @@ from services.staffing.domain.departure import ManagerStatus
 from services.staffing.domain.qualification import check_hire_date, years_of_service
 from services.staffing.models import ManagerRow
 from services.staffing.schemas.roster import ManagerCreate, ManagerFilter, ManagerRead, StaffCreate
+from services.staffing.service import offices
 from services.staffing.service.common import (
     READ_ALL,
     emit_registered,
@@ -123,5 +124,8 @@ async def list_managers(
     if f.certification_expiring_before is not None:
         query = query.where(ManagerRow.certified_until < f.certification_expiring_before)
     async with uow:
+        scope = await offices.scope_of(uow, caller)
+        if scope is not None:  # a branch supervisor: the staff of their office's subtree
+            query = query.where(ManagerRow.id.in_(offices.staff_in(caller.org_id, scope)))
         rows = await page.rows(uow.session, query.order_by(ManagerRow.employee_no, ManagerRow.id))
         return [read(r) for r in rows]
