@@ -111,6 +111,7 @@ class AssignmentProjectionRow(Base):
     customer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     manager_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
     org_id: Mapped[str] = mapped_column(String(64), index=True)
+    role: Mapped[str | None] = mapped_column(String(16))
 
 
 class JournalRow(Base):
@@ -246,3 +247,13 @@ class ComplianceConfigRow(Base):
     settings: Mapped[dict[str, object]] = mapped_column(JSON)
     updated_by: Mapped[str] = mapped_column(String(128))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class BalanceSeenRow(Base):
+    """The newest balance report judged per customer: an older one arriving later changes nothing (R-C5)."""
+
+    __tablename__ = "balance_seen"
+
+    org_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    as_of: Mapped[datetime] = mapped_column(UtcDateTime())

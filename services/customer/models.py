@@ -136,6 +136,7 @@ class GradeProjectionRow(Base):
     ladder_version: Mapped[int] = mapped_column()
     may_lead_teams: Mapped[bool] = mapped_column()
     customer_classes: Mapped[list[str]] = mapped_column(JSON)
+    products: Mapped[list[str] | None] = mapped_column(JSON)
     authorization_limit: Mapped[Decimal] = mapped_column(Hundredths())
 
 

@@ -79,6 +79,15 @@ CUSTOMER: dict[str, tuple[str, str]] = {
         "only a CM serving this customer may recommend business for it (R-R2, R-I1)",
         "只有服务该客户的客户经理才能提出业务建议（R-R2、R-I1）",
     ),
+    "customer.credit.product_not_allowed": (
+        "grade {grade} may not market the product {product} (R-Q5)",
+        "等级 {grade} 不能营销产品 {product}（R-Q5）",
+    ),
+    "customer.classification.control_request_roles": (
+        "only audit, a product department, internal control or a supervisor may set or clear the request "
+        "for two or more CMs (R-C3)",
+        "只有稽核、产品部门、内控部门或主管部门可以提出或撤销配备两名以上客户经理的要求（R-C3）",
+    ),
     "customer.credit.amount_not_positive": ("a recommended amount must be positive", "建议金额必须大于零"),
     "customer.credit.no_cosign_needed": (
         "the recommendation is {status}; it needs no co-sign",

@@ -148,7 +148,10 @@ async def track_assignment(uow: UnitOfWork, envelope: Envelope, event: CustomerA
     for manager_id in (event.primary_manager_id, *event.co_manager_ids):
         uow.session.add(
             AssignmentProjectionRow(
-                customer_id=event.customer_id, manager_id=manager_id, org_id=envelope.org_id
+                customer_id=event.customer_id,
+                manager_id=manager_id,
+                org_id=envelope.org_id,
+                role="primary" if manager_id == event.primary_manager_id else "co_manager",
             )
         )
         audits = await uow.session.scalars(

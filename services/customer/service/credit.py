@@ -6,6 +6,7 @@ from uuid import uuid4
 from sqlalchemy import Select, select
 
 from services.customer.domain import credit as rules
+from services.customer.domain.assignment import check_product
 from services.customer.models import GradeProjectionRow, InfoRequestRow, RecommendationRow, ReportRow
 from services.customer.schemas.credit import (
     AnswerCreate,
@@ -114,6 +115,14 @@ async def _limit_of(uow: UnitOfWork, author: str, org_id: str) -> Decimal:
     return default.authorization_limit if default is not None else Decimal("0")
 
 
+async def _check_product(uow: UnitOfWork, author: str, org_id: str, product: str) -> None:
+    """R-Q5: the author's grade in force may market the product."""
+    view = await manager_view(uow, author)
+    grade = await uow.session.get(GradeProjectionRow, (org_id, view.grade)) if view else None
+    allowed = frozenset(grade.products or ()) if grade is not None else frozenset()
+    check_product(view.grade if view else "", allowed, product)
+
+
 def _submitted(uow: UnitOfWork, rec: RecommendationRow) -> None:
     rec.submitted_at = utcnow()
     uow.emit(
@@ -164,6 +173,7 @@ async def recommend(
             if report is None or report.customer_id != row.id:
                 raise RuleViolation("customer.report.other_customer", report_id=report_id)
         limit = await _limit_of(uow, caller.user_id, row.org_id)
+        await _check_product(uow, caller.user_id, row.org_id, cmd.product)
         rec = RecommendationRow(
             id=f"cr-{uuid4().hex[:12]}",
             org_id=row.org_id,

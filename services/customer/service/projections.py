@@ -1,6 +1,8 @@
 """Projections of what other services publish: CMs, the ladder and teams (from `staffing.managers`)."""
 
+from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import delete, select
 
@@ -13,6 +15,7 @@ from services.customer.models import (
     TeamProjectionRow,
 )
 from services.customer.schemas import ManagerProjectionRead
+from services.customer.service.assignment import recheck_served_by
 from shared.auth import Principal
 from shared.contracts.customer import ManagerPortfolioPublished, PortfolioCustomer
 from shared.contracts.staffing import (
@@ -29,6 +32,18 @@ from shared.contracts.staffing import (
 from shared.envelope import Envelope
 from shared.errors import NotFound
 from shared.uow import UnitOfWork
+
+DEFAULT_RISK_THRESHOLD = Decimal("1000000")
+
+
+@dataclass
+class RecheckSettings:
+    """The R-C1 threshold re-evaluations after a grade or ladder change use (set by `create_app`)."""
+
+    risk_threshold: Decimal = DEFAULT_RISK_THRESHOLD
+
+
+RECHECK = RecheckSettings()
 
 
 async def get_manager_view(uow: UnitOfWork, manager_id: str, caller: Principal) -> ManagerProjectionRead:
@@ -126,10 +141,34 @@ async def record_withdrawal(uow: UnitOfWork, envelope: Envelope, event: ManagerD
 
 async def record_grade_change(uow: UnitOfWork, envelope: Envelope, event: ManagerGradeChanged) -> None:
     """R-Q8: keep the CM's grade and status (removed from the post) current."""
+    await _grade_changed(uow, envelope, event, DEFAULT_RISK_THRESHOLD)
+
+
+async def _grade_changed(
+    uow: UnitOfWork, envelope: Envelope, event: ManagerGradeChanged, risk_threshold: Decimal
+) -> None:
     values: dict[str, str | date | datetime | None] = {"status": event.status}
     if event.to_grade is not None:
         values["grade"] = event.to_grade
     await _upsert_manager(uow, envelope, event.manager_id, **values)
+    await uow.session.flush()
+    await recheck_served_by(uow, envelope.org_id, event.manager_id, risk_threshold)
+
+
+async def when_grade_changed_recheck_customers(
+    uow: UnitOfWork, envelope: Envelope, event: ManagerGradeChanged
+) -> None:
+    """R-Q8 then R-C1/R-C3/R-Q5: a promotion or demotion re-evaluates every customer the CM serves."""
+    await _grade_changed(uow, envelope, event, RECHECK.risk_threshold)
+
+
+async def when_ladder_published_recheck_customers(
+    uow: UnitOfWork, envelope: Envelope, event: LadderPublished
+) -> None:
+    """R-Q5/R-C1: a new ladder (the grades' classes) re-evaluates every served customer of the cooperative."""
+    if await _ladder(uow, envelope, event):
+        await uow.session.flush()
+        await recheck_served_by(uow, envelope.org_id, None, RECHECK.risk_threshold)
 
 
 async def record_departed(uow: UnitOfWork, envelope: Envelope, event: ManagerDeparted) -> None:
@@ -139,11 +178,15 @@ async def record_departed(uow: UnitOfWork, envelope: Envelope, event: ManagerDep
 
 async def record_ladder(uow: UnitOfWork, envelope: Envelope, event: LadderPublished) -> None:
     """R-Q5: the grades in force and the customer classes each may serve (newest version wins)."""
+    await _ladder(uow, envelope, event)
+
+
+async def _ladder(uow: UnitOfWork, envelope: Envelope, event: LadderPublished) -> bool:
     known = await uow.session.scalar(
         select(GradeProjectionRow.ladder_version).where(GradeProjectionRow.org_id == envelope.org_id).limit(1)
     )
     if known is not None and known >= event.version:
-        return
+        return False
     await uow.session.execute(delete(GradeProjectionRow).where(GradeProjectionRow.org_id == envelope.org_id))
     for grade in event.grades:
         uow.session.add(
@@ -153,9 +196,11 @@ async def record_ladder(uow: UnitOfWork, envelope: Envelope, event: LadderPublis
                 ladder_version=event.version,
                 may_lead_teams=grade.may_lead_teams,
                 customer_classes=list(grade.customer_classes),
+                products=list(grade.products),
                 authorization_limit=grade.authorization_limit,
             )
         )
+    return True
 
 
 async def record_team(uow: UnitOfWork, envelope: Envelope, event: TeamChanged) -> None:
