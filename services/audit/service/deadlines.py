@@ -85,6 +85,7 @@ async def follow_visit_plan(
     customer_id: str,
     importance: str | None = None,
     visited_at: datetime | None = None,
+    named: str | None = None,
 ) -> None:
     """R-M4: the next in-person visit is due by the importance level's interval, plus a tolerance."""
     plan = await uow.session.get(VisitPlanRow, customer_id)
@@ -118,7 +119,7 @@ async def follow_visit_plan(
                 org_id=envelope.org_id,
                 due=due,
                 customer_id=customer_id,
-                manager_id=await primary_of(uow, customer_id),
+                manager_id=await primary_of(uow, customer_id) or named,
                 evidence=[f"event:{envelope.event_id}"],
             )
         )
@@ -130,7 +131,8 @@ async def follow_visit_plan(
 
 async def on_customer(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
     """R-M4: a new customer or a new importance level sets the visit plan."""
-    await follow_visit_plan(uow, envelope, event.customer_id, importance=event.importance)
+    named = getattr(event, "primary_manager_id", None)
+    await follow_visit_plan(uow, envelope, event.customer_id, importance=event.importance, named=named)
 
 
 async def sweep(uow: UnitOfWork, org_id: str | None) -> int:
