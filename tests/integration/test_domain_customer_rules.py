@@ -8,7 +8,6 @@ GRADES = {"m-s": "senior", "m-c": "cm", "m-c2": "cm", "m-t": "trainee"}
 
 
 async def _managers(customer):
-    topic = f"{customer.prefix}staffing.managers"
     for manager_id, grade in GRADES.items():
         body = {
             "manager_id": manager_id,
