@@ -168,6 +168,18 @@ CUSTOMER: dict[str, tuple[str, str]] = {
     ),
     "customer.visit.not_found": ("visit {supersedes_id} not found", "未找到访问记录 {supersedes_id}"),
     "customer.day.plan_submitted": ("the plan for {day} was already submitted", "{day} 的工作计划已经提交"),
+    "customer.visit.too_old": (
+        "a visit more than {days} days ago cannot be filed: check the date",
+        "不能登记 {days} 天以前的访问，请检查日期",
+    ),
+    "customer.visit.next_before_visit": (
+        "the next visit must be on or after this visit's day (R-M3)",
+        "下次访问日期不能早于本次访问（R-M3）",
+    ),
+    "customer.day.plan_too_far": (
+        "a day's plan is made at most {days} days ahead (R-W4)",
+        "工作计划最多只能提前 {days} 天制定（R-W4）",
+    ),
     "customer.day.plan_late": (
         "a day's plan is made before the day, not after it (R-W4)",
         "当天的工作计划应在当天之前制定，不能事后补做（R-W4）",

@@ -102,3 +102,25 @@ def test_R_Q5_products_of_a_grade():
     with pytest.raises(RuleViolation) as refused:
         check_product("trainee", frozenset({"savings"}), "loan")
     assert refused.value.rule_id == "R-Q5"
+
+
+def test_bounds_far_past_and_future_dates_are_refused_with_a_message_in_both_languages():
+    from datetime import date
+
+    from services.customer.domain.visits import check_day_plan, check_filed_in_time
+    from services.staffing.domain.expenses import check_expense
+
+    now = datetime(2026, 12, 7, tzinfo=UTC)
+    with pytest.raises(RuleViolation) as year_one:
+        check_filed_in_time(datetime(1, 1, 1, tzinfo=UTC), now)
+    assert "检查日期" in year_one.value.text("zh-CN")
+    with pytest.raises(RuleViolation):
+        check_filed_in_time(now - timedelta(days=1), now, next_visit_on=date(2026, 1, 1))
+    check_filed_in_time(now - timedelta(days=1), now, next_visit_on=date(2027, 1, 1))
+    with pytest.raises(RuleViolation):
+        check_day_plan(date(9999, 12, 31), now.date(), has_plan=False)
+    check_day_plan(now.date(), now.date(), has_plan=False)
+    with pytest.raises(RuleViolation) as old:
+        check_expense(Decimal("10"), date(1900, 1, 1), now.date(), closed_years=())
+    assert old.value.rule_id == "R-P2"
+    check_expense(Decimal("10"), date(2025, 12, 1), now.date(), closed_years=())

@@ -95,6 +95,8 @@ async def list_reports(
         # Routing is a JSON list: filtered here, and the page cut from what the caller may see.
         departments = {d for role, d in DEPARTMENTS.items() if role in caller.roles}
         served = set(await uow.session.scalars(visible_ids(caller))) if Role.CM in caller.roles else set()
+        if departments:  # finding 10: a department reads the newest reports routed to it first
+            query = query.order_by(None).order_by(ReportRow.submitted_at.desc(), ReportRow.id.desc())
         return page.window(
             [
                 ReportRead.model_validate(r)
