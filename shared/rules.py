@@ -4,8 +4,9 @@ Every service names a rule by `RuleId` (never by a string it wrote itself), and 
 returns `Violation`s: the rule, the catalogue key of its message (`shared.messages`) and its parameters.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -88,3 +89,9 @@ class Violation:
 
     def __hash__(self) -> int:
         return hash((self.rule, self.message_key, tuple(sorted((k, str(v)) for k, v in self.params.items()))))
+
+
+def in_force(versions: Iterable[tuple[int, date]], on: date) -> int | None:
+    """Configuration in force on a date: the highest version whose effective date has come (or None)."""
+    due = [version for version, effective_from in versions if effective_from <= on]
+    return max(due) if due else None

@@ -148,3 +148,51 @@ async def test_R_Q5_a_cm_recommends_only_the_products_their_grade_may_market(cus
     assert answer.json()["rule_id"] == "R-Q5"
     allowed = await customer.client.post(url, headers=trainee, json={**rec, "product": "savings_account"})
     assert allowed.status_code == 201, allowed.text
+
+
+async def test_R_Q3_a_ladder_version_in_force_later_does_not_change_todays_limits_or_classes(customer):
+    from datetime import UTC, datetime, timedelta
+
+    sup = await _managers(customer)
+    future = (datetime.now(UTC) + timedelta(days=200)).date().isoformat()
+    grades = [g.model_dump(mode="json") for g in DEFAULT_LADDER_GRADES]
+    for g in grades:
+        if g["code"] == "cm":
+            g["products"], g["authorization_limit"], g["customer_classes"] = (
+                ["savings_account"],
+                "10.00",
+                ["basic"],
+            )
+    await _staffing(
+        customer, "ladder.published", "ladder", {"version": 5, "effective_from": future, "grades": grades}
+    )
+    # a marker on the same key and partition: once it is projected, the future ladder was consumed
+    await _staffing(
+        customer,
+        "manager.registered",
+        "ladder",
+        {
+            "manager_id": "m-marker",
+            "employee_no": "MK",
+            "name": "marker",
+            "grade": "cm",
+            "branch": "north",
+            "status": "active",
+            "certified_until": "2099-01-01",
+        },
+    )
+
+    async def marker():
+        return (await customer.client.get("/managers/m-marker", headers=sup)).status_code == 200
+
+    await eventually(marker, what="the future ladder consumed")
+    cust = await _open(customer, sup, {"size": "medium"}, "m-c", ["m-c2"])  # today a CM may serve medium
+    assert cust["compliant"] is True
+    rec = {"product": "working_capital_loan", "amount": "500.00", "term_months": 6, "purpose": "seed"}
+    rec["rationale"] = "spring"
+    answer = await customer.client.post(
+        f"/customers/{cust['id']}/credit-recommendations", headers=customer.as_("m-c", "cm"), json=rec
+    )
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["authorization_limit"] == "1000000.00"
+    assert answer.json()["status"] == "submitted"

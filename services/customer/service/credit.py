@@ -16,7 +16,13 @@ from services.customer.schemas.credit import (
     ReportCreate,
     ReportRead,
 )
-from services.customer.service.common import current, manager_view, visible_customer, visible_ids
+from services.customer.service.common import (
+    bring_ladder_in_force,
+    current,
+    manager_view,
+    visible_customer,
+    visible_ids,
+)
 from shared.auth import Principal, Role
 from shared.contracts.credit import (
     CreditDecisionMade,
@@ -110,6 +116,7 @@ async def _limit_of(uow: UnitOfWork, author: str, org_id: str) -> Decimal:
     view = await manager_view(uow, author)
     if view is None:
         raise Forbidden("customer.credit.cm_only")
+    await bring_ladder_in_force(uow, org_id, utcnow().date())  # finding 1: the limit in force today
     grade = await uow.session.get(GradeProjectionRow, (org_id, view.grade))
     if grade is not None:
         return grade.authorization_limit

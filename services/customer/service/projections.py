@@ -9,13 +9,14 @@ from sqlalchemy import delete, select
 from services.customer.models import (
     AssignmentRow,
     CustomerRow,
-    GradeProjectionRow,
+    LadderVersionRow,
     ManagerProjectionRow,
     TeamMemberProjectionRow,
     TeamProjectionRow,
 )
 from services.customer.schemas import ManagerProjectionRead
 from services.customer.service.assignment import recheck_served_by
+from services.customer.service.common import bring_ladder_in_force
 from shared.auth import Principal
 from shared.contracts.customer import ManagerPortfolioPublished, PortfolioCustomer
 from shared.contracts.staffing import (
@@ -31,6 +32,7 @@ from shared.contracts.staffing import (
 )
 from shared.envelope import Envelope
 from shared.errors import NotFound
+from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
 DEFAULT_RISK_THRESHOLD = Decimal("1000000")
@@ -182,25 +184,18 @@ async def record_ladder(uow: UnitOfWork, envelope: Envelope, event: LadderPublis
 
 
 async def _ladder(uow: UnitOfWork, envelope: Envelope, event: LadderPublished) -> bool:
-    known = await uow.session.scalar(
-        select(GradeProjectionRow.ladder_version).where(GradeProjectionRow.org_id == envelope.org_id).limit(1)
-    )
-    if known is not None and known >= event.version:
-        return False
-    await uow.session.execute(delete(GradeProjectionRow).where(GradeProjectionRow.org_id == envelope.org_id))
-    for grade in event.grades:
+    """Keep the version; it becomes the ladder in force on its effective date, not before (finding 1)."""
+    if await uow.session.get(LadderVersionRow, (envelope.org_id, event.version)) is None:
         uow.session.add(
-            GradeProjectionRow(
+            LadderVersionRow(
                 org_id=envelope.org_id,
-                code=grade.code,
-                ladder_version=event.version,
-                may_lead_teams=grade.may_lead_teams,
-                customer_classes=list(grade.customer_classes),
-                products=list(grade.products),
-                authorization_limit=grade.authorization_limit,
+                version=event.version,
+                effective_from=event.effective_from,
+                grades=[g.model_dump(mode="json") for g in event.grades],
             )
         )
-    return True
+        await uow.session.flush()
+    return await bring_ladder_in_force(uow, envelope.org_id, utcnow().date())
 
 
 async def record_team(uow: UnitOfWork, envelope: Envelope, event: TeamChanged) -> None:

@@ -1,4 +1,4 @@
-"""the products each grade may market (R-Q5), from ladder.published
+"""the products each grade may market (R-Q5) and every ladder version by its date (R-Q3)
 
 Revision ID: 0008
 Revises: 0005
@@ -21,9 +21,17 @@ def upgrade() -> None:
     """Upgrade schema."""
     with op.batch_alter_table('grade_projection', schema=None) as batch_op:
         batch_op.add_column(sa.Column('products', sa.JSON(), nullable=True))
+    op.create_table('ladder_versions',
+    sa.Column('org_id', sa.String(length=64), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('effective_from', sa.Date(), nullable=False),
+    sa.Column('grades', sa.JSON(), nullable=False),
+    sa.PrimaryKeyConstraint('org_id', 'version', name='pk_ladder_versions')
+    )
 
 
 def downgrade() -> None:
     """Downgrade schema."""
+    op.drop_table('ladder_versions')
     with op.batch_alter_table('grade_projection', schema=None) as batch_op:
         batch_op.drop_column('products')
