@@ -1,9 +1,9 @@
 """Audit tables."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.customer_refs import define_customer_refs
@@ -236,6 +236,17 @@ class GradeLimitRow(Base):
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
     ladder_version: Mapped[int] = mapped_column()
     authorization_limit: Mapped[Decimal] = mapped_column(Hundredths())
+
+
+class LadderLimitsRow(Base):
+    """Each ladder version's authorization limits by grade, in force from its date (R-I1)."""
+
+    __tablename__ = "ladder_limits"
+
+    org_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(primary_key=True)
+    effective_from: Mapped[date] = mapped_column(Date)
+    limits: Mapped[dict[str, str]] = mapped_column(JSON)
 
 
 class ComplianceConfigRow(Base):

@@ -110,3 +110,50 @@ async def test_R_M5_the_follow_up_deadline_starts_at_the_warning_not_at_processi
 
     (finding,) = await eventually(swept, what="the follow-up finding for a warning a month old")
     assert finding["status"] == "open"
+
+
+async def test_R_I1_the_limit_is_the_ladder_in_force_on_the_day_of_the_recommendation(audit):
+    from shared.contracts.default_ladder import DEFAULT_LADDER_GRADES
+
+    future = (datetime.now(UTC) + timedelta(days=200)).date().isoformat()
+    grades = [g.model_dump(mode="json") for g in DEFAULT_LADDER_GRADES]
+    for g in grades:
+        if g["code"] == "cm":
+            g["authorization_limit"] = "10.00"
+    registered = {
+        "manager_id": "m-r",
+        "employee_no": "MR",
+        "name": "m-r",
+        "grade": "cm",
+        "branch": "north",
+        "status": "active",
+        "certified_until": "2099-01-01",
+    }
+    await _send(audit, "staffing.managers", "manager.registered", "m-r", registered)
+    ladder = {"version": 7, "effective_from": future, "grades": grades}
+    await _send(audit, "staffing.managers", "ladder.published", "m-r", ladder)
+    auditor = audit.as_("aud-1", "auditor")
+
+    async def journaled():
+        check = (await audit.client.get("/journal/verification", headers=auditor)).json()
+        return check["rows_checked"] >= 2
+
+    await eventually(journaled, what="the CM and the future ladder consumed")
+
+    def rec(rec_id: str, amount: str) -> dict:
+        return {
+            "recommendation_id": rec_id,
+            "customer_id": "c-20",
+            "author": "m-r",
+            "product": "farm_loan",
+            "amount": amount,
+            "term_months": 12,
+            "purpose": "seed",
+            "rationale": "spring",
+        }
+
+    topic = "customer.credit-recommendations"
+    await _send(audit, topic, "credit-recommendation.submitted", "c-20", rec("r-within", "500.00"))
+    await _send(audit, topic, "credit-recommendation.submitted", "c-20", rec("r-over", "2000000.00"))
+    (finding,) = await _until(audit, "the over-limit finding", lambda f: len(f) >= 1, rule_id="R-I1")
+    assert "1000000" in finding["description"]  # today's limit of a CM, not the future 10.00

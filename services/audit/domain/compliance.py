@@ -8,10 +8,10 @@ state, calls these and persists what they decide.
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from shared.rules import RuleId, Violation
+from shared.rules import RuleId, Violation, in_force
 
 HIGH, MEDIUM = "high", "medium"
 
@@ -119,6 +119,24 @@ class Recommendation:
     author: str
     amount: Decimal
     cosigned_by: str | None
+
+
+@dataclass(frozen=True)
+class LadderLimits:
+    """One ladder version's authorization limits by grade, in force from a date."""
+
+    version: int
+    effective_from: date
+    limits: Mapping[str, Decimal]
+
+
+def limit_on(
+    ladders: Sequence[LadderLimits], grade: str, on: date, default: Mapping[str, Decimal]
+) -> Decimal:
+    """R-I1: the grade's authorization limit in the ladder in force on the date of the act (finding 1)."""
+    chosen = in_force([(ladder.version, ladder.effective_from) for ladder in ladders], on)
+    limits = next((ladder.limits for ladder in ladders if ladder.version == chosen), default)
+    return limits.get(grade, Decimal("0"))
 
 
 def recommendation(

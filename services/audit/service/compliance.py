@@ -3,11 +3,12 @@
 A finding is raised when a rule breaks and resolved when it clears, never raised twice while open.
 """
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from services.audit.domain import compliance as decide
 from services.audit.models import (
@@ -16,6 +17,7 @@ from services.audit.models import (
     BalanceSeenRow,
     FindingRow,
     GradeLimitRow,
+    LadderLimitsRow,
     ManagerWatchRow,
     WatchRow,
 )
@@ -185,13 +187,25 @@ async def on_recommendation(uow: UnitOfWork, envelope: Envelope, event: Any) -> 
     serving = await uow.session.get(AssignmentProjectionRow, (event.customer_id, event.author))
     watch = await uow.session.get(ManagerWatchRow, event.author)
     grade = watch.grade if watch else ""
-    published = await uow.session.get(GradeLimitRow, (envelope.org_id, grade))
-    limit = published.authorization_limit if published else LIMITS.get(grade, Decimal("0"))
+    limit = await _limit_on(uow, envelope.org_id, grade, as_utc(envelope.occurred_at).date())
     rec = decide.Recommendation(
         event.recommendation_id, event.customer_id, event.author, event.amount, event.cosigned_by
     )
     anyone = await primary_of(uow, event.customer_id) is not None
     await apply(uow, envelope, decide.recommendation(rec, serving is not None, anyone, limit))
+
+
+async def _limit_on(uow: UnitOfWork, org_id: str, grade: str, on: date) -> Decimal:
+    ladders = [
+        decide.LadderLimits(r.version, r.effective_from, {k: Decimal(v) for k, v in r.limits.items()})
+        for r in await uow.session.scalars(select(LadderLimitsRow).where(LadderLimitsRow.org_id == org_id))
+    ]
+    # limits kept before versions were (a database from before 0008), else the default ladder's
+    legacy = {
+        r.code: r.authorization_limit
+        for r in await uow.session.scalars(select(GradeLimitRow).where(GradeLimitRow.org_id == org_id))
+    }
+    return decide.limit_on(ladders, grade, on, legacy or LIMITS)
 
 
 async def on_expenses(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
@@ -249,19 +263,14 @@ async def summary(uow: UnitOfWork, org_id: str) -> list[dict[str, Any]]:
 
 
 async def on_ladder(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
-    """R-I1: the authorization limits of the cooperative's ladder in force (newest version wins)."""
-    known = await uow.session.scalar(
-        select(GradeLimitRow.ladder_version).where(GradeLimitRow.org_id == envelope.org_id).limit(1)
-    )
-    if known is not None and known >= event.version:
-        return
-    await uow.session.execute(delete(GradeLimitRow).where(GradeLimitRow.org_id == envelope.org_id))
-    for grade in event.grades:
+    """R-I1: the authorization limits of each ladder version, applied from its effective date."""
+    if await uow.session.get(LadderLimitsRow, (envelope.org_id, event.version)) is None:
+        limits = {g.code: str(g.authorization_limit) for g in event.grades}
         uow.session.add(
-            GradeLimitRow(
+            LadderLimitsRow(
                 org_id=envelope.org_id,
-                code=grade.code,
-                ladder_version=event.version,
-                authorization_limit=grade.authorization_limit,
+                version=event.version,
+                effective_from=event.effective_from,
+                limits=limits,
             )
         )

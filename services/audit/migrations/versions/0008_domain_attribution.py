@@ -1,4 +1,4 @@
-"""who is primary in audit's assignment projection, and the newest balance judged per customer
+"""who is primary in audit's assignment projection, and the newest balance judged per customer, ladder limits by date
 
 Revision ID: 0008
 Revises: 0005
@@ -27,10 +27,18 @@ def upgrade() -> None:
     sa.Column('as_of', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('org_id', 'customer_id', name='pk_balance_seen')
     )
+    op.create_table('ladder_limits',
+    sa.Column('org_id', sa.String(length=64), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('effective_from', sa.Date(), nullable=False),
+    sa.Column('limits', sa.JSON(), nullable=False),
+    sa.PrimaryKeyConstraint('org_id', 'version', name='pk_ladder_limits')
+    )
 
 
 def downgrade() -> None:
     """Downgrade schema."""
+    op.drop_table('ladder_limits')
     op.drop_table('balance_seen')
     with op.batch_alter_table('assignment_projection', schema=None) as batch_op:
         batch_op.drop_column('role')
