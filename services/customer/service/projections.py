@@ -102,7 +102,7 @@ async def record_expiry(uow: UnitOfWork, envelope: Envelope, event: ManagerCerti
     await _upsert_manager(uow, envelope, event.manager_id, certified_until=event.expired_on)
 
 
-async def publish_departure_portfolio(
+async def when_departure_requested_publish_portfolio(
     uow: UnitOfWork, envelope: Envelope, event: ManagerDepartureRequested
 ) -> None:
     """R-I6: freeze new assignments to the CM and publish their portfolio as of the request."""
@@ -136,7 +136,9 @@ async def publish_departure_portfolio(
     )
 
 
-async def record_withdrawal(uow: UnitOfWork, envelope: Envelope, event: ManagerDepartureWithdrawn) -> None:
+async def when_departure_withdrawn_reopen_assignments(
+    uow: UnitOfWork, envelope: Envelope, event: ManagerDepartureWithdrawn
+) -> None:
     """R-I6: the departure was withdrawn; the CM may take customers again."""
     await _upsert_manager(uow, envelope, event.manager_id, status="active")
 
@@ -173,7 +175,7 @@ async def when_ladder_published_recheck_customers(
         await recheck_served_by(uow, envelope.org_id, None, RECHECK.risk_threshold)
 
 
-async def record_departed(uow: UnitOfWork, envelope: Envelope, event: ManagerDeparted) -> None:
+async def when_departed_record_departed(uow: UnitOfWork, envelope: Envelope, event: ManagerDeparted) -> None:
     """The CM has left: the projection says so."""
     await _upsert_manager(uow, envelope, event.manager_id, status="departed")
 
