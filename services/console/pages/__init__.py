@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from services.console.pages import auth, customers, forms, my_day, supervisor
+from services.console.pages import auditor, auth, customers, forms, hr, hr_grades, my_day, supervisor
 
 # supervisor before customers: its /customers/new must win over /customers/{customer_id}.
 ROUTERS: tuple[APIRouter, ...] = (
@@ -11,4 +11,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     supervisor.router,
     customers.router,
     forms.router,
+    hr.router,
+    hr_grades.router,
+    auditor.router,
 )

@@ -13,8 +13,15 @@ from services.console.session import COOKIE, PRE_COOKIE, Session, SessionStore, 
 from services.console.web import AnyPage, UserPage, form_data, safe_path
 
 router = APIRouter()
-DEV_ROLES = ("cm", "supervisor")
-HOME = {"cm": "/my-day", "supervisor": "/overview", "admin": "/overview"}
+DEV_ROLES = ("cm", "supervisor", "hr", "auditor", "management")
+HOME = {
+    "cm": "/my-day",
+    "supervisor": "/overview",
+    "admin": "/overview",
+    "hr": "/hr/managers",
+    "auditor": "/audit/departures",
+    "management": "/dashboard",
+}
 
 
 def _mint(user_id: str, role: str, org_id: str, hours: float) -> str:
