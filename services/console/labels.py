@@ -112,6 +112,12 @@ LABELS: dict[str, dict[str, str]] = {
         "service": N_("Years of service"),
         "education": N_("Education"),
     },
+    "source": {
+        "self": N_("Self-evaluation"),
+        "customer": N_("Customer evaluation"),
+        "supervisor": N_("Supervisor evaluation"),
+        "colleague": N_("Colleague evaluation"),
+    },
     "spot_kind": {"regular": N_("Regular"), "random": N_("Random")},
     "population": {
         "customers": N_("Customers"),

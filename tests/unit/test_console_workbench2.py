@@ -253,6 +253,108 @@ def hr_fake() -> Fake:
     fake.on("GET", "/spot-checks/s-1", body=CHECK)
     fake.on("GET", "/spot-checks/s-1/reproduction", body={"reproduced": True, "sample": ["c-1"]})
     fake.on("GET", "/journal/verification", body={"ok": False, "rows_checked": 40, "first_broken_seq": 17})
+    cycle = {
+        "id": "y-1",
+        "year": 2025,
+        "version": 1,
+        "status": "finalized",
+        "deadline": "2026-02-15",
+        "seed": "s",
+        "sample_size": 3,
+        "source_weights": {},
+        "criteria_weights": {},
+        "loss_policy": "carry",
+        "supersedes_id": None,
+        "correction_reason": None,
+        "opened_by": "sup-1",
+        "opened_at": T,
+        "computed_at": T,
+        "finalized_by": "sup-1",
+        "finalized_at": T,
+        "ladder_version": 1,
+        "unattributed_profit": "0.00",
+        "participants": 2,
+    }
+    result = {
+        "cycle_id": "y-1",
+        "year": 2025,
+        "cycle_version": 1,
+        "final": True,
+        "manager_id": CM_ID,
+        "name": "李伟",
+        "branch": "城北",
+        "grade": "cm",
+        "direct_profit": "1000000.00",
+        "pool_profit": "0.00",
+        "attributed_profit": "1000000.00",
+        "source_scores": {},
+        "score": "85.00",
+        "carried_loss_in": "0.00",
+        "floating_rate": "0.02",
+        "floating_pay": "20000.00",
+        "carried_loss_out": "0.00",
+        "fixed_pay": "60000.00",
+        "overspend": "100.00",
+        "net_pay": "79900.00",
+        "proposal": "keep",
+        "proposal_reason": "达标",
+        "explanation": "",
+        "pay_in_kind": [],
+        "floating_pay_in_cash": "20000.00",
+    }
+    group = {
+        "managers": 1,
+        "total_profit": "1000000.00",
+        "mean_profit": "1000000.00",
+        "median_profit": "1000000.00",
+        "min_profit": "1000000.00",
+        "max_profit": "1000000.00",
+        "mean_score": "85.00",
+        "total_floating_pay": "20000.00",
+        "proposals": {"keep": 1},
+    }
+    fake.on("GET", "/cycles", body=[cycle])
+    fake.on("GET", "/cycles/y-1", body=cycle)
+    fake.on(
+        "GET",
+        "/cycles/y-1/missing-evaluations",
+        body=[
+            {
+                "manager_id": CM_ID,
+                "source": "supervisor",
+                "evaluator": "sup-1",
+                "deadline": "2026-02-15",
+                "overdue": True,
+            }
+        ],
+    )
+    fake.on(
+        "GET",
+        "/cycles/y-1/pools",
+        body=[{"team_id": "t-1", "amount": "5000.00", "allocated": False, "allocations": {}}],
+    )
+    fake.on(
+        "GET",
+        "/cycles/y-1/results",
+        body=[result, {**result, "manager_id": "m-2", "floating_pay": "5000.00"}],
+    )
+    fake.on("GET", f"/cycles/y-1/results/{CM_ID}", body=result)
+    fake.on("GET", "/me/results", body=[result])
+    fake.on(
+        "GET",
+        "/cycles/y-1/summary",
+        body={
+            "cycle_id": "y-1",
+            "year": 2025,
+            "version": 1,
+            "status": "finalized",
+            "managers": 2,
+            "by_grade": [{**group, "group": "cm"}],
+            "by_branch": [{**group, "group": "城北"}],
+            "score_bands": {},
+        },
+    )
+    fake.on("GET", "/targets", body=[{"stage": "won"}, {"stage": "target"}])
     return fake
 
 
@@ -279,7 +381,7 @@ PAGES = {
 @pytest.mark.parametrize("role", sorted(PAGES))
 def test_every_workbench_ii_page_renders_in_zh_cn_without_inline_code_or_unlabelled_fields(hr_fake, role):
     with _client(hr_fake) as client:
-        sign_in(client, role, f"{role}-1")
+        sign_in(client, role, CM_ID if role == "cm" else f"{role}-1")
         for path in PAGES[role]:
             page = client.get(path)
             assert page.status_code == 200, (path, page.text[:2000])
@@ -343,3 +445,25 @@ def test_a_cm_cannot_open_hr_or_auditor_pages(hr_fake):
         sign_in(client, "cm", CM_ID)
         for path in ("/hr/managers", "/audit/departures", "/audit/journal"):
             assert client.get(path).status_code == 403, path
+
+
+def test_the_dashboard_draws_labelled_svg_charts_in_chinese(hr_fake):
+    with _client(hr_fake) as client:
+        sign_in(client, "management", "mgmt-1")
+        page = client.get("/dashboard").text
+        for chart in ("ch-grade", "ch-branch", "ch-pay", "ch-findings", "ch-pipeline"):
+            assert f'data-chart="{chart}"' in page, chart
+        assert "客户经理" in page
+        assert "城北" in page
+        assert "¥1,000,000.00" in page
+        assert 'role="img"' in page
+
+
+def test_a_finalized_cycle_offers_a_correction_with_a_reason_to_the_supervisor_only(hr_fake):
+    with _client(hr_fake) as client:
+        sign_in(client, "supervisor", "sup-1")
+        assert "/appraisal/y-1/corrections" in client.get("/appraisal/y-1").text
+    with _client(hr_fake) as client:
+        sign_in(client, "management", "mgmt-1")
+        assert "/appraisal/y-1/corrections" not in client.get("/appraisal/y-1").text
+        assert client.get("/my-results").status_code == 403

@@ -2,7 +2,18 @@
 
 from fastapi import APIRouter
 
-from services.console.pages import auditor, auth, customers, forms, hr, hr_grades, my_day, supervisor
+from services.console.pages import (
+    appraisal,
+    auditor,
+    auth,
+    customers,
+    forms,
+    hr,
+    hr_grades,
+    management,
+    my_day,
+    supervisor,
+)
 
 # supervisor before customers: its /customers/new must win over /customers/{customer_id}.
 ROUTERS: tuple[APIRouter, ...] = (
@@ -14,4 +25,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     hr.router,
     hr_grades.router,
     auditor.router,
+    appraisal.router,
+    management.router,
 )
