@@ -1,4 +1,4 @@
-"""Workbench II in Chromium, zh-CN: HR's and the auditor's daily work, live departure progress, axe checks."""
+"""Workbench II in Chromium, zh-CN: HR, auditor, management and appraisal; live departure progress; axe."""
 
 import time
 from datetime import date, timedelta
@@ -212,4 +212,53 @@ def test_auditor_findings_compliance_spot_check_reproduction_and_journal(browser
         ".src = '/static/favicon.svg'"
     )
     assert "image-alt" in {v["id"] for v in violations(page)}
+    _clean(page)
+
+
+def test_supervisor_runs_the_appraisal_cycle_and_management_reads_the_dashboard(browser, stack):
+    page = new_page(browser, stack)
+    sign_in(page, stack, "supervisor", "sup-1")
+    page.get_by_role("link", name="考核").click()
+    expect(page.locator("h1")).to_contain_text("考核")
+    year = date.today().year - 1
+    page.get_by_label("考核年度").fill(str(year))
+    page.get_by_label("评价截止日期").fill((date.today() + timedelta(days=30)).isoformat())
+    page.get_by_role("button", name="开启考核").click()
+    expect(page.get_by_role("status")).to_contain_text("考核已开启")
+    expect(page.locator("h1")).to_contain_text(f"{year} 年度考核")
+    expect(page.locator("[data-missing-evaluation]").first).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="计算").click()
+    expect(page.locator("[data-computed]")).to_contain_text("尚缺评价")
+    page.get_by_role("button", name="定稿并发布").click()
+    expect(page.locator("[data-problem]")).to_contain_text("未作任何更改")
+    expect(page.locator("[data-cycle-status]")).not_to_have_text("已定稿")
+    _clean(page)
+
+    boss = new_page(browser, stack)
+    sign_in(boss, stack, "management", "mgmt-1")
+    expect(boss.locator("h1")).to_have_text("管理看板")
+    for chart in ("ch-grade", "ch-branch", "ch-pay"):
+        expect(boss.locator(f'[data-chart="{chart}"]')).to_be_visible()
+    expect(boss.locator('[data-chart="ch-grade"]')).to_contain_text("客户经理")
+    assert_accessible(boss)
+    _clean(boss)
+
+    phone = new_page(browser, stack, width=390, height=844)
+    sign_in(phone, stack, "management", "mgmt-1")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390, "charts fit a phone"
+    box = phone.locator('[data-chart="ch-grade"]').bounding_box()
+    assert box is not None
+    assert box["width"] <= 390
+
+
+def test_a_cm_sees_only_their_own_appraisal_result(browser, stack):
+    page = new_page(browser, stack, width=390, height=844)
+    sign_in(page, stack, "cm", stack.ids["cm"])
+    page.goto(f"{stack.console}/my-results")
+    expect(page.locator("h1")).to_have_text("我的考核")
+    for sheet in page.locator("[data-sheet]").all():
+        assert sheet.get_attribute("data-sheet") == stack.ids["cm"]
+    assert_accessible(page)
+    assert page.goto(f"{stack.console}/appraisal").status == 403
     _clean(page)
