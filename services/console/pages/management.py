@@ -45,6 +45,8 @@ def pay_distribution(results: list[dict[str, Any]]) -> list[tuple[str, Any, str]
     if not pays:
         return []
     low, high = pays[0], pays[-1]
+    if low == high:
+        return [(money(low), len(pays), str(len(pays)))]
     step = (high - low) / PAY_BANDS or Decimal(1)
     counts = [0] * PAY_BANDS
     for pay in pays:
@@ -87,7 +89,7 @@ async def dashboard(page: DashboardPage) -> Response:
     by_rule: Counter[str] = Counter()
     for row in summary_rows.or_default([]):
         by_rule[row["rule_id"]] += int(row.get("open_findings", 0))
-    charts["findings"] = bars([(rule, n, str(n)) for rule, n in sorted(by_rule.items())])
+    charts["findings"] = bars([(f"{r} {label('rule', r)}", n, str(n)) for r, n in sorted(by_rule.items())])
     stages = Counter(t.get("stage") for t in targets.or_default([]))
     charts["pipeline"] = (
         bars([(label("stage", s), stages.get(s, 0), str(stages.get(s, 0))) for s in STAGES])
