@@ -262,3 +262,22 @@ def test_a_cm_sees_only_their_own_appraisal_result(browser, stack):
     assert_accessible(page)
     assert page.goto(f"{stack.console}/appraisal").status == 403
     _clean(page)
+
+
+def test_workbench_i_main_pages_have_no_serious_accessibility_violations(browser, stack):
+    ids = stack.ids
+    pages = {
+        ("cm", ids["cm"]): ["/my-day", "/customers", f"/customers/{ids['farm']}", "/expenses/new"],
+        ("supervisor", "sup-1"): ["/overview", "/customers", "/customers/new", "/reassignments", "/teams"],
+    }
+    anonymous = new_page(browser, stack)
+    anonymous.goto(f"{stack.console}/sign-in")
+    assert_accessible(anonymous)
+    for (role, user), paths in pages.items():
+        page = new_page(browser, stack)
+        sign_in(page, stack, role, user)
+        for path in paths:
+            page.goto(f"{stack.console}{path}")
+            page.wait_for_load_state("networkidle")
+            assert_accessible(page)
+        _clean(page)
