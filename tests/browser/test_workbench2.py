@@ -281,3 +281,21 @@ def test_workbench_i_main_pages_have_no_serious_accessibility_violations(browser
             page.wait_for_load_state("networkidle")
             assert_accessible(page)
         _clean(page)
+
+
+def test_hr_publishes_a_ladder_version_effective_from_a_future_date(browser, stack):
+    page = new_page(browser, stack)
+    sign_in(page, stack, "hr", "hr-1")
+    page.get_by_role("link", name="等级序列").click()
+    expect(page.locator("[data-ladder-version]").first).to_contain_text("现行")
+    start = date(date.today().year + 1, 1, 1)
+    page.get_by_label("施行日期").fill(start.isoformat())
+    page.locator("#f-reason").fill("提高合格线")
+    page.locator("#f-cm-pass_mark").fill("75")
+    page.get_by_role("button", name="发布该版本").click()
+    expect(page.get_by_role("status")).to_contain_text("新版职级体系已发布")
+    newest = page.locator("[data-ladder-version]").first
+    expect(newest).to_contain_text(f"自 {start.isoformat()} 起施行")
+    expect(newest).not_to_contain_text("现行")
+    assert_accessible(page)
+    _clean(page)

@@ -1,7 +1,9 @@
 """Workbench II pages in-process over a fake backend: HR, auditor, management and appraisal render safely."""
 
+import json
 import re
 
+import httpx
 import pytest
 
 from tests.unit.test_console_web import (
@@ -355,6 +357,33 @@ def hr_fake() -> Fake:
         },
     )
     fake.on("GET", "/targets", body=[{"stage": "won"}, {"stage": "target"}])
+    grade = {
+        "code": "cm",
+        "name": "客户经理",
+        "rank": 2,
+        "level": 1,
+        "may_lead_teams": False,
+        "customer_classes": ["medium"],
+        "products": [],
+        "expense_budget": {},
+        "fixed_pay": "60000.00",
+        "floating_rate": "0.0250",
+        "authorization_limit": "500000.00",
+        "pass_mark": "70.00",
+        "weights": {},
+        "keep_standard": {},
+        "reach_standard": {},
+    }
+    ladder = {
+        "version": 1,
+        "effective_from": "2026-01-01",
+        "reason": "初始",
+        "created_by": None,
+        "created_at": None,
+        "grades": [grade],
+    }
+    fake.on("GET", "/ladder", body=ladder)
+    fake.on("GET", "/ladder/versions", body=[ladder])
     return fake
 
 
@@ -467,3 +496,30 @@ def test_a_finalized_cycle_offers_a_correction_with_a_reason_to_the_supervisor_o
         sign_in(client, "management", "mgmt-1")
         assert "/appraisal/y-1/corrections" not in client.get("/appraisal/y-1").text
         assert client.get("/my-results").status_code == 403
+
+
+def test_a_new_ladder_version_copies_the_one_in_force_with_hrs_changes(hr_fake):
+    sent = []
+
+    def publish(request):
+        sent.append(json.loads(request.content))
+        return httpx.Response(201, json={})
+
+    hr_fake.routes[("POST", "/ladder/versions")] = publish
+    with _client(hr_fake) as client:
+        sign_in(client, "hr", "hr-1")
+        page = client.get("/hr/ladder")
+        answer = client.post(
+            "/hr/ladder",
+            data={
+                "csrf_token": _csrf(page.text),
+                "effective_from": "2027-01-01",
+                "reason": "调整合格线",
+                "cm.pass_mark": "75",
+                "cm.fixed_pay": "",
+            },
+        )
+        assert answer.status_code == 303
+    assert sent[0]["effective_from"] == "2027-01-01"
+    assert sent[0]["grades"][0]["pass_mark"] == "75"
+    assert sent[0]["grades"][0]["fixed_pay"] == "60000.00"
