@@ -523,3 +523,39 @@ def test_a_new_ladder_version_copies_the_one_in_force_with_hrs_changes(hr_fake):
     assert sent[0]["effective_from"] == "2027-01-01"
     assert sent[0]["grades"][0]["pass_mark"] == "75"
     assert sent[0]["grades"][0]["fixed_pay"] == "60000.00"
+
+
+def test_a_team_lead_splits_the_pool_and_the_service_answer_is_shown(hr_fake):
+    running = {"id": "y-2", "year": 2025, "version": 2, "status": "computed"}
+    hr_fake.on("GET", "/cycles", body=[running])
+    hr_fake.on(
+        "GET",
+        "/cycles/y-2/pools",
+        body=[{"team_id": "t-1", "amount": "5000.00", "allocated": False, "allocations": {}}],
+    )
+    sent = []
+
+    def split(request):
+        sent.append(json.loads(request.content))
+        return httpx.Response(
+            422,
+            json={
+                "type": "/problems/rule_violation",
+                "title": "Rule violated",
+                "status": 422,
+                "detail": "R-A4 分配之和须等于利润池",
+                "rule_id": "R-A4",
+            },
+        )
+
+    hr_fake.routes[("PUT", "/cycles/y-2/pools/t-1")] = split
+    with _client(hr_fake) as client:
+        sign_in(client, "cm", CM_ID)
+        page = client.get("/my-results")
+        assert 'data-pool="t-1"' in page.text
+        answer = client.post(
+            "/my-results/pools/y-2/t-1", data={"csrf_token": _csrf(page.text), f"share.{CM_ID}": "4,000.00"}
+        )
+        assert answer.status_code == 422
+        assert 'data-rule="R-A4"' in answer.text
+    assert sent == [{"allocations": {CM_ID: "4000.00"}}]

@@ -125,8 +125,60 @@ async def sheet(page: ReaderPage, cycle_id: str, manager_id: str) -> Response:
     return page.render("appraisal_sheet.html", results=[answer.or_default({})], cycle_id=cycle_id, mine=False)
 
 
+async def _my_page(page: Page, code: int = 200, **extra: Any) -> Response:
+    mine, cycles_answer, teams = await asyncio.gather(
+        page.get("appraisal", "/me/results"),
+        page.get("appraisal", "/cycles", limit=20),
+        page.get("staffing", "/teams"),
+    )
+    running = [c for c in cycles_answer.or_default([]) if c.get("status") in ("open", "computed")]
+    pools = await asyncio.gather(*(page.get("appraisal", f"/cycles/{c['id']}/pools") for c in running))
+    members = {t["id"]: t.get("member_ids", []) for t in teams.or_default([])}
+    team_names = {t["id"]: t.get("name", t["id"]) for t in teams.or_default([])}
+    splits = [
+        {
+            "cycle": c,
+            "pool": p,
+            "members": members.get(p["team_id"], []),
+            "team": team_names.get(p["team_id"]),
+        }
+        for c, answer in zip(running, pools, strict=True)
+        for p in answer.or_default([])
+    ]
+    return page.render(
+        "appraisal_sheet.html",
+        code,
+        results=mine.or_default([]),
+        cycle_id=None,
+        mine=True,
+        splits=splits,
+        names=await manager_names(page),
+        **extra,
+    )
+
+
 @router.get("/my-results")
 async def my_results(page: CMPage) -> Response:
-    """A CM's own finalized results; the service gives nobody else's."""
-    answer = await page.get("appraisal", "/me/results")
-    return page.render("appraisal_sheet.html", results=answer.or_default([]), cycle_id=None, mine=True)
+    """A CM's own finalized results (the service gives nobody else's) and the team pools they split."""
+    return await _my_page(page)
+
+
+@router.post("/my-results/pools/{cycle_id}/{team_id}")
+async def split_pool(page: CMPage, request: Request, cycle_id: str, team_id: str) -> Response:
+    """The team lead splits the pool; the service checks the parts add up to it exactly (R-A4)."""
+    form = await form_data(request, page)
+    parts = {
+        key.removeprefix("share."): str(value).replace(",", "").strip()
+        for key, value in form.items()
+        if key.startswith("share.") and str(value).strip()
+    }
+    answer = await page.call(
+        "appraisal",
+        "PUT",
+        f"/cycles/{cycle_id}/pools/{team_id}",
+        json={"allocations": parts},
+        idempotency_key=_key(form),
+    )
+    if answer.ok:
+        return page.redirect("/my-results", translate(N_("The team pool is split.")))
+    return await _my_page(page, 422, **refusal(answer.problem))
