@@ -383,6 +383,18 @@ def hr_fake() -> Fake:
         "grades": [grade],
     }
     fake.on("GET", "/ladder", body=ladder)
+    fake.on(
+        "GET",
+        "/compliance/settings",
+        body={
+            "visit_interval_core_days": 30,
+            "visit_interval_important_days": 60,
+            "visit_interval_ordinary_days": 90,
+            "visit_tolerance_days": 7,
+            "dissatisfaction_visit_days": 7,
+            "rating_warnings": ["C", "D"],
+        },
+    )
     fake.on("GET", "/ladder/versions", body=[ladder])
     return fake
 

@@ -14,6 +14,7 @@ from services.console.pages import (
     management,
     my_day,
     supervisor,
+    thresholds,
 )
 
 # supervisor before customers: its /customers/new must win over /customers/{customer_id}.
@@ -29,4 +30,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     auditor.router,
     appraisal.router,
     management.router,
+    thresholds.router,
 )

@@ -13,7 +13,7 @@ from services.console.session import COOKIE, PRE_COOKIE, Session, SessionStore, 
 from services.console.web import AnyPage, UserPage, form_data, safe_path
 
 router = APIRouter()
-DEV_ROLES = ("cm", "supervisor", "hr", "auditor", "management")
+DEV_ROLES = ("cm", "supervisor", "hr", "auditor", "management", "admin")
 HOME = {
     "cm": "/my-day",
     "supervisor": "/overview",
