@@ -299,3 +299,20 @@ def test_hr_publishes_a_ladder_version_effective_from_a_future_date(browser, sta
     expect(newest).not_to_contain_text("现行")
     assert_accessible(page)
     _clean(page)
+
+
+def test_an_admin_sets_the_cooperatives_thresholds_and_the_auditor_reads_them(browser, stack):
+    admin = new_page(browser, stack)
+    sign_in(admin, stack, "admin", "admin-1")
+    admin.goto(f"{stack.console}/audit/thresholds")
+    admin.get_by_label("核心客户访问间隔（天）").fill("25")
+    admin.get_by_role("button", name="保存阈值").click()
+    expect(admin.get_by_role("status")).to_contain_text("阈值已保存")
+    assert_accessible(admin)
+    auditor = new_page(browser, stack)
+    sign_in(auditor, stack, "auditor", "aud-1")
+    auditor.get_by_role("link", name="合规阈值").click()
+    expect(auditor.locator('[data-threshold="visit_interval_core_days"]')).to_have_text("25")
+    assert_accessible(auditor)
+    _clean(admin)
+    _clean(auditor)
