@@ -16,7 +16,7 @@ from services.console.web import Page, role_guard
 
 router = APIRouter()
 DashboardPage = Annotated[Page, role_guard("management", "supervisor", "admin")]
-BAR_WIDTH = 200  # units of the longest bar in a 320-wide chart; the SVG scales to the screen
+BAR_WIDTH = 190  # units of the longest bar in a 320-wide chart; the SVG scales to the screen
 PAY_BANDS = 5  # floating pay shown in five equal bands between the lowest and the highest
 
 
@@ -34,7 +34,7 @@ def bars(rows: list[tuple[str, Any, str]]) -> list[dict[str, Any]]:
     for index, (text, value, shown) in enumerate(rows):
         width = int(abs(_number(value)) / top * BAR_WIDTH) if top else 0
         out.append(
-            {"label": text, "width": max(width, 1 if _number(value) else 0), "shown": shown, "y": index * 34}
+            {"label": text, "width": max(width, 1 if _number(value) else 0), "shown": shown, "y": index * 38}
         )
     return out
 
