@@ -13,13 +13,18 @@ from services.console.pages import (
     hr_ladder,
     management,
     my_day,
+    sso,
     supervisor,
     thresholds,
 )
 
+# The first page of Workbench II's roles, after either sign-in (sso.HOME is the one table).
+sso.HOME.update({"hr": "/hr/managers", "auditor": "/audit/departures", "management": "/dashboard"})
+
 # supervisor before customers: its /customers/new must win over /customers/{customer_id}.
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
+    sso.router,
     my_day.router,
     supervisor.router,
     customers.router,
