@@ -8,7 +8,6 @@ from services.staffing.settings import StaffingSettings
 from shared.kafka import connection_options, create_broker, create_producer, producer_options
 from shared.settings import DEV_JWT_SECRET, KafkaSettings, ServiceSettings
 
-
 ISSUER = "https://idp.example/realms/rcc"
 
 
