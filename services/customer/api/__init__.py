@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from services.customer.api import assignments, credit, files, pipeline, value, visits
+from services.customer.api import access, assignments, credit, files, pipeline, value, visits
 
 ROUTERS: tuple[APIRouter, ...] = (
     files.router,
@@ -11,4 +11,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     visits.router,
     value.router,
     pipeline.router,
+    access.router,
 )
