@@ -215,3 +215,17 @@ def test_steward_token_asks_the_local_issuer_and_falls_back_when_it_is_gone(issu
     )
     assert fallback.exit_code == 0, fallback.output
     assert jwt.get_unverified_header(fallback.output.strip())["alg"] == "HS256"
+
+
+def test_steward_up_points_every_service_at_its_local_issuer(issuer, tmp_path):
+    from steward.catalog import SERVICES
+    from steward.suite import Suite, SuiteConfig
+
+    suite = Suite(SuiteConfig(var_dir=tmp_path))
+    suite.issuer = issuer
+    for service in SERVICES:
+        env = suite.service_env(service)
+        assert env[f"{service.env_prefix}OIDC_ISSUER"] == issuer.url
+        settings = service.settings(profile="dev", oidc_issuer=env[f"{service.env_prefix}OIDC_ISSUER"])
+        token = issuer.issue(user_id="hr-1", roles=["hr"], org_id="rcc")
+        assert decode_token(settings, token).user_id == "hr-1"
