@@ -8,6 +8,7 @@ from services.customer.access_log import AccessLog
 from services.customer.api import ROUTERS
 from services.customer.consumers import SUBSCRIPTIONS
 from services.customer.models import MESSAGING
+from services.customer.service import projections
 from services.customer.settings import CustomerSettings
 from shared.app import build_service_app
 from shared.runtime import ServiceDefinition
@@ -18,6 +19,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def create_app(settings: CustomerSettings, *, configure_logs: bool = False) -> FastAPI:
     """Build the customer app; nothing connects until its lifespan starts."""
     access_log = AccessLog(settings)
+    projections.RECHECK.risk_threshold = settings.senior_risk_threshold
     definition = ServiceDefinition(
         name="customer",
         title="Customer",
