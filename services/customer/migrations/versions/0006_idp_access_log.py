@@ -1,7 +1,7 @@
 """access log: who read which customer, when, at which endpoint (issue 16)
 
 Revision ID: 0006
-Revises: 0005
+Revises: 0008 (main's head at merge time)
 Create Date: 2026-12-07 12:40:00
 
 """
@@ -14,7 +14,7 @@ from shared.tables import UtcDateTime
 
 
 revision: str = '0006'
-down_revision: Union[str, Sequence[str], None] = '0005'
+down_revision: Union[str, Sequence[str], None] = '0008'  # main's head when merged; the lead re-chains
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
