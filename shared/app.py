@@ -14,7 +14,7 @@ from shared.http_errors import ERROR_RESPONSES, document_problems, install_error
 from shared.http_guard import HttpGuard
 from shared.idempotent_http import IdempotencyMiddleware, document_idempotency_keys, idempotency_refusal
 from shared.kafka import create_broker
-from shared.logs import configure_logging
+from shared.logs import configure_logging, observe_principal
 from shared.metrics import Metrics
 from shared.ops import install_request_middleware
 from shared.ops import router as ops_router
@@ -23,6 +23,7 @@ from shared.problem_pages import router as problems_router
 from shared.ratelimit import RateLimiter
 from shared.runtime import Runtime, ServiceDefinition
 from shared.settings import ServiceSettings
+from shared.telemetry import configure_from_environment, instrument_app, instrument_engine
 from shared.uow import UnitOfWork
 
 
@@ -36,6 +37,7 @@ def build_service_app(
     """Assemble a service; nothing connects until the app's lifespan starts."""
     if configure_logs:
         configure_logging(definition.name, settings.log_level)
+    configure_from_environment(definition.name)  # traces only when OTEL_EXPORTER_OTLP_ENDPOINT is set
     broker = create_broker(settings.kafka, client_id=definition.name)
     for logical in definition.publishes:
         topic = settings.kafka.topic(logical)
@@ -50,6 +52,7 @@ def build_service_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await runtime.start()
+        instrument_engine(runtime.engine)
         try:
             yield
         finally:
@@ -92,6 +95,8 @@ def build_service_app(
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    observe_principal(app)
+    instrument_app(app)
     return app
 
 
