@@ -1,5 +1,6 @@
 """Prometheus metrics of one service, in a registry of its own."""
 
+import contextlib
 from typing import TYPE_CHECKING
 
 from prometheus_client import (
@@ -84,12 +85,13 @@ class Metrics:
             list(labels),
             registry=self.registry,
         ).labels(**labels)
-        self.consumer_lag = Gauge(
+        self._consumer_lag = Gauge(
             "steward_consumer_lag",
             "Records past the committed offset, per consumer group and partition",
             ["group", "topic", "partition"],
             registry=self.registry,
-        ).labels
+        )
+        self.consumer_lag = self._consumer_lag.labels
 
     def watch_pool(self, engine: "AsyncEngine | None") -> None:
         """Read the pool's checked-out connections at every scrape."""
@@ -99,3 +101,8 @@ class Metrics:
         checked_out = getattr(pool, "checkedout", None)
         if callable(checked_out):
             self._pool_in_use.set_function(lambda: float(checked_out()))
+
+    def forget_consumer_lag(self, group: str, topic: str, partition: str) -> None:
+        """Stop exporting the lag of a partition this process no longer holds (else summed twice)."""
+        with contextlib.suppress(KeyError):
+            self._consumer_lag.remove(group, topic, partition)
