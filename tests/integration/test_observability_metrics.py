@@ -21,7 +21,7 @@ from shared.logs import JsonFormatter
 from shared.runtime import Runtime
 from tests.conftest import RUN_ID, _admin
 from tests.inprocess import SERVICES, Offline, build_app, migrations, offline_settings
-from tests.integration.observability_support import SYNTHETIC, metric_names, rule_groups
+from tests.integration.observability_support import DASHBOARDS, SYNTHETIC, metric_names, rule_groups
 from tests.support import ORG, metric_value, running
 
 
@@ -104,6 +104,11 @@ async def test_every_metric_an_alert_reads_is_exported_and_the_gauges_query_both
         for rule in group["rules"]:
             missing = metric_names(rule["expr"]) - names - SYNTHETIC
             assert not missing, f"{rule['alert']} reads what no service exports: {missing}"
+    for path in sorted(DASHBOARDS.glob("*.json")):
+        for item in json.loads(path.read_text())["panels"]:
+            for target in item["targets"]:
+                missing = metric_names(target["expr"]) - names - SYNTHETIC
+                assert not missing, f"{path.name} / {item['title']} reads what no service exports: {missing}"
     text = scraped["staffing"]
     assert metric_value(text, "steward_departures_pending", org_id=ORG) == 1
     assert metric_value(text, "steward_departure_pending_oldest_seconds", org_id=ORG) >= 0
