@@ -16,7 +16,7 @@ from shared.http_errors import ERROR_RESPONSES, document_problems, install_error
 from shared.http_guard import HttpGuard
 from shared.idempotent_http import IdempotencyMiddleware, document_idempotency_keys, idempotency_refusal
 from shared.kafka import create_broker
-from shared.logs import configure_logging, observe_principal
+from shared.logs import configure_logging
 from shared.metrics import Metrics
 from shared.ops import install_request_middleware
 from shared.ops import router as ops_router
@@ -107,7 +107,6 @@ def build_service_app(
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    observe_principal(app)
     instrument_app(app)
     return app
 

@@ -1,6 +1,5 @@
 """Structured JSON logs: the correlation id on every line, the Kafka record on every consumer line."""
 
-import functools
 import json
 import logging
 import sys
@@ -12,7 +11,6 @@ from shared.telemetry import current_ids
 from shared.timeutil import utcnow
 
 if TYPE_CHECKING:
-    from fastapi import FastAPI
     from starlette.types import Scope
 
 # FastStream warns once per subscriber at every start that it does not create topics: Steward creates
@@ -96,18 +94,3 @@ def access_log(scope: "Scope", route: str, status: int, seconds: float) -> None:
         "cooperative": getattr(principal, "org_id", None),
     }
     access.log(level, "%s %s %s", fields["method"], route, status, extra={"access": fields})
-
-
-def observe_principal(app: "FastAPI") -> None:
-    """Keep each request's authenticated caller in its scope state, for the access log line."""
-    from starlette.requests import Request
-
-    from shared.auth import get_principal
-
-    @functools.wraps(get_principal)
-    async def observed(request: Request, *args: Any, **kwargs: Any) -> Any:
-        principal = await get_principal(request, *args, **kwargs)
-        request.state.principal = principal
-        return principal
-
-    app.dependency_overrides.setdefault(get_principal, observed)

@@ -1,5 +1,8 @@
 """Traces: one departure is one trace across the four services, producer spans linked to consumer spans."""
 
+import io
+import json
+import logging
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -7,9 +10,10 @@ import pytest
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from opentelemetry.trace import SpanKind
+from opentelemetry.trace import SpanKind, format_trace_id
 
 from shared import telemetry
+from shared.logs import JsonFormatter
 from tests.conftest import KafkaTarget
 from tests.integration.conftest import Service, serve
 from tests.support import eventually
@@ -47,13 +51,30 @@ async def suite(
         yield services
 
 
+@pytest.fixture
+def log_out() -> Iterator[io.StringIO]:
+    """Every log line written during the test, as the services format them."""
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.setFormatter(JsonFormatter("test"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    access = logging.getLogger("steward.access")
+    access.setLevel(logging.INFO)
+    try:
+        yield out
+    finally:
+        root.removeHandler(handler)
+        access.setLevel(logging.NOTSET)
+
+
 def _one(found: list[ReadableSpan], what: str) -> ReadableSpan:
     assert len(found) == 1, f"{what}: {[s.name for s in found]}"
     return found[0]
 
 
 async def test_a_departure_is_one_trace_across_the_services_with_producers_linked_to_consumers(
-    suite, spans: InMemorySpanExporter
+    suite, spans: InMemorySpanExporter, log_out: io.StringIO
 ):
     staffing, customer, audit = suite["staffing"], suite["customer"], suite["audit"]
     hr, supervisor = staffing.as_("hr-1", "hr"), customer.as_("sup-1", "supervisor")
@@ -106,6 +127,10 @@ async def test_a_departure_is_one_trace_across_the_services_with_producers_linke
         "the departure request's server span",
     )
     trace_id = request.context.trace_id
+    # The request's access line, written inside its span, carries its trace id.
+    log_lines = [json.loads(line) for line in log_out.getvalue().splitlines()]
+    departure_lines = [line for line in log_lines if line.get("route") == "/managers/{manager_id}/departure"]
+    assert [line.get("trace_id") for line in departure_lines] == [format_trace_id(trace_id)]
     in_trace = [s for s in finished if s.context.trace_id == trace_id]
     by_id = {s.context.span_id: s for s in in_trace}
     consumers = [s for s in in_trace if s.kind is SpanKind.CONSUMER]
