@@ -127,7 +127,8 @@ async def test_every_dashboard_query_and_alert_runs_on_a_real_prometheus(observe
             except httpx.HTTPError:
                 return False
 
-    await eventually(ready, timeout=90, what="the suite and Prometheus")
+    # `steward up` migrates four databases and starts five processes: minutes on a loaded 2-core machine.
+    await eventually(ready, timeout=240, what="the suite and Prometheus")
     hr = _auth("hr-1", "hr")
     async with httpx.AsyncClient(timeout=10) as http:
         made = await http.post(
@@ -151,7 +152,7 @@ async def test_every_dashboard_query_and_alert_runs_on_a_real_prometheus(observe
             pending = await _query(http, prometheus, "steward_departures_pending")
             return len(up) == len(SERVICES) and bool(lag) and bool(outbox) and bool(pending)
 
-        await eventually(scraped_everything, timeout=60, what="every target up, lag, outbox and departures")
+        await eventually(scraped_everything, timeout=120, what="every target up, lag, outbox and departures")
         queries = dashboard_queries()
         assert len(queries) > 30
         for where, expr in queries:
