@@ -50,13 +50,14 @@ def observed(tmp_path: Path):
     binary = shutil.which("prometheus")
     if binary is None:
         pytest.skip("prometheus not installed (Debian package `prometheus`)")
-    ports = {name: free_port() for name in ("broker", *SERVICES, "console", "prometheus")}
+    ports = {name: free_port() for name in ("broker", *SERVICES, "prometheus")}
     env = {k: v for k, v in os.environ.items() if not k.startswith("STEWARD_")}
     for name in SERVICES:
         env[f"STEWARD_{name.upper()}_BUSINESS_GAUGE_SECONDS"] = "1"
         env[f"STEWARD_{name.upper()}_CONSUMER_WATCH_SECONDS"] = "1"
-    args = [sys.executable, "-m", "steward", "up", "--var-dir", str(tmp_path / "var")]
-    for name in ("broker", *SERVICES, "console"):
+    args = [sys.executable, "-m", "steward", "up", "--var-dir", str(tmp_path / "var"), "--no-console"]
+    args += ["--ready-timeout", "200"]  # four migrations and processes: minutes on a loaded 2-core machine
+    for name in ("broker", *SERVICES):
         args += [f"--{name}-port", str(ports[name])]
     suite_log = (tmp_path / "up.log").open("ab")
     suite = subprocess.Popen(
