@@ -218,6 +218,7 @@ async def get_principal(
     # Events raised while serving this request name the caller as their actor.
     ctx = current_context()
     set_context(replace(ctx, actor=principal.as_actor()))
+    request.state.principal = principal  # for the request's access log line (shared.logs)
     return principal
 
 

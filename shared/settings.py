@@ -133,6 +133,8 @@ class ServiceSettings(BaseSettings):
     profile: Profile = "dev"
     database_url: str = "sqlite+aiosqlite:///./var/steward.db"
     database_pool_size: int = Field(default=5, ge=1, le=100)
+    # Business gauges (shared/gauges.py) are read from the database this often; 0 turns them off.
+    business_gauge_seconds: float = Field(default=30.0, ge=0)
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     jwt_secret: SecretStr | None = None
     jwt_previous_secrets: list[SecretStr] = Field(
