@@ -1,5 +1,6 @@
 """The common FastAPI shape of every service: lifespan, auth, errors, operations, admin."""
 
+import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
@@ -10,6 +11,7 @@ from fastapi.openapi.utils import get_openapi
 from shared.admin import router as admin_router
 from shared.auth import VerifiedTokens
 from shared.docs_pages import install_docs
+from shared.gauges import DEAD_LETTERS_OPEN, DatabaseGauges, service_gauges
 from shared.http_errors import ERROR_RESPONSES, document_problems, install_error_handlers
 from shared.http_guard import HttpGuard
 from shared.idempotent_http import IdempotencyMiddleware, document_idempotency_keys, idempotency_refusal
@@ -23,6 +25,7 @@ from shared.problem_pages import router as problems_router
 from shared.ratelimit import RateLimiter
 from shared.runtime import Runtime, ServiceDefinition
 from shared.settings import ServiceSettings
+from shared.telemetry import configure_from_environment, instrument_app, instrument_engine
 from shared.uow import UnitOfWork
 
 
@@ -36,6 +39,7 @@ def build_service_app(
     """Assemble a service; nothing connects until the app's lifespan starts."""
     if configure_logs:
         configure_logging(definition.name, settings.log_level)
+    configure_from_environment(definition.name)  # traces only when OTEL_EXPORTER_OTLP_ENDPOINT is set
     broker = create_broker(settings.kafka, client_id=definition.name)
     for logical in definition.publishes:
         topic = settings.kafka.topic(logical)
@@ -46,13 +50,23 @@ def build_service_app(
         settings=settings, definition=definition, broker=broker, metrics=Metrics(definition.name)
     )
     runtime.bind_consumers()
+    gauges = DatabaseGauges(runtime.metrics.registry, (DEAD_LETTERS_OPEN, *service_gauges(definition.name)))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await runtime.start()
+        instrument_engine(runtime.engine)
+        runtime.metrics.watch_pool(runtime.engine)
+        refresh = None
+        if settings.business_gauge_seconds > 0 and runtime.session_factory is not None:
+            refresh = asyncio.create_task(
+                gauges.run(runtime, runtime.session_factory, settings.business_gauge_seconds)
+            )
         try:
             yield
         finally:
+            if refresh is not None:
+                refresh.cancel()
             await runtime.stop()
 
     app = FastAPI(
@@ -70,6 +84,7 @@ def build_service_app(
         settings.rate_limit_writes_per_second, settings.rate_limit_write_burst
     )
     app.state.runtime = runtime
+    app.state.gauges = gauges
     install_error_handlers(app)
     app.add_middleware(IdempotencyMiddleware)  # inside the guard: only checked bodies are kept
     app.add_middleware(
@@ -92,6 +107,7 @@ def build_service_app(
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    instrument_app(app)
     return app
 
 

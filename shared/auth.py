@@ -1,17 +1,28 @@
 """JWT bearer authentication and role guards for every service's HTTP API."""
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Annotated, Any
 
 import jwt
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict
 
 from shared.context import current_context, set_context
 from shared.envelope import Actor
 from shared.messages import Phrase
+from shared.oidc import (
+    MAX_ID_LENGTH,
+    BadClaims,
+    KeySet,
+    KeysUnavailable,
+    UnknownKey,
+    mapped_identity,
+    verified_claims,
+)
 from shared.problems import ProblemError
 from shared.ratelimit import WRITES, RateLimiter
 from shared.settings import ServiceSettings
@@ -21,7 +32,6 @@ from shared.tokens import Role as Role
 from shared.tokens import issue_token as issue_token
 
 LEEWAY_SECONDS = 5
-MAX_ID_LENGTH = 128  # user and cooperative ids; a longer `sub` or `org_id` is no id of ours
 
 
 class Principal(BaseModel):
@@ -43,7 +53,7 @@ class Principal(BaseModel):
 
 
 def _verified_claims(settings: ServiceSettings, token: str) -> dict[str, Any]:
-    """Claims of a token signed with the current key or one being retired (a rotation rolling out)."""
+    """Claims of an HS256 token signed with the current key or one being retired (dev and test only)."""
     keys = settings.jwt_verification_keys()
     for index, key in enumerate(keys):
         try:
@@ -63,32 +73,40 @@ def _verified_claims(settings: ServiceSettings, token: str) -> dict[str, Any]:
     raise jwt.InvalidTokenError("no key to verify the token with")
 
 
-def decode_token(settings: ServiceSettings, token: str) -> Principal:
-    """Verify signature, algorithm, expiry, audience and issuer; return the caller."""
-    return _decode(settings, token)[0]
-
-
-def _decode(settings: ServiceSettings, token: str) -> tuple[Principal, float]:
-    claims = _verified_claims(settings, token)
+def _shared_secret_identity(claims: dict[str, Any]) -> tuple[str, frozenset[Role], str]:
+    """Login, roles and cooperative of a token `issue_token` signed: fixed claims, every role known."""
     raw_roles = claims.get("roles")
     org_id, sub = claims.get("org_id"), claims.get("sub")
     if not isinstance(raw_roles, list) or not isinstance(org_id, str) or not org_id:
         raise BadClaims("token lacks roles or org_id")
     if not isinstance(sub, str) or not sub.strip() or len(sub) > MAX_ID_LENGTH or len(org_id) > MAX_ID_LENGTH:
         raise BadClaims(f"sub and org_id must be 1 to {MAX_ID_LENGTH} characters")
+    try:
+        return sub, frozenset(Role(r) for r in raw_roles), org_id
+    except ValueError as exc:
+        raise BadClaims("unknown role in token") from exc
+
+
+def decode_token(settings: ServiceSettings, token: str, keys: KeySet | None = None) -> Principal:
+    """Verify signature, algorithm, expiry, audience and issuer; return the caller."""
+    return _decode(settings, keys or KeySet(settings), token)[0]
+
+
+def _decode(settings: ServiceSettings, keys: KeySet, token: str) -> tuple[Principal, float]:
+    """One path for every token: HS256 (dev and test only) or the identity provider's key set."""
+    if jwt.get_unverified_header(token).get("alg") == ALGORITHM:
+        if not settings.accepts_shared_secret:
+            raise jwt.InvalidAlgorithmError("HS256 is refused: tokens come from the identity provider")
+        claims = _verified_claims(settings, token)
+        user_id, roles, org_id = _shared_secret_identity(claims)
+    else:
+        claims = verified_claims(settings, keys, token)
+        user_id, roles, org_id = mapped_identity(settings, claims)
     lifetime = float(claims["exp"]) - float(claims["iat"])
     if lifetime > settings.jwt_max_lifetime_hours * 3600 + LEEWAY_SECONDS:
         raise TooLongLived(settings.jwt_max_lifetime_hours)
-    try:
-        roles = frozenset(Role(r) for r in raw_roles)
-    except ValueError as exc:
-        raise BadClaims("unknown role in token") from exc
-    principal = Principal(user_id=sub, roles=roles, org_id=org_id)
+    principal = Principal(user_id=user_id, roles=roles, org_id=org_id)
     return principal, float(claims["exp"])
-
-
-class BadClaims(jwt.InvalidTokenError):
-    """The token is well signed but its roles, user or cooperative are not ones this system knows."""
 
 
 class TooLongLived(jwt.InvalidTokenError):
@@ -107,10 +125,24 @@ class VerifiedTokens:
     same token for hours.
     """
 
-    def __init__(self, settings: ServiceSettings, capacity: int = 4096) -> None:
+    def __init__(self, settings: ServiceSettings, capacity: int = 4096, keys: KeySet | None = None) -> None:
         self._settings = settings
         self._capacity = capacity
         self._known: dict[str, tuple[Principal, float]] = {}
+        self.keys = keys or KeySet(settings)
+
+    async def prepare(self, token: str) -> None:
+        """Fetch the provider's keys off the event loop if verifying this token needs them first."""
+        if token in self._known:
+            return
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.InvalidTokenError:
+            return  # refused by `principal`, with its reason
+        kid = header.get("kid")
+        if header.get("alg") != ALGORITHM and self.keys.needs_fetch(kid if isinstance(kid, str) else None):
+            with contextlib.suppress(jwt.InvalidTokenError):
+                await run_in_threadpool(self.keys.refresh)
 
     def principal(self, token: str) -> Principal:
         """The caller the token names, or the error `decode_token` raises."""
@@ -121,7 +153,7 @@ class VerifiedTokens:
                 return principal
             del self._known[token]
             raise jwt.ExpiredSignatureError("Signature has expired")
-        principal, expires = _decode(self._settings, token)
+        principal, expires = _decode(self._settings, self.keys, token)
         if len(self._known) >= self._capacity:
             del self._known[next(iter(self._known))]
         self._known[token] = (principal, expires)
@@ -133,6 +165,7 @@ def _reason(exc: jwt.InvalidTokenError) -> Phrase:
     if isinstance(exc, jwt.MissingRequiredClaimError):
         return Phrase("auth.reason.missing_claim", claim=exc.claim)
     for kind, reason in (
+        (UnknownKey, "unknown_key"),
         (jwt.InvalidSignatureError, "signature"),
         (jwt.InvalidAlgorithmError, "algorithm"),
         (jwt.DecodeError, "malformed"),
@@ -140,6 +173,7 @@ def _reason(exc: jwt.InvalidTokenError) -> Phrase:
         (jwt.InvalidIssuerError, "issuer"),
         (jwt.ImmatureSignatureError, "not_yet_valid"),
         (BadClaims, "claims"),
+        (KeysUnavailable, "keys_unavailable"),
     ):
         if isinstance(exc, kind):
             return Phrase(f"auth.reason.{reason}")
@@ -160,6 +194,7 @@ async def get_principal(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise _unauthorized("auth.missing_token")
     tokens: VerifiedTokens = request.app.state.tokens
+    await tokens.prepare(credentials.credentials)
     try:
         principal = tokens.principal(credentials.credentials)
     except jwt.ExpiredSignatureError as exc:
@@ -183,6 +218,7 @@ async def get_principal(
     # Events raised while serving this request name the caller as their actor.
     ctx = current_context()
     set_context(replace(ctx, actor=principal.as_actor()))
+    request.state.principal = principal  # for the request's access log line (shared.logs)
     return principal
 
 

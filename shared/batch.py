@@ -21,6 +21,7 @@ from sqlalchemy.dialects import sqlite
 from shared.consumer import EventConsumer, Outcome, Received, Rejected
 from shared.context import CallContext, set_context
 from shared.envelope import Envelope, EnvelopeError, parse_envelope
+from shared.telemetry import consume_span
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
@@ -216,7 +217,8 @@ class BatchEventConsumer(EventConsumer):
             )
             handler = sub.handlers.get(envelope.event_type)
             if handler is not None:
-                await handler(uow, envelope, item.payload)
+                with consume_span(item.record, self.consumer_id):
+                    await handler(uow, envelope, item.payload)
         if sub.on_every is not None and items:
             await sub.on_every(uow, [(item.envelope, item.record) for item in items])
 

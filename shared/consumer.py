@@ -27,6 +27,7 @@ from shared.envelope import (
 from shared.errors import DomainError
 from shared.metrics import Metrics
 from shared.tables import MessagingTables
+from shared.telemetry import consume_span
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
@@ -146,7 +147,10 @@ class EventConsumer:
         Whatever else goes wrong is final: the record is dead-lettered with the reason, so no
         message can keep its partition from moving.
         """
-        with message_context(record.topic, record.partition, record.offset):
+        with (
+            message_context(record.topic, record.partition, record.offset),
+            consume_span(record, self.consumer_id),
+        ):
             try:
                 outcome = await self._process(record, dead_letter_id)
             except TransientFailure as exc:

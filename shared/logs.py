@@ -4,10 +4,14 @@ import json
 import logging
 import sys
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.context import current_correlation_id, current_message
+from shared.telemetry import current_ids
 from shared.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from starlette.types import Scope
 
 # FastStream warns once per subscriber at every start that it does not create topics: Steward creates
 # them itself (KAFKA__CREATE_TOPICS) or operations do, so the warning only misleads.
@@ -32,8 +36,14 @@ class JsonFormatter(logging.Formatter):
             "service": self._service,
             "correlation_id": (message and message.correlation_id) or current_correlation_id(),
         }
+        ids = current_ids()
+        if ids is not None:
+            entry["trace_id"], entry["span_id"] = ids
         if message is not None:
             entry.update({k: v for k, v in asdict(message).items() if k != "correlation_id"})
+        extra = getattr(record, "access", None)
+        if isinstance(extra, dict):
+            entry.update(extra)
         entry["message"] = record.getMessage()
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
@@ -61,3 +71,26 @@ def configure_logging(service: str, level: str = "INFO") -> None:
         logger = logging.getLogger(name)
         logger.handlers[:] = []
         logger.propagate = True
+
+
+access = logging.getLogger("steward.access")
+# Probes and scrapes come every few seconds: their lines only at DEBUG.
+QUIET_ROUTES = frozenset({"/healthz", "/readyz", "/metrics"})
+
+
+def access_log(scope: "Scope", route: str, status: int, seconds: float) -> None:
+    """One line per request: who (user, roles, cooperative), route template, status, latency; no bodies."""
+    level = logging.DEBUG if route in QUIET_ROUTES else logging.INFO
+    if not access.isEnabledFor(level):
+        return
+    principal = scope.get("state", {}).get("principal")
+    fields = {
+        "method": scope.get("method"),
+        "route": route,
+        "status": status,
+        "latency_ms": round(seconds * 1000, 2),
+        "user": getattr(principal, "user_id", None),
+        "roles": sorted(str(getattr(r, "value", r)) for r in getattr(principal, "roles", ())),
+        "cooperative": getattr(principal, "org_id", None),
+    }
+    access.log(level, "%s %s %s", fields["method"], route, status, extra={"access": fields})

@@ -1,6 +1,20 @@
 """Prometheus metrics of one service, in a registry of its own."""
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+import contextlib
+from typing import TYPE_CHECKING
+
+from prometheus_client import (
+    GC_COLLECTOR,
+    PLATFORM_COLLECTOR,
+    PROCESS_COLLECTOR,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 
 class Metrics:
@@ -8,6 +22,14 @@ class Metrics:
 
     def __init__(self, service: str) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
+        # CPU, memory, open files, GC: the process's own (one process per service in production).
+        for collector in (PROCESS_COLLECTOR, PLATFORM_COLLECTOR, GC_COLLECTOR):
+            self.registry.register(collector)
+        self._pool_in_use = Gauge(
+            "steward_db_pool_in_use",
+            "Database connections checked out of the pool now",
+            registry=self.registry,
+        )
         labels = {"service": service}
         self.http_requests = Counter(
             "steward_http_requests",
@@ -63,9 +85,24 @@ class Metrics:
             list(labels),
             registry=self.registry,
         ).labels(**labels)
-        self.consumer_lag = Gauge(
+        self._consumer_lag = Gauge(
             "steward_consumer_lag",
             "Records past the committed offset, per consumer group and partition",
             ["group", "topic", "partition"],
             registry=self.registry,
-        ).labels
+        )
+        self.consumer_lag = self._consumer_lag.labels
+
+    def watch_pool(self, engine: "AsyncEngine | None") -> None:
+        """Read the pool's checked-out connections at every scrape."""
+        if engine is None:
+            return
+        pool = engine.sync_engine.pool
+        checked_out = getattr(pool, "checkedout", None)
+        if callable(checked_out):
+            self._pool_in_use.set_function(lambda: float(checked_out()))
+
+    def forget_consumer_lag(self, group: str, topic: str, partition: str) -> None:
+        """Stop exporting the lag of a partition this process no longer holds (else summed twice)."""
+        with contextlib.suppress(KeyError):
+            self._consumer_lag.remove(group, topic, partition)

@@ -15,6 +15,7 @@ from shared.asyncapi import AsyncAPIDocument, describe_events
 from shared.context import CallContext, set_context
 from shared.docs_pages import asyncapi_html
 from shared.envelope import SYSTEM_ACTOR
+from shared.logs import access_log
 from shared.runtime import Runtime
 
 router = APIRouter(tags=["operations"])
@@ -115,6 +116,7 @@ class RequestObserver:
                 method = scope["method"]
                 runtime.metrics.http_requests(method, path, str(status)).inc()
                 runtime.metrics.http_latency(method, path).observe(time.perf_counter() - started)
+                access_log(scope, path, status, time.perf_counter() - started)
 
 
 def install_request_middleware(app: FastAPI) -> None:

@@ -16,6 +16,7 @@ from shared.deadletter import clean
 from shared.envelope import MAX_MESSAGE_BYTES
 from shared.metrics import Metrics
 from shared.tables import MessagingTables
+from shared.telemetry import publish_spans
 from shared.timeutil import as_utc, utcnow
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,7 @@ class OutboxRelay:
         self._poll_seconds = poll_seconds
         self._max_message_bytes = max_message_bytes
         self._lock_key = zlib.crc32(f"steward-outbox-{service}".encode())
+        self._service = service
         self._wakeup = asyncio.Event()
         self._stopping = False
         self._after_failure = after_failure
@@ -150,11 +152,14 @@ class OutboxRelay:
             ids = [r.id for r in rows]
             records = [OutboundRecord(r.topic, r.key, bytes(r.value), dict(r.headers)) for r in rows]
             try:
-                if oversized is not None:
-                    await self._sender.send_all(records[:oversized])
-                    size = len(rows[oversized].value)
-                    raise RecordRefused(oversized, f"value of {size} bytes exceeds {self._max_message_bytes}")
-                await self._sender.send_all(records)
+                with publish_spans(records, f"{self._service}.outbox") as sending:
+                    if oversized is not None:
+                        await self._sender.send_all(sending[:oversized])
+                        size = len(rows[oversized].value)
+                        raise RecordRefused(
+                            oversized, f"value of {size} bytes exceeds {self._max_message_bytes}"
+                        )
+                    await self._sender.send_all(sending)
             except RecordRefused as refused:
                 await self._park(session, ids, refused)
                 return refused.index + 1

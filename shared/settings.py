@@ -3,7 +3,8 @@
 import math
 import os
 from collections import Counter
-from typing import Literal, Self
+from typing import Any, Literal, Self
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -53,6 +54,14 @@ def stray_profiles(env_prefix: str, profile: str) -> list[str]:
 
 
 Profile = Literal["dev", "test", "prod"]
+SigningAlgorithm = Literal["RS256", "RS384", "RS512", "ES256", "ES384", "PS256"]
+
+
+def _asymmetric_default() -> list[SigningAlgorithm]:
+    return ["RS256", "ES256"]
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 SecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
 SaslMechanism = Literal["SCRAM-SHA-256", "SCRAM-SHA-512", "PLAIN"]
 
@@ -124,6 +133,8 @@ class ServiceSettings(BaseSettings):
     profile: Profile = "dev"
     database_url: str = "sqlite+aiosqlite:///./var/steward.db"
     database_pool_size: int = Field(default=5, ge=1, le=100)
+    # Business gauges (shared/gauges.py) are read from the database this often; 0 turns them off.
+    business_gauge_seconds: float = Field(default=30.0, ge=0)
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     jwt_secret: SecretStr | None = None
     jwt_previous_secrets: list[SecretStr] = Field(
@@ -131,6 +142,37 @@ class ServiceSettings(BaseSettings):
     )
     jwt_issuer: str = "steward"
     jwt_audience: str = "steward"
+    # The identity provider (ADR 0007): tokens signed with its keys, found by OpenID Connect discovery.
+    oidc_issuer: str | None = Field(
+        default=None,
+        description="the provider's issuer (iss); discovery names its JWKS; required in prod",
+    )
+    oidc_jwks_url: str | None = Field(default=None, description="the JWKS URL, if not the discovered one")
+    oidc_jwks: dict[str, Any] | None = Field(default=None, description="an inline JWK set (tests, air gap)")
+    oidc_audience: str = Field(default="steward", description="the aud the provider puts in our tokens")
+    oidc_algorithms: list[SigningAlgorithm] = Field(default_factory=_asymmetric_default, min_length=1)
+    oidc_leeway_seconds: int = Field(default=30, ge=0, le=300, description="clock skew allowed")
+    oidc_jwks_refresh_seconds: float = Field(
+        default=30, ge=0, le=3600, description="least time between refetches prompted by an unknown kid"
+    )
+    oidc_jwks_max_age_seconds: float = Field(
+        default=3600, ge=1, le=86_400, description="the key set is refetched when older than this"
+    )
+    oidc_roles_claim: str = Field(
+        default="roles", description="path of the roles: realm_access.roles, groups"
+    )
+    oidc_role_prefix: str = Field(default="", description="stripped from role names (steward-cm -> cm)")
+    oidc_role_map: dict[str, str] = Field(default_factory=dict, description="provider role -> Steward role")
+    oidc_unknown_roles: Literal["ignore", "refuse"] = Field(
+        default="ignore",
+        description="a role the mapping does not know; no known role at all: refused",
+    )
+    oidc_org_claim: str = Field(default="org_id", description="path of the cooperative's id")
+    oidc_org_group_prefix: str | None = Field(
+        default=None, description="or: the cooperative is the one group with this prefix (/coop/rcc-1)"
+    )
+    oidc_groups_claim: str = "groups"
+    oidc_login_claim: str = Field(default="sub", description="the user's login: sub, preferred_username")
     outbox_poll_seconds: float = Field(default=1.0, gt=0, le=60)
     outbox_batch_size: int = Field(default=200, ge=1, le=10_000)
     consumer_max_attempts: int = Field(default=3, ge=1, le=20)
@@ -186,19 +228,37 @@ class ServiceSettings(BaseSettings):
     @model_validator(mode="after")
     def _secrets_outside_dev(self) -> Self:
         if self.jwt_secret is None:
-            if self.profile != "dev":
-                raise ValueError("jwt_secret must be set outside the dev profile")
-            self.jwt_secret = SecretStr(DEV_JWT_SECRET)
+            if self.profile == "test":
+                raise ValueError("jwt_secret must be set in the test profile")
+            if self.profile == "dev":
+                self.jwt_secret = SecretStr(DEV_JWT_SECRET)
         elif self.profile == "prod" and len(self.jwt_secret.get_secret_value()) < MIN_SECRET_LENGTH:
             raise ValueError(f"jwt_secret must be at least {MIN_SECRET_LENGTH} characters in prod")
         if self.profile == "prod":
-            named = [("jwt_secret", self.jwt_secret)]
+            named = [("jwt_secret", self.jwt_secret)] if self.jwt_secret is not None else []
             named += [(f"jwt_previous_secrets[{i}]", k) for i, k in enumerate(self.jwt_previous_secrets)]
             for name, key in named:
                 problem = secret_problem(key.get_secret_value())
                 if problem:
                     raise ValueError(f"{name} {problem}; prod needs a random key (secrets.token_urlsafe(48))")
         return self
+
+    @model_validator(mode="after")
+    def _identity_provider_in_prod(self) -> Self:
+        if self.profile != "prod":
+            return self
+        if not self.oidc_issuer:
+            raise ValueError("prod needs oidc_issuer (and the provider's keys: discovery, oidc_jwks_url)")
+        for name, url in (("oidc_issuer", self.oidc_issuer), ("oidc_jwks_url", self.oidc_jwks_url)):
+            parts = urlsplit(url or "https://x")
+            if parts.scheme != "https" and parts.hostname not in LOOPBACK_HOSTS:
+                raise ValueError(f"{name} must be an https URL in prod")
+        return self
+
+    @property
+    def accepts_shared_secret(self) -> bool:
+        """True if HS256 tokens signed with jwt_secret are accepted: dev and test only, never prod."""
+        return self.profile != "prod" and self.jwt_secret is not None
 
     @model_validator(mode="after")
     def _profile_read_as_set(self) -> Self:

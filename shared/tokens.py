@@ -25,6 +25,7 @@ class Role(StrEnum):
     AUDITOR = "auditor"
     ADMIN = "admin"
     INTEGRATION = "integration"
+    PLATFORM = "platform"  # the operator of the platform: cross-cooperative operations (ADR 0007)
 
 
 def issue_token(

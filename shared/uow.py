@@ -14,6 +14,7 @@ from shared.contracts import contract_for
 from shared.envelope import Envelope, new_envelope
 from shared.idempotency import Claim, active_claim
 from shared.tables import MessagingTables
+from shared.telemetry import outbound_headers
 from shared.timeutil import utcnow
 
 
@@ -98,7 +99,11 @@ class UnitOfWork:
             topic=f"{self._topic_prefix}{contract.topic}",
             key=key,
             value=envelope.to_bytes(),
-            headers={"event_type": event_type, "correlation_id": envelope.correlation_id},
+            headers={
+                "event_type": event_type,
+                "correlation_id": envelope.correlation_id,
+                **outbound_headers(),  # the trace continues where the event is consumed
+            },
         )
         return envelope
 

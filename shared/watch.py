@@ -56,6 +56,7 @@ class ConsumerWatch:
         self._stall_seconds = stall_seconds
         self._clock = clock
         self._progress: dict[tuple[str, str, int], _Progress] = {}
+        self._exported: dict[str, set[tuple[str, int]]] = {}
         self.last_error: str | None = None
 
     async def run(self, interval: float) -> None:
@@ -85,6 +86,11 @@ class ConsumerWatch:
 
     async def _measure(self, group: str, consumer: WatchedConsumer) -> None:
         partitions = sorted(consumer.assignment(), key=lambda tp: (tp.topic, tp.partition))
+        held = {(tp.topic, tp.partition) for tp in partitions}
+        for topic, partition in self._exported.get(group, set()) - held:  # moved to another process
+            self._metrics.forget_consumer_lag(group, topic, str(partition))
+            self._progress.pop((group, topic, partition), None)
+        self._exported[group] = held
         if not partitions:
             return
         ends = await consumer.end_offsets(partitions)

@@ -16,6 +16,7 @@ import httpx
 from shared.migrations import upgrade
 from steward.catalog import SERVICES, ServiceEntry
 from steward.embedded_broker import EmbeddedBroker
+from steward.issuer import ISSUER_FILE, LocalIssuer
 
 
 @dataclass
@@ -70,6 +71,7 @@ class Suite:
         self.config = config
         self.broker: EmbeddedBroker | None = None
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        self.issuer: LocalIssuer | None = None
 
     def service_env(self, service: ServiceEntry) -> dict[str, str]:
         """Environment of one service process: its database, the broker, the dev profile."""
@@ -84,6 +86,8 @@ class Suite:
                 f"{p}OUTBOX_POLL_SECONDS": env.get(f"{p}OUTBOX_POLL_SECONDS", "0.5"),
             }
         )
+        if self.issuer is not None:  # verified through discovery and JWKS, as in production (ADR 0007)
+            env[f"{p}OIDC_ISSUER"] = self.issuer.url
         return env
 
     def start(self, log: Callable[[str], None]) -> None:
@@ -102,6 +106,9 @@ class Suite:
             self.broker = EmbeddedBroker(self.config.host, self.config.broker_port, logs / "broker.log")
             self.broker.start()
             log(f"broker     {self.broker.bootstrap_servers} (embedded tansu, memory only)")
+        self.issuer = LocalIssuer(self.config.host).start()
+        self.issuer.advertise(self.config.var_dir)
+        log(f"issuer     {self.issuer.url}  (local token issuer: steward token asks it)")
         for service in SERVICES:
             upgrade(service.migrations, self.config.database_url(service))
         for service in SERVICES:
@@ -229,6 +236,10 @@ class Suite:
                 process.kill()
                 process.wait()
         self.processes.clear()
+        if self.issuer is not None:
+            self.issuer.stop()
+            self.issuer = None
+            (self.config.var_dir / ISSUER_FILE).unlink(missing_ok=True)
         if self.broker is not None:
             self.broker.stop()
             self.broker = None

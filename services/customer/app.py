@@ -4,6 +4,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from services.customer.access_log import AccessLog
 from services.customer.api import ROUTERS
 from services.customer.consumers import SUBSCRIPTIONS
 from services.customer.models import MESSAGING
@@ -17,6 +18,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def create_app(settings: CustomerSettings, *, configure_logs: bool = False) -> FastAPI:
     """Build the customer app; nothing connects until its lifespan starts."""
+    access_log = AccessLog(settings)
     projections.RECHECK.risk_threshold = settings.senior_risk_threshold
     definition = ServiceDefinition(
         name="customer",
@@ -25,8 +27,11 @@ def create_app(settings: CustomerSettings, *, configure_logs: bool = False) -> F
         tables=MESSAGING,
         subscriptions=SUBSCRIPTIONS,
         publishes=("customer.customers", "customer.activities", "customer.credit-recommendations"),
+        background=(access_log.run,),
     )
-    return build_service_app(settings, definition, list(ROUTERS), configure_logs=configure_logs)
+    built = build_service_app(settings, definition, list(ROUTERS), configure_logs=configure_logs)
+    built.state.access_log = access_log
+    return built
 
 
 def app() -> FastAPI:

@@ -4,7 +4,19 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.idempotency import define_idempotency_table
@@ -358,3 +370,21 @@ class StaffOfficeProjectionRow(Base):
     user_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     office_id: Mapped[str] = mapped_column(String(64))
     scope: Mapped[str] = mapped_column(String(16), default="default")
+
+
+# Who read which customer (issue 16): written in batches by services.customer.access_log.
+ACCESS_LOG = Table(
+    "access_log",
+    Base.metadata,
+    Column("id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("org_id", String(64), nullable=False),
+    Column("user_id", String(128), nullable=False),
+    Column("roles", String(200), nullable=False),
+    Column("endpoint", String(200), nullable=False),
+    Column("customer_id", String(64), nullable=False),
+    Column("rows", Integer(), nullable=True),
+    Index("ix_access_log_org_customer_at", "org_id", "customer_id", "at"),
+    Index("ix_access_log_org_user_at", "org_id", "user_id", "at"),
+    Index("ix_access_log_at", "at"),
+)

@@ -41,6 +41,19 @@ class CustomerSettings(ServiceSettings):
         "(at least 32 characters); changing it makes stored numbers unsearchable.",
     )
 
+    access_log_flush_seconds: float = Field(
+        default=2.0, gt=0, le=300, description="how often recorded reads of customers are written"
+    )
+    access_log_batch_size: int = Field(
+        default=5000, ge=1, le=1_000_000, description="pending reads that trigger a write before the period"
+    )
+    access_log_max_pending: int = Field(
+        default=500_000, ge=1000, le=10_000_000, description="reads kept in memory while the database fails"
+    )
+    access_log_retention_days: int = Field(
+        default=1830, ge=1, le=36_600, description="how long the record of who read which customer is kept"
+    )
+
     @model_validator(mode="after")
     def _id_document_key_in_prod(self) -> Self:
         if self.id_document_key is None:

@@ -150,6 +150,14 @@ HTTP: dict[str, tuple[str, str]] = {
         "角色、用户或信用社缺失或无法识别",
     ),
     "auth.reason.other": ("it is not a valid token", "不是有效的令牌"),
+    "auth.reason.unknown_key": (
+        "its signing key is not one of the identity provider's keys",
+        "签名密钥不在身份提供方的密钥集中",
+    ),
+    "auth.reason.keys_unavailable": (
+        "the identity provider's keys cannot be fetched now",
+        "暂时无法获取身份提供方的密钥",
+    ),
     "auth.roles_required": ("requires one of the roles: {roles}", "需要以下角色之一：{roles}"),
     # field errors (pydantic's error types, read by a person)
     "field.missing": ("this field is required", "此字段为必填项"),

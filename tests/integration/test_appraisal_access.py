@@ -117,7 +117,7 @@ async def test_R_A2_a_posting_with_a_bad_amount_is_dead_lettered_and_changes_not
     await _post(svc, "p-1", "c-1", "10.00", f"{YEAR}-05-01")
     clash = {**bad, "posting_id": "p-1", "amount": "11.00"}
     await _send(svc, "corebanking.pnl", "profit.posted", "c-1", clash)
-    admin = svc.as_("ops", "admin")
+    admin = svc.as_("ops", "admin", "platform")
 
     async def two_letters() -> list | None:
         letters = (await c.get("/admin/dead-letters", headers=admin)).json()

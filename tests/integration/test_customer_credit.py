@@ -168,7 +168,7 @@ async def test_R_R2_R_R4_risk_decides_asks_with_due_dates_and_the_cm_answers(cus
 
     final = await eventually(approved, what="the approval")
     assert (final["approved_amount"], final["credit_line"]) == ("180000.00", "250000.00")
-    letters = (await c.get("/admin/dead-letters", headers=customer.as_("ops", "admin"))).json()
+    letters = (await c.get("/admin/dead-letters", headers=customer.as_("ops", "admin", "platform"))).json()
     reasons = sorted(letter["reason"] for letter in letters)
     assert len(reasons) == 2
     assert "unknown recommendation" in reasons[0]
@@ -264,7 +264,9 @@ async def test_R_C5_balances_latest_as_of_wins_and_bad_ones_are_dead_lettered(cu
         await produce(customer.bootstrap, topic, message, key=cust["id"].encode())
 
     async def two_letters():
-        letters = (await c.get("/admin/dead-letters", headers=customer.as_("ops", "admin"))).json()
+        letters = (
+            await c.get("/admin/dead-letters", headers=customer.as_("ops", "admin", "platform"))
+        ).json()
         return letters if len(letters) == 2 else None
 
     await eventually(two_letters, what="the malformed and unknown balances in the DLQ")

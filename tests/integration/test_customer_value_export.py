@@ -78,7 +78,9 @@ async def test_R_C7_R_M6_value_from_balances_and_profit_ranks_the_roster(custome
     ]
 
     async def dead_letter():
-        return (await c.get("/admin/dead-letters", headers=customer.as_("ops", "admin"))).json() or None
+        return (
+            await c.get("/admin/dead-letters", headers=customer.as_("ops", "admin", "platform"))
+        ).json() or None
 
     (letter,) = await eventually(dead_letter, what="the malformed posting in the DLQ")
     assert "period" in letter["reason"]

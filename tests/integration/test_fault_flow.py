@@ -20,7 +20,7 @@ OVERFLOWING = ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00")
 
 
 async def _letters(customer: Service) -> list[dict[str, Any]]:
-    got = await customer.client.get("/admin/dead-letters", headers=customer.as_("ops", "admin"))
+    got = await customer.client.get("/admin/dead-letters", headers=customer.as_("ops", "admin", "platform"))
     assert got.status_code == 200, got.text
     letters: list[dict[str, Any]] = got.json()
     return letters

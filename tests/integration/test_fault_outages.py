@@ -189,7 +189,7 @@ async def test_postgres_down_requests_fail_503_nothing_half_written_and_recovery
             await eventually(
                 proposal_applied, timeout=60, what="the event consumed during the outage applied"
             )
-            letters = await s.get("/admin/dead-letters", headers=auth(settings, "ops", "admin"))
+            letters = await s.get("/admin/dead-letters", headers=auth(settings, "ops", "admin", "platform"))
             assert letters.json() == []
             await eventually(lambda: _ready(s), timeout=30, what="readyz 200 again")
 

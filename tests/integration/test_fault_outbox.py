@@ -73,7 +73,7 @@ async def test_a_dead_letter_too_big_to_publish_is_truncated_with_a_reference_an
 
 async def test_an_unpublishable_outbox_row_is_parked_counted_listed_and_replayable(customer):
     sup = await _managers(customer)
-    admin = customer.as_("ops", "admin")
+    admin = customer.as_("ops", "admin", "platform")  # raw bytes name no cooperative: the platform's
     runtime: Runtime = customer.client._transport.app.state.runtime  # type: ignore[attr-defined]
     async with runtime.uow() as uow:
         uow.emit_bytes(

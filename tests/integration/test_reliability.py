@@ -152,7 +152,7 @@ async def test_a_duplicate_delivery_has_no_second_effect(database_url, kafka, pr
 
 async def test_poison_messages_go_to_the_dlq_and_the_partition_moves_on(database_url, kafka, prefix):
     settings = _appraisal(database_url, kafka, prefix)
-    admin = auth(settings, "ops", "admin")
+    admin = auth(settings, "ops", "admin", "platform")
     garbage = b"\x00not json at all"
     wrong_type = envelope_bytes("manager.registered", "m-p", {"manager_id": "m-p", "name": 42})
     good = envelope_bytes("manager.registered", "m-p", {"manager_id": "m-p", **REGISTERED})
@@ -201,7 +201,7 @@ async def test_replaying_a_dead_letter_after_the_cause_is_fixed_applies_it(datab
         idempotent=kafka.idempotent,
         prefix=prefix,
     )
-    hr, admin = auth(settings, "hr-1", "hr"), auth(settings, "ops", "admin")
+    hr, admin = auth(settings, "hr-1", "hr"), auth(settings, "ops", "admin", "platform")
     async with running(create_staffing(settings), STAFFING_MIGRATIONS) as client:
         manager = (
             await client.post(

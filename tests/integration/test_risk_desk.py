@@ -176,7 +176,9 @@ async def test_R_R2_R_R4_a_recommendation_gets_the_desks_decision_back_into_cust
             assert len({d["event_id"] for d in decisions}) == len(originals) + 1  # the same ids again
             await asyncio.sleep(1.0)
             letters = (
-                await customer.client.get("/admin/dead-letters", headers=customer.as_("ops", "admin"))
+                await customer.client.get(
+                    "/admin/dead-letters", headers=customer.as_("ops", "admin", "platform")
+                )
             ).json()
             assert letters == []
             assert (await _status(customer, small, "approved"))["approved_amount"] == "500000.00"

@@ -139,7 +139,9 @@ async def test_R_I6_only_audit_can_clear_a_departure(staffing):
     await produce(staffing.bootstrap, f"{staffing.prefix}audit.cases", forged, key=manager["id"].encode())
 
     async def dead_lettered():
-        return (await c.get("/admin/dead-letters", headers=staffing.as_("ops", "admin"))).json() or None
+        return (
+            await c.get("/admin/dead-letters", headers=staffing.as_("ops", "admin", "platform"))
+        ).json() or None
 
     (letter,) = await eventually(dead_lettered, what="the forged clearance in the DLQ")
     assert "audit only" in letter["reason"]

@@ -8,15 +8,27 @@ from services.staffing.settings import StaffingSettings
 from shared.kafka import connection_options, create_broker, create_producer, producer_options
 from shared.settings import DEV_JWT_SECRET, KafkaSettings, ServiceSettings
 
+ISSUER = "https://idp.example/realms/rcc"
+
 
 def test_dev_profile_gets_the_development_secret():
     assert ServiceSettings(profile="dev").jwt_key() == DEV_JWT_SECRET
 
 
-@pytest.mark.parametrize("profile", ["test", "prod"])
-def test_no_secret_default_outside_dev(profile):
+def test_no_secret_default_in_test():
     with pytest.raises(ValidationError, match="jwt_secret must be set"):
-        ServiceSettings(profile=profile)
+        ServiceSettings(profile="test")
+
+
+def test_prod_needs_the_identity_provider_not_a_shared_secret():
+    """Issue 16: prod verifies the identity provider's tokens only; without its issuer it does not start."""
+    with pytest.raises(ValidationError, match="prod needs oidc_issuer"):
+        ServiceSettings(profile="prod")
+    with pytest.raises(ValidationError, match="oidc_issuer must be an https URL"):
+        ServiceSettings(profile="prod", oidc_issuer="http://idp.example/realms/rcc")
+    settings = ServiceSettings(profile="prod", oidc_issuer=ISSUER)
+    assert settings.jwt_secret is None
+    assert not settings.accepts_shared_secret
 
 
 def test_prod_refuses_a_short_secret():
@@ -113,6 +125,7 @@ def test_prod_accepts_random_keys_and_dev_keeps_its_key():
 
     settings = ServiceSettings(
         profile="prod",
+        oidc_issuer=ISSUER,
         jwt_secret=SecretStr(secrets.token_urlsafe(48)),
         jwt_previous_secrets=[SecretStr(secrets.token_hex(32))],
     )
@@ -128,6 +141,7 @@ def test_a_profile_variable_the_service_does_not_read_stops_it(monkeypatch):
     monkeypatch.setenv("STEWARD_CUSTOMER_PROFILE", "prod")
     monkeypatch.setenv("STEWARD_CUSTOMER_JWT_SECRET", RANDOM_KEY)
     monkeypatch.setenv("STEWARD_CUSTOMER_ID_DOCUMENT_KEY", RANDOM_KEY)
+    monkeypatch.setenv("STEWARD_CUSTOMER_OIDC_ISSUER", ISSUER)
     assert CustomerSettings().profile == "prod"  # compose sets both, alike
 
 
@@ -141,7 +155,7 @@ def test_a_misspelt_profile_variable_stops_the_service_but_another_services_does
 
 def test_prod_needs_a_random_id_document_key(monkeypatch):
     """The key hashing customers' ID-document numbers is checked like the signing keys."""
-    base = {"profile": "prod", "jwt_secret": RANDOM_KEY}
+    base = {"profile": "prod", "jwt_secret": RANDOM_KEY, "oidc_issuer": ISSUER}
     with pytest.raises(ValidationError, match="id_document_key must be set"):
         CustomerSettings(**base)
     with pytest.raises(ValidationError, match="id_document_key is a published"):

@@ -1,6 +1,8 @@
 """Spot checks (R-I5)."""
 
-from fastapi import APIRouter, Request, status
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, status
 
 from services.audit.api.deps import Auditor, ItemId, Reader
 from services.audit.schemas import (
@@ -14,9 +16,12 @@ from services.audit.schemas import (
 from services.audit.service import spot_checks
 from services.audit.settings import AuditSettings
 from shared.app import UoW
+from shared.auth import Principal, Role, require_roles
 from shared.pagination import Paged
 
 router = APIRouter(prefix="/spot-checks", tags=["spot checks"])
+# An auditor runs their own cooperative's due check; the platform operator runs every cooperative's.
+Scheduler = Annotated[Principal, Depends(require_roles(Role.AUDITOR, Role.PLATFORM))]
 
 
 @router.post(
@@ -28,14 +33,18 @@ async def start(body: SpotCheckCreate, uow: UoW, caller: Auditor) -> SpotCheckRe
 
 
 @router.post("/regular-run", response_model=list[str], summary="Start due regular spot checks now")
-async def run_regular(uow: UoW, caller: Auditor, request: Request) -> list[str]:
-    """Also runs on a schedule: a regular check for each cooperative whose last one is too old."""
+async def run_regular(uow: UoW, caller: Scheduler, request: Request) -> list[str]:
+    """Also runs on a schedule: a regular check for each cooperative whose last one is too old.
+
+    An auditor starts their own cooperative's only; the platform operator every cooperative's.
+    """
     settings: AuditSettings = request.app.state.settings
     started = await spot_checks.schedule_regular(
         uow,
         settings.regular_spot_check_days or 90,
         settings.regular_spot_check_population,
         settings.regular_spot_check_size,
+        only_org=None if caller.has_any((Role.PLATFORM,)) else caller.org_id,
     )
     return started
 

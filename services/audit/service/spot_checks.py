@@ -207,8 +207,10 @@ async def raise_finding(
         return FindingRead.model_validate(finding)
 
 
-async def schedule_regular(uow: UnitOfWork, every_days: int, population: str, size: int) -> list[str]:
-    """R-I5: start a regular spot check for each cooperative whose last one is older than `every_days`."""
+async def schedule_regular(
+    uow: UnitOfWork, every_days: int, population: str, size: int, only_org: str | None = None
+) -> list[str]:
+    """R-I5: start a regular spot check for each cooperative (or only one) whose last one is too old."""
     since = utcnow() - timedelta(days=every_days)
     started: list[str] = []
     async with uow:
@@ -227,6 +229,8 @@ async def schedule_regular(uow: UnitOfWork, every_days: int, population: str, si
             )
         )
     for org_id in sorted(set(orgs) - recent):
+        if only_org is not None and org_id != only_org:
+            continue
         scheduler = Principal(user_id="steward-schedule", roles=frozenset({Role.AUDITOR}), org_id=org_id)
         check = await start(
             uow,

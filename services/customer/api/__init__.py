@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from services.customer.api import assignments, credit, files, imports, pipeline, value, visits
+from services.customer.api import access, assignments, credit, files, imports, pipeline, value, visits
 
 ROUTERS: tuple[APIRouter, ...] = (
     files.router,
@@ -11,5 +11,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     visits.router,
     value.router,
     pipeline.router,
+    access.router,
     imports.router,
 )

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
+from services.customer.access_log import AccessReads
 from services.customer.domain.credit import RecommendationStatus
 from services.customer.schemas.credit import (
     AnswerCreate,
@@ -42,10 +43,16 @@ async def submit_report(customer_id: str, body: ReportCreate, uow: UoW, caller: 
 
 @router.get("/reports", response_model=list[ReportRead], summary="Reports")
 async def list_reports(
-    uow: UoW, caller: Readers, page: Paged, customer_id: Annotated[str | None, Query(max_length=64)] = None
+    uow: UoW,
+    caller: Readers,
+    page: Paged,
+    reads: AccessReads,
+    customer_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> list[ReportRead]:
     """CMs see their customers' reports; risk, product and management those routed to them."""
-    return await credit.list_reports(uow, caller, customer_id, page)
+    found = await credit.list_reports(uow, caller, customer_id, page)
+    reads.customers(caller, (r.customer_id for r in found))
+    return found
 
 
 @router.post(
@@ -78,9 +85,13 @@ async def answer(rec_id: str, body: AnswerCreate, uow: UoW, caller: CM) -> Recom
 
 
 @router.get("/credit-recommendations/{rec_id}", response_model=RecommendationRead, summary="A recommendation")
-async def get_recommendation(rec_id: str, uow: UoW, caller: Readers) -> RecommendationRead:
+async def get_recommendation(
+    rec_id: str, uow: UoW, caller: Readers, reads: AccessReads
+) -> RecommendationRead:
     """With its questions and the decision; a CM sees only their customers'."""
-    return await credit.get_recommendation(uow, rec_id, caller)
+    found = await credit.get_recommendation(uow, rec_id, caller)
+    reads.customers(caller, [found.customer_id])
+    return found
 
 
 @router.get("/credit-recommendations", response_model=list[RecommendationRead], summary="Recommendations")
@@ -88,8 +99,11 @@ async def list_recommendations(
     uow: UoW,
     caller: Readers,
     page: Paged,
+    reads: AccessReads,
     status_filter: Annotated[RecommendationStatus | None, Query(alias="status")] = None,
     overdue: bool = False,
 ) -> list[RecommendationRead]:
     """Filter by status; `overdue=true` lists those with a question past its due date (R-R4)."""
-    return await credit.list_recommendations(uow, caller, status_filter, overdue, page)
+    found = await credit.list_recommendations(uow, caller, status_filter, overdue, page)
+    reads.customers(caller, (r.customer_id for r in found))
+    return found

@@ -4,6 +4,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Response, status
 
+from services.customer.access_log import AccessReads
 from services.customer.api.deps import Reader, RiskThreshold, Settings, Writer
 from services.customer.domain.classification import Importance
 from services.customer.domain.identity import document_hash
@@ -39,6 +40,7 @@ async def list_customers(
     caller: Reader,
     settings: Settings,
     page: Paged,
+    reads: AccessReads,
     branch: Annotated[str | None, Query(max_length=64)] = None,
     manager_id: Annotated[str | None, Query(max_length=64)] = None,
     importance: Importance | None = None,
@@ -58,7 +60,7 @@ async def list_customers(
     ] = None,
 ) -> list[CustomerRead]:
     """A CM sees only customers they serve (directly or through a team); supervisors see the cooperative."""
-    return await files.list_customers(
+    found = await files.list_customers(
         uow,
         caller,
         page,
@@ -70,12 +72,15 @@ async def list_customers(
         id_document_hash=document_hash(settings.document_key(), id_document) if id_document else None,
         q=q,
     )
+    reads.customers(caller, (c.id for c in found))
+    return found
 
 
 @router.get("/export", summary="Export the roster (R-C4)", response_class=Response)
 async def export_roster(
     uow: UoW,
     caller: Reader,
+    reads: AccessReads,
     format: Annotated[Literal["csv", "xlsx"], Query()] = "csv",
     branch: Annotated[str | None, Query(max_length=64)] = None,
     manager_id: Annotated[str | None, Query(max_length=64)] = None,
@@ -87,6 +92,7 @@ async def export_roster(
         uow, caller, Page(limit=100_000), branch, manager_id, importance.value if importance else None, None
     )
     names = await export.manager_names(uow, rows)
+    reads.customers(caller, (r.id for r in rows), rows=len(rows))
     lang = language(accept_language)
     if format == "xlsx":
         return Response(
@@ -102,9 +108,11 @@ async def export_roster(
 
 
 @router.get("/{customer_id}", response_model=CustomerRead, summary="Get a customer")
-async def get_customer(customer_id: str, uow: UoW, caller: Reader) -> CustomerRead:
+async def get_customer(customer_id: str, uow: UoW, caller: Reader, reads: AccessReads) -> CustomerRead:
     """One customer file; 404 for a CM who does not serve it."""
-    return await files.get_customer(uow, customer_id, caller)
+    found = await files.get_customer(uow, customer_id, caller)
+    reads.customers(caller, [customer_id])
+    return found
 
 
 @router.patch("/{customer_id}", response_model=CustomerRead, summary="Update the roster line (R-C4)")
@@ -131,7 +139,9 @@ async def write_section(
 
 @router.get("/{customer_id}/sections/{section}", response_model=list[SectionRead], summary="Section history")
 async def section_history(
-    customer_id: str, section: Section, uow: UoW, caller: Reader, page: Paged
+    customer_id: str, section: Section, uow: UoW, caller: Reader, page: Paged, reads: AccessReads
 ) -> list[SectionRead]:
     """Every version, newest first."""
-    return page.window(await files.section_history(uow, customer_id, section, caller))
+    found = page.window(await files.section_history(uow, customer_id, section, caller))
+    reads.customers(caller, [customer_id])
+    return found

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
+from services.customer.access_log import AccessReads
 from services.customer.api.deps import Reader, Settings
 from services.customer.schemas.visits import (
     DailyReportRead,
@@ -39,9 +40,13 @@ async def file_visit(
 
 
 @router.get("/customers/{customer_id}/visits", response_model=list[VisitRead], summary="Visit reports")
-async def list_visits(customer_id: str, uow: UoW, caller: Reader, page: Paged) -> list[VisitRead]:
+async def list_visits(
+    customer_id: str, uow: UoW, caller: Reader, page: Paged, reads: AccessReads
+) -> list[VisitRead]:
     """Newest first; read them before the next visit (R-M2)."""
-    return page.window(await visits.list_visits(uow, customer_id, caller))
+    found = page.window(await visits.list_visits(uow, customer_id, caller))
+    reads.customers(caller, [customer_id])
+    return found
 
 
 @router.get(

@@ -1,7 +1,7 @@
 """customers belong to offices; the office tree and staff offices projected (issue 21)
 
 Revision ID: 0007
-Revises: 0008
+Revises: 0006
 Create Date: 2026-12-07 12:40:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = '0007'
-down_revision: Union[str, Sequence[str], None] = '0008'
+down_revision: Union[str, Sequence[str], None] = '0006'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
