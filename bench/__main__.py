@@ -1,7 +1,7 @@
 """Run the benchmarks: `make bench` or `python -m bench` runs all; `python -m bench balances hop` some.
 
 Names: balances (1), postings (posting ingest, next to 1), appraisal (2), fanout (3), hop (4), http (5),
-outbox_relay, http_guard (6), token (7), console (8), lists (9).
+outbox_relay, http_guard (6), token (7), console (8), lists (9), idle (idle CPU, with 4).
 STEWARD_BENCH_QUICK=1 runs every one at a small size (a check of the harness, not a figure).
 """
 
@@ -17,6 +17,7 @@ BENCHMARKS = {
     "postings": "bench.posting_ingest",
     "fanout": "bench.fanout",
     "hop": "bench.hop",
+    "idle": "bench.idle",
     "http": "bench.http_get",
     "http_guard": "bench.http_guard",
     "outbox_relay": "bench.outbox_relay",
