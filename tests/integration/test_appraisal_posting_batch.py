@@ -3,7 +3,7 @@
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, cast, func, select
 
 from services.appraisal.app import MIGRATIONS
 from services.appraisal.models import MESSAGING, PostingRow, PostingTotalRow
@@ -111,14 +111,10 @@ async def test_R_A2_the_year_totals_kept_at_ingestion_equal_the_postings_sums(
                 await record_posting_batch(uow, batch)
                 await uow.commit()
         p = PostingRow
+        fen = cast(func.sum(p.__table__.c.amount), BigInteger)
+        grouped = select(p.org_id, p.year, p.customer_id, fen).group_by(p.org_id, p.year, p.customer_id)
         async with sessions() as session:
-            summed = (
-                await session.execute(
-                    select(p.org_id, p.year, p.customer_id, func.sum(p.__table__.c.amount)).group_by(
-                        p.org_id, p.year, p.customer_id
-                    )
-                )
-            ).all()
+            summed = (await session.execute(grouped)).all()
             kept = (await session.execute(select(*PostingTotalRow.__table__.c))).all()
         by_sum = {(org, year, customer): Decimal(fen) / 100 for org, year, customer, fen in summed}
         assert {(r.org_id, r.year, r.customer_id): r.total for r in kept} == by_sum
