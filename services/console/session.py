@@ -1,6 +1,6 @@
 """Server-side sessions: the bearer token never leaves the console; the browser holds an opaque id.
 
-A sign-in method (the dev picker today, OpenID Connect later) only has to produce a `Session`.
+A sign-in method (the dev picker, or OpenID Connect in services/console/oidc.py) produces a `Session`.
 """
 
 import hmac
@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 COOKIE = "steward_session"
 PRE_COOKIE = "steward_pre"
+OIDC_COOKIE = "steward_oidc"  # binds a sign-in under way (state, nonce, PKCE verifier) to the browser
 
 
 @dataclass
@@ -27,6 +28,9 @@ class Session:
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     method: str = "dev"
     refresh_token: str | None = None
+    # OpenID Connect: when the access token expires (refreshed before then) and the ID token (logout hint).
+    token_expires_at: float | None = None
+    id_token: str | None = None
     flash: list[str] = field(default_factory=list)
     # Display data the pages reuse for a minute (CM names); never a decision.
     cache: dict[str, tuple[float, object]] = field(default_factory=dict)

@@ -31,6 +31,19 @@ class ConsoleSettings(BaseSettings):
     dev_org: str = Field(default="rcc-demo", max_length=64, description="dev sign-in's default cooperative")
     csrf_secret: SecretStr | None = Field(default=None, description="signs anonymous CSRF tokens")
     log_level: str = "INFO"
+    # OpenID Connect sign-in (docs/operations.md): on when an issuer is set; required in prod.
+    oidc_issuer: str | None = Field(default=None, description="the IdP's issuer URL (discovery under it)")
+    oidc_client_id: str = Field(default="steward-console", max_length=200)
+    oidc_client_secret: SecretStr | None = Field(default=None, description="None: a public client (PKCE)")
+    oidc_scopes: str = Field(default="openid profile", description="asked for at sign-in; openid is added")
+    oidc_redirect_url: str | None = Field(default=None, description="absolute /auth/callback URL")
+    oidc_post_logout_url: str | None = Field(default=None, description="absolute /signed-out URL")
+    oidc_user_claim: str = Field(default="sub", description="claim path of the user id the services know")
+    oidc_name_claim: str = Field(default="name", description="claim path of the display name")
+    oidc_roles_claim: str = Field(default="realm_access.roles", description="claim path of the roles")
+    oidc_org_claim: str = Field(default="org_id", description="claim path of the cooperative")
+    oidc_refresh_seconds: float = Field(default=60, ge=0, le=3600, description="refresh this long before")
+    oidc_timeout_seconds: float = Field(default=5.0, gt=0, le=60, description="per call to the IdP")
 
     @field_validator("timezone")
     @classmethod
@@ -50,12 +63,25 @@ class ConsoleSettings(BaseSettings):
             raise ValueError(
                 "csrf_secret of at least 32 characters is required in prod (every replica signs alike)"
             )
+        if self.oidc_issuer is not None and not self.oidc_issuer.strip():
+            self.oidc_issuer = None  # compose passes an unset variable as ""
+        if self.oidc_client_secret is not None and not self.oidc_client_secret.get_secret_value():
+            self.oidc_client_secret = None
+        if self.profile == "prod" and not self.oidc_issuer:
+            raise ValueError("oidc_issuer is required in prod (the Workbench signs in through the IdP)")
+        if self.profile == "prod" and not str(self.oidc_issuer).startswith("https://"):
+            raise ValueError("oidc_issuer must be an https:// URL in prod")
         return self
 
     @property
+    def oidc(self) -> bool:
+        """Sign-in through the cooperative's identity provider (an issuer is configured)."""
+        return bool(self.oidc_issuer)
+
+    @property
     def dev_sign_in(self) -> bool:
-        """The pick-a-user sign-in exists only in the dev profile."""
-        return self.profile == "dev"
+        """The pick-a-user sign-in exists only in the dev profile, and only without an IdP."""
+        return self.profile == "dev" and not self.oidc
 
     @property
     def zone(self) -> ZoneInfo:

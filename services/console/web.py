@@ -111,7 +111,12 @@ async def current_page(request: Request) -> Page:
     store: SessionStore = state.sessions
     locale = i18n.negotiate(request, state.settings.default_locale)
     i18n.current_locale.set(locale)
-    return Page(request, state.settings, state.backend, store.get(request.cookies.get(COOKIE)), locale)
+    session = store.get(request.cookies.get(COOKIE))
+    if session is not None and session.method == "oidc":
+        from services.console.oidc import relying_party  # the IdP's access token is refreshed before expiry
+
+        session = await relying_party(state).keep_fresh(store, session)
+    return Page(request, state.settings, state.backend, session, locale)
 
 
 async def signed_in(page: Annotated[Page, Depends(current_page)]) -> Page:

@@ -143,14 +143,18 @@ def test_sign_in_needs_the_forms_csrf_token(fake):
 
 @pytest.mark.parametrize("profile", ["test", "prod"])
 def test_dev_sign_in_is_refused_outside_dev(fake, profile):
-    with _client(fake, profile=profile, csrf_secret="s" * 32) as client:
-        assert client.get("/sign-in").status_code == 404
+    # prod signs in through the IdP only (issue 16): its /sign-in page offers that, never the picker
+    issuer = {"oidc_issuer": "https://sso.example.org/realms/x"} if profile == "prod" else {}
+    with _client(fake, profile=profile, csrf_secret="s" * 32, **issuer) as client:
+        page = client.get("/sign-in")
+        assert page.status_code == (200 if issuer else 404)
+        assert 'name="manager_id"' not in page.text
         assert client.post("/sign-in", data={"role": "cm", "org": "x", "csrf_token": "x"}).status_code == 404
 
 
 def test_prod_needs_a_shared_csrf_secret():
     with pytest.raises(ValueError, match="csrf_secret"):
-        ConsoleSettings(profile="prod")
+        ConsoleSettings(profile="prod", oidc_issuer="https://sso.example.org/realms/x")
 
 
 def test_a_form_without_its_csrf_token_changes_nothing(fake):

@@ -1,4 +1,4 @@
-"""Sign-in (dev picker; OpenID Connect replaces it in production), sign-out, language, home."""
+"""Sign-in (dev picker, or the IdP through OpenID Connect: pages/sso.py), sign-out, language, home."""
 
 import secrets
 import time
@@ -9,12 +9,12 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from services.console.i18n import LANG_COOKIE, LOCALES, N_
+from services.console.pages.sso import HOME, idp_sign_out
 from services.console.session import COOKIE, PRE_COOKIE, Session, SessionStore, anonymous_csrf
 from services.console.web import AnyPage, UserPage, form_data, safe_path
 
 router = APIRouter()
 DEV_ROLES = ("cm", "supervisor")
-HOME = {"cm": "/my-day", "supervisor": "/overview", "admin": "/overview"}
 
 
 def _mint(user_id: str, role: str, org_id: str, hours: float) -> str:
@@ -49,6 +49,13 @@ async def home(page: AnyPage) -> Response:
 @router.get("/sign-in")
 async def sign_in_form(page: AnyPage, org: str | None = None, next: str | None = None) -> Response:
     """Pick a cooperative, a role and a user (dev profile); refused in test and prod."""
+    if page.settings.oidc:
+        # A session cookie without a live session: it expired or the IdP no longer renews it.
+        expired = bool(page.request.cookies.get(COOKIE)) and page.session is None
+        response = page.render("sign_in_oidc.html", next=safe_path(next), expired=expired)
+        if expired:
+            response.delete_cookie(COOKIE)
+        return response
     if not page.settings.dev_sign_in:
         return page.render("error.html", status_code=404, status=404, reason=N_("Dev sign-in is off"))
     org_id = (org or page.settings.dev_org).strip()[:64]
@@ -130,11 +137,15 @@ async def sign_in(
 
 @router.post("/sign-out")
 async def sign_out(page: UserPage, request: Request) -> Response:
-    """Forget the session and its token."""
+    """Forget the session and its token; with an IdP, sign out there too (RP-initiated logout)."""
     await form_data(request, page)
     store: SessionStore = request.app.state.sessions
-    store.drop(page.user.id)
-    response = RedirectResponse("/sign-in", status_code=303)
+    session = page.user
+    store.drop(session.id)
+    if session.method == "oidc" and page.settings.oidc:
+        response = await idp_sign_out(page, session)
+    else:
+        response = RedirectResponse("/sign-in", status_code=303)
     response.delete_cookie(COOKIE)
     return response
 
