@@ -34,38 +34,31 @@ async def on_expense(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
     await spot_checks.remember(uow, envelope, "expenses", event.expense_id, event.manager_id)
 
 
-async def on_customer(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
-    """Learn the customer's core banking number; a new file or importance sets the visit plan (R-M4)."""
-    if envelope.event_type in ("customer.registered", "customer.identified"):
-        await learn(uow.session, CUSTOMER_REFS, envelope.org_id, event)
-    if envelope.event_type != "customer.identified":
-        await deadlines.on_customer(uow, envelope, event)
+async def on_customer_registered(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
+    """Learn the customer's core banking number; a new file sets the visit plan (R-M4)."""
+    await learn(uow.session, CUSTOMER_REFS, envelope.org_id, event)
+    await deadlines.on_customer(uow, envelope, event)
 
 
-async def on_manager(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
-    """Departures open and cancel audits; grades and certification feed R-Q7 and R-I1."""
-    if envelope.event_type == "manager.departure-requested":
-        await departures.open_departure_audit(uow, envelope, event)
-    elif envelope.event_type == "manager.departure-withdrawn":
-        await departures.cancel_departure_audit(uow, envelope, event)
-    elif envelope.event_type == "ladder.published":
-        await compliance.on_ladder(uow, envelope, event)
-    else:
-        await compliance.on_manager(uow, envelope, event)
+async def on_customer_identified(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
+    """Learn the customer's core banking number."""
+    await learn(uow.session, CUSTOMER_REFS, envelope.org_id, event)
 
 
 HANDLERS: dict[str, dict[str, Handler]] = {
     "staffing.managers": {
-        event: on_manager
-        for event in (
-            "manager.departure-requested",
-            "manager.departure-withdrawn",
-            "manager.registered",
-            "manager.certified",
-            "manager.grade-changed",
-            "manager.certification-expired",
-            "ladder.published",
-        )
+        "manager.departure-requested": departures.when_departure_requested_open_audit,
+        "manager.departure-withdrawn": departures.when_departure_withdrawn_cancel_audit,
+        "ladder.published": compliance.on_ladder,
+        **{
+            event: compliance.on_manager
+            for event in (
+                "manager.registered",
+                "manager.certified",
+                "manager.grade-changed",
+                "manager.certification-expired",
+            )
+        },
     },
     "staffing.expenses": {
         "expense.recorded": on_expense,
@@ -73,12 +66,12 @@ HANDLERS: dict[str, dict[str, Handler]] = {
         "expense.year-closed": compliance.on_expenses,
     },
     "customer.customers": {
-        "manager.portfolio-published": departures.add_portfolio,
+        "manager.portfolio-published": departures.when_portfolio_published_add_items,
         "customer.assignment-changed": on_assignment,
         "customer.compliance-changed": compliance.on_customer_compliance,
-        "customer.registered": on_customer,
+        "customer.registered": on_customer_registered,
         "customer.classified": deadlines.on_customer,
-        "customer.identified": on_customer,
+        "customer.identified": on_customer_identified,
     },
     "customer.activities": {
         "visit.filed": on_visit,

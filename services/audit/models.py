@@ -1,9 +1,9 @@
 """Audit tables."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.customer_refs import define_customer_refs
@@ -111,6 +111,7 @@ class AssignmentProjectionRow(Base):
     customer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     manager_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
     org_id: Mapped[str] = mapped_column(String(64), index=True)
+    role: Mapped[str | None] = mapped_column(String(16))
 
 
 class JournalRow(Base):
@@ -237,6 +238,17 @@ class GradeLimitRow(Base):
     authorization_limit: Mapped[Decimal] = mapped_column(Hundredths())
 
 
+class LadderLimitsRow(Base):
+    """Each ladder version's authorization limits by grade, in force from its date (R-I1)."""
+
+    __tablename__ = "ladder_limits"
+
+    org_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(primary_key=True)
+    effective_from: Mapped[date] = mapped_column(Date)
+    limits: Mapped[dict[str, str]] = mapped_column(JSON)
+
+
 class ComplianceConfigRow(Base):
     """A cooperative's compliance thresholds (R-I2); absent values fall back to the defaults."""
 
@@ -246,3 +258,13 @@ class ComplianceConfigRow(Base):
     settings: Mapped[dict[str, object]] = mapped_column(JSON)
     updated_by: Mapped[str] = mapped_column(String(128))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class BalanceSeenRow(Base):
+    """The newest balance report judged per customer: an older one arriving later changes nothing (R-C5)."""
+
+    __tablename__ = "balance_seen"
+
+    org_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    as_of: Mapped[datetime] = mapped_column(UtcDateTime())

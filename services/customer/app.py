@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from services.customer.api import ROUTERS
 from services.customer.consumers import SUBSCRIPTIONS
 from services.customer.models import MESSAGING
+from services.customer.service import projections
 from services.customer.settings import CustomerSettings
 from shared.app import build_service_app
 from shared.runtime import ServiceDefinition
@@ -16,6 +17,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def create_app(settings: CustomerSettings, *, configure_logs: bool = False) -> FastAPI:
     """Build the customer app; nothing connects until its lifespan starts."""
+    projections.RECHECK.risk_threshold = settings.senior_risk_threshold
     definition = ServiceDefinition(
         name="customer",
         title="Customer",

@@ -126,6 +126,17 @@ class ManagerProjectionRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+class LadderVersionRow(Base):
+    """Every ladder version published, in force from its date (R-Q3); the projection holds today's."""
+
+    __tablename__ = "ladder_versions"
+
+    org_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(primary_key=True)
+    effective_from: Mapped[date] = mapped_column(Date)
+    grades: Mapped[list[dict[str, object]]] = mapped_column(JSON)
+
+
 class GradeProjectionRow(Base):
     """A grade of a cooperative's ladder in force, from `ladder.published` (R-Q5, R-C1)."""
 
@@ -136,6 +147,7 @@ class GradeProjectionRow(Base):
     ladder_version: Mapped[int] = mapped_column()
     may_lead_teams: Mapped[bool] = mapped_column()
     customer_classes: Mapped[list[str]] = mapped_column(JSON)
+    products: Mapped[list[str] | None] = mapped_column(JSON)
     authorization_limit: Mapped[Decimal] = mapped_column(Hundredths())
 
 

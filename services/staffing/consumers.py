@@ -7,7 +7,7 @@ SUBSCRIPTIONS = (
     Subscription(
         name="departure-outcomes",
         topic="audit.cases",
-        handlers={"audit.departure-cleared": departures.complete_departure},
+        handlers={"audit.departure-cleared": departures.when_departure_cleared_complete_departure},
     ),
     Subscription(
         name="appraisal-results",

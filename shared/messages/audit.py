@@ -36,4 +36,42 @@ AUDIT: dict[str, tuple[str, str]] = {
         "there are no {population} to sample yet",
         "目前还没有可供抽查的 {population}",
     ),
+    "audit.compliance.team": ("{issues}", "{issues}"),
+    "audit.compliance.expired_serving": (
+        "certification expired while still serving customers (R-Q7)",
+        "资格认证已过期仍在服务客户（R-Q7）",
+    ),
+    "audit.compliance.not_serving": (
+        "recommended by a CM not serving the customer (R-I1)",
+        "由不服务该客户的客户经理提出建议（R-I1）",
+    ),
+    "audit.compliance.over_limit": (
+        "{amount} exceeds the authorization limit {limit} without a senior co-sign (R-I1)",
+        "{amount} 超过授权限额 {limit}，且没有高级客户经理会签（R-I1）",
+    ),
+    "audit.compliance.over_budget": (
+        "spending {spent} over the budget {budget} (R-I4)",
+        "营销费用 {spent} 超过预算 {budget}（R-I4）",
+    ),
+    "audit.compliance.rating_warning": (
+        "early warning: rating {rating}, flags {flags} (R-I1)",
+        "风险预警：评级 {rating}，预警标志 {flags}（R-I1）",
+    ),
+    "audit.compliance.overdue": (
+        "early warning: overdue balance {overdue} (R-I1)",
+        "风险预警：逾期余额 {overdue}（R-I1）",
+    ),
+    "audit.compliance.question_overdue": (
+        "a question from risk is overdue (due {due}) (R-R4)",
+        "风险部门的问询已逾期（应答日期 {due}）（R-R4）",
+    ),
+    "audit.compliance.no_follow_up_visit": (
+        "no visit after a dissatisfaction warning (due {due}) (R-M5)",
+        "客户不满预警后未走访（应走访日期 {due}）（R-M5）",
+    ),
+    "audit.compliance.visits_overdue": (
+        "visits overdue against the visit plan (due {due}) (R-M4)",
+        "未按走访计划走访（应走访日期 {due}）（R-M4）",
+    ),
+    "audit.compliance.deadline_passed": ("deadline passed (due {due})", "期限已过（{due}）"),
 }

@@ -79,6 +79,15 @@ CUSTOMER: dict[str, tuple[str, str]] = {
         "only a CM serving this customer may recommend business for it (R-R2, R-I1)",
         "只有服务该客户的客户经理才能提出业务建议（R-R2、R-I1）",
     ),
+    "customer.credit.product_not_allowed": (
+        "grade {grade} may not market the product {product} (R-Q5)",
+        "等级 {grade} 不能营销产品 {product}（R-Q5）",
+    ),
+    "customer.classification.control_request_roles": (
+        "only audit, a product department, internal control or a supervisor may set or clear the request "
+        "for two or more CMs (R-C3)",
+        "只有稽核、产品部门、内控部门或主管部门可以提出或撤销配备两名以上客户经理的要求（R-C3）",
+    ),
     "customer.credit.amount_not_positive": ("a recommended amount must be positive", "建议金额必须大于零"),
     "customer.credit.no_cosign_needed": (
         "the recommendation is {status}; it needs no co-sign",
@@ -159,6 +168,18 @@ CUSTOMER: dict[str, tuple[str, str]] = {
     ),
     "customer.visit.not_found": ("visit {supersedes_id} not found", "未找到访问记录 {supersedes_id}"),
     "customer.day.plan_submitted": ("the plan for {day} was already submitted", "{day} 的工作计划已经提交"),
+    "customer.visit.too_old": (
+        "a visit more than {days} days ago cannot be filed: check the date",
+        "不能登记 {days} 天以前的访问，请检查日期",
+    ),
+    "customer.visit.next_before_visit": (
+        "the next visit must be on or after this visit's day (R-M3)",
+        "下次访问日期不能早于本次访问（R-M3）",
+    ),
+    "customer.day.plan_too_far": (
+        "a day's plan is made at most {days} days ahead (R-W4)",
+        "工作计划最多只能提前 {days} 天制定（R-W4）",
+    ),
     "customer.day.plan_late": (
         "a day's plan is made before the day, not after it (R-W4)",
         "当天的工作计划应在当天之前制定，不能事后补做（R-W4）",

@@ -64,6 +64,10 @@ STAFFING: dict[str, tuple[str, str]] = {
     ),
     # expenses
     "staffing.expense.not_positive": ("an expense amount must be positive", "费用金额必须大于零"),
+    "staffing.expense.too_old": (
+        "an expense more than {years} years back cannot be recorded: check the date (R-P2)",
+        "不能登记 {years} 年以前的费用，请检查日期（R-P2）",
+    ),
     "staffing.expense.in_future": ("an expense cannot be dated in the future", "费用日期不能晚于今天"),
     "staffing.expense.year_closed": ("the expense year {year} is closed", "{year} 年度的费用已经结账"),
     "staffing.expense.year_already_closed": (

@@ -210,13 +210,16 @@ async def test_R_W3_reports_are_immutable_versioned_and_routed(customer):
     risk_report = (
         await c.post(url, headers=cm, json={"kind": "risk_analysis", "title": "r", "body": "b"})
     ).json()
-    as_risk = (await c.get("/reports", headers=customer.as_("risk-1", "risk"))).json()
-    assert [r["id"] for r in as_risk] == [risk_report["id"]]
-    as_product = (await c.get("/reports", headers=customer.as_("p-1", "product"))).json()
-    assert [r["id"] for r in as_product] == [first["id"], second["id"]]
+    # R-W3: every kind goes to risk, the product departments and management; each reads the newest first
+    newest_first = [risk_report["id"], second["id"], first["id"]]
+    for role in ("risk", "product", "management"):
+        seen = (await c.get("/reports", headers=customer.as_(f"{role}-1", role))).json()
+        assert [r["id"] for r in seen] == newest_first
+    newest = (await c.get("/reports", headers=customer.as_("p-1", "product"), params={"limit": 1})).json()
+    assert [r["id"] for r in newest] == [risk_report["id"]]
     assert (await c.get("/reports", headers=customer.as_("m-c2", "cm"))).json() == []
     routed = await customer.wait_events("customer.activities", "report.submitted", 3)
-    assert routed[2]["payload"]["routed_to"] == ["risk"]
+    assert routed[2]["payload"]["routed_to"] == ["risk", "product", "management"]
 
 
 async def test_R_C5_balances_latest_as_of_wins_and_bad_ones_are_dead_lettered(customer):

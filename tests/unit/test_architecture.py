@@ -10,7 +10,7 @@ from shared.contracts import EVENT_TYPES, TOPICS
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("customer", "staffing", "appraisal", "audit")
-DOMAIN_ALLOWED = {"shared.errors"}
+DOMAIN_ALLOWED = {"shared.errors", "shared.rules"}
 
 
 def _imports(path: Path) -> set[str]:

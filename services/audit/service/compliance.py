@@ -1,19 +1,23 @@
-"""Continuous compliance (R-I2) and early warnings (R-I1).
+"""Continuous compliance (R-I2) and early warnings (R-I1): load, decide (`audit.domain.compliance`), persist.
 
 A finding is raised when a rule breaks and resolved when it clears, never raised twice while open.
 """
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
+from services.audit.domain import compliance as decide
 from services.audit.models import (
     CUSTOMER_REFS,
     AssignmentProjectionRow,
+    BalanceSeenRow,
     FindingRow,
     GradeLimitRow,
+    LadderLimitsRow,
     ManagerWatchRow,
     WatchRow,
 )
@@ -23,44 +27,41 @@ from shared.contracts.audit import FindingRaised, FindingResolved
 from shared.contracts.default_ladder import DEFAULT_LADDER_GRADES
 from shared.customer_refs import resolve
 from shared.envelope import Envelope
-from shared.timeutil import utcnow
+from shared.messages import render
+from shared.timeutil import as_utc, utcnow
 from shared.uow import UnitOfWork
 
 SYSTEM = "steward-compliance"
 LIMITS = {g.code: g.authorization_limit for g in DEFAULT_LADDER_GRADES}
 
 
-async def raise_once(
-    uow: UnitOfWork,
-    envelope: Envelope | WatchRow,
-    rule: str,
-    subject: str,
-    description: str,
-    severity: str = "medium",
-    manager_id: str | None = None,
-    customer_id: str | None = None,
-) -> None:
-    """Open a finding for (rule, subject) unless one is open; either way, add the evidence."""
+async def apply(uow: UnitOfWork, source: Envelope | WatchRow, decisions: list[decide.Decision]) -> None:
+    """Persist the domain's decisions: open (or add evidence to) and resolve findings."""
+    for decision in decisions:
+        if isinstance(decision, decide.Raise):
+            await _raise(uow, source, decision)
+        else:
+            await resolve_open(uow, source.org_id, decision.rule, decision.subject, decision.reason)
+
+
+async def _raise(uow: UnitOfWork, envelope: Envelope | WatchRow, decision: decide.Raise) -> None:
     evidence = list(envelope.evidence) if isinstance(envelope, WatchRow) else [f"event:{envelope.event_id}"]
-    found = await uow.session.scalar(
-        select(FindingRow).where(
-            FindingRow.org_id == envelope.org_id,
-            FindingRow.rule_id == rule,
-            FindingRow.subject_key == subject,
-            FindingRow.status == "open",
-        )
-    )
+    found = await _open(uow, envelope.org_id, decision.rule, decision.subject)
     if found is not None:
         found.evidence = [*found.evidence, *(e for e in evidence if e not in found.evidence)]
+        if found.manager_id is None and decision.manager_id is not None:
+            found.manager_id = decision.manager_id
         return
+    v = decision.violation
+    description = render(v.message_key, "en", v.params) or v.message_key
     finding = FindingRow(
         id=f"f-{uuid4().hex[:12]}",
         org_id=envelope.org_id,
-        rule_id=rule,
-        subject_key=subject,
-        manager_id=manager_id,
-        customer_id=customer_id,
-        severity=severity,
+        rule_id=decision.rule.value,
+        subject_key=decision.subject,
+        manager_id=decision.manager_id,
+        customer_id=decision.customer_id,
+        severity=decision.severity,
         description=description,
         evidence=evidence,
         status="open",
@@ -70,22 +71,21 @@ async def raise_once(
     uow.session.add(finding)
     uow.emit(
         "audit.finding-raised",
-        key=customer_id or manager_id or subject,
+        key=decision.customer_id or decision.manager_id or decision.subject,
         org_id=envelope.org_id,
         payload=FindingRaised(
             finding_id=finding.id,
-            rule_id=rule,
-            manager_id=manager_id,
-            customer_id=customer_id,
-            severity=severity,
+            rule_id=decision.rule.value,
+            manager_id=decision.manager_id,
+            customer_id=decision.customer_id,
+            severity=decision.severity,
             description=description,
         ),
     )
 
 
-async def resolve_open(uow: UnitOfWork, org_id: str, rule: str, subject: str, reason: str) -> None:
-    """The condition cleared: resolve the open finding for (rule, subject), if any."""
-    found = await uow.session.scalar(
+async def _open(uow: UnitOfWork, org_id: str, rule: str, subject: str) -> FindingRow | None:
+    return await uow.session.scalar(
         select(FindingRow).where(
             FindingRow.org_id == org_id,
             FindingRow.rule_id == rule,
@@ -93,6 +93,11 @@ async def resolve_open(uow: UnitOfWork, org_id: str, rule: str, subject: str, re
             FindingRow.status == "open",
         )
     )
+
+
+async def resolve_open(uow: UnitOfWork, org_id: str, rule: str, subject: str, reason: str) -> None:
+    """The condition cleared: resolve the open finding for (rule, subject), if any."""
+    found = await _open(uow, org_id, rule, subject)
     if found is None:
         return
     found.status, found.remediation, found.resolved_by, found.resolved_at = (
@@ -110,56 +115,34 @@ async def resolve_open(uow: UnitOfWork, org_id: str, rule: str, subject: str, re
 
 
 async def primary_of(uow: UnitOfWork, customer_id: str) -> str | None:
-    return await uow.session.scalar(
-        select(AssignmentProjectionRow.manager_id)
-        .where(AssignmentProjectionRow.customer_id == customer_id)
-        .limit(1)
-    )
+    """The CM responsible for the customer now: the primary (any serving CM for rows from before roles)."""
+    rows = (
+        await uow.session.execute(
+            select(AssignmentProjectionRow.manager_id, AssignmentProjectionRow.role).where(
+                AssignmentProjectionRow.customer_id == customer_id
+            )
+        )
+    ).all()
+    return next((m for m, role in rows if role == "primary"), None) or next((m for m, _ in rows), None)
 
 
 async def on_customer_compliance(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
     """R-C3, R-C1, R-Q5: mirror customer service's compliance of each team."""
-    subject = f"customer:{event.customer_id}"
-    for rule in ("R-C3", "R-C1", "R-Q5"):
-        issues = [i for i in event.issues if i.startswith(rule)]
-        if issues and not event.compliant:
-            await raise_once(
-                uow,
-                envelope,
-                rule,
-                subject,
-                "; ".join(issues),
-                "high",
-                await primary_of(uow, event.customer_id),
-                event.customer_id,
-            )
-        else:
-            await resolve_open(uow, envelope.org_id, rule, subject, "the team complies again")
+    responsible = await primary_of(uow, event.customer_id)
+    await apply(
+        uow, envelope, decide.team_compliance(event.customer_id, event.compliant, event.issues, responsible)
+    )
 
 
 async def on_manager(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
     """Keep each CM's grade and certification; R-Q7: an expired CM who still serves customers."""
     row = await locked_watch(uow, envelope.org_id, event.manager_id)
-    subject = f"manager:{event.manager_id}"
-    if envelope.event_type == "manager.registered":
-        row.branch = event.branch
-    if envelope.event_type in ("manager.registered", "manager.certified"):
-        row.grade, row.certified = event.grade, True
-        await resolve_open(uow, envelope.org_id, "R-Q7", subject, "certification renewed")
-    elif envelope.event_type == "manager.grade-changed" and event.to_grade:
-        row.grade = event.to_grade
-    elif envelope.event_type == "manager.certification-expired":
-        row.certified = False
-        if await _serves_anyone(uow, event.manager_id):
-            await raise_once(
-                uow,
-                envelope,
-                "R-Q7",
-                subject,
-                "certification expired while still serving customers",
-                "high",
-                event.manager_id,
-            )
+    state = decide.ManagerState(grade=row.grade, certified=row.certified, branch=row.branch)
+    facts = {name: getattr(event, name, None) for name in ("branch", "grade", "to_grade")}
+    serves = await _serves_anyone(uow, event.manager_id)
+    state, decisions = decide.manager_event(state, envelope.event_type, event.manager_id, facts, serves)
+    row.grade, row.certified, row.branch = state.grade, state.certified, state.branch
+    await apply(uow, envelope, decisions)
 
 
 async def locked_watch(uow: UnitOfWork, org_id: str, manager_id: str) -> ManagerWatchRow:
@@ -188,93 +171,59 @@ async def _serves_anyone(uow: UnitOfWork, manager_id: str) -> bool:
 
 
 async def after_assignment(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
-    """R-Q7: a customer given to an uncertified CM."""
+    """R-Q7: a customer given to an uncertified CM; the customer's deadlines now name the new primary."""
+    certified = {}
     for manager_id in sorted({event.primary_manager_id, *event.co_manager_ids}):
-        watch = await locked_watch(uow, envelope.org_id, manager_id)
-        if not watch.certified:
-            await raise_once(
-                uow,
-                envelope,
-                "R-Q7",
-                f"manager:{manager_id}",
-                "certification expired while still serving customers",
-                "high",
-                manager_id,
-            )
+        certified[manager_id] = (await locked_watch(uow, envelope.org_id, manager_id)).certified
+    await apply(uow, envelope, decide.assignment_certification(certified))
+    for watch in await uow.session.scalars(
+        select(WatchRow).where(WatchRow.subject_key == decide.customer_subject(event.customer_id))
+    ):
+        watch.manager_id = event.primary_manager_id
 
 
 async def on_recommendation(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
     """R-I1: above the author's limit without a senior co-sign, or by a CM not serving the customer."""
-    subject = f"recommendation:{event.recommendation_id}"
     serving = await uow.session.get(AssignmentProjectionRow, (event.customer_id, event.author))
-    if serving is None and await primary_of(uow, event.customer_id) is not None:
-        await raise_once(
-            uow,
-            envelope,
-            "R-I1",
-            subject,
-            "recommended by a CM not serving the customer",
-            "high",
-            event.author,
-            event.customer_id,
-        )
     watch = await uow.session.get(ManagerWatchRow, event.author)
     grade = watch.grade if watch else ""
-    published = await uow.session.get(GradeLimitRow, (envelope.org_id, grade))
-    limit = published.authorization_limit if published else LIMITS.get(grade, Decimal("0"))
-    if event.amount > limit and event.cosigned_by is None:
-        await raise_once(
-            uow,
-            envelope,
-            "R-I1",
-            subject + ":limit",
-            f"{event.amount} exceeds the authorization limit {limit} without a senior co-sign",
-            "high",
-            event.author,
-            event.customer_id,
-        )
+    limit = await _limit_on(uow, envelope.org_id, grade, as_utc(envelope.occurred_at).date())
+    rec = decide.Recommendation(
+        event.recommendation_id, event.customer_id, event.author, event.amount, event.cosigned_by
+    )
+    anyone = await primary_of(uow, event.customer_id) is not None
+    await apply(uow, envelope, decide.recommendation(rec, serving is not None, anyone, limit))
+
+
+async def _limit_on(uow: UnitOfWork, org_id: str, grade: str, on: date) -> Decimal:
+    ladders = [
+        decide.LadderLimits(r.version, r.effective_from, {k: Decimal(v) for k, v in r.limits.items()})
+        for r in await uow.session.scalars(select(LadderLimitsRow).where(LadderLimitsRow.org_id == org_id))
+    ]
+    # limits kept before versions were (a database from before 0008), else the default ladder's
+    legacy = {
+        r.code: r.authorization_limit
+        for r in await uow.session.scalars(select(GradeLimitRow).where(GradeLimitRow.org_id == org_id))
+    }
+    return decide.limit_on(ladders, grade, on, legacy or LIMITS)
 
 
 async def on_expenses(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
     """R-I4/R-P2: a CM over the budget of their grade; cleared when the year is closed and deducted."""
-    subject = f"expenses:{event.manager_id}:{event.year}"
-    if envelope.event_type == "expense.budget-exceeded":
-        await raise_once(
-            uow,
-            envelope,
-            "R-I4",
-            subject,
-            f"{event.category} spending {event.spent} over the budget {event.budget}",
-            "medium",
-            event.manager_id,
-        )
-    elif envelope.event_type == "expense.year-closed":
-        await resolve_open(
-            uow, envelope.org_id, "R-I4", subject, f"year closed; overspend {event.overspend} deducted"
-        )
+    facts = {name: getattr(event, name, None) for name in ("spent", "budget", "overspend")}
+    await apply(uow, envelope, decide.expenses(envelope.event_type, event.manager_id, event.year, facts))
 
 
 async def on_rating(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
     """R-I1 early warning: a poor rating or warning flags from the risk department."""
-    subject = f"rating:{event.customer_id}"
-    if event.warning_flags or event.rating in (await config_for(uow, envelope.org_id)).rating_warnings:
-        flags = ", ".join(event.warning_flags) or "none"
-        await raise_once(
-            uow,
-            envelope,
-            "R-I1",
-            subject,
-            f"early warning: rating {event.rating}, flags {flags}",
-            "high",
-            await primary_of(uow, event.customer_id),
-            event.customer_id,
-        )
-    else:
-        await resolve_open(uow, envelope.org_id, "R-I1", subject, f"rating {event.rating} without warnings")
+    warnings = (await config_for(uow, envelope.org_id)).rating_warnings
+    responsible = await primary_of(uow, event.customer_id)
+    decisions = decide.rating(event.customer_id, event.rating, event.warning_flags, warnings, responsible)
+    await apply(uow, envelope, decisions)
 
 
 async def on_balances(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
-    """R-I1 early warning: an overdue loan balance at core banking."""
+    """R-I1 early warning: an overdue loan balance; a report older than one judged is ignored."""
     if event.customer_id is None:  # v2: named by core banking's number
         customer_id = await resolve(uow.session, CUSTOMER_REFS, envelope.org_id, event.external_id)
         if customer_id is None:
@@ -283,20 +232,20 @@ async def on_balances(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
                 f"{envelope.org_id} with this core banking number (replay once customer.registered is in)"
             )
         event = event.resolved(customer_id)
-    subject = f"overdue:{event.customer_id}"
-    if event.overdue > 0:
-        await raise_once(
-            uow,
-            envelope,
-            "R-I1",
-            subject,
-            f"early warning: overdue balance {event.overdue}",
-            "high",
-            await primary_of(uow, event.customer_id),
-            event.customer_id,
-        )
-    else:
-        await resolve_open(uow, envelope.org_id, "R-I1", subject, "no overdue balance")
+    seen = await uow.session.get(BalanceSeenRow, (envelope.org_id, event.customer_id), with_for_update=True)
+    state = decide.BalanceState(as_of=as_utc(seen.as_of) if seen else None)
+    responsible = await primary_of(uow, event.customer_id)
+    new, decisions = decide.balances(
+        state, event.customer_id, event.overdue, as_utc(event.as_of), responsible
+    )
+    if new.as_of is not None and new != state:
+        if seen is None:
+            uow.session.add(
+                BalanceSeenRow(org_id=envelope.org_id, customer_id=event.customer_id, as_of=new.as_of)
+            )
+        else:
+            seen.as_of = new.as_of
+    await apply(uow, envelope, decisions)
 
 
 async def summary(uow: UnitOfWork, org_id: str) -> list[dict[str, Any]]:
@@ -314,19 +263,14 @@ async def summary(uow: UnitOfWork, org_id: str) -> list[dict[str, Any]]:
 
 
 async def on_ladder(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
-    """R-I1: the authorization limits of the cooperative's ladder in force (newest version wins)."""
-    known = await uow.session.scalar(
-        select(GradeLimitRow.ladder_version).where(GradeLimitRow.org_id == envelope.org_id).limit(1)
-    )
-    if known is not None and known >= event.version:
-        return
-    await uow.session.execute(delete(GradeLimitRow).where(GradeLimitRow.org_id == envelope.org_id))
-    for grade in event.grades:
+    """R-I1: the authorization limits of each ladder version, applied from its effective date."""
+    if await uow.session.get(LadderLimitsRow, (envelope.org_id, event.version)) is None:
+        limits = {g.code: str(g.authorization_limit) for g in event.grades}
         uow.session.add(
-            GradeLimitRow(
+            LadderLimitsRow(
                 org_id=envelope.org_id,
-                code=grade.code,
-                ladder_version=event.version,
-                authorization_limit=grade.authorization_limit,
+                version=event.version,
+                effective_from=event.effective_from,
+                limits=limits,
             )
         )

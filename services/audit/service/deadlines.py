@@ -1,14 +1,16 @@
 """Compliance rules that wait on a deadline (R-R4, R-M4, R-M5), and the sweep that raises them."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time
 from typing import Any
 
 from sqlalchemy import delete, select
 
+from services.audit.domain import compliance as decide
 from services.audit.models import VisitPlanRow, WatchRow
-from services.audit.service.compliance import primary_of, raise_once, resolve_open
+from services.audit.service.compliance import apply, primary_of, resolve_open
 from services.audit.service.config import config_for
 from shared.envelope import Envelope
+from shared.rules import RuleId
 from shared.timeutil import as_utc, utcnow
 from shared.uow import UnitOfWork
 
@@ -62,7 +64,10 @@ async def on_activity(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
             envelope,
             "R-M5",
             subject,
-            utcnow() + timedelta(days=(await config_for(uow, envelope.org_id)).dissatisfaction_visit_days),
+            decide.follow_up_due(
+                as_utc(envelope.occurred_at),
+                (await config_for(uow, envelope.org_id)).dissatisfaction_visit_days,
+            ),
             customer_id=event.customer_id,
             manager_id=await primary_of(uow, event.customer_id),
         )
@@ -80,6 +85,7 @@ async def follow_visit_plan(
     customer_id: str,
     importance: str | None = None,
     visited_at: datetime | None = None,
+    named: str | None = None,
 ) -> None:
     """R-M4: the next in-person visit is due by the importance level's interval, plus a tolerance."""
     plan = await uow.session.get(VisitPlanRow, customer_id)
@@ -95,9 +101,14 @@ async def follow_visit_plan(
         plan.importance = importance
     if visited_at is not None and (plan.last_visit is None or visited_at > as_utc(plan.last_visit)):
         plan.last_visit = visited_at
-    start = as_utc(plan.last_visit) if plan.last_visit else as_utc(plan.since)
     config = await config_for(uow, envelope.org_id)
-    due = start + timedelta(days=config.visit_interval(plan.importance) + config.visit_tolerance_days)
+    due = decide.visit_due(
+        decide.VisitPlan(
+            plan.importance, as_utc(plan.since), as_utc(plan.last_visit) if plan.last_visit else None
+        ),
+        config.visit_interval(plan.importance),
+        config.visit_tolerance_days,
+    )
     subject = f"customer:{customer_id}"
     row = await uow.session.get(WatchRow, ("R-M4", subject))
     if row is None:
@@ -108,7 +119,7 @@ async def follow_visit_plan(
                 org_id=envelope.org_id,
                 due=due,
                 customer_id=customer_id,
-                manager_id=await primary_of(uow, customer_id),
+                manager_id=await primary_of(uow, customer_id) or named,
                 evidence=[f"event:{envelope.event_id}"],
             )
         )
@@ -120,7 +131,8 @@ async def follow_visit_plan(
 
 async def on_customer(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
     """R-M4: a new customer or a new importance level sets the visit plan."""
-    await follow_visit_plan(uow, envelope, event.customer_id, importance=event.importance)
+    named = getattr(event, "primary_manager_id", None)
+    await follow_visit_plan(uow, envelope, event.customer_id, importance=event.importance, named=named)
 
 
 async def sweep(uow: UnitOfWork, org_id: str | None) -> int:
@@ -133,20 +145,9 @@ async def sweep(uow: UnitOfWork, org_id: str | None) -> int:
             query = query.where(WatchRow.org_id == org_id)
         for row in list(await uow.session.scalars(query.limit(5000))):
             count += 1
-            text = {
-                "R-R4": "a question from risk is overdue",
-                "R-M5": "no visit after a dissatisfaction warning",
-                "R-M4": "visits overdue against the visit plan",
-            }
-            await raise_once(
-                uow,
-                row,
-                row.rule_id,
-                row.subject_key,
-                f"{text.get(row.rule_id, 'deadline passed')} (due {as_utc(row.due).date()})",
-                "medium",
-                row.manager_id,
-                row.customer_id,
+            raised = decide.deadline_passed(
+                RuleId(row.rule_id), row.subject_key, as_utc(row.due), row.manager_id, row.customer_id
             )
+            await apply(uow, row, [raised])
         await uow.commit()
     return count

@@ -112,13 +112,17 @@ def _add_item(
     return True
 
 
-async def open_departure_audit(uow: UnitOfWork, envelope: Envelope, event: ManagerDepartureRequested) -> None:
+async def when_departure_requested_open_audit(
+    uow: UnitOfWork, envelope: Envelope, event: ManagerDepartureRequested
+) -> None:
     """R-I6: a departure request opens an audit that waits for the CM's portfolio."""
     row = await _audit_for_request(uow, envelope, event.manager_id, str(envelope.event_id))
     row.requested_at = event.requested_at
 
 
-async def add_portfolio(uow: UnitOfWork, envelope: Envelope, event: ManagerPortfolioPublished) -> None:
+async def when_portfolio_published_add_items(
+    uow: UnitOfWork, envelope: Envelope, event: ManagerPortfolioPublished
+) -> None:
     """R-I6: one item per customer of the portfolio, plus any the assignment projection still shows."""
     row = await _audit_for_request(uow, envelope, event.manager_id, event.departure_event_id)
     if row.portfolio_received or row.status == rules.AuditStatus.CANCELLED.value:
@@ -148,7 +152,10 @@ async def track_assignment(uow: UnitOfWork, envelope: Envelope, event: CustomerA
     for manager_id in (event.primary_manager_id, *event.co_manager_ids):
         uow.session.add(
             AssignmentProjectionRow(
-                customer_id=event.customer_id, manager_id=manager_id, org_id=envelope.org_id
+                customer_id=event.customer_id,
+                manager_id=manager_id,
+                org_id=envelope.org_id,
+                role="primary" if manager_id == event.primary_manager_id else "co_manager",
             )
         )
         audits = await uow.session.scalars(
@@ -164,7 +171,7 @@ async def track_assignment(uow: UnitOfWork, envelope: Envelope, event: CustomerA
                 settle(uow, audit)
 
 
-async def cancel_departure_audit(
+async def when_departure_withdrawn_cancel_audit(
     uow: UnitOfWork, envelope: Envelope, event: ManagerDepartureWithdrawn
 ) -> None:
     """R-I6: the departure was withdrawn, so its open audit is cancelled."""

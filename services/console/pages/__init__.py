@@ -2,7 +2,24 @@
 
 from fastapi import APIRouter
 
-from services.console.pages import auth, customers, forms, my_day, sso, supervisor
+from services.console.pages import (
+    appraisal,
+    auditor,
+    auth,
+    customers,
+    forms,
+    hr,
+    hr_grades,
+    hr_ladder,
+    management,
+    my_day,
+    sso,
+    supervisor,
+    thresholds,
+)
+
+# The first page of Workbench II's roles, after either sign-in (sso.HOME is the one table).
+sso.HOME.update({"hr": "/hr/managers", "auditor": "/audit/departures", "management": "/dashboard"})
 
 # supervisor before customers: its /customers/new must win over /customers/{customer_id}.
 ROUTERS: tuple[APIRouter, ...] = (
@@ -12,4 +29,11 @@ ROUTERS: tuple[APIRouter, ...] = (
     supervisor.router,
     customers.router,
     forms.router,
+    hr.router,
+    hr_grades.router,
+    hr_ladder.router,
+    auditor.router,
+    appraisal.router,
+    management.router,
+    thresholds.router,
 )

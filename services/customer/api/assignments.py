@@ -1,8 +1,12 @@
 """Who serves whom (R-C1, R-C2, R-C3, R-Q5, R-A4)."""
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.customer.api.deps import Operator, Reader, RiskThreshold, Supervisor, Writer
+from services.customer.domain.classification import CONTROL_ROLES
 from services.customer.schemas import (
     AssignmentRead,
     AssignmentSet,
@@ -14,9 +18,19 @@ from services.customer.schemas import (
 )
 from services.customer.service import assignment, projections
 from shared.app import UoW
+from shared.auth import Principal, Role, require_roles
 from shared.pagination import Paged
 
 router = APIRouter(tags=["assignments"])
+Control = Annotated[Principal, Depends(require_roles(*(Role(r) for r in CONTROL_ROLES)))]
+
+
+class ControlRequest(BaseModel):
+    """R-C3: the request of a product department or internal control for two or more CMs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    requested: bool = Field(description="True asks for two or more CMs; False withdraws it", examples=[True])
 
 
 @router.put("/customers/{customer_id}/assignment", response_model=CustomerRead, summary="Set who serves")
@@ -41,6 +55,16 @@ async def classify(
 ) -> CustomerRead:
     """A team that now breaks R-C1/R-C3/R-Q5 is marked non-compliant and published, not changed."""
     return await assignment.classify(uow, customer_id, body, caller, threshold)
+
+
+@router.put(
+    "/customers/{customer_id}/control-request", response_model=CustomerRead, summary="Ask for two CMs"
+)
+async def request_control(
+    customer_id: str, body: ControlRequest, uow: UoW, caller: Control, threshold: RiskThreshold
+) -> CustomerRead:
+    """R-C3: only the control roles set or clear the request; the team is re-evaluated."""
+    return await assignment.request_control(uow, customer_id, body.requested, caller, threshold)
 
 
 @router.post("/reassignments", response_model=ReassignmentRead, summary="Bulk reassignment")

@@ -102,6 +102,30 @@ def violations(
     return broken
 
 
+@dataclass(frozen=True)
+class ComplianceChange:
+    """R-C1/R-C3/R-Q5: the customer's compliance after a change, when it differs from before."""
+
+    compliant: bool
+    issues: tuple[str, ...]
+
+
+def compliance_change(
+    was_compliant: bool, issues_before: Iterable[str], issues: Iterable[str]
+) -> ComplianceChange | None:
+    """After any change that can make or clear a condition: what to record and publish, if anything."""
+    now = tuple(sorted(issues))
+    if (not now) == was_compliant and now == tuple(sorted(issues_before)):
+        return None
+    return ComplianceChange(compliant=not now, issues=now)
+
+
+def check_product(grade: str, allowed_products: frozenset[str], product: str) -> None:
+    """R-Q5: a CM recommends only products their grade may market (a grade listing none may market all)."""
+    if allowed_products and product not in allowed_products:
+        raise RuleViolation("customer.credit.product_not_allowed", product=product, grade=grade or "unknown")
+
+
 def equal_shares(managers: list[str]) -> dict[str, Decimal]:
     """R-A4 default: equal shares to the hundredth of a percent; the primary takes the remainder."""
     if not managers:

@@ -4,6 +4,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from shared.errors import Forbidden
+
+CONTROL_ROLES = ("auditor", "product", "supervisor", "admin")
+"""R-C3: who speaks for audit, the product departments and internal control (the supervising department)."""
+
 
 class CustomerKind(StrEnum):
     """Customer kinds of the source text."""
@@ -112,3 +117,9 @@ def customer_classes(c: Classification) -> frozenset[str]:
     }
     classes |= {name for name, on in flags.items() if on}
     return frozenset(classes)
+
+
+def check_control_request(before: bool, after: bool, is_control_role: bool) -> None:
+    """R-C3: only the control roles (audit, product, internal control, supervisor) set or clear it."""
+    if before != after and not is_control_role:
+        raise Forbidden("customer.classification.control_request_roles")

@@ -16,12 +16,10 @@ class ReportKind(StrEnum):
     RISK_CONTROL = "risk_control"
 
 
-ROUTES: dict[ReportKind, tuple[str, ...]] = {
-    ReportKind.COMPREHENSIVE_EVALUATION: ("risk", "management"),
-    ReportKind.RISK_ANALYSIS: ("risk",),
-    ReportKind.BUSINESS_PROPOSAL: ("product", "management"),
-    ReportKind.RISK_CONTROL: ("risk",),
-}
+DEPARTMENTS_OF_REPORTS = ("risk", "product", "management")
+"""R-W3: every report a CM writes goes to risk control, the product departments and general management."""
+
+ROUTES: dict[ReportKind, tuple[str, ...]] = {kind: DEPARTMENTS_OF_REPORTS for kind in ReportKind}
 
 
 class RecommendationStatus(StrEnum):

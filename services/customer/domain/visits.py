@@ -27,10 +27,20 @@ class Priority(StrEnum):
     MINOR = "minor"
 
 
-def check_filed_in_time(occurred_at: datetime, now: datetime) -> None:
-    """R-M2: a report is filed after the visit, never for a visit still to come."""
+OLDEST_DAYS = 5 * 366
+"""Bounds: a visit older than this is a typing error (year 1), not a late report."""
+FURTHEST_PLAN_DAYS = 366
+"""Bounds: a day's plan is made at most a year ahead (not for 9999)."""
+
+
+def check_filed_in_time(occurred_at: datetime, now: datetime, next_visit_on: date | None = None) -> None:
+    """R-M2: a report is filed after the visit, never for a visit still to come nor one in a far past."""
     if occurred_at > now:
         raise RuleViolation("customer.visit.in_future")
+    if occurred_at < now - timedelta(days=OLDEST_DAYS):
+        raise RuleViolation("customer.visit.too_old", days=OLDEST_DAYS)
+    if next_visit_on is not None and next_visit_on < occurred_at.date():
+        raise RuleViolation("customer.visit.next_before_visit")
 
 
 def check_correction(previous_customer: str, customer_id: str, previous_kind: str, kind: str) -> None:
@@ -68,6 +78,8 @@ def check_day_plan(day: date, today: date, has_plan: bool) -> None:
         raise Conflict("customer.day.plan_submitted", day=day)
     if day < today:
         raise RuleViolation("customer.day.plan_late")
+    if day > today + timedelta(days=FURTHEST_PLAN_DAYS):
+        raise RuleViolation("customer.day.plan_too_far", days=FURTHEST_PLAN_DAYS)
 
 
 def check_day_outcome(day: date, today: date, has_plan: bool, has_outcome: bool) -> None:

@@ -5,7 +5,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from services.customer.domain import assignment as rules
-from services.customer.domain.classification import Classification
+from services.customer.domain.classification import CONTROL_ROLES, Classification, check_control_request
 from services.customer.models import AssignmentRow, CustomerRow
 from services.customer.schemas import (
     AssignmentRead,
@@ -24,9 +24,9 @@ from services.customer.service.common import (
     team_members,
     visible_customer,
 )
-from shared.auth import Principal
+from shared.auth import Principal, Role
 from shared.contracts.customer import CustomerAssignmentChanged, CustomerClassified, CustomerComplianceChanged
-from shared.errors import RuleViolation
+from shared.errors import NotFound, RuleViolation
 from shared.messages.issues import ComplianceIssue
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
@@ -72,7 +72,7 @@ def _replace_team(
                 reason=reason or None,
             )
         )
-    row.compliant, row.compliance_issues = True, []
+    _record_compliance(uow, row, [])
     uow.emit(
         "customer.assignment-changed",
         key=row.id,
@@ -147,26 +147,49 @@ async def assignment_history(uow: UnitOfWork, customer_id: str, caller: Principa
         return [AssignmentRead.model_validate(a) for a in sorted(row.assignments, key=lambda a: a.id)]
 
 
-async def _recheck(uow: UnitOfWork, row: CustomerRow, c: Classification, risk_threshold: Decimal) -> None:
+def _record_compliance(uow: UnitOfWork, row: CustomerRow, issues: list[str]) -> None:
+    change = rules.compliance_change(row.compliant, row.compliance_issues or [], issues)
+    if change is None:
+        return
+    row.compliant, row.compliance_issues = change.compliant, list(change.issues)
+    uow.emit(
+        "customer.compliance-changed",
+        key=row.id,
+        org_id=row.org_id,
+        payload=CustomerComplianceChanged(
+            customer_id=row.id, compliant=change.compliant, issues=change.issues
+        ),
+    )
+
+
+async def recheck(
+    uow: UnitOfWork, row: CustomerRow, risk_threshold: Decimal, c: Classification | None = None
+) -> None:
+    """Re-evaluate R-C1/R-C3/R-Q5 for the current team; a change of compliance is recorded and published."""
     live = current(row)
     primary = next((a for a in live if a.role == rules.AssignmentRole.PRIMARY.value), None)
     views = {a.manager_id: await manager_view(uow, a.manager_id) for a in live}
     co = [v for a in live if a is not primary and (v := views[a.manager_id]) is not None]
     issues = rules.violations(
-        c,
+        c if c is not None else classification_of(row),
         views.get(primary.manager_id) if primary else None,
         co,
         await grade_views(uow, row.org_id),
         risk_threshold,
     )
-    if (not issues) != row.compliant or sorted(issues) != sorted(row.compliance_issues):
-        row.compliant, row.compliance_issues = not issues, issues
-        uow.emit(
-            "customer.compliance-changed",
-            key=row.id,
-            org_id=row.org_id,
-            payload=CustomerComplianceChanged(customer_id=row.id, compliant=not issues, issues=tuple(issues)),
-        )
+    _record_compliance(uow, row, issues)
+
+
+async def recheck_served_by(
+    uow: UnitOfWork, org_id: str, manager_id: str | None, risk_threshold: Decimal
+) -> None:
+    """A CM's grade or the ladder changed: re-evaluate every customer they (or, for None, anyone) serve."""
+    query = select(CustomerRow).where(CustomerRow.org_id == org_id)
+    served = select(AssignmentRow.customer_id).where(AssignmentRow.valid_to.is_(None))
+    if manager_id is not None:
+        served = served.where(AssignmentRow.manager_id == manager_id)
+    for row in list(await uow.session.scalars(query.where(CustomerRow.id.in_(served)))):
+        await recheck(uow, row, risk_threshold)
 
 
 async def classify(
@@ -175,16 +198,42 @@ async def classify(
     """Reclassify; a team that now breaks R-C1/R-C3/R-Q5 is marked non-compliant, never changed silently."""
     async with uow:
         row = await visible_customer(uow, customer_id, caller)
-        row.classification = cmd.model_dump(mode="json")
-        await _recheck(uow, row, cmd.to_domain(), risk_threshold)
-        uow.emit(
-            "customer.classified",
-            key=row.id,
-            org_id=row.org_id,
-            payload=CustomerClassified(
-                customer_id=row.id, importance=row.importance, classification=cmd.model_dump(mode="json")
-            ),
-        )
+        await _classify(uow, row, cmd, caller, risk_threshold)
+        await uow.commit()
+        return read(row)
+
+
+async def _classify(
+    uow: UnitOfWork, row: CustomerRow, cmd: ClassificationModel, caller: Principal, risk_threshold: Decimal
+) -> None:
+    new = cmd.to_domain()
+    check_control_request(
+        classification_of(row).control_requested,
+        new.control_requested,
+        caller.has_any([Role(r) for r in CONTROL_ROLES]),
+    )
+    row.classification = cmd.model_dump(mode="json")
+    await recheck(uow, row, risk_threshold, new)
+    uow.emit(
+        "customer.classified",
+        key=row.id,
+        org_id=row.org_id,
+        payload=CustomerClassified(
+            customer_id=row.id, importance=row.importance, classification=cmd.model_dump(mode="json")
+        ),
+    )
+
+
+async def request_control(
+    uow: UnitOfWork, customer_id: str, requested: bool, caller: Principal, risk_threshold: Decimal
+) -> CustomerRead:
+    """R-C3: a control role asks for (or withdraws the request for) two or more CMs with a named primary."""
+    async with uow:
+        row = await uow.session.get(CustomerRow, customer_id)
+        if row is None or row.org_id != caller.org_id:
+            raise NotFound("customer.not_found", customer_id=customer_id)
+        values = {**(row.classification or {}), "control_requested": requested}
+        await _classify(uow, row, ClassificationModel.model_validate(values), caller, risk_threshold)
         await uow.commit()
         return read(row)
 

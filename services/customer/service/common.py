@@ -1,6 +1,8 @@
 """What customer commands share: visibility (BOLA), views of CMs and grades, reading a file."""
 
-from sqlalchemy import Select, select
+from datetime import date
+
+from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import joinedload
 
 from services.customer.domain.assignment import GradeView, ManagerView
@@ -9,6 +11,7 @@ from services.customer.models import (
     AssignmentRow,
     CustomerRow,
     GradeProjectionRow,
+    LadderVersionRow,
     ManagerProjectionRow,
     TeamMemberProjectionRow,
     TeamProjectionRow,
@@ -16,7 +19,10 @@ from services.customer.models import (
 from services.customer.schemas import AssignmentRead, ClassificationModel, CustomerRead
 from shared.auth import Principal, Role
 from shared.contracts.default_ladder import DEFAULT_LADDER_GRADES
+from shared.contracts.staffing import LadderGrade
 from shared.errors import NotFound
+from shared.rules import in_force
+from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
 READ_ALL = (Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR, Role.MANAGEMENT, Role.RISK)
@@ -101,8 +107,43 @@ async def manager_view(uow: UnitOfWork, manager_id: str) -> ManagerView | None:
     return ManagerView(row.manager_id, row.org_id, row.status, row.certified_until, row.grade)
 
 
+async def bring_ladder_in_force(uow: UnitOfWork, org_id: str, on: date) -> bool:
+    """R-Q3: make the projection hold the ladder version in force on the date; True if it changed."""
+    versions = (
+        await uow.session.execute(
+            select(LadderVersionRow.version, LadderVersionRow.effective_from).where(
+                LadderVersionRow.org_id == org_id
+            )
+        )
+    ).all()
+    chosen = in_force([(v, d) for v, d in versions], on)
+    known = await uow.session.scalar(
+        select(GradeProjectionRow.ladder_version).where(GradeProjectionRow.org_id == org_id).limit(1)
+    )
+    if chosen is None or (known is not None and known >= chosen):
+        return False
+    ladder = await uow.session.get(LadderVersionRow, (org_id, chosen))
+    assert ladder is not None
+    await uow.session.execute(delete(GradeProjectionRow).where(GradeProjectionRow.org_id == org_id))
+    for grade in (LadderGrade.model_validate(g) for g in ladder.grades):
+        uow.session.add(
+            GradeProjectionRow(
+                org_id=org_id,
+                code=grade.code,
+                ladder_version=chosen,
+                may_lead_teams=grade.may_lead_teams,
+                customer_classes=list(grade.customer_classes),
+                products=list(grade.products),
+                authorization_limit=grade.authorization_limit,
+            )
+        )
+    await uow.session.flush()
+    return True
+
+
 async def grade_views(uow: UnitOfWork, org_id: str) -> dict[str, GradeView]:
-    """The ladder in force for the cooperative, or the default ladder before one was published."""
+    """The ladder in force today for the cooperative, or the default ladder before one was published."""
+    await bring_ladder_in_force(uow, org_id, utcnow().date())
     rows = list(
         await uow.session.scalars(select(GradeProjectionRow).where(GradeProjectionRow.org_id == org_id))
     )

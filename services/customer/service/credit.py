@@ -6,6 +6,7 @@ from uuid import uuid4
 from sqlalchemy import Select, select
 
 from services.customer.domain import credit as rules
+from services.customer.domain.assignment import check_product
 from services.customer.models import GradeProjectionRow, InfoRequestRow, RecommendationRow, ReportRow
 from services.customer.schemas.credit import (
     AnswerCreate,
@@ -15,7 +16,13 @@ from services.customer.schemas.credit import (
     ReportCreate,
     ReportRead,
 )
-from services.customer.service.common import current, manager_view, visible_customer, visible_ids
+from services.customer.service.common import (
+    bring_ladder_in_force,
+    current,
+    manager_view,
+    visible_customer,
+    visible_ids,
+)
 from shared.auth import Principal, Role
 from shared.contracts.credit import (
     CreditDecisionMade,
@@ -94,6 +101,8 @@ async def list_reports(
         # Routing is a JSON list: filtered here, and the page cut from what the caller may see.
         departments = {d for role, d in DEPARTMENTS.items() if role in caller.roles}
         served = set(await uow.session.scalars(visible_ids(caller))) if Role.CM in caller.roles else set()
+        if departments:  # finding 10: a department reads the newest reports routed to it first
+            query = query.order_by(None).order_by(ReportRow.submitted_at.desc(), ReportRow.id.desc())
         return page.window(
             [
                 ReportRead.model_validate(r)
@@ -107,11 +116,20 @@ async def _limit_of(uow: UnitOfWork, author: str, org_id: str) -> Decimal:
     view = await manager_view(uow, author)
     if view is None:
         raise Forbidden("customer.credit.cm_only")
+    await bring_ladder_in_force(uow, org_id, utcnow().date())  # finding 1: the limit in force today
     grade = await uow.session.get(GradeProjectionRow, (org_id, view.grade))
     if grade is not None:
         return grade.authorization_limit
     default = next((g for g in DEFAULT_LADDER_GRADES if g.code == view.grade), None)
     return default.authorization_limit if default is not None else Decimal("0")
+
+
+async def _check_product(uow: UnitOfWork, author: str, org_id: str, product: str) -> None:
+    """R-Q5: the author's grade in force may market the product."""
+    view = await manager_view(uow, author)
+    grade = await uow.session.get(GradeProjectionRow, (org_id, view.grade)) if view else None
+    allowed = frozenset(grade.products or ()) if grade is not None else frozenset()
+    check_product(view.grade if view else "", allowed, product)
 
 
 def _submitted(uow: UnitOfWork, rec: RecommendationRow) -> None:
@@ -164,6 +182,7 @@ async def recommend(
             if report is None or report.customer_id != row.id:
                 raise RuleViolation("customer.report.other_customer", report_id=report_id)
         limit = await _limit_of(uow, caller.user_id, row.org_id)
+        await _check_product(uow, caller.user_id, row.org_id, cmd.product)
         rec = RecommendationRow(
             id=f"cr-{uuid4().hex[:12]}",
             org_id=row.org_id,

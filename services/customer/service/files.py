@@ -7,6 +7,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
+from services.customer.domain.classification import CONTROL_ROLES, check_control_request
 from services.customer.domain.identity import document_hash, name_key, phone_key
 from services.customer.models import AssignmentRow, CustomerRow, FileCounterRow, SectionRow
 from services.customer.schemas import (
@@ -20,7 +21,7 @@ from services.customer.schemas import (
 from services.customer.service import search
 from services.customer.service.assignment import assign
 from services.customer.service.common import MANAGE, read, visible, visible_customer
-from shared.auth import Principal
+from shared.auth import Principal, Role
 from shared.contracts.customer import CustomerClassified, CustomerIdentified, CustomerRegistered
 from shared.errors import Conflict, Forbidden
 from shared.pagination import Page
@@ -72,6 +73,9 @@ async def register_customer(
     """Open a file (R-C4) with its classification and team; every assignment rule applies."""
     if not caller.has_any(MANAGE) and caller.user_id not in {cmd.primary_manager_id, *cmd.co_manager_ids}:
         raise Forbidden("customer.file_not_served")
+    check_control_request(
+        False, cmd.classification.control_requested, caller.has_any([Role(r) for r in CONTROL_ROLES])
+    )
     async with uow:
         customer_id = f"c-{uuid4().hex[:12]}"
         await _check_external_id(uow, caller.org_id, cmd.external_id, customer_id)

@@ -1,18 +1,22 @@
 """Projections of what other services publish: CMs, the ladder and teams (from `staffing.managers`)."""
 
+from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import delete, select
 
 from services.customer.models import (
     AssignmentRow,
     CustomerRow,
-    GradeProjectionRow,
+    LadderVersionRow,
     ManagerProjectionRow,
     TeamMemberProjectionRow,
     TeamProjectionRow,
 )
 from services.customer.schemas import ManagerProjectionRead
+from services.customer.service.assignment import recheck_served_by
+from services.customer.service.common import bring_ladder_in_force
 from shared.auth import Principal
 from shared.contracts.customer import ManagerPortfolioPublished, PortfolioCustomer
 from shared.contracts.staffing import (
@@ -28,7 +32,20 @@ from shared.contracts.staffing import (
 )
 from shared.envelope import Envelope
 from shared.errors import NotFound
+from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
+
+DEFAULT_RISK_THRESHOLD = Decimal("1000000")
+
+
+@dataclass
+class RecheckSettings:
+    """The R-C1 threshold re-evaluations after a grade or ladder change use (set by `create_app`)."""
+
+    risk_threshold: Decimal = DEFAULT_RISK_THRESHOLD
+
+
+RECHECK = RecheckSettings()
 
 
 async def get_manager_view(uow: UnitOfWork, manager_id: str, caller: Principal) -> ManagerProjectionRead:
@@ -85,7 +102,7 @@ async def record_expiry(uow: UnitOfWork, envelope: Envelope, event: ManagerCerti
     await _upsert_manager(uow, envelope, event.manager_id, certified_until=event.expired_on)
 
 
-async def publish_departure_portfolio(
+async def when_departure_requested_publish_portfolio(
     uow: UnitOfWork, envelope: Envelope, event: ManagerDepartureRequested
 ) -> None:
     """R-I6: freeze new assignments to the CM and publish their portfolio as of the request."""
@@ -119,43 +136,68 @@ async def publish_departure_portfolio(
     )
 
 
-async def record_withdrawal(uow: UnitOfWork, envelope: Envelope, event: ManagerDepartureWithdrawn) -> None:
+async def when_departure_withdrawn_reopen_assignments(
+    uow: UnitOfWork, envelope: Envelope, event: ManagerDepartureWithdrawn
+) -> None:
     """R-I6: the departure was withdrawn; the CM may take customers again."""
     await _upsert_manager(uow, envelope, event.manager_id, status="active")
 
 
 async def record_grade_change(uow: UnitOfWork, envelope: Envelope, event: ManagerGradeChanged) -> None:
     """R-Q8: keep the CM's grade and status (removed from the post) current."""
+    await _grade_changed(uow, envelope, event, DEFAULT_RISK_THRESHOLD)
+
+
+async def _grade_changed(
+    uow: UnitOfWork, envelope: Envelope, event: ManagerGradeChanged, risk_threshold: Decimal
+) -> None:
     values: dict[str, str | date | datetime | None] = {"status": event.status}
     if event.to_grade is not None:
         values["grade"] = event.to_grade
     await _upsert_manager(uow, envelope, event.manager_id, **values)
+    await uow.session.flush()
+    await recheck_served_by(uow, envelope.org_id, event.manager_id, risk_threshold)
 
 
-async def record_departed(uow: UnitOfWork, envelope: Envelope, event: ManagerDeparted) -> None:
+async def when_grade_changed_recheck_customers(
+    uow: UnitOfWork, envelope: Envelope, event: ManagerGradeChanged
+) -> None:
+    """R-Q8 then R-C1/R-C3/R-Q5: a promotion or demotion re-evaluates every customer the CM serves."""
+    await _grade_changed(uow, envelope, event, RECHECK.risk_threshold)
+
+
+async def when_ladder_published_recheck_customers(
+    uow: UnitOfWork, envelope: Envelope, event: LadderPublished
+) -> None:
+    """R-Q5/R-C1: a new ladder (the grades' classes) re-evaluates every served customer of the cooperative."""
+    if await _ladder(uow, envelope, event):
+        await uow.session.flush()
+        await recheck_served_by(uow, envelope.org_id, None, RECHECK.risk_threshold)
+
+
+async def when_departed_record_departed(uow: UnitOfWork, envelope: Envelope, event: ManagerDeparted) -> None:
     """The CM has left: the projection says so."""
     await _upsert_manager(uow, envelope, event.manager_id, status="departed")
 
 
 async def record_ladder(uow: UnitOfWork, envelope: Envelope, event: LadderPublished) -> None:
     """R-Q5: the grades in force and the customer classes each may serve (newest version wins)."""
-    known = await uow.session.scalar(
-        select(GradeProjectionRow.ladder_version).where(GradeProjectionRow.org_id == envelope.org_id).limit(1)
-    )
-    if known is not None and known >= event.version:
-        return
-    await uow.session.execute(delete(GradeProjectionRow).where(GradeProjectionRow.org_id == envelope.org_id))
-    for grade in event.grades:
+    await _ladder(uow, envelope, event)
+
+
+async def _ladder(uow: UnitOfWork, envelope: Envelope, event: LadderPublished) -> bool:
+    """Keep the version; it becomes the ladder in force on its effective date, not before (finding 1)."""
+    if await uow.session.get(LadderVersionRow, (envelope.org_id, event.version)) is None:
         uow.session.add(
-            GradeProjectionRow(
+            LadderVersionRow(
                 org_id=envelope.org_id,
-                code=grade.code,
-                ladder_version=event.version,
-                may_lead_teams=grade.may_lead_teams,
-                customer_classes=list(grade.customer_classes),
-                authorization_limit=grade.authorization_limit,
+                version=event.version,
+                effective_from=event.effective_from,
+                grades=[g.model_dump(mode="json") for g in event.grades],
             )
         )
+        await uow.session.flush()
+    return await bring_ladder_in_force(uow, envelope.org_id, utcnow().date())
 
 
 async def record_team(uow: UnitOfWork, envelope: Envelope, event: TeamChanged) -> None:

@@ -45,7 +45,8 @@ async def file_visit(
 ) -> VisitRead:
     """R-M2: a serving CM files the report right after the visit; it is immutable (R-R3)."""
     now = utcnow()
-    rules.check_filed_in_time(cmd.occurred_at, now)
+    next_on = cmd.maintenance.next_visit_on if cmd.maintenance is not None else None
+    rules.check_filed_in_time(cmd.occurred_at, now, next_on)
     async with uow:
         row = await visible_customer(uow, customer_id, caller)
         check_author_serves(caller.user_id, {a.manager_id for a in current(row)})

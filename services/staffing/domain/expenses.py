@@ -30,12 +30,18 @@ class CategoryStatus:
         return max(ZERO, self.spent - self.budget)
 
 
+OLDEST_YEARS = 5
+"""Bounds: an expense more than this many years back is a typing error (1900), not a late receipt."""
+
+
 def check_expense(amount: Decimal, spent_on: date, today: date, closed_years: Iterable[int]) -> None:
     """An expense is positive, not in the future, and in a year not yet closed."""
     if amount <= ZERO:
         raise RuleViolation("staffing.expense.not_positive")
     if spent_on > today:
         raise RuleViolation("staffing.expense.in_future")
+    if spent_on.year < today.year - OLDEST_YEARS:
+        raise RuleViolation("staffing.expense.too_old", years=OLDEST_YEARS)
     if spent_on.year in set(closed_years):
         raise Conflict("staffing.expense.year_closed", year=spent_on.year)
 

@@ -65,7 +65,9 @@ async def withdraw_departure(
         return read(row)
 
 
-async def complete_departure(uow: UnitOfWork, envelope: Envelope, event: DepartureCleared) -> None:
+async def when_departure_cleared_complete_departure(
+    uow: UnitOfWork, envelope: Envelope, event: DepartureCleared
+) -> None:
     """R-I6: audit cleared every customer, so the CM is now departed; nothing else can do this."""
     if envelope.producer != "audit":
         raise Forbidden("staffing.departure.cleared_by_other", producer=envelope.producer)
