@@ -1,6 +1,7 @@
 """Run the benchmarks: `make bench` or `python -m bench` runs all; `python -m bench balances hop` some.
 
-Names: balances (1), appraisal (2), fanout (3), hop (4), http (5), outbox_relay, http_guard (6), token (7),
+Names: balances (1), balance_steps (its steps), postings (posting ingest, next to 1), appraisal (2),
+fanout (3), hop (4), idle (idle CPU, with 4), http (5), outbox_relay, http_guard (6), token (7),
 console (8), lists (9), golive_import (issue 21).
 STEWARD_BENCH_QUICK=1 runs every one at a small size (a check of the harness, not a figure).
 """
@@ -13,9 +14,12 @@ from typing import Any
 
 BENCHMARKS = {
     "balances": "bench.balances",
+    "balance_steps": "bench.balance_steps",
     "appraisal": "bench.appraisal",
+    "postings": "bench.posting_ingest",
     "fanout": "bench.fanout",
     "hop": "bench.hop",
+    "idle": "bench.idle",
     "http": "bench.http_get",
     "http_guard": "bench.http_guard",
     "outbox_relay": "bench.outbox_relay",

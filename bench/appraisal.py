@@ -182,6 +182,11 @@ async def _seed(conn: asyncpg.Connection, managers: int, customers: int, months:
             "received_at",
         ],
     )
+    # What ingestion keeps beside the postings (services/appraisal/service/totals.py), built in one go.
+    await conn.execute(
+        "INSERT INTO posting_totals (org_id, year, customer_id, total) "
+        "SELECT org_id, year, customer_id, sum(amount) FROM postings GROUP BY org_id, year, customer_id"
+    )
     await conn.execute("ANALYZE")
     return count
 

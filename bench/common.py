@@ -14,6 +14,7 @@ from typing import Any
 import asyncpg
 from sqlalchemy import insert, text
 
+from bench.compare import keep_previous, table
 from services.customer.app import MIGRATIONS as CUSTOMER_MIGRATIONS
 from services.customer.models import AssignmentRow, CustomerRow
 from shared.db import create_engine
@@ -55,12 +56,21 @@ def save(name: str, result: dict[str, Any]) -> dict[str, Any]:
     result = {
         "benchmark": name,
         **result,
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.system()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "system": platform.system(),
+            "load_average": [round(x, 2) for x in os.getloadavg()],
+        },
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     print(json.dumps(result, indent=2), flush=True)
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
+    path = RESULTS / f"{name}.json"
+    previous = keep_previous(path)
+    path.write_text(json.dumps(result, indent=2) + "\n")
+    if previous is not None:
+        print(table(previous, result), flush=True)
     return result
 
 

@@ -27,7 +27,7 @@ HOPS = scale(300, 40)
 WARM_UP = 10
 INTERVAL = 0.05
 # Kafka's default, then a short wait: the embedded broker answers a fetch only when the wait runs out.
-FETCH_WAITS_MS = (500, 10)
+FETCH_WAITS_MS = (500, 15)  # Kafka's default (shipped), then the short wait that meets target 4
 
 
 async def _baseline(bootstrap: str, fetch_wait_ms: int) -> list[float]:

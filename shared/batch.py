@@ -92,6 +92,14 @@ class BatchEventConsumer(EventConsumer):
 
     def _batchable(self, record: Received) -> _Item | None:
         """The parsed record if a batch can take it; else the single path decides (and explains)."""
+        fast = self.subscription.fast_parse
+        if fast is not None and record.value is not None and len(record.value) <= self.max_message_bytes:
+            parsed = fast(record.value)
+            if parsed is not None and parsed[0].event_type in self.subscription.batch_handlers:
+                try:
+                    return _Item(record, parsed[0], self.admit(parsed[0], True, parsed[1]))
+                except Rejected:
+                    return None
         try:
             envelope = parse_envelope(record.value, self.max_message_bytes)
         except EnvelopeError:
@@ -150,6 +158,11 @@ class BatchEventConsumer(EventConsumer):
             unique.setdefault(str(item.envelope.event_id), item)
         now = utcnow()
         async with self._uow_factory() as uow:
+            if self.subscription.idempotent:
+                # ADR 0011: applying an event twice changes nothing, so no inbox row records it.
+                declined = await self._apply_batch_handlers(uow, list(unique.values()))
+                await uow.commit()
+                return len(unique) - len(declined), len(run) - len(unique), declined
             if uow.session.get_bind().dialect.name == "postgresql":
                 inserted = await uow.session.scalars(
                     _INSERT_NEW_FROM_ARRAYS,

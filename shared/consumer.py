@@ -38,6 +38,8 @@ EveryHandler = Callable[[UnitOfWork, Sequence[tuple[Envelope, "Received"]]], Awa
 # Applies many events of one type in one transaction; returns {index: reason} for those it refuses,
 # which must have had no effect (they are dead-lettered one by one).
 BatchHandler = Callable[[UnitOfWork, Sequence[tuple[Envelope, Any]]], Awaitable[Mapping[int, str]]]
+# Envelope and payload from bytes in one pass, or None when the ordinary path must decide.
+FastParse = Callable[[bytes], tuple[Envelope, BaseModel] | None]
 
 
 class Rejected(Exception):
@@ -74,6 +76,10 @@ class Subscription:
     many to a transaction (see `shared.batch`); each still needs its one-at-a-time handler, used
     for replays and when a batch fails. `batch_each` batches a topic without batch handlers: one
     transaction runs each event's own handler in order, then `on_every` over them all.
+    `idempotent` says that applying an event twice changes nothing (balances by `as_of`): such a
+    subscription writes no inbox row per event (ADR 0011); its dead letters stay. `fast_parse`, when
+    given, parses a hot event's envelope and payload from bytes in one pass (`shared.wire`), or returns
+    None to leave the record to the ordinary parse.
     """
 
     name: str
@@ -82,6 +88,8 @@ class Subscription:
     on_every: "EveryHandler | None" = None
     batch_handlers: Mapping[str, BatchHandler] = field(default_factory=dict)
     batch_each: bool = False
+    idempotent: bool = False
+    fast_parse: "FastParse | None" = None
 
     @property
     def batched(self) -> bool:
@@ -96,6 +104,8 @@ class Subscription:
             raise ValueError(f"{self.name}: on_every needs batch_each, not batch handlers")
         if self.batch_handlers and self.batch_each:
             raise ValueError(f"{self.name}: batch_each and batch handlers exclude each other")
+        if self.idempotent and self.on_every is not None:
+            raise ValueError(f"{self.name}: on_every is not idempotent; keep the inbox")
 
 
 def _is_transient(exc: BaseException) -> bool:
@@ -188,9 +198,16 @@ class EventConsumer:
         except Exception:
             return False
 
-    def admit(self, envelope: Envelope, handled: bool) -> BaseModel | None:
-        """The validated payload (None when not checked); Rejected when the event can never apply."""
-        payload = self._payload(envelope) if self._checked(envelope, handled) else None
+    def admit(self, envelope: Envelope, handled: bool, parsed: BaseModel | None = None) -> BaseModel | None:
+        """The validated payload (None when not checked); Rejected when the event can never apply.
+
+        `parsed` is a payload a fast parser already validated: only its version and times are checked.
+        """
+        if parsed is not None:
+            self._supported(envelope)
+            payload: BaseModel | None = parsed
+        else:
+            payload = self._payload(envelope) if self._checked(envelope, handled) else None
         refusal = self._window.refusal(envelope, payload, utcnow())
         if refusal is not None:
             raise Rejected(refusal)
@@ -245,7 +262,9 @@ class EventConsumer:
         (audit's journal), whenever the event type has a contract."""
         return handled or envelope.event_type in EVENT_TYPES
 
-    def _payload(self, envelope: Envelope) -> BaseModel:
+    @staticmethod
+    def _supported(envelope: Envelope) -> type[BaseModel]:
+        """The event type's payload contract; Rejected when there is none or the version is newer."""
         contract = EVENT_TYPES.get(envelope.event_type)
         if contract is None:
             raise Rejected(f"no contract for event type {envelope.event_type}")
@@ -254,8 +273,12 @@ class EventConsumer:
                 f"{envelope.event_type} schema_version {envelope.schema_version} is newer than "
                 f"the supported {contract.schema_version}"
             )
+        return contract.payload
+
+    def _payload(self, envelope: Envelope) -> BaseModel:
+        payload = self._supported(envelope)
         try:
-            return contract.payload.model_validate(envelope.payload)
+            return payload.model_validate(envelope.payload)
         except ValidationError as exc:
             raise Rejected(describe_validation_error(exc, f"invalid {envelope.event_type} payload")) from exc
         except (ArithmeticError, RecursionError, ValueError, TypeError) as exc:
@@ -266,6 +289,12 @@ class EventConsumer:
     ) -> Outcome:
         inbox = self._tables.inbox
         event_id = str(envelope.event_id)
+        if self.subscription.idempotent:
+            async with self._uow_factory() as uow:
+                if handler is not None:
+                    await handler(uow, envelope, payload)
+                await uow.commit()
+                return Outcome.APPLIED
         try:
             async with self._uow_factory() as uow:
                 if await self._seen(uow.session, event_id):

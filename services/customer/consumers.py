@@ -2,6 +2,7 @@
 
 from services.customer.service import banking, credit, projections, scope, value
 from shared.consumer import Subscription
+from shared.wire import parse_balance
 
 SUBSCRIPTIONS = (
     Subscription(
@@ -37,6 +38,8 @@ SUBSCRIPTIONS = (
         topic="corebanking.balances",
         handlers={"balance.reported": banking.record_balances},
         batch_handlers={"balance.reported": banking.record_balance_batch},
+        idempotent=True,  # the newest as_of wins: a repeat changes nothing, so no inbox row (ADR 0011)
+        fast_parse=parse_balance,  # envelope and payload in one pass from bytes
     ),
     Subscription(
         name="profit",

@@ -16,7 +16,7 @@ from glob import glob
 from pathlib import Path
 from typing import Any
 
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from sqlalchemy import func, insert, select
 
 from services.customer.app import MIGRATIONS as CUSTOMER_MIGRATIONS
@@ -296,3 +296,21 @@ async def create_database(admin_url: str, name: str) -> str:
     finally:
         await conn.close()
     return admin_url.rpartition("/")[0] + f"/{name}"
+
+
+async def committed(bootstrap: str, group: str, topic: str) -> int:
+    """Records a consumer group has committed on a topic (its offsets summed); 0 when unknown.
+
+    An idempotent subscription (balances, ADR 0011) writes no inbox row: its progress is its offsets.
+    """
+    # Assigned, never subscribed: it reads the group's offsets without joining the group.
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
+    try:
+        await consumer.start()
+        await consumer._client.force_metadata_update()
+        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        return sum([await consumer.committed(tp) or 0 for tp in partitions])
+    except Exception:
+        return 0
+    finally:
+        await consumer.stop()

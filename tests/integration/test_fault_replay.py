@@ -2,7 +2,8 @@
 
 Real broker; PostgreSQL and SQLite. A second instance of the service, on the same database but
 in new consumer groups, reads every topic from offset 0 while the first keeps running: each event
-is a duplicate for the inbox, each poison message is already a dead letter, and no row, no outbox
+is a duplicate for the inbox (balances, idempotent by `as_of`, are applied again to no effect: ADR
+0011), each poison message is already a dead letter, and no row, no outbox
 message and no published event is added or changed.
 """
 
@@ -13,6 +14,7 @@ from services.customer.models import MESSAGING, CustomerRow, ManagerProjectionRo
 from services.customer.settings import CustomerSettings
 from tests.integration.fault_support import (
     balance,
+    committed,
     count,
     customer_id,
     departure,
@@ -96,11 +98,14 @@ async def test_replaying_every_topic_from_offset_0_into_a_running_service_change
         await produce_many(bootstrap, topic, [*balances, (b"c-nobody", balance("c-nobody", 1))])
         await produce_many(bootstrap, f"{prefix}corebanking.pnl", map(_profit, range(POSTINGS)))
         await produce_many(bootstrap, topic, [(b"c-bad", b"not an envelope")])
-        total = 2 * MANAGERS + len(balances) + POSTINGS
+        total = 2 * MANAGERS + POSTINGS  # balances write no inbox row (ADR 0011)
+        everything = total + len(balances) + 2
+        balances_group = f"{settings.group_prefix}.balances"
 
         async def settled() -> bool:
             return (
                 await count(database_url, INBOX) == total
+                and await committed(bootstrap, balances_group, topic) == len(balances) + 2
                 and await count(database_url, MESSAGING.dead_letters) == 2
                 and await count(database_url, MESSAGING.outbox, MESSAGING.outbox.c.published_at.is_(None))
                 == 0
@@ -117,11 +122,12 @@ async def test_replaying_every_topic_from_offset_0_into_a_running_service_change
             async def replayed() -> float:
                 text = (await second.get("/metrics")).text
                 seen = metric_total(text, "steward_events_consumed_total")
-                return seen if seen >= total + 2 else 0.0
+                return seen if seen >= everything else 0.0
 
-            assert await eventually(replayed, timeout=60, what="the replay from offset 0") == total + 2
+            assert await eventually(replayed, timeout=60, what="the replay from offset 0") == everything
             text = (await second.get("/metrics")).text
-            assert metric_total(text, "steward_events_consumed_total", outcome="applied") == 0
+            # Balances are applied again without an inbox (ADR 0011); the snapshot shows they change nothing.
+            assert metric_total(text, "steward_events_consumed_total", outcome="applied") == len(balances)
             assert metric_total(text, "steward_events_consumed_total", outcome="duplicate") == total
 
         after = await _snapshot(database_url)

@@ -18,6 +18,7 @@ from services.appraisal.models.ledger import (
     ManagerRow,
     OverspendRow,
     PostingRow,
+    PostingTotalRow,
     TeamRow,
 )
 
@@ -36,6 +37,7 @@ __all__ = [
     "PoolAllocationRow",
     "PoolRow",
     "PostingRow",
+    "PostingTotalRow",
     "ResultRow",
     "SampleRow",
     "TeamRow",

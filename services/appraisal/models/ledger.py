@@ -94,8 +94,9 @@ class PostingRow(Base):
     __tablename__ = "postings"
     __table_args__ = (Index("ix_postings_year_customer", "org_id", "year", "customer_id", "posted_on"),)
 
+    # A posting id is core banking's, unique within one cooperative only (issue 19, finding 7).
+    org_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     posting_id: Mapped[str] = mapped_column(String(128), primary_key=True)
-    org_id: Mapped[str] = mapped_column(String(64))
     customer_id: Mapped[str] = mapped_column(String(64))
     external_id: Mapped[str | None] = mapped_column(
         String(64), comment="core banking's number, when the posting named the customer by it"
@@ -106,6 +107,17 @@ class PostingRow(Base):
     amount: Mapped[Decimal] = mapped_column(Hundredths())
     posted_on: Mapped[date] = mapped_column(Date)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class PostingTotalRow(Base):
+    """A customer's postings of a year summed at ingestion, so a yearly appraisal reads one row each."""
+
+    __tablename__ = "posting_totals"
+
+    org_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    total: Mapped[Decimal] = mapped_column(Hundredths())
 
 
 class OverspendRow(Base):

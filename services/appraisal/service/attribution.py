@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 
 from services.appraisal.domain.attribution import Assignment, attribute
-from services.appraisal.models import AssignmentPeriodRow, PostingRow
+from services.appraisal.models import AssignmentPeriodRow, PostingRow, PostingTotalRow
 from shared.uow import UnitOfWork
 
 
@@ -41,20 +41,21 @@ def _fen(column: Any) -> Any:
 def year_sums(org_id: str, year: int) -> Select[Any]:
     """One statement: profit per sole CM, per team pool, per shared period, and the held total.
 
-    Most customers have one assignment period: their postings are summed per customer (as cheap as a
-    plain GROUP BY) and the period attached afterwards; only customers reassigned at some point pay for
-    the date-range join. The sums are then grouped by the period's sole CM or pooling team where it has
-    one, so Python only splits shared periods, to the fen, by the largest-remainder method.
+    Most customers have one assignment period: their year's total was summed at ingestion
+    (`posting_totals`, one row per customer) and the period is attached to it; only customers
+    reassigned at some point pay for the date-range join over their postings. The sums are then
+    grouped by the period's sole CM or pooling team where it has one, so Python only splits shared
+    periods, to the fen, by the largest-remainder method.
     """
     ap = AssignmentPeriodRow
     of_year = (PostingRow.org_id == org_id, PostingRow.year == year)
     reassigned = (
         select(ap.customer_id).where(ap.org_id == org_id).group_by(ap.customer_id).having(func.count() > 1)
     )
+    sums = PostingTotalRow.__table__.c
     per_customer = (
-        select(PostingRow.customer_id, _fen(PostingRow.amount).label("total"))
-        .where(*of_year, PostingRow.customer_id.not_in(reassigned))
-        .group_by(PostingRow.customer_id)
+        select(sums.customer_id, cast(sums.total, BigInteger).label("total"))
+        .where(sums.org_id == org_id, sums.year == year, sums.customer_id.not_in(reassigned))
         .subquery()
     )
     in_force = and_(

@@ -1,5 +1,6 @@
 """What appraisal learns from staffing, customer service and core banking, kept in its own tables."""
 
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -15,7 +16,7 @@ from services.appraisal.models import (
     PostingRow,
     TeamRow,
 )
-from services.appraisal.service import references
+from services.appraisal.service import references, totals
 from shared.consumer import Rejected
 from shared.contracts.corebanking import ProfitPosted
 from shared.contracts.customer import CustomerAssignmentChanged
@@ -172,23 +173,30 @@ async def record_posting_batch(
 
     Held postings need nothing special: attribution joins postings to assignments when it sums.
     """
-    booked: dict[str, PostingRow] = {
-        row.posting_id: row
+    org_ids = {envelope.org_id for envelope, _ in postings}
+    booked: dict[tuple[str, str], PostingRow] = {
+        (row.org_id, row.posting_id): row
         for row in await uow.session.scalars(
-            select(PostingRow).where(PostingRow.posting_id.in_({event.posting_id for _, event in postings}))
+            select(PostingRow).where(
+                PostingRow.org_id.in_(org_ids),
+                PostingRow.posting_id.in_({event.posting_id for _, event in postings}),
+            )
         )
     }
     refused: dict[int, str] = {}
+    added: dict[totals.Key, Decimal] = defaultdict(Decimal)
     for index, (envelope, event) in enumerate(postings):
         event = await references.named(uow, envelope, event)
-        known = booked.get(event.posting_id)
+        known = booked.get((envelope.org_id, event.posting_id))
         if known is None:
-            booked[event.posting_id] = row = _posting_row(envelope, event)
+            booked[(envelope.org_id, event.posting_id)] = row = _posting_row(envelope, event)
             uow.session.add(row)
+            added[(row.org_id, row.year, row.customer_id)] += row.amount
         elif not _same_posting(known, envelope, event):
             refused[index] = (
                 f"posting {event.posting_id} was already booked with other figures; post a correction"
             )
+    await totals.add(uow, added)
     return refused
 
 

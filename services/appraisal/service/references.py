@@ -4,6 +4,7 @@ from sqlalchemy import update
 
 from services.appraisal.models import PostingRow
 from services.appraisal.models.base import CUSTOMER_REFS
+from services.appraisal.service import totals
 from shared.contracts.corebanking import ProfitPosted
 from shared.contracts.customer import CustomerIdentified, CustomerRegistered
 from shared.customer_refs import learn, resolve
@@ -24,11 +25,14 @@ async def record_reference(
     """Learn the customer's number; postings held under it now count for the customer (R-A2)."""
     await learn(uow.session, CUSTOMER_REFS, envelope.org_id, event)
     if event.external_id is not None:
-        await uow.session.execute(
+        held = held_as(event.external_id)
+        moved = await uow.session.execute(
             update(PostingRow)
-            .where(PostingRow.org_id == envelope.org_id, PostingRow.customer_id == held_as(event.external_id))
+            .where(PostingRow.org_id == envelope.org_id, PostingRow.customer_id == held)
             .values(customer_id=event.customer_id)
         )
+        if moved.rowcount:  # type: ignore[attr-defined]
+            await totals.refresh(uow, envelope.org_id, [held, event.customer_id])
 
 
 async def named(uow: UnitOfWork, envelope: Envelope, event: ProfitPosted) -> ProfitPosted:
