@@ -6,17 +6,14 @@ audit raise the finding, so the cooperative starts with a list of what to fix in
 """
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from decimal import Decimal
-from typing import Any, cast
-from uuid import uuid4
+from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import select
 
 from services.customer.domain import assignment as rules
 from services.customer.domain.classification import Classification, CustomerKind, Importance, Size
-from services.customer.domain.identity import name_key, phone_key
 from services.customer.models import (
     AssignmentRow,
     CustomerRow,
@@ -27,11 +24,11 @@ from services.customer.models import (
     TeamProjectionRow,
 )
 from services.customer.service.common import grade_views
+from services.customer.service.import_writes import Plan, create_all
 from shared.auth import Principal
 from shared.contracts.customer import (
     CustomerAssignmentChanged,
     CustomerComplianceChanged,
-    CustomerRegistered,
 )
 from shared.errors import DomainError
 from shared.imports import Cells, ImportRequest, ImportRow, ImportSummary, Report
@@ -52,23 +49,6 @@ IMPORTANCE = {i.value: i.value for i in Importance} | {
 SIZES = {s.value: s.value for s in Size} | {"大型": "large", "中型": "medium", "小型": "small"}
 FLAGS = ("core", "major_value", "complex_needs", "investment_needs", "first_development", "risk_business")
 SEPARATORS = re.compile(r"[;；,，、\s]+")
-CUSTOMERS, ASSIGNMENTS = cast(Table, CustomerRow.__table__), cast(Table, AssignmentRow.__table__)
-CHUNK = 2_000  # rows per bulk INSERT: a few thousand bind parameters per statement
-
-
-@dataclass
-class Plan:
-    """One valid row, resolved: what the customer should look like after the import."""
-
-    line: int
-    external_id: str
-    values: dict[str, Any]
-    classification: dict[str, Any]
-    primary: str
-    co: tuple[str, ...]
-    team_id: str | None
-    since: datetime
-    issues: list[str]
 
 
 def _parse(cells: Cells) -> tuple[dict[str, Any], dict[str, Any]] | None:
@@ -186,7 +166,7 @@ async def import_customers(
         counts["created"] = len(new)
         if write:
             await uow.session.flush()
-            ids |= await _create_all(uow, caller, new, numbers)
+            ids |= await create_all(uow, caller, new, numbers)
             await uow.commit()
     return report.summary(body.dry_run, len(body.rows), counts, ids)
 
@@ -251,99 +231,6 @@ async def _file_numbers(uow: UnitOfWork, org_id: str, count: int) -> Any:
     counter.last_no += count
     await uow.session.flush()
     return iter(f"F{n:08d}" for n in range(first, first + count))
-
-
-async def _create_all(uow: UnitOfWork, caller: Principal, plans: list[Plan], numbers: Any) -> dict[str, str]:
-    """New customers and their CMs in chunked bulk inserts (no ORM object per row); events in bulk too."""
-    now, ids = utcnow(), {}
-    customers, assignments = [], []
-    for plan in plans:
-        customer_id = f"c-{uuid4().hex[:12]}"
-        ids[plan.external_id] = customer_id
-        customers.append(
-            {
-                "id": customer_id,
-                "org_id": caller.org_id,
-                "file_no": next(numbers),
-                "external_id": plan.external_id,
-                "name_key": name_key(plan.values["name"]),
-                "phone_key": phone_key(plan.values["contact"]),
-                "classification": plan.classification,
-                "team_id": plan.team_id,
-                "attribution_mode": "shares",
-                "compliant": not plan.issues,
-                "compliance_issues": plan.issues,
-                "balances_as_of": plan.since if plan.values["deposit_balance"] is not None else None,
-                "created_at": now,
-                "created_by": caller.user_id,
-                "row_version": 1,
-                **plan.values,
-            }
-        )
-        shares = rules.equal_shares([plan.primary, *plan.co])
-        assignments += [
-            {
-                "customer_id": customer_id,
-                "manager_id": manager_id,
-                "role": "primary" if manager_id == plan.primary else "co_manager",
-                "share": shares[manager_id],
-                "valid_from": plan.since,
-                "valid_to": None,
-                "changed_by": caller.user_id,
-                "reason": "imported",
-            }
-            for manager_id in (plan.primary, *plan.co)
-        ]
-        _emit_created(uow, caller.org_id, customer_id, customers[-1], plan, shares)
-    for table, rows in ((CUSTOMERS, customers), (ASSIGNMENTS, assignments)):
-        for at in range(0, len(rows), CHUNK):
-            await uow.session.execute(insert(table), rows[at : at + CHUNK])
-    return ids
-
-
-def _emit_created(
-    uow: UnitOfWork, org_id: str, customer_id: str, row: dict[str, Any], plan: Plan, shares: dict[str, Any]
-) -> None:
-    uow.emit(
-        "customer.registered",
-        key=customer_id,
-        org_id=org_id,
-        payload=CustomerRegistered(
-            customer_id=customer_id,
-            file_no=row["file_no"],
-            name=row["name"],
-            kind=row["kind"],
-            primary_manager_id=plan.primary,
-            co_manager_ids=plan.co,
-            importance=row["importance"],
-            branch=row["branch"],
-            external_id=plan.external_id,
-        ),
-    )
-    uow.emit(
-        "customer.assignment-changed",
-        key=customer_id,
-        org_id=org_id,
-        payload=CustomerAssignmentChanged(
-            customer_id=customer_id,
-            primary_manager_id=plan.primary,
-            co_manager_ids=plan.co,
-            team_id=plan.team_id,
-            attribution_mode="shares",
-            shares={m: str(v) for m, v in shares.items()},
-            effective_from=plan.since,
-            reason="imported",
-        ),
-    )
-    if plan.issues:
-        uow.emit(
-            "customer.compliance-changed",
-            key=customer_id,
-            org_id=org_id,
-            payload=CustomerComplianceChanged(
-                customer_id=customer_id, compliant=False, issues=tuple(plan.issues)
-            ),
-        )
 
 
 def _assign(uow: UnitOfWork, row: CustomerRow, plan: Plan, caller: Principal) -> None:
