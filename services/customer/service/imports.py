@@ -134,8 +134,9 @@ async def import_customers(
         )
         plans: list[Plan] = []
         seen: dict[str, int] = {}
+        placed[""] = root or ""  # once: a copy per row made the check quadratic
         for row in body.rows:
-            plan = _plan(report, row, managers, offices, teams, placed | {"": root or ""}, seen)
+            plan = _plan(report, row, managers, offices, teams, placed, seen)
             if plan is None:
                 continue
             team = [by_id[m] for m in (plan.primary, *plan.co)]
