@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any, cast
 from uuid import uuid4
 
+from pydantic import BaseModel
 from sqlalchemy import Table, insert
 
 from services.customer.domain import assignment as rules
@@ -21,6 +22,7 @@ from shared.uow import UnitOfWork
 
 CUSTOMERS, ASSIGNMENTS = cast(Table, CustomerRow.__table__), cast(Table, AssignmentRow.__table__)
 CHUNK = 2_000  # rows per bulk INSERT
+EVENT_TYPES = ("customer.registered", "customer.assignment-changed", "customer.compliance-changed")
 
 
 @dataclass
@@ -42,6 +44,7 @@ async def create_all(uow: UnitOfWork, caller: Principal, plans: list[Plan], numb
     """New customers and their CMs in chunked bulk inserts (no ORM object per row); events in bulk too."""
     now, ids = utcnow(), {}
     customers, assignments = [], []
+    events: tuple[list[tuple[str, BaseModel]], ...] = ([], [], [])
     for plan in plans:
         customer_id = f"c-{uuid4().hex[:12]}"
         ids[plan.external_id] = customer_id
@@ -79,21 +82,24 @@ async def create_all(uow: UnitOfWork, caller: Principal, plans: list[Plan], numb
             }
             for manager_id in (plan.primary, *plan.co)
         ]
-        _emit_created(uow, caller.org_id, customer_id, customers[-1], plan, shares)
+        for queue, payload in zip(events, _events(customer_id, customers[-1], plan, shares), strict=True):
+            if payload is not None:
+                queue.append((customer_id, payload))
     for table, rows in ((CUSTOMERS, customers), (ASSIGNMENTS, assignments)):
         for at in range(0, len(rows), CHUNK):
             await uow.session.execute(insert(table), rows[at : at + CHUNK])
+    # One type at a time keeps each customer's order: registered, then its CMs, then its compliance.
+    for event_type, queue in zip(EVENT_TYPES, events, strict=True):
+        uow.emit_many(event_type, caller.org_id, queue)
     return ids
 
 
-def _emit_created(
-    uow: UnitOfWork, org_id: str, customer_id: str, row: dict[str, Any], plan: Plan, shares: dict[str, Any]
-) -> None:
-    uow.emit(
-        "customer.registered",
-        key=customer_id,
-        org_id=org_id,
-        payload=CustomerRegistered(
+def _events(
+    customer_id: str, row: dict[str, Any], plan: Plan, shares: dict[str, Any]
+) -> tuple[CustomerRegistered, CustomerAssignmentChanged, CustomerComplianceChanged | None]:
+    """A new customer's events: registered, its CMs, and (when it breaks a rule) non-compliant."""
+    return (
+        CustomerRegistered(
             customer_id=customer_id,
             file_no=row["file_no"],
             name=row["name"],
@@ -104,12 +110,7 @@ def _emit_created(
             branch=row["branch"],
             external_id=plan.external_id,
         ),
-    )
-    uow.emit(
-        "customer.assignment-changed",
-        key=customer_id,
-        org_id=org_id,
-        payload=CustomerAssignmentChanged(
+        CustomerAssignmentChanged(
             customer_id=customer_id,
             primary_manager_id=plan.primary,
             co_manager_ids=plan.co,
@@ -119,13 +120,7 @@ def _emit_created(
             effective_from=plan.since,
             reason="imported",
         ),
+        CustomerComplianceChanged(customer_id=customer_id, compliant=False, issues=tuple(plan.issues))
+        if plan.issues
+        else None,
     )
-    if plan.issues:
-        uow.emit(
-            "customer.compliance-changed",
-            key=customer_id,
-            org_id=org_id,
-            payload=CustomerComplianceChanged(
-                customer_id=customer_id, compliant=False, issues=tuple(plan.issues)
-            ),
-        )
