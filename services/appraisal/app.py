@@ -29,7 +29,7 @@ def create_app(settings: AppraisalSettings, *, configure_logs: bool = False) -> 
         background=(run_auto_open,),
     )
     built = build_service_app(settings, definition, list(ROUTERS), configure_logs=configure_logs)
-    built.state.login_links = LoginLinks(LOGIN_LINKS)  # a CM's login → manager id
+    built.state.login_links = LoginLinks(LOGIN_LINKS, settings.login_link_cache_seconds)
     return built
 
 

@@ -32,7 +32,7 @@ def create_app(settings: CustomerSettings, *, configure_logs: bool = False) -> F
     )
     built = build_service_app(settings, definition, list(ROUTERS), configure_logs=configure_logs)
     built.state.access_log = access_log
-    built.state.login_links = LoginLinks(LOGIN_LINKS)  # a CM's login → manager id
+    built.state.login_links = LoginLinks(LOGIN_LINKS, settings.login_link_cache_seconds)
     return built
 
 
