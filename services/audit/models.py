@@ -37,6 +37,8 @@ class DepartureAuditRow(Base):
     requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime())
     cleared_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # the departure's W3C traceparent when tracing is on: clearances link to it, the clearing continues it
+    trace_parent: Mapped[str | None] = mapped_column(String(64))
     row_version: Mapped[int] = mapped_column(default=1)
     items: Mapped[list["DepartureAuditItemRow"]] = relationship(
         back_populates="audit",

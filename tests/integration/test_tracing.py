@@ -150,6 +150,41 @@ async def test_a_departure_is_one_trace_across_the_services_with_producers_linke
     chains = [_components(span, by_id) for span in consumers]
     assert any(chain[:2] == ["audit", "customer"] for chain in chains), chains
 
+    # The auditor's clearances are requests of their own, each linked to the departure's trace, and the
+    # clearing continues that trace: staffing marks the CM departed inside it (issue 18).
+    clearances = [
+        s
+        for s in finished
+        if s.kind is SpanKind.SERVER
+        and s.attributes.get("http.route") == "/departure-audits/{audit_id}/items/{item_id}/clear"
+    ]
+    assert len(clearances) == len(case["items"]) == 2
+    for span in clearances:
+        assert span.context.trace_id != trace_id
+        assert trace_id in {link.context.trace_id for link in span.links}, span.links
+
+    async def departed_in_the_trace() -> list[ReadableSpan] | None:
+        found = [
+            s
+            for s in spans.get_finished_spans()
+            if s.context.trace_id == trace_id
+            and s.kind is SpanKind.CONSUMER
+            and str(s.attributes["steward.component"]).startswith("staffing")
+            and s.attributes["messaging.destination.name"].endswith("audit.cases")
+        ]
+        return found or None
+
+    departed_spans = await eventually(departed_in_the_trace, what="staffing's departed span in the trace")
+    everything = {s.context.span_id: s for s in spans.get_finished_spans()}
+    cleared = _one(
+        [s for s in everything.values() if s.name == "departure cleared"], "the departure cleared span"
+    )
+    assert cleared.context.trace_id == trace_id
+    # ...started by the last clearance, which it links to
+    clearance_traces = {s.context.trace_id for s in clearances}
+    assert [link.context.trace_id in clearance_traces for link in cleared.links] == [True]
+    assert any(cleared.context.span_id in _ancestors(s, everything) for s in departed_spans)
+
 
 def _components(span: ReadableSpan, by_id: dict[int, ReadableSpan]) -> list[str]:
     """The services whose consumer spans lead to this one, nearest first."""
@@ -158,5 +193,15 @@ def _components(span: ReadableSpan, by_id: dict[int, ReadableSpan]) -> list[str]
     while current is not None:
         if current.kind is SpanKind.CONSUMER:
             found.append(str(current.attributes["steward.component"]).split(".")[0])
+        current = by_id.get(current.parent.span_id) if current.parent else None
+    return found
+
+
+def _ancestors(span: ReadableSpan, by_id: dict[int, ReadableSpan]) -> set[int]:
+    """The span ids above this span, as far as they were recorded."""
+    found: set[int] = set()
+    current = by_id.get(span.parent.span_id) if span.parent else None
+    while current is not None:
+        found.add(current.context.span_id)
         current = by_id.get(current.parent.span_id) if current.parent else None
     return found
