@@ -13,10 +13,13 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind, format_trace_id
 
 from shared import telemetry
+from shared.batch import BatchEventConsumer
+from shared.deadletter import Received
 from shared.logs import JsonFormatter
 from tests.conftest import KafkaTarget
+from tests.inprocess import build_app, migrations, offline_settings
 from tests.integration.conftest import Service, serve
-from tests.support import eventually
+from tests.support import envelope_bytes, eventually, running
 
 
 @pytest.fixture
@@ -205,3 +208,53 @@ def _ancestors(span: ReadableSpan, by_id: dict[int, ReadableSpan]) -> set[int]:
         found.add(current.context.span_id)
         current = by_id.get(current.parent.span_id) if current.parent else None
     return found
+
+
+async def test_a_batch_handler_gives_each_record_its_own_consumer_span(
+    spans: InMemorySpanExporter, database_url
+):
+    """Balances are handled a batch at a time; each record still continues its producer's trace."""
+    settings = offline_settings("customer", database_url)
+    app = build_app("customer", settings)
+    producer_tracer = TracerProvider().get_tracer("corebanking")  # the producers' spans, not exported here
+    async with running(app, migrations("customer")):
+        runtime = app.state.runtime
+        consumer = next(c for c in runtime.consumers.values() if c.topic.endswith("corebanking.balances"))
+        assert isinstance(consumer, BatchEventConsumer)
+        records, producers = [], []
+        for n in range(3):
+            with producer_tracer.start_as_current_span("corebanking publish") as producer:
+                headers = telemetry.outbound_headers()
+            producers.append(producer.get_span_context())
+            payload = {
+                "external_id": f"62103300000{n}",
+                "deposit": "100.00",
+                "loan": "0.00",
+                "overdue": "0.00",
+                "as_of": "2026-01-31T23:59:59Z",
+            }
+            value = envelope_bytes("balance.reported", payload["external_id"], payload, schema_version=2)
+            records.append(
+                Received(
+                    topic=consumer.topic,
+                    partition=0,
+                    offset=n,
+                    key=payload["external_id"].encode(),
+                    value=value,
+                    headers=[(telemetry.TRACEPARENT, headers[telemetry.TRACEPARENT].encode())],
+                )
+            )
+        await consumer.process_batch(records)
+    handled = [
+        s
+        for s in spans.get_finished_spans()
+        if s.kind is SpanKind.CONSUMER and s.name.endswith("corebanking.balances process")
+    ]
+    assert sorted(s.attributes["messaging.kafka.offset"] for s in handled) == [0, 1, 2]
+    by_offset = {s.attributes["messaging.kafka.offset"]: s for s in handled}
+    for n, producer in enumerate(producers):
+        span = by_offset[n]
+        assert span.context.trace_id == producer.trace_id
+        assert span.parent is not None
+        assert span.parent.span_id == producer.span_id
+        assert [link.context.span_id for link in span.links] == [producer.span_id]
