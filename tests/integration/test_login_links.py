@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from services.staffing.models import MESSAGING
+from shared.consumer import Outcome
 from shared.db import create_engine
 from shared.timeutil import utcnow
 from steward.issuer import LocalIssuer
@@ -60,7 +61,7 @@ def _signed_in(issuer: LocalIssuer, login: str = LOGIN) -> dict[str, str]:
 
 async def _linked(svc: Offline, login: str, manager_id: str) -> None:
     body = {"login": login, "manager_id": manager_id}
-    await svc.deliver("staffing.offices", "staff.login-linked", manager_id, body)
+    assert await svc.deliver("staffing.offices", "staff.login-linked", manager_id, body) == Outcome.APPLIED
 
 
 async def test_hr_links_a_login_once_per_cooperative_and_staffing_publishes_it(database_url):
@@ -198,3 +199,19 @@ async def test_a_cm_signed_in_with_a_linked_login_sees_their_own_appraisal_resul
         assert (await c.get(f"{base}/m-zhang", headers=zhang)).status_code == 200
         assert (await c.get(f"{base}/m-li", headers=zhang)).status_code == 404
         assert [r["manager_id"] for r in (await c.get(base, headers=zhang)).json()] == ["m-zhang"]
+
+
+async def test_audit_follows_the_link_and_a_relink_replaces_the_managers_old_login(database_url, issuer):
+    settings = offline_settings("audit", database_url, **_provider(issuer))
+    app = build_app("audit", settings)
+    async with running(app, migrations("audit")) as c:
+        svc = Offline("audit", app, c, settings)
+        links, sessions = app.state.login_links, app.state.runtime.session_factory
+        await _linked(svc, LOGIN, "m-zhang")
+        assert await links.manager_of(sessions, ORG, LOGIN) == "m-zhang"
+        await _linked(svc, "zhang.san2", "m-zhang")  # HR gave the CM a new login: the old one stops
+        assert await links.manager_of(sessions, ORG, LOGIN) is None
+        assert await links.manager_of(sessions, ORG, "zhang.san2") == "m-zhang"
+        assert await links.manager_of(sessions, "another-rcc", "zhang.san2") is None
+        mine = await c.get("/findings", headers=_signed_in(issuer, "zhang.san2"))
+        assert mine.status_code == 200, mine.text
