@@ -200,7 +200,7 @@ def spawn_uvicorn(app_factory: str, port: int, env: dict[str, str], log: Path) -
     )
 
 
-async def wait_http(url: str, timeout: float = 30.0, status: int | None = None) -> httpx.Response:
+async def wait_http(url: str, timeout: float = 90.0, status: int | None = None) -> httpx.Response:
     """Poll url until it answers (with `status` if given)."""
     async with httpx.AsyncClient(timeout=2.0) as client:
 

@@ -51,6 +51,8 @@ def suite(tmp_path: Path):
             str(ports["audit"]),
             "--console-port",
             str(ports["console"]),
+            "--ready-timeout",
+            "180",  # four migrations and processes beside the rest of the suite on 2 cores
         ],
         env=env,
         stdout=log,
@@ -89,7 +91,7 @@ async def _all_ready(urls: dict[str, str], process: subprocess.Popen[bytes], log
 
 async def test_R_I6_departure_saga_across_four_services(suite):
     process, urls, tmp = suite
-    await eventually(lambda: _all_ready(urls, process, tmp / "up.log"), timeout=60, what="all four /readyz")
+    await eventually(lambda: _all_ready(urls, process, tmp / "up.log"), timeout=180, what="all four /readyz")
     hr, auditor, supervisor = _auth("hr-1", "hr"), _auth("aud-1", "auditor"), _auth("sup-1", "supervisor")
     async with httpx.AsyncClient(timeout=10) as http:
         manager = (

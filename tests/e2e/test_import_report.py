@@ -16,7 +16,7 @@ pytestmark = pytest.mark.e2e
 
 async def test_R_A2_the_import_report_counts_what_each_service_applied_and_held(suite):  # noqa: F811
     process, urls, tmp = suite
-    await eventually(lambda: _all_ready(urls, process, tmp / "up.log"), timeout=60, what="all four /readyz")
+    await eventually(lambda: _all_ready(urls, process, tmp / "up.log"), timeout=180, what="all four /readyz")
     broker = re.search(r"broker\s+(\S+)", (tmp / "up.log").read_text())
     assert broker is not None
     pnl = tmp / "pnl.csv"

@@ -39,7 +39,7 @@ async def test_the_readme_walk_runs_as_pasted_in_a_fresh_cooperative_each_time(s
             pytest.fail("jq is missing: .ci/run installs it")
         pytest.skip("jq is not installed (CI installs it)")
     process, urls, tmp = suite
-    await eventually(lambda: _all_ready(urls, process, tmp / "up.log"), timeout=60, what="all four /readyz")
+    await eventually(lambda: _all_ready(urls, process, tmp / "up.log"), timeout=180, what="all four /readyz")
     env = {k: v for k, v in os.environ.items() if not k.startswith("STEWARD_")}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env.update({name.upper(): url.removeprefix("http://") for name, url in urls.items()})

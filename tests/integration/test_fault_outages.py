@@ -107,7 +107,7 @@ async def test_broker_down_30s_writes_go_on_readyz_says_so_and_every_event_arriv
             delivered = [json.loads(r.value)["payload"]["manager_id"] for r in records]
             assert set(during) <= set(delivered)
             assert len(set(delivered)) == len(during)  # the broker forgot B0, published before it stopped
-            await eventually(lambda: _ready(s), timeout=30, what="readyz 200 again")
+            await eventually(lambda: _ready(s), timeout=90, what="readyz 200 again")
     finally:
         broker.stop()
 
@@ -191,7 +191,7 @@ async def test_postgres_down_requests_fail_503_nothing_half_written_and_recovery
             )
             letters = await s.get("/admin/dead-letters", headers=auth(settings, "ops", "admin", "platform"))
             assert letters.json() == []
-            await eventually(lambda: _ready(s), timeout=30, what="readyz 200 again")
+            await eventually(lambda: _ready(s), timeout=90, what="readyz 200 again")
 
 
 async def _outbox(database_url: str) -> list:

@@ -111,7 +111,7 @@ def replicas(
 async def wait_ready(replica: Replica) -> None:
     """Until the replica's /readyz says database and broker are up."""
     try:
-        await wait_http(f"{replica.url}/readyz", timeout=60, status=200)
+        await wait_http(f"{replica.url}/readyz", timeout=150, status=200)
     except AssertionError as exc:
         raise AssertionError(f"{replica.name} never became ready:\n{replica.tail()}") from exc
 
