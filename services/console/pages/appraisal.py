@@ -158,6 +158,11 @@ async def _my_page(page: Page, code: int = 200, **extra: Any) -> Response:
         for c, answer in zip(running, pools, strict=True)
         for p in answer.or_default([])
     ]
+    names = await manager_names(page)
+    led = sorted({s["pool"]["team_id"] for s in splits})
+    rosters = await asyncio.gather(*(page.get("staffing", f"/teams/{t}/members") for t in led))
+    for roster in rosters:  # the lead reads their members' names (staffing checks that they lead it)
+        names.update({m["manager_id"]: m["name"] for m in roster.or_default([])})
     return page.render(
         "appraisal_sheet.html",
         code,
@@ -165,7 +170,7 @@ async def _my_page(page: Page, code: int = 200, **extra: Any) -> Response:
         cycle_id=None,
         mine=True,
         splits=splits,
-        names=await manager_names(page),
+        names=names,
         **extra,
     )
 
