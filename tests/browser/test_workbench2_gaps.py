@@ -56,3 +56,64 @@ def test_an_auditor_reads_who_read_a_customer_filtered_and_paged(browser, stack)
     sign_in(cm, stack, "cm", stack.ids["cm"])
     assert cm.goto(f"{stack.console}/audit/access-log").status == 403  # type: ignore[union-attr]
     _clean(page)
+
+
+def test_the_cms_page_shows_risks_decision_without_reload(browser, stack):
+    page = new_page(browser, stack)
+    sign_in(page, stack, "cm", stack.ids["cm"])
+    page.goto(f"{stack.console}/customers/{stack.ids['shop']}")
+    page.get_by_role("link", name="提出授信建议").click()
+    page.get_by_label("金额（元）").fill("200000")
+    page.get_by_label("期限（月）").fill("12")
+    page.get_by_label("用途").fill("进货周转")
+    page.get_by_label("建议理由").fill("经营稳定，存款往来良好")
+    page.get_by_role("button", name="提交授信建议").click()
+    expect(page.get_by_role("status")).to_contain_text("业务建议已报送风险控制部门")
+    url, loads = page.url, []
+    page.on("load", lambda _page: loads.append(1))
+    rec = page.locator("[data-recommendation]")
+    # risk decides on risk.credit-decisions; the fragment refreshes itself (ADR 0009) until it shows it
+    expect(rec.locator("[data-status]")).to_have_text("已批准", timeout=30_000)
+    expect(rec).to_contain_text("风险控制部门于")
+    assert rec.get_attribute("hx-get") is None, "a decided recommendation stops polling"
+    assert page.url == url
+    assert loads == [], "the page was not reloaded"
+    assert_accessible(page)
+    _clean(page)
+
+
+def test_the_makers_page_shows_the_grade_confirmation_without_reload(browser, stack):
+    made = httpx.post(
+        f"{stack.urls['staffing']}/grade-proposals",
+        headers=headers("hr-1", "hr"),
+        json={"manager_id": stack.ids["cm2"], "year": 2025, "kind": "keep", "reason": "考核合格"},
+        timeout=15,
+    )
+    assert made.status_code == 201, made.text
+    proposal = made.json()["id"]
+    maker = new_page(browser, stack)
+    sign_in(maker, stack, "hr", "hr-1")
+    maker.get_by_role("link", name="职级建议").click()
+    row = maker.locator(f'[data-proposal="{proposal}"]')
+    expect(row.locator("[data-status]")).to_have_text("待决定")
+    expect(row).to_have_attribute("hx-trigger", "every 2s")
+    url, loads = maker.url, []
+    maker.on("load", lambda _page: loads.append(1))
+    assert_accessible(maker)
+
+    checker = new_page(browser, stack)
+    sign_in(checker, stack, "hr", "hr-2")
+    checker.goto(f"{stack.console}/hr/grade-proposals")
+    other = checker.locator(f'[data-proposal="{proposal}"]')
+    assert other.get_attribute("hx-get") is None, "only the maker's page waits"
+    other.get_by_label("原因").fill("复核同意")
+    other.get_by_role("button", name="确认").click()
+    expect(checker.get_by_role("status")).to_contain_text("决定已记录")
+
+    expect(row.locator("[data-status]")).to_have_text("已确认", timeout=30_000)
+    expect(row).to_contain_text("hr-2")
+    assert row.get_attribute("hx-get") is None, "a decided proposal stops polling"
+    assert maker.url == url
+    assert loads == [], "the page was not reloaded"
+    _clean(maker)
+    _clean(checker)
