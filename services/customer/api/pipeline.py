@@ -33,9 +33,9 @@ async def list_targets(
 
 
 @router.get("/summary", response_model=list[StageSummary], summary="The pipeline by stage")
-async def pipeline_by_stage(uow: UoW, caller: Overseer) -> list[StageSummary]:
+async def pipeline_by_stage(uow: UoW, caller: Overseer, page: Paged) -> list[StageSummary]:
     """Read-only counts per stage in the caller's cooperative and office scope (management included)."""
-    return await pipeline_summary.summary(uow, caller)
+    return page.window(await pipeline_summary.summary(uow, caller))
 
 
 @router.get("/{prospect_id}", response_model=ProspectRead, summary="A target")
