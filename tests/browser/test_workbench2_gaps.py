@@ -86,7 +86,7 @@ def test_the_makers_page_shows_the_grade_confirmation_without_reload(browser, st
     made = httpx.post(
         f"{stack.urls['staffing']}/grade-proposals",
         headers=headers("hr-1", "hr"),
-        json={"manager_id": stack.ids["cm2"], "year": 2025, "kind": "keep", "reason": "考核合格"},
+        json={"manager_id": stack.ids["senior"], "year": 2025, "kind": "keep", "reason": "考核合格"},
         timeout=15,
     )
     assert made.status_code == 201, made.text
