@@ -1,7 +1,7 @@
 """R-A3 reminders for evaluations still owed: who was reminded, by whom, when
 
 Revision ID: 0013
-Revises: 0008
+Revises: 0011
 Create Date: 2026-12-07 13:30:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '0013'
-down_revision: Union[str, Sequence[str], None] = '0008'
+down_revision: Union[str, Sequence[str], None] = '0011'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
