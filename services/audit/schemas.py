@@ -92,6 +92,12 @@ class FindingCreate(BaseModel):
     amount_at_risk: Money | None = Field(
         default=None, description="Yuan at risk, a string with two decimals", examples=["150000.00"]
     )
+    evidence: str = Field(
+        default="",
+        description="What the auditor saw (documents, figures); kept among the finding's evidence",
+        examples=["贷款档案第12页：抵押物评估报告缺失。"],
+        max_length=4000,
+    )
 
 
 class FindingResolve(BaseModel):

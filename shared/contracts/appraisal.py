@@ -1,5 +1,7 @@
 """Payloads published by appraisal on `appraisal.results` (key: manager id), for staffing and payroll."""
 
+from datetime import date
+
 from pydantic import Field
 
 from shared.contracts.base import Payload, Rate, Score
@@ -33,3 +35,15 @@ class ResultFinalized(Payload):
     carried_loss: Money
     proposal: str = Field(pattern="^(promote|keep|demote|remove)$")
     correction_reason: str | None = None
+
+
+class EvaluationReminded(Payload):
+    """R-A3: the supervisor reminded whoever owes a CM's evaluation before the cycle's deadline."""
+
+    cycle_id: str = Field(min_length=1, max_length=40)
+    year: int = Field(ge=2000, le=2200)
+    manager_id: str = Field(min_length=1, max_length=64, description="the CM whose evaluation is owed")
+    source: str = Field(pattern="^(self|supervisor|customer|colleague)$")
+    evaluator: str | None = Field(default=None, max_length=64, description="who owes it, when known")
+    deadline: date
+    reminded_by: str = Field(min_length=1, max_length=64)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from shared.contracts.appraisal import GradeProposed, ResultFinalized
+from shared.contracts.appraisal import EvaluationReminded, GradeProposed, ResultFinalized
 from shared.contracts.audit import DepartureAuditOpened, DepartureCleared, FindingRaised, FindingResolved
 from shared.contracts.corebanking import BalanceReported, CustomerRated, ProfitPosted
 from shared.contracts.credit import (
@@ -109,6 +109,7 @@ EVENT_TYPES: dict[str, EventContract] = {
         EventContract("expense.year-closed", "staffing.expenses", ExpenseYearClosed),
         EventContract("appraisal.grade-proposed", "appraisal.results", GradeProposed),
         EventContract("appraisal.result-finalized", "appraisal.results", ResultFinalized),
+        EventContract("appraisal.evaluation-reminded", "appraisal.results", EvaluationReminded),
         EventContract("report.submitted", "customer.activities", ReportSubmitted),
         EventContract("visit.filed", "customer.activities", VisitFiled),
         EventContract("customer.dissatisfaction-warned", "customer.activities", DissatisfactionWarned),

@@ -118,6 +118,10 @@ APPRAISAL: dict[str, tuple[str, str]] = {
         "pay in kind is recorded against a finalized, current result",
         "非货币形式收入只能登记在已定稿的当前考核结果上",
     ),
+    "appraisal.reminder.cycle_not_open": (
+        "reminders are sent only until cycle {cycle_id} is finalized",
+        "考核周期 {cycle_id} 定稿后不能再发送提醒",
+    ),
     "appraisal.result.not_found": (
         "no result of manager {manager_id} in cycle {cycle_id}",
         "考核周期 {cycle_id} 中没有客户经理 {manager_id} 的考核结果",

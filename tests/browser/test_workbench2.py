@@ -156,13 +156,15 @@ def test_auditor_clears_the_last_customer_and_the_hr_page_shows_departed_without
     assert auditor.evaluate("document.documentElement.scrollWidth") <= 390, "no sideways scrolling"
     first = auditor.locator("section[data-item]").first
     first.get_by_text("记录问题").click()
-    first.get_by_label("发现的问题（附证据）").fill("贷款调查报告缺少抵押物评估，见档案第3页")
+    first.get_by_label("发现的问题", exact=True).fill("贷款调查报告缺少抵押物评估")
+    first.get_by_label("证据", exact=True).fill("档案第3页：无抵押物评估报告")
     first.get_by_label("严重程度").select_option("high")
     first.get_by_label("风险金额（元）").fill("150000")
     first.get_by_role("button", name="记录该问题").click()
     expect(auditor.get_by_role("status")).to_contain_text("问题已记录")
     first = auditor.locator("section[data-item]").first
     expect(first).to_contain_text("¥150,000.00")
+    expect(first.locator("[data-evidence]").last).to_contain_text("档案第3页：无抵押物评估报告")
     assert_accessible(auditor)
     first.get_by_label("整改情况").fill("已补充评估报告并归档")
     first.get_by_role("button", name="问题已整改").click()
@@ -227,6 +229,11 @@ def test_supervisor_runs_the_appraisal_cycle_and_management_reads_the_dashboard(
     expect(page.get_by_role("status")).to_contain_text("考核已开启")
     expect(page.locator("h1")).to_contain_text(f"{year} 年度考核")
     expect(page.locator("[data-missing-evaluation]").first).to_be_visible()
+    expect(page.locator("[data-reminder]")).to_have_count(0)
+    page.get_by_role("button", name="提醒尚未评价的人员").click()
+    expect(page.get_by_role("status")).to_contain_text("已发送提醒")
+    owed = page.locator("[data-missing-evaluation]").count()
+    expect(page.locator("[data-reminder]")).to_have_count(owed)
     assert_accessible(page)
     page.get_by_role("button", name="计算").click()
     expect(page.locator("[data-computed]")).to_contain_text("尚缺评价")
@@ -235,9 +242,24 @@ def test_supervisor_runs_the_appraisal_cycle_and_management_reads_the_dashboard(
     expect(page.locator("[data-cycle-status]")).not_to_have_text("已定稿")
     _clean(page)
 
+    target = {
+        "name": "青山茶叶合作社",
+        "kind": "institutional",
+        "scores": {"demand_potential": 8, "prospects": 7, "profitability": 6, "market_share": 5},
+        "unmet_needs": True,
+        "rcc_can_serve": True,
+        "competitive_advantage": True,
+        "preliminary_assessment": "年销售额约三千万元，需流动资金贷款。",
+    }
+    cm = stack.ids["cm"]
+    added = httpx.post(
+        f"{stack.urls['customer']}/targets", headers=headers(cm, "cm"), json=target, timeout=15
+    )
+    assert added.status_code == 201, added.text
     boss = new_page(browser, stack)
     sign_in(boss, stack, "management", "mgmt-1")
     expect(boss.locator("h1")).to_have_text("管理看板")
+    expect(boss.locator('[data-chart="ch-pipeline"]')).to_contain_text("目标客户")
     for chart in ("ch-grade", "ch-branch", "ch-pay"):
         expect(boss.locator(f'[data-chart="{chart}"]')).to_be_visible()
     expect(boss.locator('[data-chart="ch-grade"]')).to_contain_text("客户经理")

@@ -356,7 +356,7 @@ def hr_fake() -> Fake:
             "score_bands": {},
         },
     )
-    fake.on("GET", "/targets", body=[{"stage": "won"}, {"stage": "target"}])
+    fake.on("GET", "/targets/summary", body=[{"stage": "won", "count": 1}, {"stage": "target", "count": 1}])
     grade = {
         "code": "cm",
         "name": "客户经理",

@@ -2,9 +2,15 @@
 
 from fastapi import APIRouter, status
 
-from services.appraisal.api.deps import Channel, Evaluator, Participant
-from services.appraisal.schemas.evaluations import EvaluationCreate, EvaluationRead, MissingRead, SampleRead
-from services.appraisal.service import evaluations
+from services.appraisal.api.deps import Channel, Evaluator, Participant, Reader, Runner
+from services.appraisal.schemas.evaluations import (
+    EvaluationCreate,
+    EvaluationRead,
+    MissingRead,
+    ReminderRead,
+    SampleRead,
+)
+from services.appraisal.service import evaluations, reminders
 from shared.app import UoW
 from shared.pagination import Paged
 
@@ -54,3 +60,20 @@ async def sample(cycle_id: str, manager_id: str, uow: UoW, caller: Channel) -> S
 async def missing(cycle_id: str, uow: UoW, caller: Participant, page: Paged) -> list[MissingRead]:
     """Mandatory evaluations not yet entered, with the deadline (a CM sees their own)."""
     return page.window(await evaluations.list_missing(uow, cycle_id, caller))
+
+
+@router.post(
+    "/cycles/{cycle_id}/reminders",
+    response_model=list[ReminderRead],
+    status_code=status.HTTP_201_CREATED,
+    summary="Remind those who owe evaluations (R-A3)",
+)
+async def remind(cycle_id: str, uow: UoW, caller: Runner) -> list[ReminderRead]:
+    """One reminder per evaluation still owed, recorded and published as `appraisal.evaluation-reminded`."""
+    return await reminders.remind(uow, cycle_id, caller)
+
+
+@router.get("/cycles/{cycle_id}/reminders", response_model=list[ReminderRead], summary="Reminders sent")
+async def list_reminders(cycle_id: str, uow: UoW, caller: Reader, page: Paged) -> list[ReminderRead]:
+    """Who was reminded of which evaluation, by whom and when, newest first."""
+    return page.window(await reminders.list_reminders(uow, cycle_id, caller))

@@ -8,6 +8,7 @@ from services.appraisal.models.cycle import (
     ParticipantRow,
     PoolAllocationRow,
     PoolRow,
+    ReminderRow,
     ResultRow,
     SampleRow,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "PoolRow",
     "PostingRow",
     "PostingTotalRow",
+    "ReminderRow",
     "ResultRow",
     "SampleRow",
     "TeamRow",

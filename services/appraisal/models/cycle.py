@@ -144,3 +144,17 @@ class InKindRow(Base):
     value: Mapped[Decimal] = mapped_column(Hundredths())
     recorded_by: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ReminderRow(Base):
+    """R-A3: a reminder the supervisor sent for an evaluation still owed, and when."""
+
+    __tablename__ = "evaluation_reminders"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    cycle_id: Mapped[str] = mapped_column(String(40), ForeignKey(CYCLE_FK), index=True)
+    manager_id: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(16))
+    evaluator: Mapped[str | None] = mapped_column(String(64))
+    reminded_by: Mapped[str] = mapped_column(String(64))
+    reminded_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -69,3 +69,15 @@ class SampleRead(BaseModel):
     manager_id: str
     seed: str
     customers: list[str]
+
+
+class ReminderRead(BaseModel):
+    """R-A3: a reminder sent for an evaluation still owed: for whom, to whom, by whom and when."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    manager_id: str
+    source: Source
+    evaluator: str | None
+    reminded_by: str
+    reminded_at: datetime

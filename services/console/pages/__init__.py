@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from services.console.pages import (
+    access_log,
     appraisal,
     auditor,
     auth,
@@ -36,4 +37,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     appraisal.router,
     management.router,
     thresholds.router,
+    access_log.router,
 )

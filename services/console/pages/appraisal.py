@@ -50,12 +50,13 @@ async def open_cycle(page: RunnerPage, request: Request) -> Response:
 
 async def _cycle_page(page: Page, cycle_id: str, code: int = 200, **extra: Any) -> Response:
     path = f"/cycles/{cycle_id}"
-    cycle, missing, pools, results, names = await asyncio.gather(
+    cycle, missing, pools, results, names, reminders = await asyncio.gather(
         page.get("appraisal", path),
         page.get("appraisal", f"{path}/missing-evaluations", limit=500),
         page.get("appraisal", f"{path}/pools"),
         page.get("appraisal", f"{path}/results", limit=500),
         manager_names(page),
+        page.get("appraisal", f"{path}/reminders", limit=100),
     )
     if cycle.problem and cycle.problem.status in (403, 404, 422):
         raise HTTPException(404)
@@ -67,6 +68,7 @@ async def _cycle_page(page: Page, cycle_id: str, code: int = 200, **extra: Any) 
         pools=pools.or_default([]),
         results=results.or_default([]),
         names=names,
+        reminders=reminders.or_default([]),
         computed=extra.pop("computed", None),
         **extra,
     )
@@ -96,6 +98,17 @@ async def compute(page: RunnerPage, request: Request, cycle_id: str) -> Response
 async def finalize(page: RunnerPage, request: Request, cycle_id: str) -> Response:
     """Freeze and publish; the service refuses while an evaluation or a pool split is missing."""
     return await _run(page, request, cycle_id, "finalize", N_("The results are final and published."))
+
+
+@router.post("/appraisal/{cycle_id}/reminders")
+async def remind(page: RunnerPage, request: Request, cycle_id: str) -> Response:
+    """R-A3: remind everyone who still owes an evaluation; the service records and publishes each."""
+    form = await form_data(request, page)
+    answer = await page.call("appraisal", "POST", f"/cycles/{cycle_id}/reminders", idempotency_key=_key(form))
+    if answer.ok:
+        sent = translate(N_("Reminders sent: %(n)s.")) % {"n": len(answer.data)}
+        return page.redirect(f"/appraisal/{cycle_id}", sent)
+    return await _cycle_page(page, cycle_id, 422, **refusal(answer.problem))
 
 
 @router.post("/appraisal/{cycle_id}/corrections")
@@ -145,6 +158,11 @@ async def _my_page(page: Page, code: int = 200, **extra: Any) -> Response:
         for c, answer in zip(running, pools, strict=True)
         for p in answer.or_default([])
     ]
+    names = await manager_names(page)
+    led = sorted({s["pool"]["team_id"] for s in splits})
+    rosters = await asyncio.gather(*(page.get("staffing", f"/teams/{t}/members") for t in led))
+    for roster in rosters:  # the lead reads their members' names (staffing checks that they lead it)
+        names.update({m["manager_id"]: m["name"] for m in roster.or_default([])})
     return page.render(
         "appraisal_sheet.html",
         code,
@@ -152,7 +170,7 @@ async def _my_page(page: Page, code: int = 200, **extra: Any) -> Response:
         cycle_id=None,
         mine=True,
         splits=splits,
-        names=await manager_names(page),
+        names=names,
         **extra,
     )
 

@@ -88,6 +88,7 @@ async def raise_finding(page: AuditorPage, request: Request, audit_id: str, item
         "description": str(form.get("description") or "").strip(),
         "severity": str(form.get("severity") or "medium"),
         "amount_at_risk": str(form.get("amount_at_risk") or "").replace(",", "").strip() or None,
+        "evidence": str(form.get("evidence") or "").strip(),
     }
     answer = await page.call(
         "audit",

@@ -201,3 +201,14 @@ async def write_section(page: StaffPage, request: Request, customer_id: str, sec
             f"/customers/{customer_id}/file#{section}", translate(N_("Saved as a new version."))
         )
     return await _file_page(page, customer_id, 422, section_open=section, **refusal(answer.problem))
+
+
+@router.get("/recommendations/{rec_id}/status")
+async def recommendation_fragment(
+    page: StaffPage, rec_id: str, poll: Annotated[int, Query(ge=0, le=10_000)] = 0
+) -> Response:
+    """One recommendation alone: htmx polls it, boundedly, while risk has not decided (ADR 0009)."""
+    answer = await page.get("customer", f"/credit-recommendations/{rec_id}")
+    if answer.problem and answer.problem.status in (403, 404, 422):
+        raise HTTPException(404)
+    return page.render("recommendation.html", r=answer.or_default({"id": rec_id}), poll=poll)

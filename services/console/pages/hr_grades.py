@@ -3,7 +3,7 @@
 import asyncio
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from services.console.i18n import N_, translate
@@ -147,3 +147,18 @@ async def decide(page: HRPage, request: Request, proposal_id: str) -> Response:
     if answer.ok:
         return page.redirect("/hr/grade-proposals", translate(N_("The decision is recorded.")))
     return await _proposals_page(page, "pending", 0, 422, **refusal(answer.problem))
+
+
+@router.get("/hr/grade-proposals/{proposal_id}/row")
+async def proposal_row(
+    page: HRPage, proposal_id: str, poll: Annotated[int, Query(ge=0, le=10_000)] = 0
+) -> Response:
+    """One proposal's row alone: htmx polls it for its maker, boundedly, until it is decided (ADR 0009)."""
+    answer, names = await asyncio.gather(
+        page.get("staffing", f"/grade-proposals/{proposal_id}"), manager_names(page)
+    )
+    if answer.problem and answer.problem.status in (403, 404, 422):
+        raise HTTPException(404)
+    return page.render(
+        "hr_proposal_row.html", p=answer.or_default({"id": proposal_id}), names=names, poll=poll
+    )

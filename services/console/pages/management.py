@@ -61,7 +61,7 @@ async def dashboard(page: DashboardPage) -> Response:
     cycles, summary_rows, targets, waiting, names = await asyncio.gather(
         page.get("appraisal", "/cycles", limit=20),
         page.get("audit", "/compliance/summary"),
-        page.get("customer", "/targets", limit=500),
+        page.get("customer", "/targets/summary"),
         page.get("audit", "/departure-audits/waiting", limit=200),
         manager_names(page),
     )
@@ -90,7 +90,7 @@ async def dashboard(page: DashboardPage) -> Response:
     for row in summary_rows.or_default([]):
         by_rule[row["rule_id"]] += int(row.get("open_findings", 0))
     charts["findings"] = bars([(f"{r} {label('rule', r)}", n, str(n)) for r, n in sorted(by_rule.items())])
-    stages = Counter(t.get("stage") for t in targets.or_default([]))
+    stages = {row["stage"]: int(row["count"]) for row in targets.or_default([])}
     charts["pipeline"] = (
         bars([(label("stage", s), stages.get(s, 0), str(stages.get(s, 0))) for s in STAGES])
         if targets.ok

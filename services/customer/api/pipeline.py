@@ -5,14 +5,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 
 from services.customer.domain.pipeline import Stage
-from services.customer.schemas.pipeline import ProspectCreate, ProspectRead, StageChange
-from services.customer.service import pipeline
+from services.customer.schemas.pipeline import ProspectCreate, ProspectRead, StageChange, StageSummary
+from services.customer.service import pipeline, pipeline_summary
 from shared.app import UoW
 from shared.auth import Principal, Role, require_roles
 from shared.pagination import Paged
 
 router = APIRouter(prefix="/targets", tags=["development"])
 Developer = Annotated[Principal, Depends(require_roles(Role.CM, Role.SUPERVISOR, Role.ADMIN))]
+Overseer = Annotated[Principal, Depends(require_roles(Role.MANAGEMENT, Role.SUPERVISOR, Role.ADMIN))]
 
 
 @router.post(
@@ -29,6 +30,12 @@ async def list_targets(
 ) -> list[ProspectRead]:
     """Best segment score first; a CM sees their own targets."""
     return await pipeline.list_targets(uow, caller, stage, page)
+
+
+@router.get("/summary", response_model=list[StageSummary], summary="The pipeline by stage")
+async def pipeline_by_stage(uow: UoW, caller: Overseer, page: Paged) -> list[StageSummary]:
+    """Read-only counts per stage in the caller's cooperative and office scope (management included)."""
+    return page.window(await pipeline_summary.summary(uow, caller))
 
 
 @router.get("/{prospect_id}", response_model=ProspectRead, summary="A target")

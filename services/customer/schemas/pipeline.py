@@ -81,3 +81,12 @@ class ProspectRead(BaseModel):
     customer_id: str | None
     development_goals: list[str]
     created_at: datetime
+
+
+class StageSummary(BaseModel):
+    """How many targets stand at one stage, how many are ideal, and their mean segment score."""
+
+    stage: Stage = Field(examples=["visited"])
+    count: int = Field(ge=0, examples=[4])
+    ideal: int = Field(ge=0, description="Of which ideal targets (R-D1)", examples=[3])
+    mean_segment_score: Decimal = Field(description="0.00 when none", examples=["6.75"])

@@ -42,6 +42,12 @@ async def list_proposals(
     return await grading.list_proposals(uow, caller, status_filter, page)
 
 
+@router.get("/grade-proposals/{proposal_id}", response_model=ProposalRead, summary="A grade proposal")
+async def get_proposal(proposal_id: str, uow: UoW, caller: Reader) -> ProposalRead:
+    """One proposal with its status and, once decided, who decided, when and why."""
+    return await grading.get_proposal(uow, proposal_id, caller)
+
+
 @router.post(
     "/grade-proposals/{proposal_id}/decision", response_model=ProposalRead, summary="Confirm or reject"
 )

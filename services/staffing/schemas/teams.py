@@ -43,3 +43,12 @@ class TeamRead(BaseModel):
     member_ids: list[str]
     created_at: datetime
     dissolved_at: datetime | None
+
+
+class TeamMemberRead(BaseModel):
+    """A current member of a team, with the name its lead needs to split the team's pool (R-A4)."""
+
+    manager_id: str
+    name: str
+    grade: str | None
+    joined_at: datetime

@@ -174,3 +174,12 @@ async def grade_history(uow: UnitOfWork, manager_id: str, caller: Principal) -> 
             select(GradeChangeRow).where(GradeChangeRow.manager_id == manager_id).order_by(GradeChangeRow.id)
         )
         return [GradeChangeRead.model_validate(r) for r in rows]
+
+
+async def get_proposal(uow: UnitOfWork, proposal_id: str, caller: Principal) -> ProposalRead:
+    """One grade proposal of the cooperative (the Workbench polls it while it waits for a decision)."""
+    async with uow:
+        row = await uow.session.get(GradeProposalRow, proposal_id)
+        if row is None or row.org_id != caller.org_id:
+            raise NotFound("staffing.grade.proposal_not_found", proposal_id=proposal_id)
+        return ProposalRead.model_validate(row)

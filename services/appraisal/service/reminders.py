@@ -1,0 +1,64 @@
+"""R-A3: the supervisor reminds whoever still owes an evaluation; each reminder is recorded and published."""
+
+from sqlalchemy import select
+
+from services.appraisal.domain import cycle as cycle_rules
+from services.appraisal.models import ReminderRow
+from services.appraisal.schemas.evaluations import ReminderRead
+from services.appraisal.service.common import cycle_in_org
+from services.appraisal.service.evaluations import missing_in
+from shared.auth import Principal
+from shared.contracts.appraisal import EvaluationReminded
+from shared.errors import RuleViolation
+from shared.timeutil import utcnow
+from shared.uow import UnitOfWork
+
+
+async def remind(uow: UnitOfWork, cycle_id: str, caller: Principal) -> list[ReminderRead]:
+    """One reminder per evaluation still owed, as `appraisal.evaluation-reminded` (key: the CM)."""
+    async with uow:
+        cycle = await cycle_in_org(uow, cycle_id, caller)
+        if cycle.status not in (cycle_rules.CycleStatus.OPEN, cycle_rules.CycleStatus.COMPUTED):
+            raise RuleViolation("appraisal.reminder.cycle_not_open", cycle_id=cycle_id)
+        now = utcnow()
+        rows = [
+            ReminderRow(
+                cycle_id=cycle.id,
+                manager_id=m.manager_id,
+                source=m.source.value,
+                evaluator=m.evaluator,
+                reminded_by=caller.user_id,
+                reminded_at=now,
+            )
+            for m in await missing_in(uow, cycle)
+        ]
+        uow.session.add_all(rows)
+        for row in rows:
+            uow.emit(
+                "appraisal.evaluation-reminded",
+                key=row.manager_id,
+                org_id=cycle.org_id,
+                payload=EvaluationReminded(
+                    cycle_id=cycle.id,
+                    year=cycle.year,
+                    manager_id=row.manager_id,
+                    source=row.source,
+                    evaluator=row.evaluator,
+                    deadline=cycle.deadline,
+                    reminded_by=caller.user_id,
+                ),
+            )
+        await uow.commit()
+        return [ReminderRead.model_validate(r) for r in rows]
+
+
+async def list_reminders(uow: UnitOfWork, cycle_id: str, caller: Principal) -> list[ReminderRead]:
+    """The reminders sent in a cycle, newest first."""
+    async with uow:
+        cycle = await cycle_in_org(uow, cycle_id, caller)
+        rows = await uow.session.scalars(
+            select(ReminderRow)
+            .where(ReminderRow.cycle_id == cycle.id)
+            .order_by(ReminderRow.reminded_at.desc(), ReminderRow.id)
+        )
+        return [ReminderRead.model_validate(r) for r in rows]
