@@ -100,6 +100,20 @@ class KafkaSettings(BaseSettings):
         "it bounds an event hop: 15 ms gives a hop under 20 ms at the median but about half a core at rest "
         "for the suite (docs/performance.md, issue 20); set it lower only where that trade is wanted.",
     )
+    fetch_min_wait_ms: int = Field(
+        default=15,
+        ge=1,
+        le=30_000,
+        description="The adaptive fetch wait's floor: a consumer asks for this wait while records arrive and "
+        "doubles it after each empty fetch (once none came for `fetch_wait_grace_ms`) up to "
+        "`fetch_max_wait_ms`. Equal to or above the maximum: a fixed wait (docs/performance.md, issue 20).",
+    )
+    fetch_wait_grace_ms: int = Field(
+        default=1_000,
+        ge=0,
+        le=60_000,
+        description="How long after its last records a consumer keeps the short fetch wait before doubling.",
+    )
     max_message_bytes: int = Field(
         default=1_000_000,
         ge=10_000,
