@@ -14,7 +14,9 @@ latency counted from when it was due, so queueing is not hidden:
 
 Stages raise the rate (operations a second) until p99 of all operations passes 300 ms (the ceiling)
 or the rates run out; each stage reports throughput, p50/p95/p99 per operation, errors, and the CPU
-each process took (customer, staffing, PostgreSQL, broker, the driver) to show what bounds it.
+each process took (customer, staffing, PostgreSQL, broker, the driver) to show what bounds it. The
+baseline in the same run: `/healthz` of the customer process (no database, no token) sampled twice a
+second during each stage, the floor any request to that process pays on the machine as loaded.
 Bounded: `STAGE_SECONDS` per stage, at most `len(RATES)` stages, at most `MAX_IN_FLIGHT` operations.
 """
 
@@ -42,7 +44,7 @@ CMS = scale(200, 20)
 SUPERVISORS = 10
 PER_CM = 50
 OWN = 40  # a CM's operations use its first 40 customers; supervisors move the other 10 around
-RATES = (25, 50, 100, 150, 200, 300) if not os.environ.get("STEWARD_BENCH_QUICK") else (10, 20)
+RATES = (5, 10, 20, 40, 80, 160) if not os.environ.get("STEWARD_BENCH_QUICK") else (10, 20)
 STAGE_SECONDS = scale(20, 4)
 BALANCE_RATE = scale(200, 50)  # balance reports a second, all stages long
 MAX_IN_FLIGHT = 400
@@ -228,6 +230,18 @@ async def _stage(morning: Morning, rate: int, pids: dict[str, list[int]]) -> dic
         if status >= 400:
             errors[f"{op} {status}"] += 1
 
+    floor: list[float] = []
+    done = asyncio.Event()
+
+    async def probe() -> None:
+        """The same-run floor: `/healthz` on the customer process, no database, twice a second."""
+        while not done.is_set():
+            started = time.perf_counter()
+            await morning.c.get("/healthz")
+            floor.append(time.perf_counter() - started)
+            await asyncio.sleep(0.5)
+
+    probing = asyncio.create_task(probe())
     before = {name: sum(_cpu(p) for p in group) for name, group in pids.items()}
     driver_before = time.process_time()
     started = time.perf_counter()
@@ -247,6 +261,8 @@ async def _stage(morning: Morning, rate: int, pids: dict[str, list[int]]) -> dic
     if tasks:
         await asyncio.wait(tasks, timeout=30)
     elapsed = time.perf_counter() - started
+    done.set()
+    await probing
     cpu = {
         name: round((sum(_cpu(p) for p in group) - before[name]) / elapsed * 100)
         for name, group in pids.items()
@@ -268,6 +284,8 @@ async def _stage(morning: Morning, rate: int, pids: dict[str, list[int]]) -> dic
         "p50_ms": round(percentile(every, 50) * 1000, 1),
         "p95_ms": round(percentile(every, 95) * 1000, 1),
         "p99_ms": round(percentile(every, 99) * 1000, 1),
+        "floor_healthz_p50_ms": round(percentile(floor, 50) * 1000, 1) if floor else None,
+        "floor_healthz_p99_ms": round(percentile(floor, 99) * 1000, 1) if floor else None,
         "errors": sum(errors.values()),
         "error_kinds": dict(errors),
         "dropped_over_in_flight_cap": dropped,
