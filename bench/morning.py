@@ -249,7 +249,7 @@ async def _stage(morning: Morning, rate: int, pids: dict[str, list[int]]) -> dic
             await asyncio.sleep(0.5)
 
     probing = asyncio.create_task(probe())
-    before = {name: sum(_cpu(p) for p in group) for name, group in pids.items()}
+    before = {name: {p: _cpu(p) for p in group} for name, group in pids.items()}
     driver_before = time.process_time()
     started = time.perf_counter()
     count = rate * STAGE_SECONDS
@@ -270,9 +270,10 @@ async def _stage(morning: Morning, rate: int, pids: dict[str, list[int]]) -> dic
     elapsed = time.perf_counter() - started
     done.set()
     await probing
+    # Processes that ended during the stage (another user's PostgreSQL backends) are left out.
     cpu = {
-        name: round((sum(_cpu(p) for p in group) - before[name]) / elapsed * 100)
-        for name, group in pids.items()
+        name: round(sum(max(0.0, _cpu(p) - b) for p, b in group.items() if b) / elapsed * 100)
+        for name, group in before.items()
     }
     cpu["driver"] = round((time.process_time() - driver_before) / elapsed * 100)
     every = [s for taken in samples.values() for s in taken]
