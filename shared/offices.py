@@ -94,4 +94,14 @@ def change_dates(versions: Iterable[OfficeVersion]) -> list[date]:
 
 def closure(tree: Mapping[str, OfficeVersion]) -> list[tuple[str, str]]:
     """(ancestor, descendant) pairs of the tree, each office its own ancestor too."""
-    return [(a, d) for a in tree for d in subtree(tree, a)]
+    below = children(tree)  # once, not once per office
+    pairs: list[tuple[str, str]] = []
+    for a in tree:
+        stack, seen = [a], set()
+        while stack:
+            current = stack.pop()
+            if current not in seen:
+                seen.add(current)
+                pairs.append((a, current))
+                stack.extend(reversed(below.get(current, [])))
+    return pairs

@@ -107,6 +107,47 @@ class UnitOfWork:
         )
         return envelope
 
+    def emit_many(self, event_type: str, org_id: str, events: list[tuple[str, BaseModel]]) -> None:
+        """Raise many events of one type (key, payload): the contract, context and headers looked up once."""
+        contract = contract_for(event_type)
+        ctx = current_context()
+        topic = f"{self._topic_prefix}{contract.topic}"
+        now, traced = utcnow(), outbound_headers()
+        for key, payload in events:
+            if not isinstance(payload, contract.payload):
+                raise TypeError(
+                    f"{event_type} carries {contract.payload.__name__}, not {type(payload).__name__}"
+                )
+            envelope = Envelope.model_construct(  # every field is ours and valid: no second validation
+                event_id=uuid4(),
+                event_type=event_type,
+                schema_version=contract.schema_version,
+                occurred_at=now,
+                producer=self.producer,
+                org_id=org_id,
+                key=key,
+                correlation_id=ctx.correlation_id or str(uuid4()),
+                causation_id=ctx.causation_id,
+                actor=ctx.actor,
+                payload=payload.model_dump(mode="json"),
+            )
+            self._pending.append(
+                {
+                    "event_id": str(envelope.event_id),
+                    "event_type": event_type,
+                    "topic": topic,
+                    "key": key,
+                    "value": envelope.to_bytes(),
+                    "headers": {
+                        "event_type": event_type,
+                        "correlation_id": envelope.correlation_id,
+                        **traced,
+                    },
+                    "created_at": now,
+                    "attempts": 0,
+                }
+            )
+
     def emit_bytes(self, *, topic: str, key: str, value: bytes, headers: dict[str, str]) -> None:
         """Queue exact bytes for a physical topic; dead letters use it to keep the original message."""
         self._queue(

@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from services.audit.app import MIGRATIONS
-from services.audit.consumers import on_assignment, on_manager
+from services.audit.consumers import on_assignment
 from services.audit.models import MESSAGING, FindingRow
+from services.audit.service.compliance import on_manager
 from shared.contracts import contract_for
 from shared.db import create_engine, create_session_factory
 from shared.envelope import parse_envelope

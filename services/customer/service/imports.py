@@ -6,17 +6,14 @@ audit raise the finding, so the cooperative starts with a list of what to fix in
 """
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from decimal import Decimal
 from typing import Any
-from uuid import uuid4
 
 from sqlalchemy import select
 
 from services.customer.domain import assignment as rules
 from services.customer.domain.classification import Classification, CustomerKind, Importance, Size
-from services.customer.domain.identity import name_key, phone_key
 from services.customer.models import (
     AssignmentRow,
     CustomerRow,
@@ -27,11 +24,11 @@ from services.customer.models import (
     TeamProjectionRow,
 )
 from services.customer.service.common import grade_views
+from services.customer.service.import_writes import Plan, create_all
 from shared.auth import Principal
 from shared.contracts.customer import (
     CustomerAssignmentChanged,
     CustomerComplianceChanged,
-    CustomerRegistered,
 )
 from shared.errors import DomainError
 from shared.imports import Cells, ImportRequest, ImportRow, ImportSummary, Report
@@ -52,21 +49,6 @@ IMPORTANCE = {i.value: i.value for i in Importance} | {
 SIZES = {s.value: s.value for s in Size} | {"大型": "large", "中型": "medium", "小型": "small"}
 FLAGS = ("core", "major_value", "complex_needs", "investment_needs", "first_development", "risk_business")
 SEPARATORS = re.compile(r"[;；,，、\s]+")
-
-
-@dataclass
-class Plan:
-    """One valid row, resolved: what the customer should look like after the import."""
-
-    line: int
-    external_id: str
-    values: dict[str, Any]
-    classification: dict[str, Any]
-    primary: str
-    co: tuple[str, ...]
-    team_id: str | None
-    since: datetime
-    issues: list[str]
 
 
 def _parse(cells: Cells) -> tuple[dict[str, Any], dict[str, Any]] | None:
@@ -152,8 +134,9 @@ async def import_customers(
         )
         plans: list[Plan] = []
         seen: dict[str, int] = {}
+        placed[""] = root or ""  # once: a copy per row made the check quadratic
         for row in body.rows:
-            plan = _plan(report, row, managers, offices, teams, placed | {"": root or ""}, seen)
+            plan = _plan(report, row, managers, offices, teams, placed, seen)
             if plan is None:
                 continue
             team = [by_id[m] for m in (plan.primary, *plan.co)]
@@ -177,14 +160,14 @@ async def import_customers(
         for plan in plans:
             customer = existing.get(plan.external_id)
             if customer is None:
-                counts["created"] += 1
-                if write:
-                    ids[plan.external_id] = _create(uow, caller, plan, next(numbers)).id
                 continue
             ids[plan.external_id] = customer.id
             changed = _update(uow, customer, plan, caller, write)
             counts["updated" if changed else "unchanged"] += 1
+        counts["created"] = len(new)
         if write:
+            await uow.session.flush()
+            ids |= await create_all(uow, caller, new, numbers)
             await uow.commit()
     return report.summary(body.dry_run, len(body.rows), counts, ids)
 
@@ -249,47 +232,6 @@ async def _file_numbers(uow: UnitOfWork, org_id: str, count: int) -> Any:
     counter.last_no += count
     await uow.session.flush()
     return iter(f"F{n:08d}" for n in range(first, first + count))
-
-
-def _create(uow: UnitOfWork, caller: Principal, plan: Plan, file_no: str) -> CustomerRow:
-    row = CustomerRow(
-        id=f"c-{uuid4().hex[:12]}",
-        org_id=caller.org_id,
-        file_no=file_no,
-        external_id=plan.external_id,
-        name_key=name_key(plan.values["name"]),
-        phone_key=phone_key(plan.values["contact"]),
-        classification=plan.classification,
-        team_id=plan.team_id,
-        attribution_mode="shares",
-        compliant=not plan.issues,
-        compliance_issues=plan.issues,
-        balances_as_of=plan.since if plan.values["deposit_balance"] is not None else None,
-        created_at=utcnow(),
-        created_by=caller.user_id,
-        assignments=[],
-        **plan.values,
-    )
-    uow.session.add(row)
-    _assign(uow, row, plan, caller)
-    uow.emit(
-        "customer.registered",
-        key=row.id,
-        org_id=row.org_id,
-        payload=CustomerRegistered(
-            customer_id=row.id,
-            file_no=row.file_no,
-            name=row.name,
-            kind=row.kind,
-            primary_manager_id=plan.primary,
-            co_manager_ids=plan.co,
-            importance=row.importance,
-            branch=row.branch,
-            external_id=row.external_id,
-        ),
-    )
-    _emit_compliance(uow, row)
-    return row
 
 
 def _assign(uow: UnitOfWork, row: CustomerRow, plan: Plan, caller: Principal) -> None:

@@ -7,9 +7,9 @@ below theirs in the tree in force today, and a customer outside answers like an 
 """
 
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import ColumnElement, Select, delete, exists, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, Table, delete, exists, func, insert, or_, select, true
 
 from services.customer.models import (
     CustomerRow,
@@ -91,7 +91,7 @@ async def default_office(uow: UnitOfWork, org_id: str, manager_id: str | None) -
 
 
 async def record_office(uow: UnitOfWork, envelope: Envelope, event: OfficeChanged) -> None:
-    """An office's place from a date; the closure of every change date of the cooperative is rebuilt."""
+    """An office's place from a date; the closures of the change dates from that date on are rebuilt."""
     org_id = envelope.org_id
     key = (org_id, event.office_id, event.effective_from)
     row = await uow.session.get(OfficeProjectionRow, key)
@@ -102,14 +102,27 @@ async def record_office(uow: UnitOfWork, envelope: Envelope, event: OfficeChange
         uow.session.add(row)
     row.parent_id, row.code, row.name = event.parent_id, event.code, event.name
     await uow.session.flush()
-    rows = await uow.session.scalars(select(OfficeProjectionRow).where(OfficeProjectionRow.org_id == org_id))
-    versions = [OfficeVersion(r.office_id, r.effective_from, r.parent_id, r.code, r.name) for r in rows]
-    await uow.session.execute(delete(OfficeClosureRow).where(OfficeClosureRow.org_id == org_id))
-    for on in change_dates(versions):
-        uow.session.add_all(
-            OfficeClosureRow(org_id=org_id, as_of=on, ancestor_id=a, descendant_id=d)
-            for a, d in closure(tree_as_of(versions, on))
-        )
+    rows = await uow.session.execute(
+        select(
+            OfficeProjectionRow.office_id,
+            OfficeProjectionRow.effective_from,
+            OfficeProjectionRow.parent_id,
+        ).where(OfficeProjectionRow.org_id == org_id)
+    )
+    versions = [OfficeVersion(*r) for r in rows]
+    # Only the trees from this version's date on change: earlier snapshots are kept as they are.
+    since = event.effective_from
+    await uow.session.execute(
+        delete(OfficeClosureRow).where(OfficeClosureRow.org_id == org_id, OfficeClosureRow.as_of >= since)
+    )
+    pairs = [
+        {"org_id": org_id, "as_of": on, "ancestor_id": a, "descendant_id": d}
+        for on in change_dates(versions)
+        if on >= since
+        for a, d in closure(tree_as_of(versions, on))
+    ]
+    if pairs:
+        await uow.session.execute(insert(cast(Table, OfficeClosureRow.__table__)), pairs)
 
 
 async def record_staff_office(uow: UnitOfWork, envelope: Envelope, event: StaffOfficeAssigned) -> None:
