@@ -1,4 +1,4 @@
-"""Idle CPU of the four services and the embedded broker, at the shipped 500 ms fetch wait and at 15 ms.
+"""Idle CPU of the four services and the embedded broker: fixed 500 ms fetch wait, fixed 15 ms, adaptive.
 
 Customer, staffing, appraisal and audit run as processes (as `steward up` runs them) on PostgreSQL with
 nothing to do; after they are ready and have joined their groups, each process's CPU time (user and
@@ -25,12 +25,16 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
 
 
-async def _idle(bootstrap: str, broker_pid: int, logs: Path, fetch_wait_ms: int) -> dict[str, Any]:
+MODES: dict[str, tuple[int, int]] = {"fixed500": (500, 500), "fixed15": (15, 15), "adaptive": (15, 500)}
+
+
+async def _idle(bootstrap: str, broker_pid: int, logs: Path, mode: str) -> dict[str, Any]:
+    floor_ms, fetch_wait_ms = MODES[mode]
     urls: list[str] = []
-    contexts = [pg_database(f"idle{fetch_wait_ms}_{name}") for name in SERVICES]
+    contexts = [pg_database(f"idle{mode}_{name}") for name in SERVICES]
     for context in contexts:
         urls.append(await context.__aenter__())
-    wait = {"kafka__fetch_max_wait_ms": str(fetch_wait_ms)}
+    wait = {"kafka__fetch_max_wait_ms": str(fetch_wait_ms), "kafka__fetch_min_wait_ms": str(floor_ms)}
     services = [
         ServiceProcess(name, url, bootstrap, logs, **wait) for name, url in zip(SERVICES, urls, strict=True)
     ]
@@ -54,6 +58,9 @@ async def _idle(bootstrap: str, broker_pid: int, logs: Path, fetch_wait_ms: int)
         for context in reversed(contexts):
             await context.__aexit__(None, None, None)
     return {
+        "mode": mode,
+        "load_average": os.getloadavg(),
+        "fetch_min_wait_ms": floor_ms,
         "fetch_max_wait_ms": fetch_wait_ms,
         "percent_of_a_core": share,
         "total": round(sum(share.values()), 1),
@@ -61,9 +68,9 @@ async def _idle(bootstrap: str, broker_pid: int, logs: Path, fetch_wait_ms: int)
 
 
 async def main() -> dict[str, Any]:
-    """Kafka's default wait (shipped), then 15 ms, each on a fresh broker."""
+    """Each mode on a fresh broker."""
     runs = []
-    for wait in (500, 15):
+    for wait in MODES:
         with log_dir() as logs, EmbeddedBroker("127.0.0.1", free_port()) as broker:
             pid = broker._process.pid if broker._process is not None else 0
             runs.append(await _idle(broker.bootstrap_servers, pid, logs, wait))

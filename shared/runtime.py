@@ -17,6 +17,7 @@ from shared.batch import BatchEventConsumer
 from shared.consumer import EventConsumer, Received, Subscription, TransientFailure
 from shared.db import create_engine, create_session_factory
 from shared.envelope import TimeWindow
+from shared.fetchwait import adapt_fetch_wait
 from shared.kafka import create_producer, ensure_topics, record_bytes, topics_with_dlq
 from shared.metrics import Metrics
 from shared.outbox import KafkaSender, OutboxRelay
@@ -157,7 +158,7 @@ class Runtime:
         self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
         while True:
             try:
-                await _start_subscribers_together(self.broker)
+                await _start_subscribers_together(self.broker, self.settings.kafka)
                 break
             except Exception as exc:
                 await self._kafka_failed(exc, delay, consumers_only=True)
@@ -259,10 +260,17 @@ async def _quietly(stop: Callable[[], Coroutine[Any, Any, Any]]) -> None:
         log.debug("ignoring error while resetting a kafka client: %s", exc)
 
 
-async def _start_subscribers_together(broker: KafkaBroker) -> None:
+async def _start_subscribers_together(broker: KafkaBroker, kafka: KafkaSettings) -> None:
     """Like `broker.start()`, but every consumer group joins at once rather than one after another."""
     await broker.connect()
     await asyncio.gather(*(subscriber.start() for subscriber in broker.subscribers))
+    for subscriber in broker.subscribers:
+        adapt_fetch_wait(
+            getattr(subscriber, "consumer", None),
+            minimum_ms=kafka.fetch_min_wait_ms,
+            maximum_ms=kafka.fetch_max_wait_ms,
+            grace_ms=kafka.fetch_wait_grace_ms,
+        )
     for publisher in broker.publishers:
         await publisher.start()
     broker.running = True

@@ -95,10 +95,24 @@ class KafkaSettings(BaseSettings):
         default=500,
         ge=1,
         le=30_000,
-        description="How long a consumer's fetch waits for data. Apache Kafka answers as soon as data "
-        "arrives, so 500 costs nothing there. The embedded broker answers only when the wait runs out, so "
-        "it bounds an event hop: 15 ms gives a hop under 20 ms at the median but about half a core at rest "
-        "for the suite (docs/performance.md, issue 20); set it lower only where that trade is wanted.",
+        description="The longest a consumer's fetch waits for data, reached at rest (the adaptive wait's "
+        "ceiling, see `fetch_min_wait_ms`). Apache Kafka answers as soon as data arrives, so 500 costs "
+        "nothing there. The embedded broker answers only when the wait runs out, so the wait bounds an "
+        "event hop there (docs/performance.md, issue 20).",
+    )
+    fetch_min_wait_ms: int = Field(
+        default=15,
+        ge=1,
+        le=30_000,
+        description="The adaptive fetch wait's floor: a consumer asks for this wait while records arrive and "
+        "doubles it after each empty fetch (once none came for `fetch_wait_grace_ms`) up to "
+        "`fetch_max_wait_ms`. Equal to or above the maximum: a fixed wait (docs/performance.md, issue 20).",
+    )
+    fetch_wait_grace_ms: int = Field(
+        default=1_000,
+        ge=0,
+        le=60_000,
+        description="How long after its last records a consumer keeps the short fetch wait before doubling.",
     )
     max_message_bytes: int = Field(
         default=1_000_000,

@@ -1,8 +1,9 @@
 """What customer commands share: visibility (BOLA), views of CMs and grades, reading a file."""
 
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import Select, bindparam, delete, select
 from sqlalchemy.orm import joinedload
 
 from services.customer.domain.assignment import GradeView, ManagerView
@@ -74,9 +75,15 @@ def classification_of(row: CustomerRow) -> Classification:
 
 def visible(caller: Principal) -> Select[CustomerRow]:
     """Customers the caller may see: a CM only those they serve, directly or through their team."""
+    return _visible(caller, utcnow().date())
+
+
+# Building the statement costs more Python than running it; it depends only on the caller and the day.
+@lru_cache(maxsize=4096)
+def _visible(caller: Principal, today: date) -> Select[CustomerRow]:
     query = select(CustomerRow).where(CustomerRow.org_id == caller.org_id)
     if caller.has_any(READ_ALL):
-        return query.where(in_scope(caller, CustomerRow.office_id))
+        return query.where(in_scope(caller, CustomerRow.office_id, today))
     served = select(AssignmentRow.customer_id).where(
         AssignmentRow.manager_id == caller.user_id, AssignmentRow.valid_to.is_(None)
     )
@@ -92,10 +99,16 @@ def _teams_of(caller: Principal) -> Select[str]:
     return select(TeamMemberProjectionRow.team_id).where(TeamMemberProjectionRow.manager_id == caller.user_id)
 
 
+@lru_cache(maxsize=4096)
+def _one_visible(caller: Principal, today: date) -> Select[CustomerRow]:
+    one = CustomerRow.id == bindparam("customer_id")
+    return _visible(caller, today).where(one).options(joinedload(CustomerRow.assignments))
+
+
 async def visible_customer(uow: UnitOfWork, customer_id: str, caller: Principal) -> CustomerRow:
     """One customer the caller may see, else 404 (a CM learns nothing of others' customers)."""
-    query = visible(caller).where(CustomerRow.id == customer_id).options(joinedload(CustomerRow.assignments))
-    row = (await uow.session.scalars(query)).unique().one_or_none()
+    query = _one_visible(caller, utcnow().date())
+    row = (await uow.session.scalars(query, {"customer_id": customer_id})).unique().one_or_none()
     if row is None:
         raise NotFound("customer.not_found", customer_id=customer_id)
     return row

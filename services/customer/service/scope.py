@@ -47,8 +47,8 @@ def _snapshot(org_id: str, on: date) -> ColumnElement[date]:
     )
 
 
-def in_scope(caller: Principal, office: Any) -> ColumnElement[bool]:
-    """A condition on an office column: true where the caller's office scope reaches."""
+def in_scope(caller: Principal, office: Any, on: date | None = None) -> ColumnElement[bool]:
+    """A condition on an office column: true where the caller's office scope reaches (today by default)."""
     scopes = _scopes_restricting(caller)
     if not scopes:
         return true()
@@ -63,7 +63,7 @@ def in_scope(caller: Principal, office: Any) -> ColumnElement[bool]:
     )
     below = select(OfficeClosureRow.descendant_id).where(
         OfficeClosureRow.org_id == caller.org_id,
-        OfficeClosureRow.as_of == _snapshot(caller.org_id, utcnow().date()),
+        OfficeClosureRow.as_of == _snapshot(caller.org_id, on or utcnow().date()),
         OfficeClosureRow.ancestor_id.in_(own),
     )
     return or_(~exists(own), office.in_(below))

@@ -1,0 +1,87 @@
+"""Where `GET /customers/{id}` spends its time: the customer app in-process on PostgreSQL, pyinstrument.
+
+`python -m bench.profile_get [requests]`: seeds 2,000 customers, warms up, then profiles `requests`
+GETs through the ASGI app (no sockets, no uvicorn) with pyinstrument and prints the call tree, and the
+CPU time per request of the service's app next to the same-work app (`bench/samework_app.py`) run
+the same way, alternated in rounds. Not a numbered benchmark: `python -m bench http` gives the rates.
+"""
+
+import asyncio
+import os
+import statistics
+import sys
+import time
+from typing import Any
+
+import httpx
+
+from bench.common import ORG, SECRET, customer_id, pg_database, seed_customers
+from services.customer.app import create_app
+from services.customer.settings import CustomerSettings
+from shared.auth import issue_token
+from shared.settings import KafkaSettings
+from steward.embedded_broker import free_port
+
+CUSTOMERS = 2_000
+N = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000
+ROUNDS = 5
+
+
+async def _cpu_per_request(client: httpx.AsyncClient, auth: dict[str, str], n: int) -> float:
+    started = time.process_time()
+    for i in range(n):
+        response = await client.get(f"/customers/{customer_id(i % CUSTOMERS)}", headers=auth)
+        assert response.status_code == 200, response.text
+    return (time.process_time() - started) / n * 1e6
+
+
+async def main() -> dict[str, Any]:
+    """Seed, profile the service's GET, then compare CPU per request with the same-work app."""
+    from pyinstrument import Profiler
+
+    async with pg_database("profget") as url:
+        await seed_customers(url, CUSTOMERS, managers=["m-bench"])
+        settings = CustomerSettings(
+            profile="test",
+            database_url=url,
+            jwt_secret=SECRET,
+            start_consumers=False,
+            kafka=KafkaSettings(bootstrap_servers=f"127.0.0.1:{free_port()}", idempotent_producer=False),
+        )
+        token = issue_token(settings, user_id="sup-1", roles=["supervisor"], org_id=ORG)
+        auth = {"Authorization": f"Bearer {token}"}
+        os.environ.update(SAMEWORK_DATABASE_URL=url.replace("+asyncpg", ""), SAMEWORK_JWT_SECRET=SECRET)
+        os.environ["SAMEWORK_POOL_SIZE"] = "2"
+        from bench import samework_app
+
+        samework_app.SECRET = SECRET
+        app, same = create_app(settings), samework_app.app
+        async with (
+            app.router.lifespan_context(app),
+            same.router.lifespan_context(same),
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://b") as svc,
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=same), base_url="http://b") as hand,
+        ):
+            for client in (svc, hand):
+                await _cpu_per_request(client, auth, 200)
+            profiler = Profiler(async_mode="enabled", interval=0.0005)
+            profiler.start()
+            await _cpu_per_request(svc, auth, N)
+            profiler.stop()
+            print(profiler.output_text(unicode=False, color=False, show_all=False), flush=True)
+            rounds: dict[str, list[float]] = {"service": [], "samework": []}
+            for _ in range(ROUNDS):
+                rounds["service"].append(await _cpu_per_request(svc, auth, N))
+                rounds["samework"].append(await _cpu_per_request(hand, auth, N))
+    service, samework = statistics.median(rounds["service"]), statistics.median(rounds["samework"])
+    result = {
+        "cpu_us_per_request": {"service": round(service), "samework": round(samework)},
+        "samework_over_service": round(samework / service, 2),
+        "load_average": os.getloadavg(),
+    }
+    print(result, flush=True)
+    return result
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
