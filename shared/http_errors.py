@@ -6,6 +6,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
@@ -140,8 +141,19 @@ async def _internal(request: Request, exc: Exception) -> Response:
     )
 
 
+# SQLSTATE classes that say the database cannot serve now, not that the request is wrong:
+# 08 connection exception, 53 insufficient resources (too many connections), 57P0x shutting down or starting.
+_UNAVAILABLE_SQLSTATES = ("08", "53", "57P0")
+
+
+def _database_busy(exc: DBAPIError) -> bool:
+    """True when the driver says the database is out of connections, starting or going away."""
+    state = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return isinstance(state, str) and state.startswith(_UNAVAILABLE_SQLSTATES)
+
+
 async def _dbapi_error(request: Request, exc: Exception) -> Response:
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+    if isinstance(exc, DBAPIError) and (exc.connection_invalidated or _database_busy(exc)):
         return await _unavailable(request, exc)
     return await _internal(request, exc)
 
@@ -154,7 +166,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_exception)
     app.add_exception_handler(StaleDataError, _lost_update)
     app.add_exception_handler(IntegrityError, _integrity)
-    for kind in (OperationalError, InterfaceError, ConnectionError, TimeoutError):
+    for kind in (OperationalError, InterfaceError, ConnectionError, TimeoutError, PoolTimeout):
         app.add_exception_handler(kind, _unavailable)
     app.add_exception_handler(DBAPIError, _dbapi_error)
     app.add_exception_handler(Exception, _internal)

@@ -11,6 +11,7 @@ from urllib.parse import unquote
 
 import httpx
 import pytest
+from sqlalchemy import exc as sqlalchemy_exc
 
 from shared.auth import Role
 from shared.messages import clip
@@ -269,3 +270,37 @@ async def test_an_unexpected_error_is_a_generic_500_problem_without_a_trace(tmp_
         assert "hunter2" not in answer.text
         assert "RuntimeError" not in answer.text
         assert answer.headers["x-correlation-id"] == "c-42"
+
+
+class _Busy(Exception):
+    """A driver error as asyncpg's adapter raises it: it carries the SQLSTATE."""
+
+    def __init__(self, sqlstate: str) -> None:
+        super().__init__(f"sqlstate {sqlstate}")
+        self.sqlstate = sqlstate
+
+
+@pytest.mark.parametrize(
+    ("raised", "status"),
+    [
+        (lambda: sqlalchemy_exc.TimeoutError("QueuePool limit reached, timed out"), 503),
+        (lambda: sqlalchemy_exc.DBAPIError("SELECT 1", {}, _Busy("53300")), 503),  # too many connections
+        (lambda: sqlalchemy_exc.DBAPIError("SELECT 1", {}, _Busy("57P03")), 503),  # starting up
+        (lambda: sqlalchemy_exc.DBAPIError("SELECT 1", {}, _Busy("42P01")), 500),  # a bug of ours
+    ],
+    ids=["pool-timeout", "too-many-connections", "starting-up", "undefined-table"],
+)
+async def test_an_overloaded_or_starting_database_is_503_with_retry_after_not_500(raised, status, tmp_path):
+    async with serve_offline("audit", tmp_path / "busy.db") as svc:
+
+        async def busy() -> None:
+            raise raised()
+
+        svc.app.add_api_route("/busy", busy)
+        transport = httpx.ASGITransport(app=svc.app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            answer = await client.get("/busy")
+        assert answer.status_code == status, answer.text
+        assert answer.headers["content-type"].startswith("application/problem+json")
+        if status == 503:
+            assert answer.headers["retry-after"] == "5"
