@@ -129,8 +129,10 @@ async def primary_of(uow: UnitOfWork, customer_id: str) -> str | None:
 async def on_customer_compliance(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
     """R-C3, R-C1, R-Q5: mirror customer service's compliance of each team."""
     responsible = await primary_of(uow, event.customer_id)
+    structured = [(v.rule, render(v.message_key, "en", v.params) or v.message_key) for v in event.violations]
+    broken = decide.issues_of(structured, event.issues)
     await apply(
-        uow, envelope, decide.team_compliance(event.customer_id, event.compliant, event.issues, responsible)
+        uow, envelope, decide.team_compliance(event.customer_id, event.compliant, broken, responsible)
     )
 
 

@@ -26,9 +26,15 @@ from services.customer.service.common import (
 )
 from services.customer.service.scope import restrict
 from shared.auth import Principal, Role
-from shared.contracts.customer import CustomerAssignmentChanged, CustomerClassified, CustomerComplianceChanged
+from shared.contracts.customer import (
+    ComplianceViolation,
+    CustomerAssignmentChanged,
+    CustomerClassified,
+    CustomerComplianceChanged,
+)
 from shared.errors import NotFound, RuleViolation
 from shared.messages.issues import ComplianceIssue
+from shared.rules import Violation
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
@@ -148,17 +154,22 @@ async def assignment_history(uow: UnitOfWork, customer_id: str, caller: Principa
         return [AssignmentRead.model_validate(a) for a in sorted(row.assignments, key=lambda a: a.id)]
 
 
-def _record_compliance(uow: UnitOfWork, row: CustomerRow, issues: list[str]) -> None:
+def _record_compliance(uow: UnitOfWork, row: CustomerRow, broken: list[Violation]) -> None:
+    issues = [rules.issue_line(v) for v in broken]
     change = rules.compliance_change(row.compliant, row.compliance_issues or [], issues)
     if change is None:
         return
     row.compliant, row.compliance_issues = change.compliant, list(change.issues)
+    ordered = sorted(broken, key=rules.issue_line)
     uow.emit(
         "customer.compliance-changed",
         key=row.id,
         org_id=row.org_id,
         payload=CustomerComplianceChanged(
-            customer_id=row.id, compliant=change.compliant, issues=change.issues
+            customer_id=row.id,
+            compliant=change.compliant,
+            issues=change.issues,
+            violations=tuple(ComplianceViolation.of(v) for v in ordered),
         ),
     )
 
@@ -171,7 +182,7 @@ async def recheck(
     primary = next((a for a in live if a.role == rules.AssignmentRole.PRIMARY.value), None)
     views = {a.manager_id: await manager_view(uow, a.manager_id) for a in live}
     co = [v for a in live if a is not primary and (v := views[a.manager_id]) is not None]
-    issues = rules.violations(
+    issues = rules.team_violations(
         c if c is not None else classification_of(row),
         views.get(primary.manager_id) if primary else None,
         co,

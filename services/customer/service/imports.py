@@ -29,6 +29,7 @@ from services.customer.models import (
 from services.customer.service.common import grade_views
 from shared.auth import Principal
 from shared.contracts.customer import (
+    ComplianceViolation,
     CustomerAssignmentChanged,
     CustomerComplianceChanged,
     CustomerRegistered,
@@ -67,6 +68,7 @@ class Plan:
     team_id: str | None
     since: datetime
     issues: list[str]
+    violations: tuple[ComplianceViolation, ...] = ()
 
 
 def _parse(cells: Cells) -> tuple[dict[str, Any], dict[str, Any]] | None:
@@ -118,22 +120,25 @@ async def _lookups(uow: UnitOfWork, org_id: str) -> tuple[dict[str, Any], ...]:
 
 def _issues(
     plan_class: dict[str, Any], team: list[ManagerProjectionRow], grades: Any, threshold: Decimal, lang: str
-) -> list[str]:
+) -> tuple[list[str], tuple[ComplianceViolation, ...]]:
     views = [rules.ManagerView(m.manager_id, m.org_id, m.status, m.certified_until, m.grade) for m in team]
     today = utcnow().date()
-    found = []
+    found, structured = [], []
     for view in views:
         try:
             rules.check_assignable(view, view.manager_id, view.org_id, today)
         except DomainError as exc:
             found.append(exc.text(lang))
+            params = {k: str(v) for k, v in exc.params.items()}
+            structured.append(ComplianceViolation(rule_id=exc.rule_id, message_key=exc.key, params=params))
     c = Classification(
         size=Size(plan_class["size"]) if plan_class["size"] else None,
         risk_amount=Decimal(plan_class["risk_amount"]),
         **{f: plan_class[f] for f in FLAGS},
     )
-    found.extend(rules.violations(c, views[0], views[1:], grades, threshold))
-    return found
+    broken = rules.team_violations(c, views[0], views[1:], grades, threshold)
+    found.extend(rules.issue_line(v) for v in broken)
+    return found, (*structured, *(ComplianceViolation.of(v) for v in broken))
 
 
 async def import_customers(
@@ -157,7 +162,7 @@ async def import_customers(
             if plan is None:
                 continue
             team = [by_id[m] for m in (plan.primary, *plan.co)]
-            plan.issues = _issues(plan.classification, team, grades, risk_threshold, lang)
+            plan.issues, plan.violations = _issues(plan.classification, team, grades, risk_threshold, lang)
             for issue in plan.issues:
                 report.flag(row.line, "primary_employee_no", issue)
             plans.append(plan)
@@ -288,7 +293,7 @@ def _create(uow: UnitOfWork, caller: Principal, plan: Plan, file_no: str) -> Cus
             external_id=row.external_id,
         ),
     )
-    _emit_compliance(uow, row)
+    _emit_compliance(uow, row, plan.violations)
     return row
 
 
@@ -327,7 +332,7 @@ def _assign(uow: UnitOfWork, row: CustomerRow, plan: Plan, caller: Principal) ->
     )
 
 
-def _emit_compliance(uow: UnitOfWork, row: CustomerRow) -> None:
+def _emit_compliance(uow: UnitOfWork, row: CustomerRow, violations: tuple[ComplianceViolation, ...]) -> None:
     if row.compliant:
         return
     uow.emit(
@@ -335,7 +340,10 @@ def _emit_compliance(uow: UnitOfWork, row: CustomerRow) -> None:
         key=row.id,
         org_id=row.org_id,
         payload=CustomerComplianceChanged(
-            customer_id=row.id, compliant=False, issues=tuple(row.compliance_issues)
+            customer_id=row.id,
+            compliant=False,
+            issues=tuple(row.compliance_issues),
+            violations=violations,
         ),
     )
 
@@ -368,5 +376,5 @@ def _update(uow: UnitOfWork, row: CustomerRow, plan: Plan, caller: Principal, wr
                     payload=CustomerComplianceChanged(customer_id=row.id, compliant=True, issues=()),
                 )
             else:
-                _emit_compliance(uow, row)
+                _emit_compliance(uow, row, plan.violations)
     return True
