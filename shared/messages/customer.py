@@ -36,6 +36,10 @@ CUSTOMER: dict[str, tuple[str, str]] = {
         "R-C1: needs a senior CM ({why})",
         "R-C1：需要由高级客户经理服务（{why}）",
     ),
+    "customer.compliance.senior_led_team": (
+        "R-C2: a core customer of major value is served by a team led by a senior CM",
+        "R-C2：对信用社价值重大的核心客户须由高级客户经理牵头的客户经理小组服务",
+    ),
     "customer.compliance.grade_classes": (
         "R-Q5: grade {grade} of {manager_id} may not serve {classes}",
         "R-Q5：客户经理 {manager_id} 的等级 {grade} 不能服务以下客户类别：{classes}",

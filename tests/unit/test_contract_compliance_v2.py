@@ -44,3 +44,20 @@ def test_customer_team_violations_are_typed_and_render_the_v1_lines_unchanged():
 
 def test_an_unknown_rule_id_is_read_as_no_rule():
     assert ComplianceViolation(rule_id="R-Z9", message_key="x").rule is None
+
+
+def test_R_C2_a_core_customer_of_major_value_is_led_by_a_senior_primary_or_team_lead():
+    senior, cm = (
+        ManagerView("m-s", "org", "active", None, "senior"),
+        ManagerView("m-c", "org", "active", None, "cm"),
+    )
+    grades = {
+        "senior": GradeView("senior", True, frozenset({"basic", "core", "major_value"})),
+        "cm": GradeView("cm", False, frozenset({"basic", "core", "major_value"})),
+    }
+    core = Classification(core=True, major_value=True)
+    rules = [v.rule for v in team_violations(core, cm, [senior], grades, Decimal("1000"))]
+    assert rules == [RuleId.R_C2]
+    assert team_violations(core, senior, [cm], grades, Decimal("1000")) == []
+    assert team_violations(core, cm, [senior], grades, Decimal("1000"), team_lead=senior) == []
+    assert team_violations(Classification(core=True), cm, [senior], grades, Decimal("1000")) == []

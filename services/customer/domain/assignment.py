@@ -79,8 +79,9 @@ def team_violations(
     co_managers: list[ManagerView],
     grades: Mapping[str, GradeView],
     risk_threshold: Decimal,
+    team_lead: ManagerView | None = None,
 ) -> list[Violation]:
-    """Every rule the team breaks for this customer: R-C3 (two, primary), R-C1 (senior), R-Q5 (grade)."""
+    """Every rule the team breaks: R-C3 (two, primary), R-C1 (senior), R-C2 (senior-led), R-Q5 (grade)."""
     broken = []
     team = [m for m in (primary, *co_managers) if m is not None]
     why_two = needs_two_managers(c)
@@ -90,6 +91,8 @@ def team_violations(
     has_senior = any(grades.get(m.grade, GradeView(m.grade, False, frozenset())).may_lead_teams for m in team)
     if why_senior and not has_senior:
         broken.append(Violation(RuleId.R_C1, "customer.compliance.senior", {"why": ", ".join(why_senior)}))
+    if c.core and c.major_value and not _senior_leads(primary, team_lead, grades):
+        broken.append(Violation(RuleId.R_C2, "customer.compliance.senior_led_team"))
     classes = customer_classes(c)
     for m in team:
         grade = grades.get(m.grade)
@@ -106,6 +109,14 @@ def team_violations(
     return broken
 
 
+def _senior_leads(
+    primary: ManagerView | None, team_lead: ManagerView | None, grades: Mapping[str, GradeView]
+) -> bool:
+    """R-C2: the CMs serving the customer are led by a senior: the primary, or the lead of its CM team."""
+    leads = (m for m in (primary, team_lead) if m is not None)
+    return any((g := grades.get(m.grade)) is not None and g.may_lead_teams for m in leads)
+
+
 def issue_line(violation: Violation) -> str:
     """The English line of a violation, as stored on the customer and in `issues` (contract version 1)."""
     return CATALOGUE[violation.message_key][0].format_map({k: str(v) for k, v in violation.params.items()})
@@ -117,9 +128,11 @@ def violations(
     co_managers: list[ManagerView],
     grades: Mapping[str, GradeView],
     risk_threshold: Decimal,
+    team_lead: ManagerView | None = None,
 ) -> list[str]:
     """The team's violations as English lines (`team_violations` rendered)."""
-    return [issue_line(v) for v in team_violations(c, primary, co_managers, grades, risk_threshold)]
+    found = team_violations(c, primary, co_managers, grades, risk_threshold, team_lead)
+    return [issue_line(v) for v in found]
 
 
 @dataclass(frozen=True)

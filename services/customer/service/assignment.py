@@ -2,11 +2,11 @@
 
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from services.customer.domain import assignment as rules
 from services.customer.domain.classification import CONTROL_ROLES, Classification, check_control_request
-from services.customer.models import AssignmentRow, CustomerRow
+from services.customer.models import AssignmentRow, CustomerRow, TeamProjectionRow
 from services.customer.schemas import (
     AssignmentRead,
     AssignmentSet,
@@ -53,6 +53,14 @@ async def _views(
             raise RuleViolation("customer.manager_unknown", manager_id=manager_id)
         views[manager_id] = view
     return views
+
+
+async def team_lead(uow: UnitOfWork, team_id: str | None, org_id: str) -> rules.ManagerView | None:
+    """R-C2: the lead of the customer's live CM team, as staffing last published it (None: no team)."""
+    team = await uow.session.get(TeamProjectionRow, team_id) if team_id else None
+    if team is None or team.org_id != org_id or team.dissolved:
+        return None
+    return await manager_view(uow, team.lead_id)
 
 
 def _replace_team(
@@ -118,6 +126,7 @@ async def assign(
         [views[m] for m in co_ids],
         await grade_views(uow, caller.org_id),
         risk_threshold,
+        await team_lead(uow, cmd.team_id, caller.org_id),
     )
     if issues:
         raise RuleViolation(
@@ -188,6 +197,7 @@ async def recheck(
         co,
         await grade_views(uow, row.org_id),
         risk_threshold,
+        await team_lead(uow, row.team_id, row.org_id),
     )
     _record_compliance(uow, row, issues)
 
@@ -200,7 +210,18 @@ async def recheck_served_by(
     served = select(AssignmentRow.customer_id).where(AssignmentRow.valid_to.is_(None))
     if manager_id is not None:
         served = served.where(AssignmentRow.manager_id == manager_id)
-    for row in list(await uow.session.scalars(query.where(CustomerRow.id.in_(served)))):
+        led = select(TeamProjectionRow.team_id).where(TeamProjectionRow.lead_id == manager_id)
+        query = query.where(or_(CustomerRow.id.in_(served), CustomerRow.team_id.in_(led)))  # R-C2: team leads
+    else:
+        query = query.where(CustomerRow.id.in_(served))
+    for row in list(await uow.session.scalars(query)):
+        await recheck(uow, row, risk_threshold)
+
+
+async def recheck_team(uow: UnitOfWork, org_id: str, team_id: str, risk_threshold: Decimal) -> None:
+    """R-C2: a team's lead changed or it was dissolved: re-evaluate the customers it serves."""
+    query = select(CustomerRow).where(CustomerRow.org_id == org_id, CustomerRow.team_id == team_id)
+    for row in list(await uow.session.scalars(query)):
         await recheck(uow, row, risk_threshold)
 
 

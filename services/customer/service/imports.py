@@ -119,9 +119,17 @@ async def _lookups(uow: UnitOfWork, org_id: str) -> tuple[dict[str, Any], ...]:
 
 
 def _issues(
-    plan_class: dict[str, Any], team: list[ManagerProjectionRow], grades: Any, threshold: Decimal, lang: str
+    plan_class: dict[str, Any],
+    team: list[ManagerProjectionRow],
+    grades: Any,
+    threshold: Decimal,
+    lang: str,
+    lead: ManagerProjectionRow | None = None,
 ) -> tuple[list[str], tuple[ComplianceViolation, ...]]:
     views = [rules.ManagerView(m.manager_id, m.org_id, m.status, m.certified_until, m.grade) for m in team]
+    lead_view = (
+        rules.ManagerView(lead.manager_id, lead.org_id, lead.status, grade=lead.grade) if lead else None
+    )
     today = utcnow().date()
     found, structured = [], []
     for view in views:
@@ -136,7 +144,7 @@ def _issues(
         risk_amount=Decimal(plan_class["risk_amount"]),
         **{f: plan_class[f] for f in FLAGS},
     )
-    broken = rules.team_violations(c, views[0], views[1:], grades, threshold)
+    broken = rules.team_violations(c, views[0], views[1:], grades, threshold, lead_view)
     found.extend(rules.issue_line(v) for v in broken)
     return found, (*structured, *(ComplianceViolation.of(v) for v in broken))
 
@@ -162,7 +170,10 @@ async def import_customers(
             if plan is None:
                 continue
             team = [by_id[m] for m in (plan.primary, *plan.co)]
-            plan.issues, plan.violations = _issues(plan.classification, team, grades, risk_threshold, lang)
+            lead = by_id.get(teams[plan.team_id].lead_id) if plan.team_id in teams else None
+            plan.issues, plan.violations = _issues(
+                plan.classification, team, grades, risk_threshold, lang, lead
+            )
             for issue in plan.issues:
                 report.flag(row.line, "primary_employee_no", issue)
             plans.append(plan)
