@@ -5,9 +5,10 @@ instead of Steward's id; version 1 messages (always `customer_id`) stay valid.
 """
 
 from datetime import date
+from decimal import Decimal
 from typing import Self
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import AwareDatetime, Field, ValidationInfo, field_validator, model_validator
 
 from shared.contracts.base import Payload
 from shared.money import Money
@@ -53,6 +54,16 @@ class BalanceReported(CustomerReference):
     loan: Money
     overdue: Money
     as_of: AwareDatetime
+
+    @field_validator("deposit", "loan", "overdue")
+    @classmethod
+    def _not_negative(cls, value: Decimal, info: ValidationInfo) -> Decimal:
+        """Bounds (finding 9): a balance is never negative; a correction is a new, newer report."""
+        if value < 0:
+            raise ValueError(
+                f"the {info.field_name} balance is negative ({value}); balances are never negative"
+            )
+        return value
 
 
 class ProfitPosted(CustomerReference):

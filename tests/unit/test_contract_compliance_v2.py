@@ -61,3 +61,26 @@ def test_R_C2_a_core_customer_of_major_value_is_led_by_a_senior_primary_or_team_
     assert team_violations(core, senior, [cm], grades, Decimal("1000")) == []
     assert team_violations(core, cm, [senior], grades, Decimal("1000"), team_lead=senior) == []
     assert team_violations(Classification(core=True), cm, [senior], grades, Decimal("1000")) == []
+
+
+def test_finding_9_negative_balances_fail_the_contract_and_the_fast_path_defers():
+    import json
+
+    import pytest
+    from pydantic import ValidationError
+
+    from shared.contracts.corebanking import BalanceReported
+    from shared.wire import parse_balance
+    from tests.support import envelope_bytes
+
+    good = {"customer_id": "c-1", "deposit": "1.00", "loan": "2.00", "overdue": "0.00"}
+    good["as_of"] = "2026-03-01T00:00:00+00:00"
+    assert parse_balance(envelope_bytes("balance.reported", "c-1", good)) is not None
+    for field in ("deposit", "loan", "overdue"):
+        bad = {**good, field: "-0.01"}
+        assert (
+            parse_balance(envelope_bytes("balance.reported", "c-1", bad)) is None
+        )  # the ordinary path decides
+        with pytest.raises(ValidationError, match=f"the {field} balance is negative"):
+            BalanceReported.model_validate(bad)
+    assert json.loads(envelope_bytes("balance.reported", "c-1", good))["payload"] == good
