@@ -120,6 +120,10 @@ class VisitFiled(Payload):
     satisfaction: int | None = Field(default=None, ge=1, le=5)
     version: int = Field(ge=1)
     supersedes_id: str | None = None
+    filed_at: AwareDatetime | None = Field(default=None, description="when the report was filed")
+    filed_late: bool = Field(
+        default=False, description="R-M2: filed later than the cooperative's delay after the visit"
+    )
 
 
 class DissatisfactionWarned(Payload):

@@ -46,3 +46,47 @@ async def test_R_C2_the_lead_of_the_customers_cm_team_counts_and_a_new_lead_is_r
     (breach,) = await _compliance_events(customer, 1)
     assert breach["payload"]["customer_id"] == cust["id"]
     assert [v["rule_id"] for v in breach["payload"]["violations"]] == ["R-C2"]
+
+
+async def test_R_M2_a_report_filed_later_than_the_delay_is_accepted_but_flagged(customer):
+    from datetime import UTC, datetime, timedelta
+
+    from tests.integration.test_customer_visits import _customer, _maintenance
+
+    sup = await _managers(customer)
+    cust = await _customer(customer, sup)
+    cm = customer.as_("m-c", "cm")
+    url = f"/customers/{cust['id']}/visits"
+    now = datetime.now(UTC)
+    on_time = await customer.client.post(url, headers=cm, json=_maintenance(4, now - timedelta(hours=1)))
+    late = await customer.client.post(url, headers=cm, json=_maintenance(4, now - timedelta(days=5)))
+    assert (on_time.status_code, late.status_code) == (201, 201), late.text
+    assert (on_time.json()["filed_late"], late.json()["filed_late"]) == (False, True)  # default delay 48 h
+    filed = await customer.wait_events("customer.activities", "visit.filed", 2)
+    flags = {e["payload"]["visit_id"]: e["payload"]["filed_late"] for e in filed}
+    assert flags == {on_time.json()["id"]: False, late.json()["id"]: True}
+
+
+async def test_R_M2_audit_counts_late_reports_against_the_cm(audit):
+    from tests.support import envelope_bytes, produce
+
+    auditor = audit.as_("aud-1", "auditor")
+    for n, late in enumerate((True, False, True)):
+        visit = {
+            "visit_id": f"v-{n}",
+            "customer_id": "c-1",
+            "manager_id": "m-1",
+            "kind": "maintenance",
+            "occurred_at": "2026-03-01T09:00:00+00:00",
+            "version": 1,
+            "filed_late": late,
+        }
+        message = envelope_bytes("visit.filed", "c-1", visit)
+        await produce(audit.bootstrap, f"{audit.prefix}customer.activities", message, key=b"c-1")
+
+    async def counted():
+        found = (await audit.client.get("/findings", headers=auditor, params={"rule_id": "R-M2"})).json()
+        return found if found and len(found[0]["evidence"]) == 2 else None
+
+    (finding,) = await eventually(counted, what="one R-M2 finding with two late reports as evidence")
+    assert finding["manager_id"] == "m-1"

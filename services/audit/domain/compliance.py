@@ -90,6 +90,14 @@ def issues_of(
     return [(RuleId.of_issue(line), line) for line in lines]
 
 
+def late_report(manager_id: str, customer_id: str, filed_late: bool) -> list[Decision]:
+    """R-M2: a report filed late is counted against its CM: one open finding, one evidence per report."""
+    if not filed_late:
+        return []
+    violation = Violation(RuleId.R_M2, "audit.compliance.late_report")
+    return [Raise(violation, f"manager:{manager_id}:late-reports", MEDIUM, manager_id, customer_id)]
+
+
 def manager_event(
     state: ManagerState,
     event_type: str,
