@@ -1,14 +1,40 @@
 """Issue 19, finding 8: readings of the seed checked against the Chinese text (R-C2), on both databases."""
 
-from tests.integration.test_domain_customer_rules import _compliance_events, _managers, _open, _staffing
+from shared.contracts.default_ladder import DEFAULT_LADDER_GRADES
+from tests.integration.test_domain_customer_rules import _compliance_events, _managers, _staffing
 from tests.support import eventually
 
 CORE = {"core": True, "major_value": True}
 
 
+async def _cm_serves_core(customer) -> None:
+    """A ladder in force today whose `cm` grade may serve core customers of major value but not lead."""
+    grades = [g.model_dump(mode="json") for g in DEFAULT_LADDER_GRADES]
+    for g in grades:
+        if g["code"] == "cm":
+            g["customer_classes"] = sorted({*g["customer_classes"], "core", "major_value"})
+            assert not g["may_lead_teams"]
+    ladder = {"version": 2, "effective_from": "2026-01-01", "grades": grades}
+    await _staffing(customer, "ladder.published", "ladder", ladder)
+
+
+async def _opened(customer, sup, body: dict) -> dict:
+    async def created():
+        response = await customer.client.post("/customers", headers=sup, json=body)
+        return response if response.status_code == 201 else None
+
+    return (await eventually(created, what="the ladder (and team) known, the customer opened")).json()
+
+
+def _body(classification: dict, **more) -> dict:
+    body = {"name": "Farm", "kind": "corporate", "classification": classification}
+    return body | {"primary_manager_id": "m-c", "co_manager_ids": ["m-s"]} | more
+
+
 async def test_R_C2_a_core_customer_of_major_value_not_led_by_a_senior_is_flagged(customer):
     sup = await _managers(customer)
-    cust = await _open(customer, sup, {"core": True}, "m-c", ["m-s"])
+    await _cm_serves_core(customer)
+    cust = await _opened(customer, sup, _body({"core": True}))
     assert cust["compliant"] is True  # a senior serves it, as a co-manager
     url = f"/customers/{cust['id']}"
     grown = await customer.client.put(f"{url}/classification", headers=sup, json=CORE)
@@ -24,23 +50,10 @@ async def test_R_C2_a_core_customer_of_major_value_not_led_by_a_senior_is_flagge
 
 async def test_R_C2_the_lead_of_the_customers_cm_team_counts_and_a_new_lead_is_rechecked(customer):
     sup = await _managers(customer)
+    await _cm_serves_core(customer)
     team = {"team_id": "t-1", "name": "Valley", "lead_id": "m-s", "member_ids": ["m-c"], "change": "formed"}
     await _staffing(customer, "team.changed", "m-s", team)
-
-    body = {
-        "name": "Farm",
-        "kind": "corporate",
-        "classification": CORE,
-        "primary_manager_id": "m-c",
-        "co_manager_ids": ["m-s"],
-        "team_id": "t-1",
-    }
-
-    async def opened():
-        response = await customer.client.post("/customers", headers=sup, json=body)
-        return response if response.status_code == 201 else None
-
-    cust = (await eventually(opened, what="the customer opened with its team")).json()
+    cust = await _opened(customer, sup, _body(CORE, team_id="t-1"))
     assert cust["compliant"] is True, cust
     await _staffing(customer, "team.changed", "m-s", {**team, "lead_id": "m-c", "member_ids": ["m-s"]})
     (breach,) = await _compliance_events(customer, 1)
