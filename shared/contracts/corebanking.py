@@ -4,7 +4,7 @@ From schema version 2 core banking may name the customer by its own customer num
 instead of Steward's id; version 1 messages (always `customer_id`) stay valid.
 """
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Self
 
@@ -14,6 +14,8 @@ from shared.contracts.base import Payload
 from shared.money import Money
 
 Id = Field(min_length=1, max_length=64)
+MAX_AHEAD = timedelta(days=1)
+"""Clock skew tolerated on a balance report's `as_of`; later than this is refused."""
 EXTERNAL_ID = r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$"
 
 
@@ -54,6 +56,16 @@ class BalanceReported(CustomerReference):
     loan: Money
     overdue: Money
     as_of: AwareDatetime
+
+    @field_validator("as_of")
+    @classmethod
+    def _not_ahead(cls, value: datetime) -> datetime:
+        """Bounds (finding 9): a report from the far future would hide every real one (the newest wins)."""
+        if value > datetime.now(UTC) + MAX_AHEAD:
+            raise ValueError(
+                f"as_of {value.isoformat()} is in the future; balances are reported as of a past time"
+            )
+        return value
 
     @field_validator("deposit", "loan", "overdue")
     @classmethod

@@ -84,3 +84,7 @@ def test_finding_9_negative_balances_fail_the_contract_and_the_fast_path_defers(
         with pytest.raises(ValidationError, match=f"the {field} balance is negative"):
             BalanceReported.model_validate(bad)
     assert json.loads(envelope_bytes("balance.reported", "c-1", good))["payload"] == good
+    ahead = {**good, "as_of": "9999-12-31T23:00:00-05:00"}  # would hide every real report (newest wins)
+    assert parse_balance(envelope_bytes("balance.reported", "c-1", ahead)) is None
+    with pytest.raises(ValidationError, match="is in the future"):
+        BalanceReported.model_validate(ahead)
