@@ -42,6 +42,7 @@ class Principal(BaseModel):
     user_id: str
     roles: frozenset[Role]
     org_id: str
+    login: str | None = None  # a CM's sign-in login when it is linked to their manager id (shared.logins)
 
     def has_any(self, roles: Iterable[Role]) -> bool:
         """True if the caller holds at least one of the roles."""
@@ -215,6 +216,9 @@ async def get_principal(
                 {"seconds": seconds},
                 {"Retry-After": str(seconds)},
             )
+    links = getattr(request.app.state, "login_links", None)  # shared.logins: a CM's login → manager id
+    if links is not None:
+        principal = await links.resolve(request.app.state.runtime.session_factory, principal)
     # Events raised while serving this request name the caller as their actor.
     ctx = current_context()
     set_context(replace(ctx, actor=principal.as_actor()))

@@ -21,7 +21,7 @@ from sqlalchemy.dialects import sqlite
 from shared.consumer import EventConsumer, Outcome, Received, Rejected
 from shared.context import CallContext, set_context
 from shared.envelope import Envelope, EnvelopeError, parse_envelope
-from shared.telemetry import consume_span
+from shared.telemetry import consume_span, consume_spans
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
@@ -212,7 +212,8 @@ class BatchEventConsumer(EventConsumer):
         refused: list[tuple[_Item, str]] = []
         for group in _same_type_runs(items):
             handler = self.subscription.batch_handlers[group[0].envelope.event_type]
-            refusals = await handler(uow, [(item.envelope, item.payload) for item in group])
+            with consume_spans((item.record for item in group), self.consumer_id):  # off: no cost
+                refusals = await handler(uow, [(item.envelope, item.payload) for item in group])
             refused.extend((group[index], reason) for index, reason in refusals.items())
         return refused
 

@@ -175,6 +175,9 @@ class ServiceSettings(BaseSettings):
     )
     oidc_groups_claim: str = "groups"
     oidc_login_claim: str = Field(default="sub", description="the user's login: sub, preferred_username")
+    login_link_cache_seconds: float = Field(
+        default=5.0, ge=0, le=300, description="how long a CM's login → manager id answer is reused"
+    )
     outbox_poll_seconds: float = Field(default=1.0, gt=0, le=60)
     outbox_batch_size: int = Field(default=200, ge=1, le=10_000)
     consumer_max_attempts: int = Field(default=3, ge=1, le=20)

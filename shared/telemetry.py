@@ -6,7 +6,7 @@ the relay publishes each row in a producer span child of that context and sends 
 """
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -110,6 +110,41 @@ def current_ids() -> tuple[str, str] | None:
     return trace.format_trace_id(context.trace_id), trace.format_span_id(context.span_id)
 
 
+def traceparent() -> str | None:
+    """The current span's W3C `traceparent`, to keep with a record whose later work joins its trace."""
+    return outbound_headers().get(TRACEPARENT)
+
+
+def _stored(stored: str | None) -> trace.SpanContext | None:
+    if _tracer is None or not stored:
+        return None
+    context = trace.get_current_span(_propagator.extract({TRACEPARENT: stored})).get_span_context()
+    return context if context.is_valid else None
+
+
+def link_to(stored: str | None) -> None:
+    """Link the current span to the span a stored `traceparent` names (nothing when tracing is off)."""
+    target = _stored(stored)
+    span = trace.get_current_span()
+    if target is not None and span.is_recording():
+        span.add_link(target)
+
+
+@contextmanager
+def continuing(stored: str | None, name: str) -> Iterator[None]:
+    """Run the block in a span of the stored trace (events emitted in it continue that trace), linked to
+    the current span; without tracing or a stored context, just run the block."""
+    target = _stored(stored)
+    if _tracer is None or target is None:
+        yield
+        return
+    current = trace.get_current_span().get_span_context()
+    links = [Link(current)] if current.is_valid else []
+    parent = trace.set_span_in_context(trace.NonRecordingSpan(target))
+    with _tracer.start_as_current_span(name, context=parent, kind=SpanKind.INTERNAL, links=links):
+        yield
+
+
 def _extract(headers: dict[str, str]) -> Context | None:
     if TRACEPARENT not in headers:
         return None
@@ -168,6 +203,42 @@ def consume_span(record: "Received", consumer: str) -> Iterator[None]:
         f"{record.topic} process", context=parent, kind=SpanKind.CONSUMER, links=links, attributes=attributes
     ):
         yield
+
+
+@contextmanager
+def consume_spans(records: "Iterable[Received]", consumer: str) -> Iterator[None]:
+    """A consumer span per record handled together by a batch handler (each continuing its producer's
+    trace, all spanning the batch call); nothing is built, not even the records, when tracing is off."""
+    if _tracer is None:
+        yield
+        return
+    spans = []
+    for record in records:
+        headers = _decoded(record.headers)
+        parent = _extract(headers)
+        producer = trace.get_current_span(parent).get_span_context() if parent is not None else None
+        key = record.key.decode("utf-8", "replace") if record.key else ""
+        attributes = _attributes(record.topic, key, consumer, headers.get("correlation_id"))
+        attributes["messaging.kafka.offset"] = record.offset
+        attributes["messaging.destination.partition.id"] = str(record.partition)
+        spans.append(
+            _tracer.start_span(
+                f"{record.topic} process",
+                context=parent,
+                kind=SpanKind.CONSUMER,
+                links=[Link(producer)] if producer is not None and producer.is_valid else [],
+                attributes=attributes,
+            )
+        )
+    try:
+        yield
+    except BaseException as exc:
+        for span in spans:
+            span.set_status(Status(StatusCode.ERROR, f"{type(exc).__name__}: {exc}"))
+        raise
+    finally:
+        for span in spans:
+            span.end()
 
 
 def _decoded(headers: Sequence[tuple[str, bytes]]) -> dict[str, str]:

@@ -7,9 +7,11 @@ from fastapi import FastAPI
 from services.appraisal.api import ROUTERS
 from services.appraisal.consumers import SUBSCRIPTIONS
 from services.appraisal.models import MESSAGING
+from services.appraisal.models.base import LOGIN_LINKS
 from services.appraisal.scheduler import run_auto_open
 from services.appraisal.settings import AppraisalSettings
 from shared.app import build_service_app
+from shared.logins import LoginLinks
 from shared.runtime import ServiceDefinition
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -26,7 +28,9 @@ def create_app(settings: AppraisalSettings, *, configure_logs: bool = False) -> 
         publishes=("appraisal.results",),
         background=(run_auto_open,),
     )
-    return build_service_app(settings, definition, list(ROUTERS), configure_logs=configure_logs)
+    built = build_service_app(settings, definition, list(ROUTERS), configure_logs=configure_logs)
+    built.state.login_links = LoginLinks(LOGIN_LINKS, settings.login_link_cache_seconds)
+    return built
 
 
 def app() -> FastAPI:

@@ -1,7 +1,9 @@
 """Appraisal's event subscriptions."""
 
+from services.appraisal.models.base import LOGIN_LINKS
 from services.appraisal.service import projections, references
 from shared.consumer import Subscription
+from shared.logins import follow_links
 
 SUBSCRIPTIONS = (
     Subscription(
@@ -36,5 +38,10 @@ SUBSCRIPTIONS = (
         topic="corebanking.pnl",
         handlers={"profit.posted": projections.record_posting},
         batch_handlers={"profit.posted": projections.record_posting_batch},
+    ),
+    Subscription(
+        name="logins",
+        topic="staffing.offices",
+        handlers={"staff.login-linked": follow_links(LOGIN_LINKS)},
     ),
 )

@@ -6,10 +6,11 @@ from fastapi import FastAPI
 
 from services.audit.api import ROUTERS
 from services.audit.consumers import SUBSCRIPTIONS
-from services.audit.models import MESSAGING
+from services.audit.models import LOGIN_LINKS, MESSAGING
 from services.audit.settings import AuditSettings
 from services.audit.sweeper import run_compliance_sweeps
 from shared.app import build_service_app
+from shared.logins import LoginLinks
 from shared.runtime import ServiceDefinition
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -28,7 +29,9 @@ def create_app(settings: AuditSettings, *, configure_logs: bool = False) -> Fast
         publishes=("audit.cases", "audit.findings"),
         background=(run_compliance_sweeps,),
     )
-    return build_service_app(settings, definition, list(ROUTERS), configure_logs=configure_logs)
+    built = build_service_app(settings, definition, list(ROUTERS), configure_logs=configure_logs)
+    built.state.login_links = LoginLinks(LOGIN_LINKS, settings.login_link_cache_seconds)
+    return built
 
 
 def app() -> FastAPI:

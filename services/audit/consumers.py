@@ -2,11 +2,12 @@
 
 from typing import Any
 
-from services.audit.models import CUSTOMER_REFS
+from services.audit.models import CUSTOMER_REFS, LOGIN_LINKS
 from services.audit.service import compliance, deadlines, departures, journal, spot_checks
 from shared.consumer import Handler, Subscription
 from shared.customer_refs import learn
 from shared.envelope import Envelope
+from shared.logins import follow_links
 from shared.uow import UnitOfWork
 
 
@@ -108,3 +109,7 @@ SUBSCRIPTIONS = tuple(
     )
     for topic in WATCHED
 )
+LOGINS = Subscription(  # not journalled: a login is not an audit fact, only how a CM signs in
+    name="logins", topic="staffing.offices", handlers={"staff.login-linked": follow_links(LOGIN_LINKS)}
+)
+SUBSCRIPTIONS = (*SUBSCRIPTIONS, LOGINS)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.customer_refs import define_customer_refs
 from shared.idempotency import define_idempotency_table
+from shared.logins import define_login_links
 from shared.tables import Hundredths, UtcDateTime, define_messaging_tables
 
 
@@ -18,6 +19,7 @@ class Base(DeclarativeBase):
 MESSAGING = define_messaging_tables(Base.metadata)
 IDEMPOTENCY_KEYS = define_idempotency_table(Base.metadata)
 CUSTOMER_REFS = define_customer_refs(Base.metadata)
+LOGIN_LINKS = define_login_links(Base.metadata)  # a CM's login → manager id (issue 16)
 
 
 class DepartureAuditRow(Base):
@@ -35,6 +37,8 @@ class DepartureAuditRow(Base):
     requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime())
     cleared_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # the departure's W3C traceparent when tracing is on: clearances link to it, the clearing continues it
+    trace_parent: Mapped[str | None] = mapped_column(String(64))
     row_version: Mapped[int] = mapped_column(default=1)
     items: Mapped[list["DepartureAuditItemRow"]] = relationship(
         back_populates="audit",

@@ -7,10 +7,11 @@ from fastapi import FastAPI
 from services.customer.access_log import AccessLog
 from services.customer.api import ROUTERS
 from services.customer.consumers import SUBSCRIPTIONS
-from services.customer.models import MESSAGING
+from services.customer.models import LOGIN_LINKS, MESSAGING
 from services.customer.service import projections
 from services.customer.settings import CustomerSettings
 from shared.app import build_service_app
+from shared.logins import LoginLinks
 from shared.runtime import ServiceDefinition
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -31,6 +32,7 @@ def create_app(settings: CustomerSettings, *, configure_logs: bool = False) -> F
     )
     built = build_service_app(settings, definition, list(ROUTERS), configure_logs=configure_logs)
     built.state.access_log = access_log
+    built.state.login_links = LoginLinks(LOGIN_LINKS, settings.login_link_cache_seconds)
     return built
 
 

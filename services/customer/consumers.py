@@ -1,7 +1,9 @@
 """Customer service's event subscriptions."""
 
+from services.customer.models import LOGIN_LINKS
 from services.customer.service import banking, credit, projections, scope, value
 from shared.consumer import Subscription
+from shared.logins import follow_links
 from shared.wire import parse_balance
 
 SUBSCRIPTIONS = (
@@ -26,6 +28,7 @@ SUBSCRIPTIONS = (
         handlers={
             "office.changed": scope.record_office,
             "office.staff-assigned": scope.record_staff_office,
+            "staff.login-linked": follow_links(LOGIN_LINKS),
         },
     ),
     Subscription(

@@ -6,10 +6,11 @@ from fastapi import FastAPI
 
 from services.staffing.api import ROUTERS
 from services.staffing.consumers import SUBSCRIPTIONS
-from services.staffing.models import MESSAGING
+from services.staffing.models import LOGIN_LINKS, MESSAGING
 from services.staffing.settings import StaffingSettings
 from services.staffing.sweeper import run_expiry_sweeps
 from shared.app import build_service_app
+from shared.logins import LoginLinks
 from shared.runtime import ServiceDefinition
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -28,7 +29,9 @@ def create_app(settings: StaffingSettings, *, configure_logs: bool = False) -> F
         publishes=("staffing.managers", "staffing.expenses", "staffing.offices"),
         background=(run_expiry_sweeps,),
     )
-    return build_service_app(settings, definition, list(ROUTERS), configure_logs=configure_logs)
+    built = build_service_app(settings, definition, list(ROUTERS), configure_logs=configure_logs)
+    built.state.login_links = LoginLinks(LOGIN_LINKS, settings.login_link_cache_seconds)
+    return built
 
 
 def app() -> FastAPI:

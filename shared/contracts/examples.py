@@ -23,6 +23,7 @@ PAYLOADS: dict[str, dict[str, Any]] = {
         "effective_from": "2026-03-01",
     },
     "office.staff-assigned": {"user_id": "sup-chengguan", "office_id": "o-9a3f0b6e1c27", "scope": "default"},
+    "staff.login-linked": {"login": "zhang.san", "manager_id": MANAGER},
     "balance.reported": {
         "external_id": EXTERNAL,
         "deposit": "152340.50",

@@ -29,3 +29,10 @@ class StaffOfficeAssigned(Payload):
         pattern="^(default|subtree|all)$",
         description="default: supervisors see their office's subtree, others all; subtree or all: set",
     )
+
+
+class StaffLoginLinked(Payload):
+    """HR linked a sign-in login to a CM's manager record: that login acts as that manager (issue 16)."""
+
+    login: str = Field(min_length=1, max_length=128)
+    manager_id: str = Id

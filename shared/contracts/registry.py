@@ -24,7 +24,7 @@ from shared.contracts.customer import (
     VisitFiled,
 )
 from shared.contracts.expenses import ExpenseBudgetExceeded, ExpenseRecorded, ExpenseYearClosed
-from shared.contracts.offices import OfficeChanged, StaffOfficeAssigned
+from shared.contracts.offices import OfficeChanged, StaffLoginLinked, StaffOfficeAssigned
 from shared.contracts.staffing import (
     LadderPublished,
     ManagerCertificationExpired,
@@ -103,6 +103,7 @@ EVENT_TYPES: dict[str, EventContract] = {
         EventContract("ladder.published", "staffing.managers", LadderPublished),
         EventContract("office.changed", "staffing.offices", OfficeChanged),
         EventContract("office.staff-assigned", "staffing.offices", StaffOfficeAssigned),
+        EventContract("staff.login-linked", "staffing.offices", StaffLoginLinked),
         EventContract("expense.recorded", "staffing.expenses", ExpenseRecorded),
         EventContract("expense.budget-exceeded", "staffing.expenses", ExpenseBudgetExceeded),
         EventContract("expense.year-closed", "staffing.expenses", ExpenseYearClosed),

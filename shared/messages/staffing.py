@@ -251,4 +251,12 @@ STAFFING: dict[str, tuple[str, str]] = {
         "机构 {office_id} 在 {on} 不存在",
     ),
     "staffing.office.code_taken": ("office code {code} is already used", "机构代码 {code} 已被使用"),
+    "staffing.login.taken": (
+        "login {login} is already linked to manager {manager_id}",
+        "登录名 {login} 已关联到客户经理 {manager_id}",
+    ),
+    "staffing.manager.no_login": (
+        "manager {manager_id} has no linked login",
+        "客户经理 {manager_id} 未关联登录名",
+    ),
 }

@@ -46,6 +46,7 @@ STAFFING_CASES = [
     Case("GET", "/managers/{manager_id}/budget"),
     Case("GET", "/managers/{manager_id}/certifications"),
     Case("GET", "/managers/{manager_id}/grade-history"),
+    Case("GET", "/managers/{manager_id}/login"),
     Case("POST", "/managers/{manager_id}/departure", {"reason": "pushed out"}),
     Case("POST", "/managers/{manager_id}/departure/withdrawal", {"reason": "kept in"}),
 ]

@@ -13,10 +13,13 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind, format_trace_id
 
 from shared import telemetry
+from shared.batch import BatchEventConsumer
+from shared.deadletter import Received
 from shared.logs import JsonFormatter
 from tests.conftest import KafkaTarget
+from tests.inprocess import build_app, migrations, offline_settings
 from tests.integration.conftest import Service, serve
-from tests.support import eventually
+from tests.support import envelope_bytes, eventually, running
 
 
 @pytest.fixture
@@ -150,6 +153,41 @@ async def test_a_departure_is_one_trace_across_the_services_with_producers_linke
     chains = [_components(span, by_id) for span in consumers]
     assert any(chain[:2] == ["audit", "customer"] for chain in chains), chains
 
+    # The auditor's clearances are requests of their own, each linked to the departure's trace, and the
+    # clearing continues that trace: staffing marks the CM departed inside it (issue 18).
+    clearances = [
+        s
+        for s in finished
+        if s.kind is SpanKind.SERVER
+        and s.attributes.get("http.route") == "/departure-audits/{audit_id}/items/{item_id}/clear"
+    ]
+    assert len(clearances) == len(case["items"]) == 2
+    for span in clearances:
+        assert span.context.trace_id != trace_id
+        assert trace_id in {link.context.trace_id for link in span.links}, span.links
+
+    async def departed_in_the_trace() -> list[ReadableSpan] | None:
+        found = [
+            s
+            for s in spans.get_finished_spans()
+            if s.context.trace_id == trace_id
+            and s.kind is SpanKind.CONSUMER
+            and str(s.attributes["steward.component"]).startswith("staffing")
+            and s.attributes["messaging.destination.name"].endswith("audit.cases")
+        ]
+        return found or None
+
+    departed_spans = await eventually(departed_in_the_trace, what="staffing's departed span in the trace")
+    everything = {s.context.span_id: s for s in spans.get_finished_spans()}
+    cleared = _one(
+        [s for s in everything.values() if s.name == "departure cleared"], "the departure cleared span"
+    )
+    assert cleared.context.trace_id == trace_id
+    # ...started by the last clearance, which it links to
+    clearance_traces = {s.context.trace_id for s in clearances}
+    assert [link.context.trace_id in clearance_traces for link in cleared.links] == [True]
+    assert any(cleared.context.span_id in _ancestors(s, everything) for s in departed_spans)
+
 
 def _components(span: ReadableSpan, by_id: dict[int, ReadableSpan]) -> list[str]:
     """The services whose consumer spans lead to this one, nearest first."""
@@ -160,3 +198,63 @@ def _components(span: ReadableSpan, by_id: dict[int, ReadableSpan]) -> list[str]
             found.append(str(current.attributes["steward.component"]).split(".")[0])
         current = by_id.get(current.parent.span_id) if current.parent else None
     return found
+
+
+def _ancestors(span: ReadableSpan, by_id: dict[int, ReadableSpan]) -> set[int]:
+    """The span ids above this span, as far as they were recorded."""
+    found: set[int] = set()
+    current = by_id.get(span.parent.span_id) if span.parent else None
+    while current is not None:
+        found.add(current.context.span_id)
+        current = by_id.get(current.parent.span_id) if current.parent else None
+    return found
+
+
+async def test_a_batch_handler_gives_each_record_its_own_consumer_span(
+    spans: InMemorySpanExporter, database_url
+):
+    """Balances are handled a batch at a time; each record still continues its producer's trace."""
+    settings = offline_settings("customer", database_url)
+    app = build_app("customer", settings)
+    producer_tracer = TracerProvider().get_tracer("corebanking")  # the producers' spans, not exported here
+    async with running(app, migrations("customer")):
+        runtime = app.state.runtime
+        consumer = next(c for c in runtime.consumers.values() if c.topic.endswith("corebanking.balances"))
+        assert isinstance(consumer, BatchEventConsumer)
+        records, producers = [], []
+        for n in range(3):
+            with producer_tracer.start_as_current_span("corebanking publish") as producer:
+                headers = telemetry.outbound_headers()
+            producers.append(producer.get_span_context())
+            payload = {
+                "external_id": f"62103300000{n}",
+                "deposit": "100.00",
+                "loan": "0.00",
+                "overdue": "0.00",
+                "as_of": "2026-01-31T23:59:59Z",
+            }
+            value = envelope_bytes("balance.reported", payload["external_id"], payload, schema_version=2)
+            records.append(
+                Received(
+                    topic=consumer.topic,
+                    partition=0,
+                    offset=n,
+                    key=payload["external_id"].encode(),
+                    value=value,
+                    headers=[(telemetry.TRACEPARENT, headers[telemetry.TRACEPARENT].encode())],
+                )
+            )
+        await consumer.process_batch(records)
+    handled = [
+        s
+        for s in spans.get_finished_spans()
+        if s.kind is SpanKind.CONSUMER and s.name.endswith("corebanking.balances process")
+    ]
+    assert sorted(s.attributes["messaging.kafka.offset"] for s in handled) == [0, 1, 2]
+    by_offset = {s.attributes["messaging.kafka.offset"]: s for s in handled}
+    for n, producer in enumerate(producers):
+        span = by_offset[n]
+        assert span.context.trace_id == producer.trace_id
+        assert span.parent is not None
+        assert span.parent.span_id == producer.span_id
+        assert [link.context.span_id for link in span.links] == [producer.span_id]

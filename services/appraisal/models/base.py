@@ -4,6 +4,7 @@ from sqlalchemy.orm import DeclarativeBase
 
 from shared.customer_refs import define_customer_refs
 from shared.idempotency import define_idempotency_table
+from shared.logins import define_login_links
 from shared.tables import define_messaging_tables
 
 
@@ -14,3 +15,4 @@ class Base(DeclarativeBase):
 MESSAGING = define_messaging_tables(Base.metadata)
 IDEMPOTENCY_KEYS = define_idempotency_table(Base.metadata)
 CUSTOMER_REFS = define_customer_refs(Base.metadata)
+LOGIN_LINKS = define_login_links(Base.metadata)  # a CM's login → manager id (issue 16)

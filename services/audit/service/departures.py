@@ -13,6 +13,7 @@ from services.audit.models import (
     FindingRow,
 )
 from services.audit.schemas import DepartureAuditRead, ItemClear, ItemRead, WaitingRead
+from shared import telemetry
 from shared.auth import Principal
 from shared.contracts.audit import DepartureAuditOpened, DepartureCleared
 from shared.contracts.customer import CustomerAssignmentChanged, ManagerPortfolioPublished
@@ -58,6 +59,7 @@ async def _audit_for_request(
         status=rules.AuditStatus.AWAITING_PORTFOLIO.value,
         portfolio_received=False,
         opened_at=utcnow(),
+        trace_parent=telemetry.traceparent(),  # the departure's trace, for the auditor's clearances
         items=[],
     )
     uow.session.add(row)
@@ -77,18 +79,19 @@ def settle(uow: UnitOfWork, row: DepartureAuditRow) -> None:
     )
     if status is rules.AuditStatus.CLEARED and row.status != status.value:
         row.cleared_at = utcnow()
-        uow.emit(
-            "audit.departure-cleared",
-            key=row.manager_id,
-            org_id=row.org_id,
-            payload=DepartureCleared(
-                audit_id=row.id,
-                manager_id=row.manager_id,
-                cleared_at=row.cleared_at,
-                items_reviewed=len(row.items),
-                departure_event_id=row.departure_event_id,
-            ),
-        )
+        with telemetry.continuing(row.trace_parent, "departure cleared"):  # staffing's departed joins it
+            uow.emit(
+                "audit.departure-cleared",
+                key=row.manager_id,
+                org_id=row.org_id,
+                payload=DepartureCleared(
+                    audit_id=row.id,
+                    manager_id=row.manager_id,
+                    cleared_at=row.cleared_at,
+                    items_reviewed=len(row.items),
+                    departure_event_id=row.departure_event_id,
+                ),
+            )
     row.status = status.value
 
 
@@ -219,6 +222,7 @@ async def clear_item(
     async with uow:
         row = await visible_audit(uow, audit_id, caller)
         rules.check_auditor(caller.user_id, row.manager_id)
+        telemetry.link_to(row.trace_parent)  # this clearance's request span points at the departure
         item = item_of(row, item_id)
         rules.check_reviewable(rules.AuditStatus(row.status), rules.ItemStatus(item.status))
         rules.check_clearable(await open_findings(uow, item.id))

@@ -8,6 +8,7 @@ from services.staffing.api import (
     grading,
     imports,
     ladder,
+    logins,
     offices,
     qualification,
     roster,
@@ -24,4 +25,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     expenses.router,
     offices.router,
     imports.router,
+    logins.router,
 )
