@@ -1,7 +1,7 @@
 """R-M2: a visit report filed later than the delay after the visit is flagged
 
 Revision ID: 0012
-Revises: 0007
+Revises: 0011
 Create Date: 2026-12-07 13:40:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision: str = '0012'
-down_revision: Union[str, Sequence[str], None] = '0007'  # main's head when branched; the lead re-chains
+down_revision: Union[str, Sequence[str], None] = '0011'  # main's head when merged; the lead re-chains
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
