@@ -6,12 +6,13 @@ ordinary path, which decides and explains. Whatever it accepts, the ordinary pat
 same result (`tests/unit/test_wire.py` checks that on generated messages).
 """
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from shared.contracts.corebanking import EXTERNAL_ID, BalanceReported
+from shared.contracts.corebanking import EXTERNAL_ID, MAX_AHEAD, BalanceReported
 from shared.envelope import Envelope
 from shared.money import FEN
 
@@ -47,6 +48,8 @@ def parse_balance(raw: bytes) -> tuple[Envelope, BalanceReported] | None:
         return None
     body = wire.payload
     if (body.customer_id is None) == (body.external_id is None):
+        return None
+    if body.as_of > datetime.now(UTC) + MAX_AHEAD:  # the ordinary path refuses it with the reason
         return None
     # The wire envelope is an Envelope (its payload typed, which the batch path never reads): building
     # a plain one with `model_construct` cost as much as the parse itself.

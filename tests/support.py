@@ -67,6 +67,17 @@ async def eventually(check: Callable[[], Awaitable[T | None]], timeout: float = 
         await asyncio.sleep(0.1)
 
 
+async def stays(check: Callable[[], Awaitable[bool]], seconds: float, what: str = "") -> None:
+    """Poll check for `seconds`: fail as soon as it is false (a condition that must keep holding)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if not await check():
+            raise AssertionError(f"no longer true: {what or check}")
+        if time.monotonic() > deadline:
+            return
+        await asyncio.sleep(0.1)
+
+
 @asynccontextmanager
 async def running(
     app: FastAPI, migrations: Path | None, *, wait_for_kafka: bool = False, wait_for_partitions: bool = False

@@ -22,6 +22,7 @@ async def on_visit(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
     """A filed visit can be sampled (R-I5) and answers a dissatisfaction warning (R-M5)."""
     await spot_checks.remember(uow, envelope, "visits", event.visit_id, event.manager_id)
     await deadlines.on_activity(uow, envelope, event)
+    await compliance.on_visit_filed(uow, envelope, event)
 
 
 async def on_recommendation(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:

@@ -281,6 +281,7 @@ class VisitRow(Base):
     supersedes_id: Mapped[str | None] = mapped_column(String(64))
     superseded: Mapped[bool] = mapped_column(default=False)
     filed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    filed_late: Mapped[bool] = mapped_column(default=False)  # R-M2: later than the configured delay
 
 
 class DailyReportRow(Base):

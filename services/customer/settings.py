@@ -34,6 +34,12 @@ class CustomerSettings(ServiceSettings):
     visit_interval_ordinary_days: int = Field(default=90, ge=1, le=730, description="R-M4")
     visit_overdue_tolerance_days: int = Field(default=0, ge=0, le=90, description="R-M4")
     satisfaction_window: int = Field(default=3, ge=1, le=50, description="R-M5 rolling window")
+    report_delay_hours: int = Field(
+        default=48,
+        ge=1,
+        le=24 * 90,
+        description="R-M2: a report filed later than this after the visit is flagged",
+    )
     satisfaction_threshold: Decimal = Field(default=Decimal("3.00"), ge=1, le=5, description="R-M5 warning")
     id_document_key: SecretStr | None = Field(
         default=None,

@@ -4,15 +4,18 @@ From schema version 2 core banking may name the customer by its own customer num
 instead of Steward's id; version 1 messages (always `customer_id`) stay valid.
 """
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Self
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import AwareDatetime, Field, ValidationInfo, field_validator, model_validator
 
 from shared.contracts.base import Payload
 from shared.money import Money
 
 Id = Field(min_length=1, max_length=64)
+MAX_AHEAD = timedelta(days=1)
+"""Clock skew tolerated on a balance report's `as_of`; later than this is refused."""
 EXTERNAL_ID = r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$"
 
 
@@ -53,6 +56,26 @@ class BalanceReported(CustomerReference):
     loan: Money
     overdue: Money
     as_of: AwareDatetime
+
+    @field_validator("as_of")
+    @classmethod
+    def _not_ahead(cls, value: datetime) -> datetime:
+        """Bounds (finding 9): a report from the far future would hide every real one (the newest wins)."""
+        if value > datetime.now(UTC) + MAX_AHEAD:
+            raise ValueError(
+                f"as_of {value.isoformat()} is in the future; balances are reported as of a past time"
+            )
+        return value
+
+    @field_validator("deposit", "loan", "overdue")
+    @classmethod
+    def _not_negative(cls, value: Decimal, info: ValidationInfo) -> Decimal:
+        """Bounds (finding 9): a balance is never negative; a correction is a new, newer report."""
+        if value < 0:
+            raise ValueError(
+                f"the {info.field_name} balance is negative ({value}); balances are never negative"
+            )
+        return value
 
 
 class ProfitPosted(CustomerReference):

@@ -3,6 +3,7 @@
 from pydantic import AwareDatetime, Field
 
 from shared.contracts.base import Payload
+from shared.rules import RuleId, Violation
 
 
 class CustomerRegistered(Payload):
@@ -70,12 +71,42 @@ class CustomerClassified(Payload):
     classification: dict[str, str | bool | None]
 
 
+class ComplianceViolation(Payload):
+    """One broken rule, structured (schema version 2): the rule, its catalogue message key, its parameters."""
+
+    rule_id: str | None = Field(
+        default=None, pattern=r"^R-[A-Z][0-9]$", description="the DOMAIN rule, e.g. R-C3 (none: no rule)"
+    )
+    message_key: str = Field(min_length=1, max_length=128, description="key of the message catalogue")
+    params: dict[str, str] = Field(default_factory=dict, description="the message's parameters, as text")
+
+    @classmethod
+    def of(cls, violation: Violation) -> "ComplianceViolation":
+        """A domain `Violation` as the contract carries it."""
+        params = {name: str(value) for name, value in violation.params.items()}
+        return cls(rule_id=violation.rule.value, message_key=violation.message_key, params=params)
+
+    @property
+    def rule(self) -> RuleId | None:
+        """The rule as a `RuleId` (None for an id this reader does not know)."""
+        known = {rule.value for rule in RuleId}
+        return RuleId(self.rule_id) if self.rule_id is not None and self.rule_id in known else None
+
+
 class CustomerComplianceChanged(Payload):
-    """A classification change made the current team break R-C1/R-C3/R-Q5, or the breach was cured."""
+    """A change made the current team break R-C1/R-C2/R-C3/R-Q5, or the breach was cured.
+
+    Version 2 adds `violations` (structured: rule id, message key, parameters); `issues` keeps the
+    English lines of version 1 for readers that only know it. Readers of version 2 use `violations`
+    and fall back to the lines only for a version 1 message (no `violations` although non-compliant).
+    """
 
     customer_id: str = Field(min_length=1, max_length=64)
     compliant: bool
-    issues: tuple[str, ...] = ()
+    issues: tuple[str, ...] = Field(default=(), description="English lines, one per issue (version 1)")
+    violations: tuple[ComplianceViolation, ...] = Field(
+        default=(), max_length=100, description="the issues, structured (version 2)"
+    )
 
 
 class VisitFiled(Payload):
@@ -89,6 +120,10 @@ class VisitFiled(Payload):
     satisfaction: int | None = Field(default=None, ge=1, le=5)
     version: int = Field(ge=1)
     supersedes_id: str | None = None
+    filed_at: AwareDatetime | None = Field(default=None, description="when the report was filed")
+    filed_late: bool = Field(
+        default=False, description="R-M2: filed later than the cooperative's delay after the visit"
+    )
 
 
 class DissatisfactionWarned(Payload):

@@ -39,6 +39,18 @@ PAYLOADS: dict[str, dict[str, Any]] = {
         "amount": "1820.35",
         "posted_on": "2026-01-31",
     },
+    "customer.compliance-changed": {
+        "customer_id": CUSTOMER,
+        "compliant": False,
+        "issues": ["R-C3: needs two or more CMs with a named primary (core customer)"],
+        "violations": [
+            {
+                "rule_id": "R-C3",
+                "message_key": "customer.compliance.two_managers",
+                "params": {"why": "core customer"},
+            }
+        ],
+    },
     "customer.rated": {
         "customer_id": CUSTOMER,
         "rating": "C",

@@ -20,7 +20,10 @@ class ExpenseRecorded(Payload):
 
 
 class ExpenseBudgetExceeded(Payload):
-    """R-P2/R-I4: this expense took a category over the CM's yearly budget."""
+    """R-P2/R-I4: this expense took the year's spending over the CM's yearly total budget.
+
+    `budget` and `spent` are the year's totals over every category; `category` is the expense's.
+    """
 
     manager_id: str = Field(min_length=1, max_length=64)
     year: int

@@ -130,7 +130,9 @@ EVENT_TYPES: dict[str, EventContract] = {
         EventContract("customer.assignment-changed", "customer.customers", CustomerAssignmentChanged),
         EventContract("customer.classified", "customer.customers", CustomerClassified),
         EventContract("customer.identified", "customer.customers", CustomerIdentified),
-        EventContract("customer.compliance-changed", "customer.customers", CustomerComplianceChanged),
+        EventContract(
+            "customer.compliance-changed", "customer.customers", CustomerComplianceChanged, schema_version=2
+        ),
         EventContract("audit.departure-audit-opened", "audit.cases", DepartureAuditOpened),
         EventContract("audit.departure-cleared", "audit.cases", DepartureCleared),
         EventContract("audit.finding-raised", "audit.findings", FindingRaised),

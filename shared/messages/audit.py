@@ -57,6 +57,10 @@ AUDIT: dict[str, tuple[str, str]] = {
         "early warning: rating {rating}, flags {flags} (R-I1)",
         "风险预警：评级 {rating}，预警标志 {flags}（R-I1）",
     ),
+    "audit.compliance.late_report": (
+        "visit reports filed later than the delay after the visit (R-M2); each is one piece of evidence",
+        "拜访报告未在拜访后及时完成归档（R-M2），每份迟交报告计为一条证据",
+    ),
     "audit.compliance.overdue": (
         "early warning: overdue balance {overdue} (R-I1)",
         "风险预警：逾期余额 {overdue}（R-I1）",

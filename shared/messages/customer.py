@@ -28,6 +28,22 @@ CUSTOMER: dict[str, tuple[str, str]] = {
         "客户经理只能为自己服务的客户建立档案",
     ),
     # assignment (R-C1, R-C3, R-I6, R-Q5, R-Q7, R-A4)
+    "customer.compliance.two_managers": (
+        "R-C3: needs two or more CMs with a named primary ({why})",
+        "R-C3：需要两名或以上客户经理并指定第一负责人（{why}）",
+    ),
+    "customer.compliance.senior": (
+        "R-C1: needs a senior CM ({why})",
+        "R-C1：需要由高级客户经理服务（{why}）",
+    ),
+    "customer.compliance.senior_led_team": (
+        "R-C2: a core customer of major value is served by a team led by a senior CM",
+        "R-C2：对信用社价值重大的核心客户须由高级客户经理牵头的客户经理小组服务",
+    ),
+    "customer.compliance.grade_classes": (
+        "R-Q5: grade {grade} of {manager_id} may not serve {classes}",
+        "R-Q5：客户经理 {manager_id} 的等级 {grade} 不能服务以下客户类别：{classes}",
+    ),
     "customer.assignment.manager_inactive": (
         "manager {manager_id} is {status}; no new customers may be assigned (R-I6)",
         "客户经理 {manager_id} 的状态为 {status}，不得再分配新客户（R-I6）",

@@ -12,6 +12,10 @@ _ISSUES = (
         re.compile(r"^R-C3: needs two or more CMs with a named primary \((?P<why>.*)\)$"),
         "R-C3：需要两名或以上客户经理并指定第一负责人（{why}）",
     ),
+    (
+        re.compile(r"^R-C2: a core customer of major value is served by a team led by a senior CM$"),
+        "R-C2：对信用社价值重大的核心客户须由高级客户经理牵头的客户经理小组服务",
+    ),
     (re.compile(r"^R-C1: needs a senior CM \((?P<why>.*)\)$"), "R-C1：需要由高级客户经理服务（{why}）"),
     (
         re.compile(r"^R-Q5: grade (?P<grade>.*) of (?P<manager>\S+) may not serve (?P<classes>.*)$"),

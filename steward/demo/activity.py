@@ -235,13 +235,13 @@ def overspends(m: ManagerPlan, index: int) -> bool:
 
 
 def expenses(m: ManagerPlan, index: int, year: int, seed: int) -> list[Expense]:
-    """A year of marketing expenses per category; an overspender goes over on entertainment."""
+    """A year of marketing expenses per category; an overspender goes over its yearly total (R-P2)."""
     rng = _rng(seed, "expenses", m.key)
     result = []
     for category, budget in sorted(m.grade.budget.items()):
         if budget <= 0:
             continue
-        over = overspends(m, index) and category == "entertainment"
+        over = overspends(m, index)
         spent = budget * Decimal(str(round(rng.uniform(1.12, 1.35) if over else rng.uniform(0.45, 0.9), 3)))
         count = rng.randrange(1, 4)
         parts = [(spent / count).quantize(FEN) for _ in range(count)]

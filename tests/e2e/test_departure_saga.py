@@ -17,7 +17,7 @@ import pytest
 from shared.auth import issue_token
 from shared.settings import ServiceSettings
 from steward.embedded_broker import free_port
-from tests.support import eventually
+from tests.support import eventually, stays
 
 pytestmark = pytest.mark.e2e
 ORG = "rcc-e2e"
@@ -147,9 +147,13 @@ async def test_R_I6_departure_saga_across_four_services(suite):
             headers=auditor,
             json={"note": "loan files in order"},
         )
-        await asyncio.sleep(1.5)  # give a premature clearance time to show, if the gate were broken
-        still = (await http.get(f"{urls['staffing']}/managers/{mid}", headers=hr)).json()
-        assert still["status"] == "departure_pending", "departed before every customer was audited"
+
+        async def pending() -> bool:
+            still = (await http.get(f"{urls['staffing']}/managers/{mid}", headers=hr)).json()
+            return bool(still["status"] == "departure_pending")
+
+        # a premature clearance would show within this time, if the gate were broken
+        await stays(pending, 1.5, what="departed before every customer was audited")
 
         last = await http.post(
             f"{urls['audit']}/departure-audits/{audit['id']}/items/{second['id']}/clear",

@@ -248,7 +248,8 @@ def _overspend(year: Year) -> dict[str, Decimal]:
         spent: dict[str, Decimal] = defaultdict(Decimal)
         for e in activity.expenses(m, index, year.out["year"], year.coop.seed):
             spent[e.category] += e.amount
-        result[m.id] = sum((max(Decimal(0), v - m.grade.budget[k]) for k, v in spent.items()), Decimal(0))
+        total = sum(spent.values(), Decimal(0)) - sum(m.grade.budget.values(), Decimal(0))
+        result[m.id] = max(Decimal(0), total)  # R-P2: what exceeds the yearly total
     return result
 
 

@@ -283,7 +283,19 @@ def _kill_postmaster(data_dir: Path) -> None:
     if pid_file.exists():
         pid = int(pid_file.read_text().split()[0])
         os.kill(pid, signal.SIGKILL)
-        time.sleep(0.5)
+        deadline = time.monotonic() + 10
+        while _alive(pid) and time.monotonic() < deadline:  # poll until the postmaster is gone
+            time.sleep(0.05)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 async def create_database(admin_url: str, name: str) -> str:

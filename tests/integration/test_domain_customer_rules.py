@@ -66,7 +66,7 @@ async def test_R_C3_a_team_fixed_by_a_new_assignment_publishes_that_it_complies_
     assert fixed.status_code == 200, fixed.text
     assert fixed.json()["compliant"] is True
     cured = (await _compliance_events(customer, 2))[1]
-    assert cured["payload"] == {"customer_id": cust["id"], "compliant": True, "issues": []}
+    assert cured["payload"] == {"customer_id": cust["id"], "compliant": True, "issues": [], "violations": []}
 
 
 async def test_R_Q8_a_demotion_re_evaluates_every_customer_the_cm_serves(customer):

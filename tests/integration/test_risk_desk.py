@@ -14,7 +14,7 @@ from steward.importer import ClientKafkaSettings
 from steward.risk_desk import RiskDesk, RiskDeskSettings, assess
 from tests.integration.conftest import Service, serve
 from tests.integration.test_customer_assignment import _managers
-from tests.support import envelope_bytes, eventually, produce
+from tests.support import envelope_bytes, eventually, produce, stays
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -174,13 +174,12 @@ async def test_R_R2_R_R4_a_recommendation_gets_the_desks_decision_back_into_cust
                 answered_twice, timeout=30, what="the desk answering the redeliveries"
             )
             assert len({d["event_id"] for d in decisions}) == len(originals) + 1  # the same ids again
-            await asyncio.sleep(1.0)
-            letters = (
-                await customer.client.get(
-                    "/admin/dead-letters", headers=customer.as_("ops", "admin", "platform")
-                )
-            ).json()
-            assert letters == []
+
+            async def no_dead_letters() -> bool:
+                ops = customer.as_("ops", "admin", "platform")
+                return (await customer.client.get("/admin/dead-letters", headers=ops)).json() == []
+
+            await stays(no_dead_letters, 1.0, what="no dead letter from the redeliveries")
             assert (await _status(customer, small, "approved"))["approved_amount"] == "500000.00"
 
 

@@ -1,7 +1,9 @@
 """Role-by-endpoint matrix: every route of every service, called with a token of every role.
 
 Routes are enumerated from each app, so endpoints added later are covered without touching this file.
-The allowed roles of a route are those its `require_roles` guards record. A disallowed role must get the
+The allowed roles of a route are those the explicit policy table `role_policy.json` lists (not what the
+guards say: the guards are what is tested); a route missing from the table, or whose guards admit other
+roles than the table, fails. A disallowed role must get the
 guard's 403 (before the body or the path is even validated); an allowed role must get past the guard:
 any answer but 401, the guard's 403 or a 5xx (with random ids and an empty body that is mostly 404 or
 422). A route with no role guard fails the test unless it is one of the public operations routes.
@@ -27,6 +29,7 @@ from tests.inprocess import (
     offline_settings,
     serve_offline,
 )
+from tests.integration.role_policy import expected, route_key
 
 WRITE = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -50,6 +53,23 @@ def test_every_route_has_a_role_guard_unless_it_is_public(service, tmp_path):
     assert empty == [], f"routes no role can call: {empty}"
 
 
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_guards_implement_the_expected_policy_table(service, tmp_path):
+    table = expected()[service]
+    implemented = {
+        route_key(method, r.path): sorted(role.value for role in r.allowed)
+        for r in _routes(service, tmp_path)
+        if r.guards
+        for method in r.methods
+    }
+    missing = sorted(set(implemented) - set(table))
+    assert missing == [], f"routes of {service} not in tests/integration/role_policy.json: {missing}"
+    stale = sorted(set(table) - set(implemented))
+    assert stale == [], f"policy entries of {service} with no route: {stale}"
+    differ = {k: (table[k], v) for k, v in implemented.items() if table[k] != v}
+    assert differ == {}, f"{service}: expected roles vs what the guards admit: {differ}"
+
+
 def _is_guard_denial(response: httpx.Response) -> bool:
     if response.status_code != 403:
         return False
@@ -71,12 +91,17 @@ async def _call(
 async def test_only_the_allowed_roles_pass_the_role_check_of_every_route(service, tmp_path):
     problems: list[str] = []
     calls = 0
+    table = expected()[service]
     async with serve_offline(service, tmp_path / "matrix.db") as svc:
         for route in http_routes(svc.app):
             if not route.guards:
                 continue
-            allowed = route.allowed
             for method in sorted(route.methods):
+                listed = table.get(route_key(method, route.path))
+                if listed is None:
+                    problems.append(f"{method} {route.path}: not in the policy table")
+                    continue
+                allowed = {Role(r) for r in listed}
                 url = route.url()
                 body = {} if route.has_body or method in WRITE else None
                 where = f"{method} {route.path}"

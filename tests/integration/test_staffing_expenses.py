@@ -65,9 +65,16 @@ async def test_R_P2_an_expense_names_only_a_customer_the_cm_serves(staffing):
 
 async def test_R_P2_a_cm_records_own_expenses_and_going_over_budget_is_published(staffing):
     c = staffing.client
-    cm = await _cm(staffing, "X1")  # trainee: gifts budget 1000.00
+    cm = await _cm(staffing, "X1")  # trainee: 7200.00 a year (gifts 1000.00 of it, for reporting)
     me = staffing.as_(cm["id"], "cm")
     await _served(staffing, "c-1", cm["id"])
+    for category, amount in (
+        ("communication", "1200.00"),
+        ("entertainment", "3000.00"),
+        ("activities", "2000.00"),
+    ):
+        body = {"category": category, "amount": amount, "spent_on": str(TODAY)}
+        assert (await c.post(f"/managers/{cm['id']}/expenses", headers=me, json=body)).status_code == 201
     first = await c.post(
         f"/managers/{cm['id']}/expenses",
         headers=me,
@@ -87,8 +94,8 @@ async def test_R_P2_a_cm_records_own_expenses_and_going_over_budget_is_published
         "manager_id": cm["id"],
         "year": TODAY.year,
         "category": "gifts",
-        "budget": "1000.00",
-        "spent": "1000.01",
+        "budget": "7200.00",
+        "spent": "7200.01",
     }
     await c.post(
         f"/managers/{cm['id']}/expenses",
@@ -106,8 +113,22 @@ async def test_R_P2_a_cm_records_own_expenses_and_going_over_budget_is_published
     }
     assert summary["overspend"] == "5.01"
     assert len(await staffing.events("staffing.expenses", "expense.budget-exceeded")) == 1
-    recorded = await staffing.wait_events("staffing.expenses", "expense.recorded", count=3)
-    assert {e["payload"]["amount"] for e in recorded} == {"999.99", "0.02", "5.00"}
+    recorded = await staffing.wait_events("staffing.expenses", "expense.recorded", count=6)
+    assert {e["payload"]["amount"] for e in recorded} >= {"999.99", "0.02", "5.00"}
+
+
+async def test_R_P2_the_cm_decides_how_to_spend_the_yearly_total(staffing):
+    """Over one category's share but under the year's total: nothing is overspent (categories report)."""
+    c = staffing.client
+    cm = await _cm(staffing, "X7")  # trainee: 7200.00 a year, gifts 1000.00 of it
+    me = staffing.as_(cm["id"], "cm")
+    body = {"category": "gifts", "amount": "2500.00", "spent_on": str(TODAY)}
+    assert (await c.post(f"/managers/{cm['id']}/expenses", headers=me, json=body)).status_code == 201
+    summary = (await c.get(f"/managers/{cm['id']}/budget", headers=me)).json()
+    assert summary["overspend"] == "0.00"
+    gifts = next(x for x in summary["categories"] if x["category"] == "gifts")
+    assert gifts["remaining"] == "-1500.00"  # reported, not borne
+    assert await staffing.events("staffing.expenses", "expense.budget-exceeded") == []
 
 
 async def test_R_P2_bad_expenses_are_refused_and_change_nothing(staffing):
@@ -144,11 +165,13 @@ async def test_R_P2_year_close_publishes_overspend_once_and_closes_the_year(staf
     cm = await _cm(staffing, "X4")
     me = staffing.as_(cm["id"], "cm")
     last_december = str(date(LAST_YEAR, 12, 20))
-    for amount in ("2000.00", "1500.50"):  # trainee entertainment budget 3000.00
+    spending = [("entertainment", "2000.00"), ("entertainment", "1500.50")]
+    spending += [("communication", "1200.00"), ("activities", "2000.00"), ("gifts", "1000.00")]
+    for category, amount in spending:  # trainee: 7200.00 a year; 7700.50 spent
         r = await c.post(
             f"/managers/{cm['id']}/expenses",
             headers=me,
-            json={"category": "entertainment", "amount": amount, "spent_on": last_december},
+            json={"category": category, "amount": amount, "spent_on": last_december},
         )
         assert r.status_code == 201
     closed = await c.post(f"/expense-years/{LAST_YEAR}/closure", headers=hr)
@@ -173,16 +196,17 @@ async def test_R_P2_a_past_year_keeps_the_budget_of_the_grade_held_then(staffing
     c = staffing.client
     hr = staffing.as_("hr-1", "hr")
     cm = await _cm(staffing, "X6")
-    spent = {"category": "entertainment", "amount": "3500.50", "spent_on": str(date(LAST_YEAR, 6, 1))}
-    assert (await c.post(f"/managers/{cm['id']}/expenses", headers=hr, json=spent)).status_code == 201
+    spending = [("entertainment", "3500.50"), ("communication", "1200.00")]
+    spending += [("activities", "2000.00"), ("gifts", "1000.00")]
+    for category, amount in spending:  # 7700.50: over the trainee's 7200.00, under the cm's 25600.00
+        spent = {"category": category, "amount": amount, "spent_on": str(date(LAST_YEAR, 6, 1))}
+        assert (await c.post(f"/managers/{cm['id']}/expenses", headers=hr, json=spent)).status_code == 201
     promoted = await c.post(
         f"/managers/{cm['id']}/grade", headers=hr, json={"to_grade": "cm", "reason": "R-Q8"}
     )
     assert promoted.status_code == 201, promoted.text
     summary = (await c.get(f"/managers/{cm['id']}/budget", headers=hr, params={"year": LAST_YEAR})).json()
-    assert (
-        summary["grade"] == "trainee"
-    )  # the trainee's entertainment budget of 3000.00, not the cm's 10000.00
+    assert summary["grade"] == "trainee"  # the trainee's yearly budget of 7200.00, not the cm's 25600.00
     assert summary["overspend"] == "500.50"
     closed = await c.post(f"/expense-years/{LAST_YEAR}/closure", headers=hr)
     assert closed.json()["total_overspend"] == "500.50"

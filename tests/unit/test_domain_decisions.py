@@ -40,10 +40,15 @@ def test_violations_compare_by_value():
 
 
 def test_R_C3_R_C1_team_compliance_raises_the_broken_rule_and_resolves_the_others():
-    decisions = decide.team_compliance("c-1", False, ["R-C3: needs two (core customer)"], "m-p")
+    broken = decide.issues_of([], ["R-C3: needs two (core customer)"])  # a v1 message: the fallback
+    decisions = decide.team_compliance("c-1", False, broken, "m-p")
     raised = [d for d in decisions if isinstance(d, decide.Raise)]
     assert [(d.rule, d.manager_id) for d in raised] == [(RuleId.R_C3, "m-p")]
-    assert {d.rule for d in decisions if isinstance(d, decide.Resolve)} == {RuleId.R_C1, RuleId.R_Q5}
+    assert {d.rule for d in decisions if isinstance(d, decide.Resolve)} == {
+        RuleId.R_C1,
+        RuleId.R_C2,
+        RuleId.R_Q5,
+    }
     assert all(isinstance(d, decide.Resolve) for d in decide.team_compliance("c-1", True, [], "m-p"))
 
 
@@ -124,3 +129,10 @@ def test_bounds_far_past_and_future_dates_are_refused_with_a_message_in_both_lan
         check_expense(Decimal("10"), date(1900, 1, 1), now.date(), closed_years=())
     assert old.value.rule_id == "R-P2"
     check_expense(Decimal("10"), date(2025, 12, 1), now.date(), closed_years=())
+
+
+def test_structured_issues_win_over_the_v1_lines():
+    structured = [(RuleId.R_Q5, "grade trainee may not serve medium")]
+    assert decide.issues_of(structured, ["R-C3: a stale line"]) == structured
+    decisions = decide.team_compliance("c-1", False, structured, None)
+    assert [d.rule for d in decisions if isinstance(d, decide.Raise)] == [RuleId.R_Q5]

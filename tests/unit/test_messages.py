@@ -135,7 +135,7 @@ def test_R_C1_R_C3_every_reason_the_domain_gives_has_zh_cn_wording(size, abnorma
         control_requested=True,
     )
     issues = violations(everything, None, [], {}, Decimal("1000000"))
-    assert len(issues) == 2  # R-C3 and R-C1
+    assert len(issues) == 3  # R-C3, R-C1 and R-C2 (no senior leads the team)
     refusal = RuleViolation(
         "customer.assignment.team_breaks_rules", issues=[ComplianceIssue(i) for i in issues]
     )
@@ -144,6 +144,7 @@ def test_R_C1_R_C3_every_reason_the_domain_gives_has_zh_cn_wording(size, abnorma
     chinese = refusal.text("zh-CN")
     assert "R-C3：" in chinese
     assert "R-C1：" in chinese
+    assert "R-C2：" in chinese
     latin = [w for w in chinese.replace("R-C", "").split() if any(c.isalpha() and c.isascii() for c in w)]
     assert latin == [], chinese
 

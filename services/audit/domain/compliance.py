@@ -58,23 +58,44 @@ def customer_subject(customer_id: str) -> str:
     return f"customer:{customer_id}"
 
 
-TEAM_RULES = (RuleId.R_C3, RuleId.R_C1, RuleId.R_Q5)
+TEAM_RULES = (RuleId.R_C3, RuleId.R_C2, RuleId.R_C1, RuleId.R_Q5)
 
 
 def team_compliance(
-    customer_id: str, compliant: bool, issues: Sequence[str], responsible: str | None
+    customer_id: str, compliant: bool, broken: Sequence[tuple[RuleId | None, str]], responsible: str | None
 ) -> list[Decision]:
-    """R-C3, R-C1, R-Q5: mirror the customer's compliance, rule by rule; a cleared rule resolves."""
+    """R-C3, R-C2, R-C1, R-Q5: mirror the customer's compliance, rule by rule; a cleared rule resolves.
+
+    `broken` is each issue's rule and English text, as `customer.compliance-changed` v2 structures them
+    (`issues_of` reads a v1 message's lines as the fallback).
+    """
     subject = customer_subject(customer_id)
     decisions: list[Decision] = []
     for rule in TEAM_RULES:
-        broken = [i for i in issues if RuleId.of_issue(i) is rule]
-        if broken and not compliant:
-            violation = Violation(rule, "audit.compliance.team", {"issues": "; ".join(broken)})
+        texts = [text for found, text in broken if found is rule]
+        if texts and not compliant:
+            violation = Violation(rule, "audit.compliance.team", {"issues": "; ".join(texts)})
             decisions.append(Raise(violation, subject, HIGH, responsible, customer_id))
         else:
             decisions.append(Resolve(rule, subject, "the team complies again"))
     return decisions
+
+
+def issues_of(
+    violations: Sequence[tuple[RuleId | None, str]], lines: Sequence[str]
+) -> list[tuple[RuleId | None, str]]:
+    """The issues of a compliance change: structured (v2) when given, else the rule each v1 line names."""
+    if violations:
+        return list(violations)
+    return [(RuleId.of_issue(line), line) for line in lines]
+
+
+def late_report(manager_id: str, customer_id: str, filed_late: bool) -> list[Decision]:
+    """R-M2: a report filed late is counted against its CM: one open finding, one evidence per report."""
+    if not filed_late:
+        return []
+    violation = Violation(RuleId.R_M2, "audit.compliance.late_report")
+    return [Raise(violation, f"manager:{manager_id}:late-reports", MEDIUM, manager_id, customer_id)]
 
 
 def manager_event(

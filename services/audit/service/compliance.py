@@ -126,11 +126,19 @@ async def primary_of(uow: UnitOfWork, customer_id: str) -> str | None:
     return next((m for m, role in rows if role == "primary"), None) or next((m for m, _ in rows), None)
 
 
+async def on_visit_filed(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
+    """R-M2: count a report filed later than the delay after its visit."""
+    late = bool(getattr(event, "filed_late", False))
+    await apply(uow, envelope, decide.late_report(event.manager_id, event.customer_id, late))
+
+
 async def on_customer_compliance(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
     """R-C3, R-C1, R-Q5: mirror customer service's compliance of each team."""
     responsible = await primary_of(uow, event.customer_id)
+    structured = [(v.rule, render(v.message_key, "en", v.params) or v.message_key) for v in event.violations]
+    broken = decide.issues_of(structured, event.issues)
     await apply(
-        uow, envelope, decide.team_compliance(event.customer_id, event.compliant, event.issues, responsible)
+        uow, envelope, decide.team_compliance(event.customer_id, event.compliant, broken, responsible)
     )
 
 

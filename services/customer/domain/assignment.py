@@ -13,6 +13,8 @@ from services.customer.domain.classification import (
     needs_two_managers,
 )
 from shared.errors import RuleViolation
+from shared.messages import CATALOGUE
+from shared.rules import RuleId, Violation
 
 HUNDRED = Decimal("100")
 
@@ -71,23 +73,26 @@ def check_team(primary_id: str, co_manager_ids: Iterable[str]) -> tuple[str, ...
     return co
 
 
-def violations(
+def team_violations(
     c: Classification,
     primary: ManagerView | None,
     co_managers: list[ManagerView],
     grades: Mapping[str, GradeView],
     risk_threshold: Decimal,
-) -> list[str]:
-    """Every rule the team breaks for this customer: R-C3 (two, primary), R-C1 (senior), R-Q5 (grade)."""
+    team_lead: ManagerView | None = None,
+) -> list[Violation]:
+    """Every rule the team breaks: R-C3 (two, primary), R-C1 (senior), R-C2 (senior-led), R-Q5 (grade)."""
     broken = []
     team = [m for m in (primary, *co_managers) if m is not None]
     why_two = needs_two_managers(c)
     if why_two and (primary is None or len(team) < 2):
-        broken.append(f"R-C3: needs two or more CMs with a named primary ({', '.join(why_two)})")
+        broken.append(Violation(RuleId.R_C3, "customer.compliance.two_managers", {"why": ", ".join(why_two)}))
     why_senior = needs_senior(c, risk_threshold)
     has_senior = any(grades.get(m.grade, GradeView(m.grade, False, frozenset())).may_lead_teams for m in team)
     if why_senior and not has_senior:
-        broken.append(f"R-C1: needs a senior CM ({', '.join(why_senior)})")
+        broken.append(Violation(RuleId.R_C1, "customer.compliance.senior", {"why": ", ".join(why_senior)}))
+    if c.core and c.major_value and not _senior_leads(primary, team_lead, grades):
+        broken.append(Violation(RuleId.R_C2, "customer.compliance.senior_led_team"))
     classes = customer_classes(c)
     for m in team:
         grade = grades.get(m.grade)
@@ -95,11 +100,39 @@ def violations(
         missing = classes - allowed
         mentored = has_senior and m is not primary
         if missing and not mentored:
-            broken.append(
-                f"R-Q5: grade {m.grade or 'unknown'} of {m.manager_id} "
-                f"may not serve {', '.join(sorted(missing))}"
-            )
+            params = {
+                "grade": m.grade or "unknown",
+                "manager_id": m.manager_id,
+                "classes": ", ".join(sorted(missing)),
+            }
+            broken.append(Violation(RuleId.R_Q5, "customer.compliance.grade_classes", params))
     return broken
+
+
+def _senior_leads(
+    primary: ManagerView | None, team_lead: ManagerView | None, grades: Mapping[str, GradeView]
+) -> bool:
+    """R-C2: the CMs serving the customer are led by a senior: the primary, or the lead of its CM team."""
+    leads = (m for m in (primary, team_lead) if m is not None)
+    return any((g := grades.get(m.grade)) is not None and g.may_lead_teams for m in leads)
+
+
+def issue_line(violation: Violation) -> str:
+    """The English line of a violation, as stored on the customer and in `issues` (contract version 1)."""
+    return CATALOGUE[violation.message_key][0].format_map({k: str(v) for k, v in violation.params.items()})
+
+
+def violations(
+    c: Classification,
+    primary: ManagerView | None,
+    co_managers: list[ManagerView],
+    grades: Mapping[str, GradeView],
+    risk_threshold: Decimal,
+    team_lead: ManagerView | None = None,
+) -> list[str]:
+    """The team's violations as English lines (`team_violations` rendered)."""
+    found = team_violations(c, primary, co_managers, grades, risk_threshold, team_lead)
+    return [issue_line(v) for v in found]
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,11 @@ def check_filed_in_time(occurred_at: datetime, now: datetime, next_visit_on: dat
         raise RuleViolation("customer.visit.next_before_visit")
 
 
+def filed_late(occurred_at: datetime, filed_at: datetime, delay: timedelta) -> bool:
+    """R-M2: a report is filed right after the visit; one filed later than the delay is flagged."""
+    return filed_at - occurred_at > delay
+
+
 def check_correction(previous_customer: str, customer_id: str, previous_kind: str, kind: str) -> None:
     """R-R3: a correction is a new version of a report on the same customer and kind."""
     if previous_customer != customer_id or previous_kind != kind:

@@ -176,6 +176,9 @@ class VisitRead(BaseModel):
     supersedes_id: str | None
     superseded: bool
     filed_at: datetime
+    filed_late: bool = Field(
+        default=False, description="R-M2: filed later than the cooperative's delay after the visit (flagged)"
+    )
 
 
 class DueRead(BaseModel):

@@ -2,11 +2,11 @@
 
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from services.customer.domain import assignment as rules
 from services.customer.domain.classification import CONTROL_ROLES, Classification, check_control_request
-from services.customer.models import AssignmentRow, CustomerRow
+from services.customer.models import AssignmentRow, CustomerRow, TeamProjectionRow
 from services.customer.schemas import (
     AssignmentRead,
     AssignmentSet,
@@ -26,9 +26,15 @@ from services.customer.service.common import (
 )
 from services.customer.service.scope import restrict
 from shared.auth import Principal, Role
-from shared.contracts.customer import CustomerAssignmentChanged, CustomerClassified, CustomerComplianceChanged
+from shared.contracts.customer import (
+    ComplianceViolation,
+    CustomerAssignmentChanged,
+    CustomerClassified,
+    CustomerComplianceChanged,
+)
 from shared.errors import NotFound, RuleViolation
 from shared.messages.issues import ComplianceIssue
+from shared.rules import Violation
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
@@ -47,6 +53,14 @@ async def _views(
             raise RuleViolation("customer.manager_unknown", manager_id=manager_id)
         views[manager_id] = view
     return views
+
+
+async def team_lead(uow: UnitOfWork, team_id: str | None, org_id: str) -> rules.ManagerView | None:
+    """R-C2: the lead of the customer's live CM team, as staffing last published it (None: no team)."""
+    team = await uow.session.get(TeamProjectionRow, team_id) if team_id else None
+    if team is None or team.org_id != org_id or team.dissolved:
+        return None
+    return await manager_view(uow, team.lead_id)
 
 
 def _replace_team(
@@ -112,6 +126,7 @@ async def assign(
         [views[m] for m in co_ids],
         await grade_views(uow, caller.org_id),
         risk_threshold,
+        await team_lead(uow, cmd.team_id, caller.org_id),
     )
     if issues:
         raise RuleViolation(
@@ -148,17 +163,22 @@ async def assignment_history(uow: UnitOfWork, customer_id: str, caller: Principa
         return [AssignmentRead.model_validate(a) for a in sorted(row.assignments, key=lambda a: a.id)]
 
 
-def _record_compliance(uow: UnitOfWork, row: CustomerRow, issues: list[str]) -> None:
+def _record_compliance(uow: UnitOfWork, row: CustomerRow, broken: list[Violation]) -> None:
+    issues = [rules.issue_line(v) for v in broken]
     change = rules.compliance_change(row.compliant, row.compliance_issues or [], issues)
     if change is None:
         return
     row.compliant, row.compliance_issues = change.compliant, list(change.issues)
+    ordered = sorted(broken, key=rules.issue_line)
     uow.emit(
         "customer.compliance-changed",
         key=row.id,
         org_id=row.org_id,
         payload=CustomerComplianceChanged(
-            customer_id=row.id, compliant=change.compliant, issues=change.issues
+            customer_id=row.id,
+            compliant=change.compliant,
+            issues=change.issues,
+            violations=tuple(ComplianceViolation.of(v) for v in ordered),
         ),
     )
 
@@ -171,12 +191,13 @@ async def recheck(
     primary = next((a for a in live if a.role == rules.AssignmentRole.PRIMARY.value), None)
     views = {a.manager_id: await manager_view(uow, a.manager_id) for a in live}
     co = [v for a in live if a is not primary and (v := views[a.manager_id]) is not None]
-    issues = rules.violations(
+    issues = rules.team_violations(
         c if c is not None else classification_of(row),
         views.get(primary.manager_id) if primary else None,
         co,
         await grade_views(uow, row.org_id),
         risk_threshold,
+        await team_lead(uow, row.team_id, row.org_id),
     )
     _record_compliance(uow, row, issues)
 
@@ -189,7 +210,18 @@ async def recheck_served_by(
     served = select(AssignmentRow.customer_id).where(AssignmentRow.valid_to.is_(None))
     if manager_id is not None:
         served = served.where(AssignmentRow.manager_id == manager_id)
-    for row in list(await uow.session.scalars(query.where(CustomerRow.id.in_(served)))):
+        led = select(TeamProjectionRow.team_id).where(TeamProjectionRow.lead_id == manager_id)
+        query = query.where(or_(CustomerRow.id.in_(served), CustomerRow.team_id.in_(led)))  # R-C2: team leads
+    else:
+        query = query.where(CustomerRow.id.in_(served))
+    for row in list(await uow.session.scalars(query)):
+        await recheck(uow, row, risk_threshold)
+
+
+async def recheck_team(uow: UnitOfWork, org_id: str, team_id: str, risk_threshold: Decimal) -> None:
+    """R-C2: a team's lead changed or it was dissolved: re-evaluate the customers it serves."""
+    query = select(CustomerRow).where(CustomerRow.org_id == org_id, CustomerRow.team_id == team_id)
+    for row in list(await uow.session.scalars(query)):
         await recheck(uow, row, risk_threshold)
 
 

@@ -13,6 +13,7 @@ from services.customer.domain.identity import name_key, phone_key
 from services.customer.models import AssignmentRow, CustomerRow
 from shared.auth import Principal
 from shared.contracts.customer import (
+    ComplianceViolation,
     CustomerAssignmentChanged,
     CustomerComplianceChanged,
     CustomerRegistered,
@@ -38,6 +39,7 @@ class Plan:
     team_id: str | None
     since: datetime
     issues: list[str]
+    violations: tuple[ComplianceViolation, ...] = ()
 
 
 async def create_all(uow: UnitOfWork, caller: Principal, plans: list[Plan], numbers: Any) -> dict[str, str]:
@@ -120,7 +122,9 @@ def _events(
             effective_from=plan.since,
             reason="imported",
         ),
-        CustomerComplianceChanged(customer_id=customer_id, compliant=False, issues=tuple(plan.issues))
+        CustomerComplianceChanged(
+            customer_id=customer_id, compliant=False, issues=tuple(plan.issues), violations=plan.violations
+        )
         if plan.issues
         else None,
     )

@@ -27,6 +27,7 @@ from services.customer.service.common import grade_views
 from services.customer.service.import_writes import Plan, create_all
 from shared.auth import Principal
 from shared.contracts.customer import (
+    ComplianceViolation,
     CustomerAssignmentChanged,
     CustomerComplianceChanged,
 )
@@ -99,23 +100,34 @@ async def _lookups(uow: UnitOfWork, org_id: str) -> tuple[dict[str, Any], ...]:
 
 
 def _issues(
-    plan_class: dict[str, Any], team: list[ManagerProjectionRow], grades: Any, threshold: Decimal, lang: str
-) -> list[str]:
+    plan_class: dict[str, Any],
+    team: list[ManagerProjectionRow],
+    grades: Any,
+    threshold: Decimal,
+    lang: str,
+    lead: ManagerProjectionRow | None = None,
+) -> tuple[list[str], tuple[ComplianceViolation, ...]]:
     views = [rules.ManagerView(m.manager_id, m.org_id, m.status, m.certified_until, m.grade) for m in team]
+    lead_view = (
+        rules.ManagerView(lead.manager_id, lead.org_id, lead.status, grade=lead.grade) if lead else None
+    )
     today = utcnow().date()
-    found = []
+    found, structured = [], []
     for view in views:
         try:
             rules.check_assignable(view, view.manager_id, view.org_id, today)
         except DomainError as exc:
             found.append(exc.text(lang))
+            params = {k: str(v) for k, v in exc.params.items()}
+            structured.append(ComplianceViolation(rule_id=exc.rule_id, message_key=exc.key, params=params))
     c = Classification(
         size=Size(plan_class["size"]) if plan_class["size"] else None,
         risk_amount=Decimal(plan_class["risk_amount"]),
         **{f: plan_class[f] for f in FLAGS},
     )
-    found.extend(rules.violations(c, views[0], views[1:], grades, threshold))
-    return found
+    broken = rules.team_violations(c, views[0], views[1:], grades, threshold, lead_view)
+    found.extend(rules.issue_line(v) for v in broken)
+    return found, (*structured, *(ComplianceViolation.of(v) for v in broken))
 
 
 async def import_customers(
@@ -140,7 +152,10 @@ async def import_customers(
             if plan is None:
                 continue
             team = [by_id[m] for m in (plan.primary, *plan.co)]
-            plan.issues = _issues(plan.classification, team, grades, risk_threshold, lang)
+            lead = by_id.get(teams[plan.team_id].lead_id) if plan.team_id in teams else None
+            plan.issues, plan.violations = _issues(
+                plan.classification, team, grades, risk_threshold, lang, lead
+            )
             for issue in plan.issues:
                 report.flag(row.line, "primary_employee_no", issue)
             plans.append(plan)
@@ -269,7 +284,7 @@ def _assign(uow: UnitOfWork, row: CustomerRow, plan: Plan, caller: Principal) ->
     )
 
 
-def _emit_compliance(uow: UnitOfWork, row: CustomerRow) -> None:
+def _emit_compliance(uow: UnitOfWork, row: CustomerRow, violations: tuple[ComplianceViolation, ...]) -> None:
     if row.compliant:
         return
     uow.emit(
@@ -277,7 +292,10 @@ def _emit_compliance(uow: UnitOfWork, row: CustomerRow) -> None:
         key=row.id,
         org_id=row.org_id,
         payload=CustomerComplianceChanged(
-            customer_id=row.id, compliant=False, issues=tuple(row.compliance_issues)
+            customer_id=row.id,
+            compliant=False,
+            issues=tuple(row.compliance_issues),
+            violations=violations,
         ),
     )
 
@@ -310,5 +328,5 @@ def _update(uow: UnitOfWork, row: CustomerRow, plan: Plan, caller: Principal, wr
                     payload=CustomerComplianceChanged(customer_id=row.id, compliant=True, issues=()),
                 )
             else:
-                _emit_compliance(uow, row)
+                _emit_compliance(uow, row, plan.violations)
     return True

@@ -15,7 +15,7 @@ from services.customer.models import (
     TeamProjectionRow,
 )
 from services.customer.schemas import ManagerProjectionRead
-from services.customer.service.assignment import recheck_served_by
+from services.customer.service.assignment import recheck_served_by, recheck_team
 from services.customer.service.common import bring_ladder_in_force
 from shared.auth import Principal
 from shared.contracts.customer import ManagerPortfolioPublished, PortfolioCustomer
@@ -217,3 +217,5 @@ async def record_team(uow: UnitOfWork, envelope: Envelope, event: TeamChanged) -
     if not team.dissolved:
         for manager_id in dict.fromkeys((event.lead_id, *event.member_ids)):
             uow.session.add(TeamMemberProjectionRow(team_id=team.team_id, manager_id=manager_id))
+    await uow.session.flush()
+    await recheck_team(uow, envelope.org_id, team.team_id, RECHECK.risk_threshold)

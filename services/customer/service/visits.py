@@ -1,6 +1,6 @@
 """Visits, visit plans and satisfaction (R-D2, R-D3, R-M1..R-M5), and daily work reports (R-W4)."""
 
-from datetime import date
+from datetime import date, timedelta
 from uuid import uuid4
 
 from sqlalchemy import func, select
@@ -76,6 +76,7 @@ async def file_visit(
             supersedes_id=supersedes,
             superseded=False,
             filed_at=now,
+            filed_late=rules.filed_late(cmd.occurred_at, now, timedelta(hours=settings.report_delay_hours)),
         )
         uow.session.add(visit)
         await uow.session.flush()
@@ -92,6 +93,8 @@ async def file_visit(
                 satisfaction=cmd.satisfaction,
                 version=version,
                 supersedes_id=supersedes,
+                filed_at=now,
+                filed_late=visit.filed_late,
             ),
         )
         after = rules.rolling(await _scores(uow, row.id), settings.satisfaction_window)

@@ -1,4 +1,9 @@
-"""Marketing expenses (R-P2, R-I4): a yearly budget per grade and category; overspend is the CM's."""
+"""Marketing expenses (R-P2, R-I4): a yearly budget per grade; overspend is what exceeds its total.
+
+The seed: "该营销费用由客户经理自主决定使用,超标部分由客户经理自行承担" - the CM decides how to spend
+the budget, and bears what exceeds it. The categories (communication, entertainment, activities,
+gifts) are for reporting: spending more on gifts and less on entertainment is the CM's choice.
+"""
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -26,7 +31,7 @@ class CategoryStatus:
 
     @property
     def overspend(self) -> Decimal:
-        """R-P2: what the CM bears for this category."""
+        """For reporting only: how far this category went past its share (the CM bears `total_overspend`)."""
         return max(ZERO, self.spent - self.budget)
 
 
@@ -54,10 +59,13 @@ def statuses(
 
 
 def crossed_budget(budget: Decimal, spent_before: Decimal, spent_after: Decimal) -> bool:
-    """R-P2: this expense is the one that took the category over its budget."""
+    """R-P2: this expense is the one that took the year's spending over the yearly total budget."""
     return spent_before <= budget < spent_after
 
 
 def total_overspend(rows: Iterable[CategoryStatus]) -> Decimal:
-    """R-P2: the overspend deducted from pay: the sum of every category's overspend."""
-    return sum((r.overspend for r in rows), ZERO)
+    """R-P2: the overspend deducted from pay: what the year's spending exceeds the yearly total budget by."""
+    listed = list(rows)
+    spent = sum((r.spent for r in listed), ZERO)
+    budget = sum((r.budget for r in listed), ZERO)
+    return max(ZERO, spent - budget)

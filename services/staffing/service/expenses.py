@@ -83,7 +83,7 @@ async def _closed_years(uow: UnitOfWork, org_id: str) -> list[int]:
 async def record_expense(
     uow: UnitOfWork, manager_id: str, cmd: ExpenseCreate, caller: Principal
 ) -> ExpenseRead:
-    """R-P2: a CM records their own expense; crossing a category's budget raises an event."""
+    """R-P2: a CM records their own expense; crossing the yearly total budget raises an event."""
     if caller.user_id != manager_id and not caller.has_any(MANAGE):
         raise Forbidden("staffing.expense.own_only")
     async with uow:
@@ -98,8 +98,8 @@ async def record_expense(
             )
         year = cmd.spent_on.year
         grade = await grade_in(uow, row, year)
-        budget = (await budget_for(uow, row.org_id, grade, year)).get(cmd.category, ZERO)
-        before = (await spent_in(uow, row.id, year)).get(cmd.category, ZERO)
+        budget = sum((await budget_for(uow, row.org_id, grade, year)).values(), ZERO)
+        before = sum((await spent_in(uow, row.id, year)).values(), ZERO)
         expense = ExpenseRow(
             id=f"ex-{uuid4().hex[:12]}",
             org_id=row.org_id,
