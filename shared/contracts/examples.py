@@ -24,6 +24,15 @@ PAYLOADS: dict[str, dict[str, Any]] = {
     },
     "office.staff-assigned": {"user_id": "sup-chengguan", "office_id": "o-9a3f0b6e1c27", "scope": "default"},
     "staff.login-linked": {"login": "zhang.san", "manager_id": MANAGER},
+    "appraisal.evaluation-reminded": {
+        "cycle_id": "cy-0b33b0b13325",
+        "year": 2025,
+        "manager_id": MANAGER,
+        "source": "supervisor",
+        "evaluator": "sup-chengguan",
+        "deadline": "2026-01-31",
+        "reminded_by": "sup-chengguan",
+    },
     "balance.reported": {
         "external_id": EXTERNAL,
         "deposit": "152340.50",
