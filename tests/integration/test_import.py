@@ -112,9 +112,11 @@ def test_impossible_amounts_are_refused_per_line_and_corrections_kept(tmp_path):
         "c-4,0,0,0,2999-01-31T00:00:00+08:00\n"
     )
     errors = validate(balances, KINDS["balances"]).errors
-    assert errors[0] == "line 3: deposit: a balance cannot be negative"
+    # the contract itself refuses a negative balance (issue 19, finding 9), naming the field and value
+    negative = "the deposit balance is negative (-1.00); balances are never negative"
+    assert errors[0] == f"line 3: deposit: {negative}"
     assert errors[1].startswith("line 4: overdue 200.00 is more than the loan 100.00")
-    assert errors[2].startswith("line 5: as_of 2999-01-31")
+    assert errors[2].startswith("line 5: as_of: as_of 2999-01-31")  # the contract refuses it too
     pnl = tmp_path / "pnl.csv"
     pnl.write_text(
         PNL_HEADER

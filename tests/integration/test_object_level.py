@@ -47,6 +47,7 @@ STAFFING_CASES = [
     Case("GET", "/managers/{manager_id}/certifications"),
     Case("GET", "/managers/{manager_id}/grade-history"),
     Case("GET", "/managers/{manager_id}/login"),
+    Case("GET", "/teams/{team_id}/members"),
     Case("POST", "/managers/{manager_id}/departure", {"reason": "pushed out"}),
     Case("POST", "/managers/{manager_id}/departure/withdrawal", {"reason": "kept in"}),
 ]
@@ -150,9 +151,22 @@ async def test_a_cm_cannot_reach_another_cms_staffing_record_expenses_or_departu
             },
         )
         assert spent.status_code == 201, spent.text
+        lead = await c.post(
+            "/managers",
+            headers=hr,
+            json={"employee_no": "E-SECRET-2", "name": "Secret Lead", "grade": "senior", "branch": "north"},
+        )
+        assert lead.status_code == 201, lead.text
+        team = await c.post(
+            "/teams",
+            headers=hr,
+            json={"name": "Secret Team", "lead_id": lead.json()["id"], "member_ids": [owner_id]},
+        )
+        assert team.status_code == 201, team.text
         secrets = ("Secret", "secret", "E-SECRET-1", "12.34")
 
-        await _check_cases(svc, STAFFING_CASES, stranger, {"manager_id": owner_id}, secrets)
+        ids = {"manager_id": owner_id, "team_id": team.json()["id"]}
+        await _check_cases(svc, STAFFING_CASES, stranger, ids, secrets)
 
         for path in ("/managers", "/managers?branch=north&grade=trainee&status=active&limit=50"):
             listed = await c.get(path, headers=stranger)

@@ -8,7 +8,13 @@ class LoginWrite(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    login: str = Field(min_length=1, max_length=128, pattern=r"^\S+$", examples=["zhang.san"])
+    login: str = Field(
+        min_length=1,
+        max_length=128,
+        pattern=r"^\S+$",
+        description="the login the identity provider puts in the login claim; one CM per login",
+        examples=["zhang.san"],
+    )
 
 
 class LoginRead(BaseModel):
