@@ -19,9 +19,6 @@ from services.console.pages import (
     thresholds,
 )
 
-# The first page of Workbench II's roles, after either sign-in (sso.HOME is the one table).
-sso.HOME.update({"hr": "/hr/managers", "auditor": "/audit/departures", "management": "/dashboard"})
-
 # supervisor before customers: its /customers/new must win over /customers/{customer_id}.
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,

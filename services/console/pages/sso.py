@@ -8,7 +8,15 @@ from services.console.session import COOKIE, OIDC_COOKIE, Session, SessionStore
 from services.console.web import AnyPage, Page, safe_path
 
 router = APIRouter()
-HOME = {"cm": "/my-day", "supervisor": "/overview", "admin": "/overview"}  # each role's first page
+# Each role's first page after either sign-in.
+HOME = {
+    "cm": "/my-day",
+    "supervisor": "/overview",
+    "admin": "/overview",
+    "hr": "/hr/managers",
+    "auditor": "/audit/departures",
+    "management": "/dashboard",
+}
 
 
 def _absolute(page: Page, configured: str | None, path: str) -> str:
