@@ -1,13 +1,16 @@
 """Where `GET /customers/{id}` spends its time: the customer app in-process on PostgreSQL, pyinstrument.
 
 `python -m bench.profile_get [requests]`: seeds 2,000 customers, warms up, then profiles `requests`
-GETs through the ASGI app (no sockets, no uvicorn) with pyinstrument and prints the call tree, and the
+GETs through the ASGI app (no sockets, no uvicorn) with pyinstrument and prints the call tree (or, with
+`BENCH_CPU_LINES=<lines>`, cProfile's CPU time per function, cumulative), and the
 CPU time per request of the service's app next to the same-work app (`bench/samework_app.py`) run
 the same way, alternated in rounds. Not a numbered benchmark: `python -m bench http` gives the rates.
 """
 
 import asyncio
+import cProfile
 import os
+import pstats
 import statistics
 import sys
 import time
@@ -25,6 +28,7 @@ from steward.embedded_broker import free_port
 CUSTOMERS = 2_000
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000
 ROUNDS = 5
+CPU_PROFILE = int(os.environ.get("BENCH_CPU_LINES", "0"))  # lines of a cProfile of CPU time, if set
 
 
 async def _cpu_per_request(client: httpx.AsyncClient, auth: dict[str, str], n: int) -> float:
@@ -64,11 +68,20 @@ async def main() -> dict[str, Any]:
         ):
             for client in (svc, hand):
                 await _cpu_per_request(client, auth, 200)
-            profiler = Profiler(async_mode="enabled", interval=0.0005)
-            profiler.start()
-            await _cpu_per_request(svc, auth, N)
-            profiler.stop()
-            print(profiler.output_text(unicode=False, color=False, show_all=False), flush=True)
+            if CPU_PROFILE:  # CPU time per function: wall-clock samples mislead on a loaded machine
+                cpu = cProfile.Profile(time.process_time)
+                cpu.enable()
+                await _cpu_per_request(svc, auth, N)
+                cpu.disable()
+                pstats.Stats(cpu).sort_stats(os.environ.get("BENCH_CPU_SORT", "cumulative")).print_stats(
+                    CPU_PROFILE
+                )
+            else:
+                profiler = Profiler(async_mode="enabled", interval=0.0005)
+                profiler.start()
+                await _cpu_per_request(svc, auth, N)
+                profiler.stop()
+                print(profiler.output_text(unicode=False, color=False, show_all=False), flush=True)
             rounds: dict[str, list[float]] = {"service": [], "samework": []}
             for _ in range(ROUNDS):
                 rounds["service"].append(await _cpu_per_request(svc, auth, N))

@@ -91,6 +91,19 @@ def instrument_engine(engine: "AsyncEngine | None") -> None:
     EngineTracer(_tracer, engine.sync_engine, usage)  # type: ignore[no-untyped-call]
 
 
+@contextmanager
+def database_span(system: str, statement: str) -> Iterator[None]:
+    """A client span around a statement run on the driver directly (the engine's own are instrumented)."""
+    if _tracer is None:
+        yield
+        return
+    attributes = {"db.system": system, "db.statement": statement}
+    with _tracer.start_as_current_span(
+        statement.split(None, 1)[0], kind=SpanKind.CLIENT, attributes=attributes
+    ):
+        yield
+
+
 def outbound_headers() -> dict[str, str]:
     """The current trace context as headers to store with an outbox row; empty when tracing is off."""
     if _tracer is None:

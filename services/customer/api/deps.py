@@ -4,10 +4,12 @@ from decimal import Decimal
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.customer.service.common import MANAGE, READ_ALL
 from services.customer.settings import CustomerSettings
 from shared.auth import Principal, Role, require_roles
+from shared.runtime import Runtime
 
 
 async def risk_threshold(request: Request) -> Decimal:
@@ -30,3 +32,13 @@ async def get_settings(request: Request) -> CustomerSettings:
 
 
 Settings = Annotated[CustomerSettings, Depends(get_settings)]
+
+
+async def get_engine(request: Request) -> AsyncEngine:
+    """The service's database engine (its pool), for reads that need no unit of work."""
+    runtime: Runtime = request.app.state.runtime
+    assert runtime.engine is not None, "runtime not started"
+    return runtime.engine
+
+
+Database = Annotated[AsyncEngine, Depends(get_engine)]

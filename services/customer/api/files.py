@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Header, Query, Response, status
 
 from services.customer.access_log import AccessReads
-from services.customer.api.deps import Reader, RiskThreshold, Settings, Writer
+from services.customer.api.deps import Database, Reader, RiskThreshold, Settings, Writer
 from services.customer.domain.classification import Importance
 from services.customer.domain.identity import document_hash
 from services.customer.schemas import (
@@ -16,7 +16,7 @@ from services.customer.schemas import (
     SectionRead,
     SectionWrite,
 )
-from services.customer.service import export, files
+from services.customer.service import export, files, reading
 from shared.app import UoW
 from shared.pagination import Page, Paged
 from shared.spreadsheet import language
@@ -108,9 +108,11 @@ async def export_roster(
 
 
 @router.get("/{customer_id}", response_model=CustomerRead, summary="Get a customer")
-async def get_customer(customer_id: str, uow: UoW, caller: Reader, reads: AccessReads) -> CustomerRead:
+async def get_customer(
+    customer_id: str, database: Database, caller: Reader, reads: AccessReads
+) -> CustomerRead:
     """One customer file; 404 for a CM who does not serve it."""
-    found = await files.get_customer(uow, customer_id, caller)
+    found = await reading.one_customer(database, customer_id, caller)
     reads.customers(caller, [customer_id])
     return found
 

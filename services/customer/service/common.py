@@ -78,6 +78,11 @@ def visible(caller: Principal) -> Select[CustomerRow]:
     return _visible(caller, utcnow().date())
 
 
+def visible_on(caller: Principal, today: date) -> Select[CustomerRow]:
+    """Customers the caller may see on a given day (the statement is built once per caller and day)."""
+    return _visible(caller, today)
+
+
 # Building the statement costs more Python than running it; it depends only on the caller and the day.
 @lru_cache(maxsize=4096)
 def _visible(caller: Principal, today: date) -> Select[CustomerRow]:
