@@ -29,6 +29,15 @@ from shared.telemetry import configure_from_environment, instrument_app, instrum
 from shared.uow import UnitOfWork
 
 
+async def request_checks(request: Request) -> None:
+    """Every route: an unknown query parameter is a 422, and a POST's Idempotency-Key is checked.
+
+    One dependency rather than two: FastAPI solves each dependency of every request anew.
+    """
+    await refuse_unknown_query(request)
+    await idempotency_refusal(request)
+
+
 def build_service_app(
     settings: ServiceSettings,
     definition: ServiceDefinition,
@@ -74,7 +83,7 @@ def build_service_app(
         description=definition.description,
         lifespan=lifespan,
         # every route: an unknown query parameter is a 422; a POST's Idempotency-Key is checked
-        dependencies=[Depends(refuse_unknown_query), Depends(idempotency_refusal)],
+        dependencies=[Depends(request_checks)],
         docs_url=None,  # served by shared.docs_pages from vendored assets, never from a CDN
         redoc_url=None,
     )

@@ -3,6 +3,7 @@
 import contextlib
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import lru_cache
 from typing import Annotated, Any
 
 import jwt
@@ -50,7 +51,14 @@ class Principal(BaseModel):
 
     def as_actor(self) -> Actor:
         """The actor recorded on events this caller causes."""
-        return Actor(kind="user", user_id=self.user_id, roles=tuple(sorted(r.value for r in self.roles)))
+        return _actor(self)
+
+
+@lru_cache(maxsize=4096)
+def _actor(principal: Principal) -> Actor:
+    """Built once per caller: every request names its caller as the actor (both are frozen)."""
+    roles = tuple(sorted(r.value for r in principal.roles))
+    return Actor(kind="user", user_id=principal.user_id, roles=roles)
 
 
 def _verified_claims(settings: ServiceSettings, token: str) -> dict[str, Any]:

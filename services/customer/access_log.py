@@ -105,8 +105,8 @@ class AccessLog:
 
 async def get_access_log(request: Request) -> "Reads":
     """A recorder bound to this request's route."""
-    route = request.scope.get("route")
-    endpoint = f"{request.method} {getattr(route, 'path', request.url.path)}"
+    route = request.scope.get("route")  # the template (`/customers/{customer_id}`), not the URL
+    endpoint = f"{request.method} {route.path if route is not None else request.scope['path']}"
     return Reads(request.app.state.access_log, endpoint)
 
 
