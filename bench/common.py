@@ -71,6 +71,8 @@ def save(name: str, result: dict[str, Any]) -> dict[str, Any]:
     path.write_text(json.dumps(result, indent=2) + "\n")
     if previous is not None:
         print(table(previous, result), flush=True)
+    else:
+        print(f"{name}: no previous run to compare with (bench/results/{name}.previous.json)", flush=True)
     return result
 
 

@@ -17,6 +17,7 @@ or the rates run out; each stage reports throughput, p50/p95/p99 per operation, 
 each process took (customer, staffing, PostgreSQL, broker, the driver) to show what bounds it. The
 baseline in the same run: `/healthz` of the customer process (no database, no token) sampled twice a
 second during each stage, the floor any request to that process pays on the machine as loaded.
+The actors and their operations are in `bench/morning_actors.py`.
 Bounded: `STAGE_SECONDS` per stage, at most `len(RATES)` stages, at most `MAX_IN_FLIGHT` operations.
 """
 
@@ -37,13 +38,11 @@ import httpx
 from aiokafka import AIOKafkaProducer
 
 from bench.common import ORG, customer_id, percentile, pg_database, save, scale, seed_customers
+from bench.morning_actors import PER_CM, SUPERVISORS, Morning
 from bench.procs import PREFIX, ServiceProcess, log_dir, wait_ready
 from steward.embedded_broker import EmbeddedBroker, free_port
 
 CMS = scale(200, 20)
-SUPERVISORS = 10
-PER_CM = 50
-OWN = 40  # a CM's operations use its first 40 customers; supervisors move the other 10 around
 RATES = (2, 5, 10, 20, 40, 80) if not os.environ.get("STEWARD_BENCH_QUICK") else (10, 20)
 STAGE_SECONDS = scale(15, 4)
 BALANCE_RATE = scale(200, 50)  # balance reports a second, all stages long
@@ -53,17 +52,6 @@ CEILING_P99_MS = 300
 # the p99 criterion still shows where throughput saturates).
 PAST_CEILING = bool(os.environ.get("STEWARD_BENCH_MORNING_PAST_CEILING"))
 TICKS = os.sysconf("SC_CLK_TCK")
-CM_OPS = {
-    "my_day": 3,
-    "customer_list": 3,
-    "customer": 4,
-    "visits": 2,
-    "file_visit": 2,
-    "plan_day": 1,
-    "recommend": 1,
-}
-SUPERVISOR_OPS = {"sup_list": 2, "sup_customer": 2, "reassign": 1}
-SUPERVISOR_SHARE = 0.1
 
 
 def _cpu(pid: int) -> float:
@@ -84,101 +72,6 @@ def _postgres_pids() -> list[int]:
             except OSError:
                 continue
     return pids
-
-
-class Morning:
-    """The actors, their tokens and what each operation does."""
-
-    def __init__(self, customer: ServiceProcess, staffing: ServiceProcess, managers: list[str]) -> None:
-        self.managers = managers
-        self.cm_auth = {m: {"Authorization": f"Bearer {customer.token(m, 'cm', org=ORG)}"} for m in managers}
-        self.sup_auth = [
-            {"Authorization": f"Bearer {customer.token(f'sup-{i}', 'supervisor', org=ORG)}"}
-            for i in range(SUPERVISORS)
-        ]
-        limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
-        self.c = httpx.AsyncClient(base_url=customer.url, timeout=10, limits=limits)
-        self.s = httpx.AsyncClient(base_url=staffing.url, timeout=10, limits=limits)
-        self.plans: dict[str, int] = defaultdict(int)
-        self.moved: dict[str, str] = {}  # pool customer -> its primary CM now
-        self.failed: list[str] = []  # the first server errors of My day's calls, by call
-        self.today = datetime.now(UTC).date()
-
-    async def close(self) -> None:
-        """Close the clients."""
-        await self.c.aclose()
-        await self.s.aclose()
-
-    def choose(self, rng: random.Random) -> tuple[str, Callable[[], Awaitable[int]]]:
-        """One operation by a random actor."""
-        if rng.random() < SUPERVISOR_SHARE:
-            op = rng.choices(list(SUPERVISOR_OPS), weights=list(SUPERVISOR_OPS.values()))[0]
-            sup = rng.choice(self.sup_auth)
-            k = rng.randrange(len(self.managers))
-            return op, lambda: self._supervisor(op, sup, k, rng)
-        op = rng.choices(list(CM_OPS), weights=list(CM_OPS.values()))[0]
-        k = rng.randrange(len(self.managers))
-        cid = customer_id(k * PER_CM + rng.randrange(OWN))
-        return op, lambda: self._cm(op, k, cid, rng)
-
-    async def _cm(self, op: str, k: int, cid: str, rng: random.Random) -> int:
-        me = self.managers[k]
-        auth = self.cm_auth[me]
-        c = self.c
-        if op == "my_day":
-            answers = await asyncio.gather(
-                c.get(f"/managers/{me}/days/{self.today.isoformat()}", headers=auth),
-                c.get("/visit-schedule", params={"manager_id": me}, headers=auth),
-                c.get("/credit-recommendations", headers=auth),
-                self.s.get(f"/managers/{me}/budget", params={"year": self.today.year}, headers=auth),
-            )
-            for r in answers:
-                if r.status_code >= 500 and len(self.failed) < 20:
-                    self.failed.append(f"{r.request.method} {r.request.url.path} {r.status_code}")
-            # No plan yet for today is a 404 the page expects.
-            return max((r.status_code for r in answers if r.status_code != 404), default=200)
-        if op == "customer_list":
-            return (
-                await c.get("/customers", params={"manager_id": me, "limit": 20}, headers=auth)
-            ).status_code
-        if op == "customer":
-            return (await c.get(f"/customers/{cid}", headers=auth)).status_code
-        if op == "visits":
-            return (await c.get(f"/customers/{cid}/visits", headers=auth)).status_code
-        if op == "file_visit":
-            when = (datetime.now(UTC) - timedelta(minutes=5)).isoformat()
-            body = {"kind": "phone", "occurred_at": when, "phone": {"summary": "morning call"}}
-            return (await c.post(f"/customers/{cid}/visits", json=body, headers=auth)).status_code
-        if op == "plan_day":
-            self.plans[me] += 1  # one plan per day: each plan is for the next unplanned day
-            day = (self.today + timedelta(days=self.plans[me])).isoformat()
-            body = {"tasks": [{"description": "visit the orchard", "priority": "primary"}]}
-            return (await c.put(f"/managers/{me}/days/{day}/plan", json=body, headers=auth)).status_code
-        body = {
-            "product": "loan",
-            "amount": str(rng.randrange(1_000, 50_000)),
-            "term_months": 12,
-            "purpose": "seed and fertiliser",
-            "rationale": "steady deposits",
-        }
-        return (await c.post(f"/customers/{cid}/credit-recommendations", json=body, headers=auth)).status_code
-
-    async def _supervisor(self, op: str, auth: dict[str, str], k: int, rng: random.Random) -> int:
-        me = self.managers[k]
-        if op == "sup_list":
-            return (
-                await self.c.get("/customers", params={"manager_id": me, "limit": 50}, headers=auth)
-            ).status_code
-        if op == "sup_customer":
-            cid = customer_id(k * PER_CM + rng.randrange(PER_CM))
-            return (await self.c.get(f"/customers/{cid}", headers=auth)).status_code
-        cid = customer_id(k * PER_CM + OWN + rng.randrange(PER_CM - OWN))
-        if cid in self.moved:
-            return 200  # one reassignment in flight or done per pool customer; keep it simple
-        other = self.managers[(k + 1) % len(self.managers)]
-        self.moved[cid] = other
-        body = {"primary_manager_id": other, "reason": "portfolio balancing"}
-        return (await self.c.put(f"/customers/{cid}/assignment", json=body, headers=auth)).status_code
 
 
 async def _balances(bootstrap: str, stop: asyncio.Event, sent: list[int]) -> None:

@@ -6,7 +6,6 @@ The ratio shows what the transactional outbox costs.
 """
 
 import asyncio
-import json
 import tempfile
 import time
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 from aiokafka import AIOKafkaProducer
 from sqlalchemy import func, select
 
+from bench.common import save
 from services.staffing.app import MIGRATIONS
 from services.staffing.models import MESSAGING
 from shared.contracts.staffing import ManagerRegistered
@@ -26,7 +26,6 @@ from steward.embedded_broker import EmbeddedBroker, free_port
 
 EVENTS = 5_000
 PER_TRANSACTION = 100
-RESULTS = Path(__file__).parent / "results"
 
 
 def _payload(i: int) -> ManagerRegistered:
@@ -87,13 +86,12 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as folder, EmbeddedBroker("127.0.0.1", free_port()) as broker:
         baseline = await _baseline(broker.bootstrap_servers)
         outbox = await _outbox(broker.bootstrap_servers, Path(folder))
-    result = {
-        "benchmark": "outbox_relay",
-        "events": EVENTS,
-        "baseline_events_per_s": round(EVENTS / baseline),
-        "outbox_events_per_s": round(EVENTS / outbox),
-        "outbox_over_baseline_time": round(outbox / baseline, 2),
-    }
-    print(json.dumps(result, indent=2))
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "outbox_relay.json").write_text(json.dumps(result, indent=2))
+    save(
+        "outbox_relay",
+        {
+            "events": EVENTS,
+            "baseline_events_per_s": round(EVENTS / baseline),
+            "outbox_events_per_s": round(EVENTS / outbox),
+            "outbox_over_baseline_time": round(outbox / baseline, 2),
+        },
+    )
