@@ -103,6 +103,15 @@ async def test_R_C5_opening_balances_import_is_checked_whole_idempotent_and_newe
         assert now["62001"][0] == "2000.00"
         assert now["62002"] == ("0.00", "500000.00")
 
+        # the customers file again (no balances in it, or older ones) leaves the newer balances alone
+        again = await _post(customer, "customers", _file(tmp_path, "customers", no_balances), dry_run=False)
+        assert again["unchanged"] == 3
+        older = [{**c, "deposit": "1", "start_date": "2024-01-01"} for c in no_balances]
+        await _post(customer, "customers", _file(tmp_path, "customers", older, name="older"), dry_run=False)
+        after = await _balances(customer)
+        assert (after["62001"], after["62002"]) == (now["62001"], now["62002"])
+        assert after["62003"][0] == "1.00"  # it had none: the customers file's opening deposit is taken
+
 
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
 def test_the_opening_balances_template_reads_back(lang, tmp_path):

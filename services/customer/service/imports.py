@@ -324,6 +324,10 @@ def _update(uow: UnitOfWork, row: CustomerRow, plan: Plan, caller: Principal, wr
     team_now = tuple(a.manager_id for a in live)
     team_changed = team_now != (plan.primary, *plan.co) or row.team_id != plan.team_id
     fields = {k: v for k, v in plan.values.items() if getattr(row, k) != v}
+    newer = row.balances_as_of is not None and row.balances_as_of > plan.since
+    for balance in ("deposit_balance", "loan_balance"):  # R-C5: an empty cell or newer balances stay
+        if plan.values[balance] is None or newer:
+            fields.pop(balance, None)
     class_changed = row.classification != plan.classification
     compliance_changed = (row.compliant, list(row.compliance_issues)) != (not plan.issues, plan.issues)
     if not (team_changed or fields or class_changed or compliance_changed):
@@ -331,6 +335,8 @@ def _update(uow: UnitOfWork, row: CustomerRow, plan: Plan, caller: Principal, wr
     if write:
         for key, value in fields.items():
             setattr(row, key, value)
+        if fields.keys() & {"deposit_balance", "loan_balance"}:
+            row.balances_as_of = plan.since
         row.classification, row.team_id = plan.classification, plan.team_id
         row.compliant, row.compliance_issues = not plan.issues, plan.issues
         if team_changed:
