@@ -41,6 +41,8 @@ async def create_all(uow: UnitOfWork, caller: Principal, plans: list[Plan], numb
     """New customers and their CMs in bulk (COPY on PostgreSQL, no ORM object per row); events in bulk too."""
     now, ids = utcnow(), {}
     customers, assignments = [], []
+    # Equal classifications as one object: the bulk write serialises each distinct object to JSON once.
+    alike: dict[tuple[object, ...], dict[str, Any]] = {}
     events: tuple[list[tuple[str, dict[str, Any]]], ...] = ([], [], [])
     for plan in plans:
         customer_id = f"c-{uuid4().hex[:12]}"
@@ -52,7 +54,7 @@ async def create_all(uow: UnitOfWork, caller: Principal, plans: list[Plan], numb
             "external_id": plan.external_id,
             "name_key": name_key(plan.values["name"]),
             "phone_key": phone_key(plan.values["contact"]),
-            "classification": plan.classification,
+            "classification": alike.setdefault(tuple(plan.classification.items()), plan.classification),
             "team_id": plan.team_id,
             "attribution_mode": "shares",
             "compliant": not plan.issues,
