@@ -1,4 +1,4 @@
-"""Issue 19: staffing's decisions are pure (grade changes R-Q8, departures R-I6): state, command, now in; state, events out."""
+"""Issue 19: staffing decides in pure functions (R-Q8 grades, R-I6 departures): state and now in, events out."""
 
 from datetime import UTC, date, datetime
 
@@ -47,7 +47,8 @@ def test_R_Q8_the_maker_never_confirms_and_a_stale_proposal_is_refused():
 def test_R_Q8_a_removal_takes_the_cm_off_the_post_and_a_keep_changes_nothing():
     removal = grading.propose(ACTIVE_CM, grading.ProposalKind.REMOVE, DEFAULT_LADDER, 2025, "", "hr-1")
     change = grading.settle(removal, ACTIVE_CM, "hr-2", True, NOW).change
-    assert change is not None and (change.to_grade, change.status) == (None, ManagerStatus.REMOVED)
+    assert change is not None
+    assert (change.to_grade, change.status) == (None, ManagerStatus.REMOVED)
     keep = grading.propose(ACTIVE_CM, grading.ProposalKind.KEEP, DEFAULT_LADDER, 2025, "", "hr-1")
     assert grading.settle(keep, ACTIVE_CM, "hr-2", True, NOW).change is None
     decided = grading.Proposal(
