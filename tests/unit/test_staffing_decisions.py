@@ -1,4 +1,4 @@
-"""Issue 19: staffing decides in pure functions (R-Q8 grades, R-I6 departures): state and now in, events out."""
+"""Issue 19: staffing decides in pure functions (R-Q8 grades, R-I6 departures): state in, events out."""
 
 from datetime import UTC, date, datetime
 
