@@ -1,4 +1,4 @@
-"""Issue 19: customer service decides in pure functions (R-C1..R-C3, R-Q5, R-A4, R-I6): state in, events out."""
+"""Issue 19: customer service decides in pure functions (R-C1..R-C3, R-Q5, R-A4, R-I6)."""
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
