@@ -1,6 +1,7 @@
 """Issue 19: staffing decides in pure functions (R-Q8 grades, R-I6 departures): state in, events out."""
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 
@@ -89,3 +90,53 @@ def test_R_I6_only_audits_clearance_of_the_pending_request_departs_the_cm():
         departure.when_cleared(
             "m-1", ManagerStatus.DEPARTURE_PENDING, "ev-2", departure.Clearance("customer", None, NOW, "x")
         )
+
+
+# R-P2 / R-I4: expenses -------------------------------------------------------------------------
+
+
+def test_R_P2_only_the_cm_or_hr_records_and_only_a_cm_on_the_post_for_a_customer_they_serve():
+    from services.staffing.domain import expenses
+
+    with pytest.raises(Forbidden):
+        expenses.check_recorder("m-2", "m-1", may_manage=False)
+    expenses.check_recorder("hr-1", "m-1", may_manage=True)
+    day, amount = date(2026, 5, 1), Decimal("10")
+    expenses.check_recording("m-1", "departure_pending", amount, day, NOW.date(), [], None, False)
+    with pytest.raises(RuleViolation):
+        expenses.check_recording("m-1", "departed", amount, day, NOW.date(), [], None, False)
+    with pytest.raises(RuleViolation) as stranger:
+        expenses.check_recording("m-1", "active", amount, day, NOW.date(), [], "c-9", False)
+    assert stranger.value.key == "staffing.expense.customer_not_served"
+    with pytest.raises(Conflict):
+        expenses.check_recording("m-1", "active", amount, day, NOW.date(), [2026], None, False)
+
+
+def test_R_P2_the_expense_crossing_the_yearly_total_is_published_once_whatever_the_category():
+    from services.staffing.domain.expenses import budget_after, year_summary
+    from services.staffing.domain.ladder import ExpenseCategory as C
+
+    budget = {C.GIFTS: Decimal("100"), C.ENTERTAINMENT: Decimal("100")}
+    spent = {C.GIFTS: Decimal("150")}
+    crossed = budget_after(C.GIFTS, Decimal("60"), 2026, budget, spent)
+    assert crossed is not None
+    assert (crossed.budget, crossed.spent) == (Decimal("200"), Decimal("210"))
+    assert budget_after(C.GIFTS, Decimal("50"), 2026, budget, spent) is None  # at the total, not over
+    assert (
+        budget_after(C.GIFTS, Decimal("1"), 2026, budget, {C.GIFTS: Decimal("201")}) is None
+    )  # already over
+    assert year_summary("cm", budget, spent).overspend == Decimal("0")  # categories are for reporting
+
+
+def test_R_P2_budgets_are_set_for_open_years_and_a_finished_year_is_closed_once():
+    from services.staffing.domain import expenses
+
+    expenses.check_budget(2026, NOW.date(), [], [Decimal("0")])
+    with pytest.raises(RuleViolation):
+        expenses.check_budget(2025, NOW.date(), [], [])
+    with pytest.raises(RuleViolation):
+        expenses.check_budget(2027, NOW.date(), [], [Decimal("-1")])
+    with pytest.raises(Conflict):
+        expenses.check_can_close(2025, NOW.date(), already_closed=True)
+    with pytest.raises(RuleViolation):
+        expenses.check_can_close(2026, NOW.date(), already_closed=False)
