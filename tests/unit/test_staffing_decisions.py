@@ -140,3 +140,52 @@ def test_R_P2_budgets_are_set_for_open_years_and_a_finished_year_is_closed_once(
         expenses.check_can_close(2025, NOW.date(), already_closed=True)
     with pytest.raises(RuleViolation):
         expenses.check_can_close(2026, NOW.date(), already_closed=False)
+
+
+# R-Q2 / R-Q6 / R-Q7: certification --------------------------------------------------------------
+
+
+def test_R_Q2_R_Q6_a_first_pass_of_an_approved_applicant_appoints_them_a_renewal_keeps_the_grade():
+    from services.staffing.domain import certification as cert
+
+    grade = DEFAULT_LADDER.grade("cm")
+    top = cert.ExamResults(Decimal("100"), Decimal("100"), Decimal("100"))
+    applicant = cert.Candidate("s-1", "staff", None, "cm")
+    first = cert.sit_exam(applicant, grade, top, date(2026, 5, 1), 2, NOW.date())
+    assert first.certifies
+    assert first.appoints
+    assert first.outcome.valid_until == date(2028, 5, 1)
+    renewal = cert.sit_exam(
+        cert.Candidate("m-1", "active", "cm", None), grade, top, date(2026, 5, 1), 2, NOW.date()
+    )
+    assert not renewal.appoints
+    low = cert.ExamResults(Decimal("0"), Decimal("0"), Decimal("0"))
+    assert not cert.sit_exam(applicant, grade, low, date(2026, 5, 1), 2, NOW.date()).certifies
+
+
+def test_R_Q2_R_Q7_who_may_sit_which_exam():
+    from services.staffing.domain import certification as cert
+
+    grade, top = DEFAULT_LADDER.grade("cm"), cert.ExamResults(Decimal("90"), Decimal("90"), Decimal("90"))
+    refusals = [
+        (cert.Candidate("s-1", "staff", None, None), "staffing.exam.not_reviewed"),
+        (cert.Candidate("s-1", "staff", None, "senior"), "staffing.exam.other_grade"),
+        (cert.Candidate("m-1", "active", "senior", None), "staffing.exam.renewal_grade"),
+        (cert.Candidate("m-1", "departed", "cm", None), "staffing.exam.manager_inactive"),
+    ]
+    for candidate, key in refusals:
+        with pytest.raises(RuleViolation) as refused:
+            cert.sit_exam(candidate, grade, top, date(2026, 5, 1), 2, NOW.date())
+        assert refused.value.key == key
+
+
+def test_R_Q7_the_sweep_warns_once_ahead_and_announces_the_expiry_once():
+    from services.staffing.domain import certification as cert
+
+    until, today = date(2026, 7, 1), NOW.date()
+    assert cert.sweep_one("m-1", until, today, 60, None, None) == cert.CertificationExpiring("m-1", until, 30)
+    assert cert.sweep_one("m-1", until, today, 60, until, None) is None
+    gone = date(2026, 5, 31)
+    assert cert.sweep_one("m-1", gone, today, 60, gone, None) == cert.CertificationExpired("m-1", gone)
+    assert cert.sweep_one("m-1", gone, today, 60, gone, gone) is None
+    assert cert.sweep_one("m-1", None, today, 60, None, None) is None
