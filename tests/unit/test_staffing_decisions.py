@@ -8,7 +8,7 @@ import pytest
 from services.staffing.domain import departure, grading
 from services.staffing.domain.departure import ManagerStatus
 from services.staffing.domain.ladder import DEFAULT_LADDER
-from shared.errors import Conflict, Forbidden, RuleViolation
+from shared.errors import Conflict, Forbidden, NotFound, RuleViolation
 
 NOW = datetime(2026, 6, 1, 9, tzinfo=UTC)
 ACTIVE_CM = grading.ManagerGrade("m-1", ManagerStatus.ACTIVE, "cm")
@@ -189,3 +189,40 @@ def test_R_Q7_the_sweep_warns_once_ahead_and_announces_the_expiry_once():
     assert cert.sweep_one("m-1", gone, today, 60, gone, None) == cert.CertificationExpired("m-1", gone)
     assert cert.sweep_one("m-1", gone, today, 60, gone, gone) is None
     assert cert.sweep_one("m-1", None, today, 60, None, None) is None
+
+
+# R-C2: teams --------------------------------------------------------------------------------------
+
+
+def test_R_C2_a_team_is_formed_under_a_certified_senior_with_members_who_may_join():
+    from services.staffing.domain import teams
+
+    valid = date(2027, 1, 1)
+    senior = teams.Member("m-1", ManagerStatus.ACTIVE, "senior", valid)
+    people = {"m-2": teams.Member("m-2", ManagerStatus.ACTIVE, "cm", valid), "m-3": None}
+    formed = teams.form_team(senior, ["m-2", "m-1", "m-2"], people, DEFAULT_LADDER, NOW)
+    assert formed == teams.TeamFormed("m-1", ("m-1", "m-2"), NOW)
+    with pytest.raises(NotFound):
+        teams.form_team(senior, ["m-3"], people, DEFAULT_LADDER, NOW)
+    plain = teams.Member("m-2", ManagerStatus.ACTIVE, "cm", valid)
+    with pytest.raises(RuleViolation) as refused:
+        teams.form_team(plain, [], people, DEFAULT_LADDER, NOW)
+    assert refused.value.key == "staffing.team.lead_not_senior"
+    expired = teams.Member("m-4", ManagerStatus.ACTIVE, "cm", date(2026, 5, 31))
+    with pytest.raises(RuleViolation):
+        teams.join(expired, "m-4", {"m-1"}, NOW.date())
+    with pytest.raises(Conflict):
+        teams.join(plain, "m-2", {"m-1", "m-2"}, NOW.date())
+
+
+def test_R_C2_the_lead_stays_until_the_team_is_dissolved():
+    from services.staffing.domain import teams
+
+    with pytest.raises(Conflict):
+        teams.check_can_leave("t-1", "m-1", "m-1", is_member=True)
+    with pytest.raises(NotFound):
+        teams.check_can_leave("t-1", "m-1", "m-2", is_member=False)
+    with pytest.raises(Conflict):
+        teams.check_open("t-1", known=True, dissolved=True)
+    with pytest.raises(NotFound):
+        teams.check_open("t-1", known=False, dissolved=False)
