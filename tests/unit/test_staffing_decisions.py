@@ -226,3 +226,24 @@ def test_R_C2_the_lead_stays_until_the_team_is_dissolved():
         teams.check_open("t-1", known=True, dissolved=True)
     with pytest.raises(NotFound):
         teams.check_open("t-1", known=False, dissolved=False)
+
+
+# R-Q1 / R-Q2: applications -----------------------------------------------------------------------
+
+
+def test_R_Q1_R_Q2_staff_apply_once_at_a_time_for_a_grade_of_the_ladder_and_failed_conditions_are_named():
+    from services.staffing.domain import qualification as q
+
+    record = q.StaffRecord("s-1", "staff", date(2025, 1, 1), "bachelor", True, True, False)
+    applied = q.apply_for(record, "cm", DEFAULT_LADDER, [], q.Conditions(), NOW.date())
+    assert applied.status is q.ApplicationStatus.INELIGIBLE
+    assert applied.failed_conditions  # R-Q1: years of service, named
+    with pytest.raises(RuleViolation):
+        q.apply_for(record, "admiral", DEFAULT_LADDER, [], q.Conditions(), NOW.date())
+    with pytest.raises(Conflict):
+        q.apply_for(record, "cm", DEFAULT_LADDER, [q.ApplicationStatus.APPROVED], q.Conditions(), NOW.date())
+    incomplete = q.StaffRecord("s-1", "staff", None, None, True, True, False)
+    with pytest.raises(RuleViolation):
+        q.apply_for(incomplete, "cm", DEFAULT_LADDER, [], q.Conditions(), NOW.date())
+    with pytest.raises(Forbidden):
+        q.check_applicant("s-2", "s-1", may_manage=False)
