@@ -8,7 +8,7 @@ import pytest
 from services.customer.domain import assignment as rules
 from services.customer.domain.classification import Classification, Size
 from shared.contracts.default_ladder import DEFAULT_LADDER_GRADES
-from shared.errors import NotFound, RuleViolation
+from shared.errors import Forbidden, NotFound, RuleViolation
 from shared.rules import RuleId
 
 NOW = datetime(2026, 6, 1, 9, tzinfo=UTC)
@@ -93,3 +93,38 @@ def test_R_A4_reassignment_moves_the_role_and_the_share_to_the_new_cm():
     swapped = rules.moved_team("a", ["b"], shares, None, rules.AttributionMode.SHARES, "b", "c")
     assert (swapped.co_manager_ids, swapped.shares) == (("c",), {"a": Decimal("60"), "c": Decimal("40")})
     assert swapped.reason == "reassigned from b to c"
+
+
+def test_R_D1_a_target_is_scored_owned_by_an_active_cm_and_moves_forward_with_its_reasons():
+    from services.customer.domain import pipeline
+
+    with pytest.raises(Forbidden):
+        pipeline.check_owner("m-2", "m-1", may_manage=False)
+    added = pipeline.add_target("m-1", True, (8, 6, 7, 9), "m-1", NOW)
+    assert (added.segment_score, added.step.stage) == (Decimal("7.50"), pipeline.Stage.TARGET)
+    with pytest.raises(RuleViolation):
+        pipeline.add_target("m-1", False, (8, 6, 7, 9), "m-1", NOW)
+    step = pipeline.move(pipeline.Stage.PROPOSAL, pipeline.Stage.WON, "c-1", "", "m-1", NOW)
+    assert step.as_record() == {"stage": "won", "at": NOW.isoformat(), "by": "m-1", "note": ""}
+    with pytest.raises(RuleViolation):
+        pipeline.move(pipeline.Stage.PROPOSAL, pipeline.Stage.WON, None, "", "m-1", NOW)
+    with pytest.raises(RuleViolation):
+        pipeline.move(pipeline.Stage.TARGET, pipeline.Stage.LOST, None, "", "m-1", NOW)
+
+
+def test_R_C7_R_M6_customers_are_ranked_by_value_the_top_fifth_core_and_seniors_named():
+    from services.customer.domain import value
+
+    zero = Decimal("0")
+    inputs = [
+        (f"c-{n}", f"F{n:08d}", value.ValueInputs(Decimal(n * 1000), zero, Decimal(n), zero))
+        for n in range(1, 11)
+    ]
+    ranked = value.rank(inputs)
+    assert [r.customer_id for r in ranked][:2] == ["c-10", "c-9"]
+    assert [r.customer_id for r in ranked if r.top_fifth] == ["c-10", "c-9"]
+    assert ranked[0].suggested is value.Importance.CORE
+    assert ranked[-1].suggested is value.Importance.ORDINARY
+    assert value.review_window(date(2026, 6, 1)) == ("2026-07", "2025-07", "2024-07")
+    assert rules.served_by_senior([None, cm("a", "senior")], GRADES)
+    assert not rules.served_by_senior([cm("a")], GRADES)

@@ -88,7 +88,7 @@ def team_violations(
     if why_two and (primary is None or len(team) < 2):
         broken.append(Violation(RuleId.R_C3, "customer.compliance.two_managers", {"why": ", ".join(why_two)}))
     why_senior = needs_senior(c, risk_threshold)
-    has_senior = any(grades.get(m.grade, GradeView(m.grade, False, frozenset())).may_lead_teams for m in team)
+    has_senior = served_by_senior(team, grades)
     if why_senior and not has_senior:
         broken.append(Violation(RuleId.R_C1, "customer.compliance.senior", {"why": ", ".join(why_senior)}))
     if c.core and c.major_value and not _senior_leads(primary, team_lead, grades):
@@ -107,6 +107,11 @@ def team_violations(
             }
             broken.append(Violation(RuleId.R_Q5, "customer.compliance.grade_classes", params))
     return broken
+
+
+def served_by_senior(team: Iterable[ManagerView | None], grades: Mapping[str, GradeView]) -> bool:
+    """R-C1/R-M6: a CM of the team holds a grade that may lead teams (a senior)."""
+    return any(m is not None and (g := grades.get(m.grade)) is not None and g.may_lead_teams for m in team)
 
 
 def _senior_leads(
