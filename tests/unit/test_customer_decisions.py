@@ -8,7 +8,7 @@ import pytest
 from services.customer.domain import assignment as rules
 from services.customer.domain.classification import Classification, Size
 from shared.contracts.default_ladder import DEFAULT_LADDER_GRADES
-from shared.errors import Forbidden, NotFound, RuleViolation
+from shared.errors import Conflict, Forbidden, NotFound, RuleViolation
 from shared.rules import RuleId
 
 NOW = datetime(2026, 6, 1, 9, tzinfo=UTC)
@@ -128,3 +128,29 @@ def test_R_C7_R_M6_customers_are_ranked_by_value_the_top_fifth_core_and_seniors_
     assert value.review_window(date(2026, 6, 1)) == ("2026-07", "2025-07", "2024-07")
     assert rules.served_by_senior([None, cm("a", "senior")], GRADES)
     assert not rules.served_by_senior([cm("a")], GRADES)
+
+
+def test_R_C4_R_C3_who_opens_a_file_and_one_core_banking_number_per_file():
+    from services.customer.domain import files
+
+    files.check_opener("m-1", ["m-1", "m-2"], False, False, control_requested=False)
+    with pytest.raises(Forbidden):
+        files.check_opener("m-3", ["m-1"], False, False, control_requested=False)
+    with pytest.raises(Forbidden):  # R-C3: only a control role asks for two CMs
+        files.check_opener("sup", ["m-1"], True, False, control_requested=True)
+    files.check_external_id("X1", "c-1", "c-1")
+    with pytest.raises(Conflict):
+        files.check_external_id("X1", "c-1", "c-2")
+    assert files.file_no(42) == "F00000042"
+
+
+def test_R_C4_R_C6_a_roster_change_publishes_what_changed_and_sections_are_versioned():
+    from services.customer.domain import files
+
+    before = files.RosterLine("X1", "ordinary")
+    assert files.roster_events(before, before) == []
+    assert files.roster_events(before, files.RosterLine("X2", "core")) == [
+        files.Identified("X2", "X1"),
+        files.Reclassified("core"),
+    ]
+    assert (files.next_version(None), files.next_version(3)) == (1, 4)
