@@ -17,7 +17,7 @@ from services.console.backend import Answer, Backend
 # A commit of 100 000 rows takes minutes; the services answer once, with the whole file's summary.
 COMMIT_TIMEOUT_SECONDS = 1800.0
 KEEP_SECONDS = 3600.0
-CAPACITY = 32
+CAPACITY = 16
 
 
 @dataclass
@@ -32,6 +32,7 @@ class StagedImport:
     rows: list[dict[str, Any]]
     ignored: list[str]
     dry_run: dict[str, Any]
+    row_count: int = 0
     created: float = field(default_factory=time.monotonic)
     started: float | None = None
     finished: float | None = None
@@ -39,10 +40,15 @@ class StagedImport:
     problem: Any = None
     task: "asyncio.Task[None] | None" = None
 
+    def __post_init__(self) -> None:
+        self.row_count = self.row_count or len(self.rows)
+        if not self.clean:
+            self.rows = []  # a refused file is never committed: its rows are not kept
+
     @property
     def clean(self) -> bool:
         """The dry run refused no row: the file may be committed."""
-        return int(self.dry_run.get("refused", 0)) == 0 and bool(self.rows)
+        return int(self.dry_run.get("refused", 0)) == 0 and self.row_count > 0
 
     @property
     def state(self) -> str:
@@ -96,7 +102,7 @@ class ImportJobs:
         self, staged: StagedImport, backend: Backend, service: str, path: str, *, token: str, lang: str
     ) -> None:
         """Start the all-or-nothing commit of a clean dry run, once; the page polls its state."""
-        if not staged.clean or staged.started is not None:
+        if not staged.clean or staged.started is not None or not staged.rows:
             return
         staged.started = time.monotonic()
         body = {"file": staged.file, "dry_run": False, "rows": staged.rows}
@@ -113,6 +119,7 @@ class ImportJobs:
                     staged.problem = answer.problem
             finally:
                 staged.finished = time.monotonic()
+                staged.rows = []  # committed or not, the file is done: its rows are not kept
 
         staged.task = asyncio.create_task(run())
 

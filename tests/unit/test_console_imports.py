@@ -9,7 +9,7 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
-from services.console.import_jobs import ImportJobs
+from services.console.import_jobs import ImportJobs, StagedImport
 from steward.book_kinds import BOOK, csv_of, template
 from tests.unit.console_fakes import EXTERNAL, Fake, _client, _csrf, _every_field_is_labelled, sign_in
 
@@ -254,3 +254,22 @@ def test_the_import_pages_carry_no_external_url_inline_code_or_unlabelled_field(
             assert not re.search(r"<script(?![^>]*\ssrc=)", page.text), path
             assert not re.search(r"\s(on[a-z]+|style)=", page.text), path
             _every_field_is_labelled(path, page.text)
+
+
+def test_staged_files_are_bounded_expire_and_keep_no_rows_they_cannot_commit():
+    def staged(i: int, refused: int = 0) -> StagedImport:
+        dry = _summary(True, refused=refused)
+        return StagedImport(f"i-{i}", "rcc-demo", "hr-1", "staff", "s.csv", [{"line": 2}], [], dry)
+
+    jobs = ImportJobs(capacity=2, keep_seconds=60)
+    for i in range(3):
+        jobs.add(staged(i))
+    assert list(jobs.items) == ["i-1", "i-2"], "the oldest makes room"
+    assert jobs.get("i-2", "rcc-demo", "hr-9") is None, "another user's file answers like an unknown one"
+    assert jobs.get("i-2", "other-coop", "hr-1") is None
+    jobs.items["i-1"].created -= 61
+    assert jobs.get("i-1", "rcc-demo", "hr-1") is None, "kept an hour by default, here a minute"
+    refused = staged(4, refused=1)
+    assert refused.rows == []
+    assert refused.row_count == 1
+    assert not refused.clean
