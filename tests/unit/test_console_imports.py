@@ -273,3 +273,44 @@ def test_staged_files_are_bounded_expire_and_keep_no_rows_they_cannot_commit():
     assert refused.rows == []
     assert refused.row_count == 1
     assert not refused.clean
+
+
+def test_an_xlsx_template_filled_in_is_read_as_the_cli_reads_it(fake):
+    sent: list[dict] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(json.loads(request.content))
+        return httpx.Response(200, json=_summary(True, created=1) | {"rows": 1})
+
+    fake.routes[("POST", "/imports/offices")] = answer
+    with _client(fake) as client:
+        sign_in(client, "hr", "hr-1")
+        assert _upload(client, "机构.xlsx", template(BOOK["offices"]), "offices").status_code == 303
+    assert sent[0]["rows"] == [
+        {
+            "line": 2,
+            "values": {
+                "code": "CG01",
+                "name": "城关信用社",
+                "parent_code": "HQ",
+                "effective_from": "2026-01-01",
+            },
+        }
+    ]
+
+
+def test_a_commit_the_service_does_not_answer_says_so_and_polling_stops(fake):
+    sent: list[dict] = []
+    _staff_endpoint(fake, sent)
+    with _client(fake) as client:
+        sign_in(client, "hr", "hr-1")
+        location = _upload(client, "s.csv", csv_of(BOOK["staff"], STAFF_ROWS[:1]).encode()).headers[
+            "location"
+        ]
+        fake.on("POST", "/imports/staff", 503, {"title": "Service Unavailable", "status": 503, "detail": ""})
+        page = client.get(location)
+        client.post(f"{location}/commit", data={"csrf_token": _csrf(page.text)})
+        fragment = _poll_done(client, location)
+    assert 'data-state="failed"' in fragment
+    assert "服务没有响应" in fragment
+    assert "hx-get" not in fragment
