@@ -161,6 +161,7 @@ def test_the_progress_polls_boundedly_while_the_commit_runs(fake):
     with _client(fake) as client:
         sign_in(client, "hr", "hr-1")
         location = _upload(client, "s.csv", csv_of(BOOK["staff"], rows).encode()).headers["location"]
+        assert "尚未开始提交写入" in client.get(f"{location}/progress").text
         jobs: ImportJobs = client.app.state.imports  # type: ignore[attr-defined]
         staged = next(iter(jobs.items.values()))
         staged.started = time.monotonic()  # as while the service is still writing
