@@ -6,6 +6,7 @@ user's language and writes a file all or nothing. The console decides nothing ab
 """
 
 import asyncio
+import csv
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -122,7 +123,7 @@ async def upload(page: ImportPage, request: Request) -> Response:
     data = await upload_file.read()
     try:
         rows, ignored = await asyncio.to_thread(_read, data, Path(filename).suffix.lower(), kind)
-    except FileRefused as exc:
+    except (FileRefused, ValueError, csv.Error) as exc:  # a file the CLI's reader cannot read
         return page.render(
             "imports.html", 422, kinds=_kinds(), error=str(exc), problem=None, chosen=name, unreadable=True
         )
