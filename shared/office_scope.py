@@ -25,6 +25,7 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    literal,
     or_,
     select,
     true,
@@ -143,6 +144,22 @@ class OfficeScope:
             staff.org_id == caller.org_id, staff.office_id.in_(self._below(caller, own, None))
         )
         return or_(~exists(own), user.in_(placed))
+
+    async def reaches(self, session: AsyncSession, condition: ColumnElement[bool]) -> bool:
+        """Whether a scope condition built on a literal (an office or user id) holds."""
+        return await session.scalar(select(literal(1)).where(condition)) is not None
+
+    async def covers_staff(self, session: AsyncSession, caller: Principal, user_id: str | None) -> bool:
+        """Whether the user (a CM) is placed inside the caller's scope (always, for the unrestricted)."""
+        if not scopes_restricting(caller):
+            return True
+        return await self.reaches(session, self.staff_in_scope(caller, literal(user_id, String())))
+
+    async def covers_office(self, session: AsyncSession, caller: Principal, office_id: str | None) -> bool:
+        """Whether the office is inside the caller's scope (None: the head office)."""
+        if not scopes_restricting(caller):
+            return True
+        return await self.reaches(session, self.in_scope(caller, literal(office_id, String())))
 
     async def office_of(self, session: AsyncSession, caller: Principal) -> str | None:
         """The office that restricts the caller, or None when they see the whole cooperative."""
