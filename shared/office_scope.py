@@ -169,6 +169,19 @@ class OfficeScope:
         found: str | None = await session.scalar(self._own(caller, scopes).limit(1))
         return found
 
+    async def staff_ids(self, session: AsyncSession, caller: Principal) -> set[str] | None:
+        """The users placed inside the caller's scope, or None when the caller sees the whole cooperative."""
+        office = await self.office_of(session, caller)
+        if office is None:
+            return None
+        staff = self.t.staff.c
+        own = select(literal(office, String()))
+        below = self._below(caller, own, None)
+        rows = await session.scalars(
+            select(staff.user_id).where(staff.org_id == caller.org_id, staff.office_id.in_(below))
+        )
+        return set(rows)
+
     async def placements(self, session: AsyncSession, org_id: str) -> dict[str, str]:
         """Each user's office in a cooperative."""
         staff = self.t.staff.c

@@ -12,6 +12,7 @@ from services.appraisal.models import ResultRow
 from services.appraisal.schemas.results import GroupSummary, SummaryRead
 from services.appraisal.service import charts
 from services.appraisal.service.common import cycle_in_org, ladder_for_year
+from services.appraisal.service.scope import SCOPE
 from shared.auth import Principal
 from shared.spreadsheet import Column, Language, Table, to_xlsx
 from shared.uow import UnitOfWork
@@ -56,10 +57,13 @@ def band(score: Decimal | None) -> str:
     return next(label for floor, label in BANDS if score >= floor)
 
 
-async def _rows(uow: UnitOfWork, cycle_id: str) -> list[ResultRow]:
+async def _rows(uow: UnitOfWork, cycle_id: str, caller: Principal) -> list[ResultRow]:
+    """The cycle's result rows inside the caller's office scope."""
     return list(
         await uow.session.scalars(
-            select(ResultRow).where(ResultRow.cycle_id == cycle_id).order_by(ResultRow.manager_id)
+            select(ResultRow)
+            .where(ResultRow.cycle_id == cycle_id, SCOPE.staff_in_scope(caller, ResultRow.manager_id))
+            .order_by(ResultRow.manager_id)
         )
     )
 
@@ -68,7 +72,7 @@ async def summary(uow: UnitOfWork, cycle_id: str, caller: Principal) -> SummaryR
     """Distribution of profit and scores, by grade and by branch, with score bands."""
     async with uow:
         cycle = await cycle_in_org(uow, cycle_id, caller)
-        rows = await _rows(uow, cycle.id)
+        rows = await _rows(uow, cycle.id, caller)
         _, ladder = await ladder_for_year(uow, cycle.org_id, cycle.year)
         ladder_order = [g.code for g in sorted(ladder, key=lambda g: g.rank)]
         return SummaryRead(
@@ -148,7 +152,7 @@ async def workbook(uow: UnitOfWork, cycle_id: str, caller: Principal, lang: Lang
     """Every result sheet and the summaries as an Excel workbook, in the caller's language."""
     report = await summary(uow, cycle_id, caller)
     async with uow:
-        results = [_result_values(r, lang) for r in await _rows(uow, cycle_id)]
+        results = [_result_values(r, lang) for r in await _rows(uow, cycle_id, caller)]
     return to_xlsx(
         [
             Table("Results", "考核结果", RESULT_COLUMNS, results),
