@@ -3,17 +3,19 @@
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 
 from services.appraisal.models import ResultRow
-from services.appraisal.schemas.results import GroupSummary, SummaryRead
+from services.appraisal.schemas.results import GroupSummary, OfficeSummary, SummaryRead
 from services.appraisal.service import charts
-from services.appraisal.service.common import cycle_in_org, ladder_for_year
+from services.appraisal.service.common import cycle_in_org, ladder_for_year, today
 from services.appraisal.service.scope import SCOPE
 from shared.auth import Principal
+from shared.offices import members_by_office, subtree
 from shared.spreadsheet import Column, Language, Table, to_xlsx
 from shared.uow import UnitOfWork
 
@@ -85,6 +87,31 @@ async def summary(uow: UnitOfWork, cycle_id: str, caller: Principal) -> SummaryR
             by_branch=_by(rows, lambda r: r.branch or "none"),
             score_bands=dict(Counter(band(r.score) for r in rows)),
         )
+
+
+async def by_office(
+    uow: UnitOfWork, cycle_id: str, caller: Principal, as_of: date | None = None
+) -> list[OfficeSummary]:
+    """Figures per office of the tree (today's, or as of a date) over the CMs placed at or below it."""
+    async with uow:
+        cycle = await cycle_in_org(uow, cycle_id, caller)
+        rows = {r.manager_id: r for r in await _rows(uow, cycle.id, caller)}
+        tree = await SCOPE.tree(uow.session, caller.org_id, as_of or today())
+        placed = await SCOPE.placements(uow.session, caller.org_id)
+        own = await SCOPE.office_of(uow.session, caller)
+    visible = set(subtree(tree, own)) if own is not None else set(tree)
+    found = members_by_office(tree, {m: o for m, o in placed.items() if m in rows})
+    return [
+        OfficeSummary(
+            **_group(tree[office].name, [rows[m] for m in members]).model_dump(),
+            office_id=office,
+            parent_id=tree[office].parent_id,
+            code=tree[office].code,
+            name=tree[office].name,
+        )
+        for office, members in found.items()
+        if members and office in visible
+    ]
 
 
 GRADE_NAMES = {
