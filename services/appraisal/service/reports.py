@@ -99,19 +99,19 @@ async def by_office(
         tree = await SCOPE.tree(uow.session, caller.org_id, as_of or today())
         placed = await SCOPE.placements(uow.session, caller.org_id)
         own = await SCOPE.office_of(uow.session, caller)
-    visible = set(subtree(tree, own)) if own is not None else set(tree)
-    found = members_by_office(tree, {m: o for m, o in placed.items() if m in rows})
-    return [
-        OfficeSummary(
-            **_group(tree[office].name, [rows[m] for m in members]).model_dump(),
-            office_id=office,
-            parent_id=tree[office].parent_id,
-            code=tree[office].code,
-            name=tree[office].name,
-        )
-        for office, members in found.items()
-        if members and office in visible
-    ]
+        visible = set(subtree(tree, own)) if own is not None else set(tree)
+        found = members_by_office(tree, {m: o for m, o in placed.items() if m in rows})
+        return [
+            OfficeSummary(
+                **_group(tree[office].name, [rows[m] for m in members]).model_dump(),
+                office_id=office,
+                parent_id=tree[office].parent_id,
+                code=tree[office].code,
+                name=tree[office].name,
+            )
+            for office, members in found.items()
+            if members and office in visible
+        ]
 
 
 GRADE_NAMES = {
