@@ -17,7 +17,7 @@ from tests.support import running
 PROFIT = {"m-n": "100.10", "m-n1a": "200.20", "m-s": "400.40", "m-hq": "800.80"}
 
 
-async def _world(svc: Offline) -> str:
+async def appraisal_world(svc: Offline) -> str:
     """Each CM has a customer whose 2025 profit is theirs; the 2025 cycle is computed. Its id."""
     await place_staff(svc)
     for m in CMS:
@@ -59,7 +59,7 @@ async def test_a_branch_supervisor_sees_exactly_their_branchs_appraisal(database
     app = build_app("appraisal", settings)
     async with running(app, migrations("appraisal")) as client:
         svc = Offline("appraisal", app, client, settings)
-        cycle = await _world(svc)
+        cycle = await appraisal_world(svc)
         base = f"/cycles/{cycle}"
         for (user, role), seen in EXPECTED.items():
             h = svc.as_(user, role)
@@ -102,7 +102,7 @@ async def test_the_summary_by_office_follows_the_tree(database_url):
     app = build_app("appraisal", settings)
     async with running(app, migrations("appraisal")) as client:
         svc = Offline("appraisal", app, client, settings)
-        cycle = await _world(svc)
+        cycle = await appraisal_world(svc)
         url = f"/cycles/{cycle}/summary/offices"
         everything = await client.get(url, headers=svc.as_("mgmt-1", "management"))
         assert everything.status_code == 200, everything.text
@@ -110,16 +110,17 @@ async def test_the_summary_by_office_follows_the_tree(database_url):
         # tree order, and a branch's figures include its outlets' (o-n: its own CM and o-n1a's)
         assert list(rows) == ["o-hq", "o-n", "o-n1", "o-n1a", "o-s"]
         money = {o: Decimal(r["total_profit"]) for o, r in rows.items()}
-        assert money["o-n"] == Decimal("300.30") and rows["o-n"]["managers"] == 2
+        assert money["o-n"] == Decimal("300.30")
+        assert rows["o-n"]["managers"] == 2
         assert money["o-n1"] == money["o-n1a"] == Decimal("200.20")
         assert money["o-hq"] == sum(Decimal(p) for p in PROFIT.values())
         assert rows["o-hq"]["managers"] == len(EVERYONE)
-        assert rows["o-n"]["parent_id"] == "o-hq" and rows["o-n"]["code"] == "N"
+        assert (rows["o-n"]["parent_id"], rows["o-n"]["code"]) == ("o-hq", "N")
         north = await client.get(url, headers=svc.as_("sup-n", "supervisor"))
         assert [r["office_id"] for r in north.json()] == ["o-n", "o-n1", "o-n1a"]
         assert north.json()[0]["total_profit"] == rows["o-n"]["total_profit"]
         # the tree as of a date before the offices existed has no office to sum
         before = await client.get(f"{url}?as_of=2019-12-31", headers=svc.as_("mgmt-1", "management"))
-        assert before.status_code == 200 and before.json() == []
+        assert (before.status_code, before.json()) == (200, [])
         unknown = await client.get("/cycles/nope/summary/offices", headers=svc.as_("sup-n", "supervisor"))
         assert unknown.status_code == 404

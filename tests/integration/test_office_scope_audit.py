@@ -38,7 +38,7 @@ async def place_staff(svc: Offline) -> None:
         await svc.deliver("staffing.offices", "office.staff-assigned", user, body)
 
 
-async def _world(svc: Offline) -> dict[str, str]:
+async def audit_world(svc: Offline) -> dict[str, str]:
     """Each CM serves one customer, departs, and their audit has an open finding; audit ids by CM."""
     await place_staff(svc)
     now = datetime.now(UTC).isoformat()
@@ -90,7 +90,7 @@ async def test_a_branch_supervisor_sees_exactly_their_branchs_findings_and_depar
     app = build_app("audit", settings)
     async with running(app, migrations("audit")) as client:
         svc = Offline("audit", app, client, settings)
-        audits = await _world(svc)
+        audits = await audit_world(svc)
         for (user, role), seen in EXPECTED.items():
             h = svc.as_(user, role)
             for path in ("/findings", "/findings?severity=high&status=open", "/compliance/summary"):
@@ -119,7 +119,7 @@ async def test_spot_checks_belong_to_the_office_they_were_drawn_in(database_url)
     app = build_app("audit", settings)
     async with running(app, migrations("audit")) as client:
         svc = Offline("audit", app, client, settings)
-        await _world(svc)
+        await audit_world(svc)
         body = {"population": "customers", "sample_size": 10, "seed": 7}
         whole = await client.post("/spot-checks", headers=svc.as_("aud-1", "auditor"), json=body)
         north = await client.post("/spot-checks", headers=svc.as_("aud-n", "auditor"), json=body)
