@@ -6,8 +6,11 @@ inside the caller's office subtree, an id outside it answers exactly like an unk
 by office follows the tree: a branch's figures include its outlets'.
 """
 
+import io
 import uuid
 from decimal import Decimal
+
+from openpyxl import load_workbook
 
 from tests.inprocess import Offline, build_app, migrations, offline_settings
 from tests.integration.test_office_scope import CMS
@@ -119,6 +122,12 @@ async def test_the_summary_by_office_follows_the_tree(database_url):
         north = await client.get(url, headers=svc.as_("sup-n", "supervisor"))
         assert [r["office_id"] for r in north.json()] == ["o-n", "o-n1", "o-n1a"]
         assert north.json()[0]["total_profit"] == rows["o-n"]["total_profit"]
+        # the workbook's office sheet follows the tree too (R-A2 profit, money to the cent)
+        book = await client.get(f"/cycles/{cycle}/export.xlsx", headers=svc.as_("sup-n", "supervisor"))
+        sheet = load_workbook(io.BytesIO(book.content))["By office"]
+        lines = list(sheet.iter_rows(values_only=True))
+        assert [line[0] for line in lines[1:]] == ["N", "N1", "N1A"]
+        assert Decimal(str(lines[1][4])) == Decimal("300.30")
         # the tree as of a date before the offices existed has no office to sum
         before = await client.get(f"{url}?as_of=2019-12-31", headers=svc.as_("mgmt-1", "management"))
         assert (before.status_code, before.json()) == (200, [])

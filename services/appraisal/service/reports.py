@@ -160,6 +160,13 @@ GROUP_COLUMNS = (
     Column("total_floating_pay", "Floating pay", "浮动收入合计", "money"),
 )
 
+OFFICE_COLUMNS = (
+    Column("code", "Office code", "机构代码"),
+    Column("name", "Office (with the offices below it)", "机构（含下辖机构）"),
+    Column("parent_id", "Parent office id", "上级机构编号"),
+    *GROUP_COLUMNS[1:],
+)
+
 
 def _result_values(r: ResultRow, lang: Language) -> dict[str, Any]:
     values = {c.key: getattr(r, c.key) for c in RESULT_COLUMNS}
@@ -178,6 +185,7 @@ def _group_values(g: GroupSummary, lang: Language, grades: bool) -> dict[str, An
 async def workbook(uow: UnitOfWork, cycle_id: str, caller: Principal, lang: Language = "en") -> bytes:
     """Every result sheet and the summaries as an Excel workbook, in the caller's language."""
     report = await summary(uow, cycle_id, caller)
+    offices = [o.model_dump() for o in await by_office(uow, cycle_id, caller)]
     async with uow:
         results = [_result_values(r, lang) for r in await _rows(uow, cycle_id, caller)]
     return to_xlsx(
@@ -195,6 +203,7 @@ async def workbook(uow: UnitOfWork, cycle_id: str, caller: Principal, lang: Lang
                 GROUP_COLUMNS,
                 [_group_values(g, lang, grades=False) for g in report.by_branch],
             ),
+            Table("By office", "按机构", OFFICE_COLUMNS, offices),  # a branch includes its outlets
         ],
         lang,
     )
