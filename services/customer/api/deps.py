@@ -10,7 +10,6 @@ from services.customer.settings import CustomerSettings
 from shared.app import settings_of
 from shared.auth import Principal, Role, require_roles
 
-
 Settings = Annotated[CustomerSettings, Depends(settings_of(CustomerSettings))]
 
 
