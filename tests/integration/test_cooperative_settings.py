@@ -9,6 +9,7 @@ from sqlalchemy import select
 from shared.consumer import Received
 from shared.runtime import Runtime
 from tests.inprocess import Offline, serve_offline
+from tests.integration.test_customer_visits import MAINTENANCE
 
 NOW = datetime.now(UTC)
 CM = {
@@ -19,14 +20,6 @@ CM = {
     "branch": "north",
     "status": "active",
     "certified_until": "2099-01-01",
-}
-MAINTENANCE = {
-    "greeted": True,
-    "summarized_agreement": True,
-    "asked_satisfaction": True,
-    "stated_objectives": True,
-    "listened": True,
-    "asked_comments": True,
 }
 
 
