@@ -69,7 +69,11 @@ class CooperativeSettings(Payload):
         examples=[3], default=3, ge=1, le=50, description="R-M5: scores in the rolling average"
     )
     satisfaction_threshold: Money = Field(
-        default=Decimal("3.00"), ge=1, le=5, description="R-M5: a rolling average below this warns (1 to 5)"
+        default=Decimal("3.00"),
+        ge=1,
+        le=5,
+        examples=["3.00"],
+        description="R-M5: a rolling average below this warns (1 to 5)",
     )
     report_delay_hours: int = Field(
         examples=[48],
