@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from shared.consumer import Received
 from shared.runtime import Runtime
-from tests.inprocess import Offline, serve_offline
+from tests.inprocess import Offline, build_app, migrations, offline_settings, serve_offline
 from tests.integration.test_customer_visits import MAINTENANCE
+from tests.support import running
 
 NOW = datetime.now(UTC)
 CM = {
@@ -103,8 +104,11 @@ async def test_R_M4_R_M2_settings_set_in_audit_drive_customers_schedule_and_late
         assert earlier["filed_late"] is False
 
 
-async def test_R_M2_an_act_is_judged_by_the_settings_in_force_at_its_date(tmp_path: Path):
-    async with serve_offline("customer", tmp_path / "customer.db") as customer:
+async def test_R_M2_an_act_is_judged_by_the_settings_in_force_at_its_date(database_url: str):
+    settings = offline_settings("customer", database_url)
+    app = build_app("customer", settings)
+    async with running(app, migrations("customer")) as client:
+        customer = Offline("customer", app, client, settings)
         for days, hours in ((-3, 24), (200, 1000)):
             version = {
                 "effective_from": (NOW + timedelta(days=days)).isoformat(),
