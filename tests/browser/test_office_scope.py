@@ -18,7 +18,12 @@ from tests.browser.axe import assert_accessible
 from tests.browser.conftest import new_page, sign_in
 from tests.browser.stack import Stack, headers
 
-OFFICES = [("HQ", "联社总部", ""), ("N", "北区信用社", "HQ"), ("N1", "北街网点", "N"), ("S", "南区信用社", "HQ")]
+OFFICES = [
+    ("HQ", "联社总部", ""),
+    ("N", "北区信用社", "HQ"),
+    ("N1", "北街网点", "N"),
+    ("S", "南区信用社", "HQ"),
+]
 STAFF = [("EN", "北一", "N"), ("EN1", "北二", "N1"), ("ES", "南三", "S")]
 CUSTOMERS = [("71001", "北区养殖场", "EN"), ("71002", "北街粮油店", "EN1"), ("71003", "南山果园", "ES")]
 NORTH_CUSTOMERS, SOUTH_CUSTOMER = ("北区养殖场", "北街粮油店"), "南山果园"
@@ -51,7 +56,9 @@ def _branch_book(stack: Stack) -> dict[str, str]:
     """Offices, CMs and customers imported; sup-n placed in N; a cycle opened and computed."""
     hr, sup_n, admin = headers("hr-1", "hr"), headers("sup-n", "supervisor"), headers("admin-1", "admin")
     st, cu, ap = stack.urls["staffing"], stack.urls["customer"], stack.urls["appraisal"]
-    offices = _import(f"{st}/imports/offices", hr, "机构.csv", _rows(("code", "name", "parent_code"), OFFICES))
+    offices = _import(
+        f"{st}/imports/offices", hr, "机构.csv", _rows(("code", "name", "parent_code"), OFFICES)
+    )
     staff_rows = [(no, name, "cm", "2099-01-01", office) for no, name, office in STAFF]
     staff = _import(
         f"{st}/imports/staff",
@@ -81,12 +88,17 @@ def _branch_book(stack: Stack) -> dict[str, str]:
 
     def scoped(url: str) -> bool:  # each service knows where sup-n and the CMs are placed
         answer = httpx.get(url, headers=sup_n, params={"limit": 500})
-        return answer.status_code == 200 and {m.get("id", m.get("manager_id")) for m in answer.json()} == north_ids
+        return (
+            answer.status_code == 200
+            and {m.get("id", m.get("manager_id")) for m in answer.json()} == north_ids
+        )
 
     _until(lambda: scoped(f"{ap}/managers"), "appraisal placing the CMs")
     _until(lambda: scoped(f"{st}/managers"), "staffing scoping the roll")
     _until(
-        lambda: {c["name"] for c in httpx.get(f"{cu}/customers", headers=sup_n).json()} == set(NORTH_CUSTOMERS),
+        lambda: (
+            {c["name"] for c in httpx.get(f"{cu}/customers", headers=sup_n).json()} == set(NORTH_CUSTOMERS)
+        ),
         "customer service scoping sup-n",
     )
     opened = httpx.post(f"{ap}/cycles", headers=admin, json={"year": date.today().year - 1}, timeout=30)
@@ -119,23 +131,29 @@ def test_a_branch_supervisor_sees_exactly_their_branch_and_management_sees_all(b
     page.get_by_role("link", name="北街粮油店").click()
     expect(page.locator("h1")).to_contain_text("北街粮油店")
     options = page.goto(f"{stack.console}/reassignments")
-    assert options is not None and options.status == 200
+    assert options is not None
+    assert options.status == 200
     offered = {o.get_attribute("value") for o in page.locator("select option").all()}
-    assert ids["北一"] in offered and ids["北二"] in offered and ids["南三"] not in offered
+    assert ids["北一"] in offered
+    assert ids["北二"] in offered
+    assert ids["南三"] not in offered
 
     # an S customer's, an S CM's URL answers exactly like an unknown one
     unknown = uuid.uuid4().hex
     for path in ("/customers/{}", "/customers/{}/assignment", "/customers/{}/value"):
         theirs = page.goto(stack.console + path.format(ids[SOUTH_CUSTOMER]))
-        assert theirs is not None and theirs.status == 404, path
+        assert theirs is not None, path
+        assert theirs.status == 404, path
         shown = page.locator("h1").inner_text()
         nobodys = page.goto(stack.console + path.format(unknown))
-        assert nobodys is not None and nobodys.status == 404, path
+        assert nobodys is not None, path
+        assert nobodys.status == 404, path
         assert page.locator("h1").inner_text() == shown, path
     cycle = ids["cycle"]
     for manager in (ids["南三"], unknown):
         answer = page.goto(f"{stack.console}/appraisal/{cycle}/results/{manager}")
-        assert answer is not None and answer.status == 404
+        assert answer is not None
+        assert answer.status == 404
 
     page.goto(f"{stack.console}/appraisal/{cycle}")
     sheets = {r.get_attribute("data-result") for r in page.locator("[data-result]").all()}
@@ -157,7 +175,8 @@ def test_a_branch_supervisor_sees_exactly_their_branch_and_management_sees_all(b
     sign_in(boss, stack, "management", "mgmt-1")
     boss.goto(f"{stack.console}/dashboard")
     rows = [r.get_attribute("data-office-code") for r in boss.locator("[data-office-row]").all()]
-    assert rows[:1] == ["HQ"] and {"N", "N1", "S"} <= set(rows), rows
+    assert rows[:1] == ["HQ"], rows
+    assert {"N", "N1", "S"} <= set(rows), rows
     expect(boss.locator('[data-office-row][data-office-code="N"] [data-managers]')).to_have_text("2")
     expect(boss.locator('[data-office-row][data-office-code="S"] [data-total-profit]')).to_contain_text("¥")
     assert_accessible(boss)
@@ -168,3 +187,29 @@ def test_a_branch_supervisor_sees_exactly_their_branch_and_management_sees_all(b
     for p in (page, boss):
         assert p.guard.external == [], p.guard.external
         assert [e for e in p.guard.errors if "status of 4" not in e] == [], p.guard.errors
+
+
+def test_an_admin_edits_every_threshold_and_the_auditor_reads_them(browser, stack):
+    admin = new_page(browser, stack)
+    sign_in(admin, stack, "admin", "admin-1")
+    admin.goto(f"{stack.console}/audit/thresholds")
+    admin.get_by_label("访问后提交访问报告的期限（小时）").fill("24")
+    admin.get_by_label("满意度平均分低于此值即预警（1 至 5）").fill("3.5")
+    admin.get_by_label("满意度滚动平均所取的评分次数").fill("4")
+    admin.get_by_label("满意度预警后访问客户的期限（天）").fill("10")
+    admin.get_by_role("button", name="保存阈值").click()
+    expect(admin.get_by_role("status")).to_contain_text("阈值已保存")
+    assert_accessible(admin)
+    admin.get_by_label("满意度平均分低于此值即预警（1 至 5）").fill("6")  # R-M5: the service refuses
+    admin.get_by_label("满意度平均分低于此值即预警（1 至 5）").evaluate("e => e.removeAttribute('max')")
+    admin.get_by_role("button", name="保存阈值").click()
+    expect(admin.locator("#f-satisfaction_threshold")).to_have_attribute("aria-invalid", "true")
+    assert_accessible(admin)
+    auditor = new_page(browser, stack)
+    sign_in(auditor, stack, "auditor", "aud-1")
+    auditor.goto(f"{stack.console}/audit/thresholds")
+    expect(auditor.locator('[data-threshold="report_delay_hours"]')).to_have_text("24")
+    expect(auditor.locator('[data-threshold="satisfaction_threshold"]')).to_contain_text("3.5")
+    expect(auditor.locator('[data-threshold="satisfaction_window"]')).to_have_text("4")
+    expect(auditor.locator('[data-threshold="dissatisfaction_visit_days"]')).to_have_text("10")
+    assert_accessible(auditor)

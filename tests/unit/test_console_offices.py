@@ -37,7 +37,8 @@ def test_offices_take_their_depth_from_the_tree_order():
     assert [r["depth"] for r in with_depth(TREE[1:3])] == [0, 1]
     chain = [{"office_id": f"o{i}", "parent_id": f"o{i - 1}" if i else None} for i in range(9)]
     deep = with_depth(chain)
-    assert deep[-1]["depth"] == 8 and deep[-1]["indent"] == MAX_INDENT
+    assert deep[-1]["depth"] == 8
+    assert deep[-1]["indent"] == MAX_INDENT
     assert office_label(TREE[1]) == "N 北区信用社"
     assert office_label({"code": "", "name": "网点"}) == "网点"
 
@@ -47,17 +48,24 @@ def test_the_dashboard_shows_the_appraisal_by_office_following_the_tree(hr_fake)
     with _client(hr_fake) as client:
         sign_in(client, "management", "mgmt-1")
         page = client.get("/dashboard").text
-        assert 'data-chart="ch-office"' in page and 'data-chart="ch-branch"' not in page
+        assert 'data-chart="ch-office"' in page
+        assert 'data-chart="ch-branch"' not in page
         assert _rows(page) == [("HQ", "0"), ("N", "1"), ("N1", "2"), ("S", "1")]
         assert '<text x="28" y="' in page, "an outlet's label sits under its branch's"
-        assert "¥1,234,567.80" in page and "¥300.30" in page and "¥1,500.50" in page
-        assert "<th>机构</th>" in page and "按机构汇总的考核" in page and "信用社含其网点" in page
+        assert "¥1,234,567.80" in page
+        assert "¥300.30" in page
+        assert "¥1,500.50" in page
+        assert "<th>机构</th>" in page
+        assert "按机构汇总的考核" in page
+        assert "信用社含其网点" in page
         assert not re.search(r"\s(on[a-z]+|style)=", page)
         client.get("/language/en?next=/dashboard")
         english = client.get("/dashboard").text
-        assert "<th>Office</th>" in english and "Mean attributed profit by office" in english
+        assert "<th>Office</th>" in english
+        assert "Mean attributed profit by office" in english
     asked = [r for r in hr_fake.requests if r.url.path == "/cycles/y-1/summary/offices"]
-    assert asked and asked[0].headers["Authorization"].startswith("Bearer ")
+    assert asked
+    assert asked[0].headers["Authorization"].startswith("Bearer ")
 
 
 def test_a_cooperative_without_a_tree_keeps_the_branch_chart(hr_fake):
@@ -65,8 +73,10 @@ def test_a_cooperative_without_a_tree_keeps_the_branch_chart(hr_fake):
     with _client(hr_fake) as client:
         sign_in(client, "management", "mgmt-1")
         page = client.get("/dashboard").text
-        assert 'data-chart="ch-branch"' in page and "城北" in page
-        assert 'data-chart="ch-office"' not in page and "data-office-summary" not in page
+        assert 'data-chart="ch-branch"' in page
+        assert "城北" in page
+        assert 'data-chart="ch-office"' not in page
+        assert "data-office-summary" not in page
 
 
 def test_the_cycle_page_shows_what_the_service_gives_a_branch_supervisor(hr_fake):
@@ -75,7 +85,8 @@ def test_the_cycle_page_shows_what_the_service_gives_a_branch_supervisor(hr_fake
         sign_in(client, "supervisor", "sup-n")
         page = client.get("/appraisal/y-1").text
         assert _rows(page) == [("N", "0"), ("N1", "1")]
-        assert "南区信用社" not in page and "联社总部" not in page
+        assert "南区信用社" not in page
+        assert "联社总部" not in page
         assert '<td class="office depth-1"' in page
 
 
@@ -111,7 +122,8 @@ def test_every_threshold_is_shown_with_its_rule_in_both_languages(hr_fake):
         _every_field_is_labelled("/audit/thresholds", form)
         for name in FIELDS:
             assert f'name="{name}"' in form, name
-        assert 'step="0.01"' in form and 'value="3.50"' in form
+        assert 'step="0.01"' in form
+        assert 'value="3.50"' in form
 
 
 def test_an_admin_saves_every_field_and_sees_the_services_refusal_at_its_field(hr_fake):
@@ -123,16 +135,23 @@ def test_an_admin_saves_every_field_and_sees_the_services_refusal_at_its_field(h
         return httpx.Response(422, json={"status": 422, "title": "Invalid", "errors": [error]})
 
     hr_fake.routes[("PUT", "/compliance/settings")] = put
-    typed = {name: "10" for name in FIELDS} | {"satisfaction_threshold": "6", "rating_warnings": "C，D, watch"}
+    typed = {name: "10" for name in FIELDS} | {
+        "satisfaction_threshold": "6",
+        "rating_warnings": "C，D, watch",
+    }
     with _client(hr_fake) as client:
         sign_in(client, "admin", "admin-1")
         page = client.get("/audit/thresholds")
         answer = client.post("/audit/thresholds", data={"csrf_token": _csrf(page.text), **typed})
         assert answer.status_code == 422
-        assert 'id="f-satisfaction_threshold" name="satisfaction_threshold" type="number" value="6"' in answer.text
+        assert (
+            'id="f-satisfaction_threshold" name="satisfaction_threshold" type="number" value="6"'
+            in answer.text
+        )
         assert re.search(r'name="satisfaction_threshold"[^>]*aria-invalid="true"', answer.text)
         assert "须在 1 至 5 之间" in answer.text
     assert sent[0] == {**{name: "10" for name in FIELDS}, "satisfaction_threshold": "6"} | {
         "rating_warnings": ["C", "D", "watch"]
     }
-    assert settings_body({})["rating_warnings"] == [] and settings_body({})["report_delay_hours"] == ""
+    assert settings_body({})["rating_warnings"] == []
+    assert settings_body({})["report_delay_hours"] == ""

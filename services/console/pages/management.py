@@ -1,4 +1,4 @@
-"""Management's dashboard: appraisal by grade and office (the tree), floating pay, findings, pipeline, departures."""
+"""Management's dashboard: appraisal by grade and by office (the tree), pay, findings, pipeline, exits."""
 
 import asyncio
 from collections import Counter

@@ -1,4 +1,4 @@
-"""The cooperative's compliance thresholds (R-M2, R-M4, R-M5, R-I1): auditors read them, an admin sets them."""
+"""The cooperative's compliance thresholds (R-M2, R-M4, R-M5, R-I1): auditors read, an admin sets them."""
 
 from typing import Annotated, Any
 
