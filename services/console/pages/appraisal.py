@@ -51,14 +51,16 @@ async def open_cycle(page: RunnerPage, request: Request) -> Response:
 
 async def _cycle_page(page: Page, cycle_id: str, code: int = 200, **extra: Any) -> Response:
     path = f"/cycles/{cycle_id}"
-    cycle, missing, pools, results, names, reminders, offices = await asyncio.gather(
-        page.get("appraisal", path),
-        page.get("appraisal", f"{path}/missing-evaluations", limit=500),
-        page.get("appraisal", f"{path}/pools"),
-        page.get("appraisal", f"{path}/results", limit=500),
+    (cycle, missing, pools, results, reminders, offices), names = await asyncio.gather(
+        asyncio.gather(
+            page.get("appraisal", path),
+            page.get("appraisal", f"{path}/missing-evaluations", limit=500),
+            page.get("appraisal", f"{path}/pools"),
+            page.get("appraisal", f"{path}/results", limit=500),
+            page.get("appraisal", f"{path}/reminders", limit=100),
+            page.get("appraisal", f"{path}/summary/offices", limit=500),
+        ),
         manager_names(page),
-        page.get("appraisal", f"{path}/reminders", limit=100),
-        page.get("appraisal", f"{path}/summary/offices", limit=500),
     )
     if cycle.problem and cycle.problem.status in (403, 404, 422):
         raise HTTPException(404)
