@@ -26,6 +26,7 @@ OFFICES = [
 ]
 STAFF = [("EN", "北一", "N"), ("EN1", "北二", "N1"), ("ES", "南三", "S")]
 CUSTOMERS = [("71001", "北区养殖场", "EN"), ("71002", "北街粮油店", "EN1"), ("71003", "南山果园", "ES")]
+SEEN: dict[str, Any] = {}  # what a wait saw last, for its failure message
 NORTH_CUSTOMERS, SOUTH_CUSTOMER = ("北区养殖场", "北街粮油店"), "南山果园"
 
 
@@ -42,14 +43,14 @@ def _import(url: str, who: dict[str, str], name: str, rows: list[dict[str, Any]]
     return dict(answer.json())
 
 
-def _until(check: Any, what: str, timeout: float = 45.0) -> Any:
+def _until(check: Any, what: str, timeout: float = 60.0) -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         found = check()
         if found:
             return found
         time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
+    raise AssertionError(f"timed out waiting for {what}: {SEEN.get(what)}")
 
 
 def _branch_book(stack: Stack) -> dict[str, str]:
@@ -95,12 +96,13 @@ def _branch_book(stack: Stack) -> dict[str, str]:
 
     _until(lambda: scoped(f"{ap}/managers"), "appraisal placing the CMs")
     _until(lambda: scoped(f"{st}/managers"), "staffing scoping the roll")
-    _until(
-        lambda: (
-            {c["name"] for c in httpx.get(f"{cu}/customers", headers=sup_n).json()} == set(NORTH_CUSTOMERS)
-        ),
-        "customer service scoping sup-n",
-    )
+
+    def north_only() -> bool:
+        seen = httpx.get(f"{cu}/customers", headers=sup_n, params={"limit": 500}).json()
+        SEEN["customer service scoping sup-n"] = seen
+        return {c["name"] for c in seen} == set(NORTH_CUSTOMERS)
+
+    _until(north_only, "customer service scoping sup-n")
     opened = httpx.post(f"{ap}/cycles", headers=admin, json={"year": date.today().year - 1}, timeout=30)
     assert opened.status_code == 201, opened.text
     ids["cycle"] = opened.json()["id"]
