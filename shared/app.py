@@ -1,15 +1,16 @@
 """The common FastAPI shape of every service: lifespan, auth, errors, operations, admin."""
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 
 from shared.admin import router as admin_router
 from shared.auth import VerifiedTokens
+from shared.bulk import BulkImportGc
 from shared.docs_pages import install_docs
 from shared.gauges import DEAD_LETTERS_OPEN, DatabaseGauges, service_gauges
 from shared.http_errors import ERROR_RESPONSES, document_problems, install_error_handlers
@@ -27,6 +28,8 @@ from shared.runtime import Runtime, ServiceDefinition
 from shared.settings import ServiceSettings
 from shared.telemetry import configure_from_environment, instrument_app, instrument_engine
 from shared.uow import UnitOfWork
+
+S = TypeVar("S", bound=ServiceSettings)
 
 
 async def request_checks(request: Request) -> None:
@@ -95,6 +98,7 @@ def build_service_app(
     app.state.runtime = runtime
     app.state.gauges = gauges
     install_error_handlers(app)
+    app.add_middleware(BulkImportGc)  # innermost: the collector paused over a bulk import's request
     app.add_middleware(IdempotencyMiddleware)  # inside the guard: only checked bodies are kept
     app.add_middleware(
         HttpGuard, max_body_bytes=settings.http_max_body_bytes, body_limits=settings.http_body_limits
@@ -127,3 +131,15 @@ async def get_uow(request: Request) -> UnitOfWork:
 
 
 UoW = Annotated[UnitOfWork, Depends(get_uow)]
+
+
+def settings_of(kind: type[S]) -> Callable[[Request], Awaitable[S]]:
+    """The dependency giving a route the settings its app was built with, as the service's own class."""
+
+    async def get_settings(request: Request) -> S:
+        """The settings the app was built with."""
+        settings = request.app.state.settings
+        assert isinstance(settings, kind)
+        return settings
+
+    return get_settings
