@@ -17,8 +17,22 @@ from pathlib import Path
 import pytest
 
 from steward.embedded_broker import EmbeddedBroker, free_port
+from tests import templates
 
 RUN_ID = uuid.uuid4().hex[:8]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Name this run's migrated templates before the xdist workers start (they inherit the name)."""
+    templates.run_id()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The controller (or a run without workers) removes the run's templates once every test is done."""
+    if hasattr(session.config, "workerinput"):
+        return
+    given = os.environ.get("STEWARD_TEST_PG_URL")
+    templates.cleanup(given or "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
 
 
 def docker_available() -> bool:
