@@ -19,6 +19,7 @@ tests and the end-to-end smoke.
 
 import itertools
 import json
+import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
@@ -90,7 +91,9 @@ class System:
         """Headers of a caller with roles (every service trusts the same test secret)."""
         return next(iter(self.members.values())).service.as_(user, *roles, org=org)
 
-    def publish(self, topic: str, event_type: str, key: str, payload: dict[str, Any], **envelope: Any) -> None:
+    def publish(
+        self, topic: str, event_type: str, key: str, payload: dict[str, Any], **envelope: Any
+    ) -> None:
         """An outside system's event on a logical topic (core banking, risk); delivered by the next pump."""
         self._outside.append((topic, key, envelope_bytes(event_type, key, payload, **envelope)))
 
@@ -139,7 +142,9 @@ class System:
             found.extend(c for c in runtime.consumers.values() if c.topic == topic)
         return found
 
-    async def _deliver(self, source: str, full_topic: str, key: str, value: bytes, headers: dict[str, str]) -> None:
+    async def _deliver(
+        self, source: str, full_topic: str, key: str, value: bytes, headers: dict[str, str]
+    ) -> None:
         topic = full_topic.removeprefix(self.prefix)
         offsets = self._offsets.setdefault(full_topic, itertools.count())
         record = Received(
@@ -192,19 +197,27 @@ def _member(service: Offline) -> _Member:
 
 @asynccontextmanager
 async def start_system(
-    folder: Path, services: Sequence[str] = SERVICES, **settings: dict[str, Any]
+    folder: Path,
+    services: Sequence[str] = SERVICES,
+    postgres: str | None = None,
+    **settings: dict[str, Any],
 ) -> AsyncIterator[System]:
-    """Start the services (each on a fresh SQLite database in `folder`) sharing one topic prefix.
+    """Start the services sharing one topic prefix, each on a fresh database of its own.
 
-    `settings` gives a service extra settings by name: `audit={"visit_tolerance_days": 3}`.
+    SQLite files in `folder`, or databases created on the PostgreSQL server of the admin URL `postgres`
+    (and dropped after). `settings` gives a service extra settings: `audit={"visit_tolerance_days": 3}`.
     """
     system = System(prefix=new_prefix())
     closed = f"127.0.0.1:{free_port()}"  # nothing listens: the runtime's Kafka connection never comes up
     async with AsyncExitStack() as stack:
         for name in services:
+            if postgres is None:
+                url = f"sqlite+aiosqlite:///{folder / f'{name}.db'}"
+            else:
+                url = await stack.enter_async_context(_postgres_database(postgres))
             config = make_settings(
                 settings_class(name),
-                database_url=f"sqlite+aiosqlite:///{folder / f'{name}.db'}",
+                database_url=url,
                 bootstrap=closed,
                 idempotent=False,
                 prefix=system.prefix,
@@ -214,3 +227,26 @@ async def start_system(
             client = await stack.enter_async_context(running(app, migrations(name)))
             system.members[name] = _member(Offline(name, app, client, config))
         yield system
+
+
+@asynccontextmanager
+async def _postgres_database(admin_url: str) -> AsyncIterator[str]:
+    """A fresh PostgreSQL database on the admin URL's server, dropped afterwards."""
+    import asyncpg
+
+    plain = admin_url.replace("postgresql+asyncpg://", "postgresql://")
+    name = f"steward_test_{uuid.uuid4().hex[:12]}"
+    conn = await asyncpg.connect(plain, timeout=10)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    base, _, _ = admin_url.rpartition("/")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        conn = await asyncpg.connect(plain, timeout=10)
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()

@@ -1,4 +1,9 @@
-"""Rule tests on the in-process system (`tests.harness`): several services, no broker, deterministic."""
+"""Rule tests on the in-process system (`tests.harness`): several services, no broker, deterministic.
+
+Every test here is marked `rules` (tests/conftest.py). A test names the services it needs with
+`@pytest.mark.services("audit")` (all four by default); a module that proves its rules on SQLite and
+PostgreSQL says `pytestmark = pytest.mark.usefixtures("database")`.
+"""
 
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -6,17 +11,26 @@ from pathlib import Path
 import pytest
 
 from tests.harness import System, start_system
+from tests.inprocess import SERVICES
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test here is a rule test."""
-    for item in items:
-        if "tests/rules/" in str(item.fspath):
-            item.add_marker(pytest.mark.rules)
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database(request: pytest.FixtureRequest) -> str | None:
+    """SQLite, then PostgreSQL (its admin URL) for the modules that prove a rule on both databases."""
+    if request.param == "sqlite":
+        return None
+    admin: str = request.getfixturevalue("postgres_admin_url")
+    return admin
 
 
 @pytest.fixture
-async def system(tmp_path: Path) -> AsyncIterator[System]:
-    """The four services in this process, each on a fresh SQLite database, wired by the pump."""
-    async with start_system(tmp_path) as running:
+async def system(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[System]:
+    """The services in this process (all four, or those of the `services` mark), wired by the pump.
+
+    Each runs on a fresh SQLite database, or on PostgreSQL when the test also uses `database`.
+    """
+    marker = request.node.get_closest_marker("services")
+    names = marker.args if marker else SERVICES
+    postgres = request.getfixturevalue("database") if "database" in request.fixturenames else None
+    async with start_system(tmp_path, names, postgres=postgres) as running:
         yield running

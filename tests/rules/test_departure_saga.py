@@ -46,7 +46,9 @@ async def test_R_I6_the_departure_saga_crosses_the_four_services(system: System)
     still = (await staffing.get(f"/managers/{mid}", headers=hr)).json()
     assert still["status"] == "departure_pending"  # not before every customer was audited
 
-    last = await audit.post(f"{path}/{second['id']}/clear", headers=auditor, json={"note": "deposits reconciled"})
+    last = await audit.post(
+        f"{path}/{second['id']}/clear", headers=auditor, json={"note": "deposits reconciled"}
+    )
     assert last.json()["status"] == "cleared"
     await system.settle()
     final = (await staffing.get(f"/managers/{mid}", headers=hr)).json()
