@@ -26,10 +26,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from shared.batch import BatchEventConsumer
 from shared.consumer import EventConsumer, Outcome, Received, TransientFailure
 from shared.outbox import OutboundRecord, OutboxRelay
 from shared.runtime import Runtime
+from shared.settings import ServiceSettings
 from steward.embedded_broker import free_port
 from tests.inprocess import QUIET, SERVICES, Offline, build_app, migrations, settings_class
 from tests.support import ORG, envelope_bytes, make_settings, new_prefix, running
@@ -90,6 +93,10 @@ class System:
     def as_(self, user: str, *roles: str, org: str = ORG) -> dict[str, str]:
         """Headers of a caller with roles (every service trusts the same test secret)."""
         return next(iter(self.members.values())).service.as_(user, *roles, org=org)
+
+    def view(self, name: str) -> "View":
+        """One service as a test of that service sees it: its client, and events sent and settled."""
+        return View(self, name)
 
     def publish(
         self, topic: str, event_type: str, key: str, payload: dict[str, Any], **envelope: Any
@@ -250,3 +257,43 @@ async def _postgres_database(admin_url: str) -> AsyncIterator[str]:
             await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         finally:
             await conn.close()
+
+
+@dataclass
+class View:
+    """One service of a system with the helpers its own tests use (client, headers, send, events)."""
+
+    system: System
+    name: str
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        """The service's HTTP client."""
+        return self.system[self.name].client
+
+    @property
+    def settings(self) -> ServiceSettings:
+        """The service's settings."""
+        return self.system[self.name].settings
+
+    def as_(self, user: str, *roles: str, org: str = ORG) -> dict[str, str]:
+        """Headers of a caller with roles."""
+        return self.system[self.name].as_(user, *roles, org=org)
+
+    async def send(
+        self, topic: str, event_type: str, key: str, payload: dict[str, Any], **envelope: Any
+    ) -> None:
+        """An outside event on a logical topic, delivered and settled."""
+        self.system.publish(topic, event_type, key, payload, **envelope)
+        await self.system.settle()
+
+    async def events(self, topic: str, event_type: str | None = None) -> list[dict[str, Any]]:
+        """Envelopes on a logical topic once the system settled (optionally of one type)."""
+        await self.system.settle()
+        return self.system.events(topic, event_type)
+
+    async def wait_events(self, topic: str, event_type: str, count: int = 1) -> list[dict[str, Any]]:
+        """The envelopes of a type on a topic once settled; fails unless there are at least `count`."""
+        found = await self.events(topic, event_type)
+        assert len(found) >= count, f"{len(found)} {event_type} on {topic}, expected at least {count}"
+        return found

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import System, start_system
+from tests.harness import System, View, start_system
 from tests.inprocess import SERVICES
 
 
@@ -34,3 +34,27 @@ async def system(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
     postgres = request.getfixturevalue("database") if "database" in request.fixturenames else None
     async with start_system(tmp_path, names, postgres=postgres) as running:
         yield running
+
+
+@pytest.fixture
+def customer(system: System) -> View:
+    """The customer service of the system, as its own tests see it."""
+    return system.view("customer")
+
+
+@pytest.fixture
+def staffing(system: System) -> View:
+    """The staffing service of the system."""
+    return system.view("staffing")
+
+
+@pytest.fixture
+def appraisal(system: System) -> View:
+    """The appraisal service of the system."""
+    return system.view("appraisal")
+
+
+@pytest.fixture
+def audit(system: System) -> View:
+    """The audit service of the system."""
+    return system.view("audit")
