@@ -20,11 +20,11 @@ tests and the end-to-end smoke.
 import itertools
 import json
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -37,6 +37,7 @@ from steward.embedded_broker import free_port
 from tests.inprocess import QUIET, SERVICES, Offline, build_app, migrations, settings_class
 from tests.support import ORG, envelope_bytes, make_settings, new_prefix, running
 
+T = TypeVar("T")
 # A record a consumer keeps refusing for a transient reason is redelivered at most this many times.
 REDELIVERIES = 10
 
@@ -286,6 +287,13 @@ class View:
         """An outside event on a logical topic, delivered and settled."""
         self.system.publish(topic, event_type, key, payload, **envelope)
         await self.system.settle()
+
+    async def until(self, check: Callable[[], Awaitable[T | None]], what: str = "") -> T:
+        """Settle the system, then check once: what a broker test polls for must hold by then."""
+        await self.system.settle()
+        result = await check()
+        assert result, f"not so once the system settled: {what or check}"
+        return result
 
     async def events(self, topic: str, event_type: str | None = None) -> list[dict[str, Any]]:
         """Envelopes on a logical topic once the system settled (optionally of one type)."""

@@ -3,7 +3,7 @@
 import json
 from datetime import UTC, datetime, timedelta
 
-from tests.integration.test_customer_assignment import _managers
+from tests.rules.test_customer_assignment import _managers
 from tests.support import envelope_bytes, eventually, produce
 
 

@@ -1,6 +1,6 @@
 """Development targets (R-D1, R-D2, R-D4) on both databases."""
 
-from tests.integration.test_customer_assignment import _managers
+from tests.rules.test_customer_assignment import _managers
 
 TARGET = {
     "name": "Sunrise Dairy",

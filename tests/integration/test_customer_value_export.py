@@ -6,7 +6,7 @@ import io
 from openpyxl import load_workbook
 
 from shared.timeutil import utcnow
-from tests.integration.test_customer_assignment import _managers
+from tests.rules.test_customer_assignment import _managers
 from tests.support import envelope_bytes, eventually, produce
 
 

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from tests.integration.test_customer_assignment import _managers
+from tests.rules.test_customer_assignment import _managers
 
 NOW = datetime.now(UTC)
 MAINTENANCE = {
