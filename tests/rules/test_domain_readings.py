@@ -73,7 +73,7 @@ async def test_R_C2_the_lead_of_the_customers_cm_team_counts_and_a_new_lead_is_r
 async def test_R_M2_a_report_filed_later_than_the_delay_is_accepted_but_flagged(customer):
     from datetime import UTC, datetime, timedelta
 
-    from tests.integration.test_customer_visits import _customer, _maintenance
+    from tests.rules.test_customer_visits import _customer, _maintenance
 
     sup = await _managers(customer)
     cust = await _customer(customer, sup)
