@@ -288,6 +288,11 @@ class View:
         self.system.publish(topic, event_type, key, payload, **envelope)
         await self.system.settle()
 
+    async def send_raw(self, topic: str, key: str, value: bytes) -> None:
+        """Raw bytes on a logical topic (a hand-made or malformed envelope), delivered and settled."""
+        self.system.publish_raw(topic, key, value)
+        await self.system.settle()
+
     async def until(self, check: Callable[[], Awaitable[T | None]], what: str = "") -> T:
         """Settle the system, then check once: what a broker test polls for must hold by then."""
         await self.system.settle()

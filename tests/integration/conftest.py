@@ -59,6 +59,10 @@ class Service:
         body = envelope_bytes(event_type, key, payload, **envelope)
         await produce(self.bootstrap, f"{self.prefix}{topic}", body, key=key.encode())
 
+    async def send_raw(self, topic: str, key: str, value: bytes) -> None:
+        """Publish raw bytes on one of the test's topics (as `tests.harness.View.send_raw` does)."""
+        await produce(self.bootstrap, f"{self.prefix}{topic}", value, key=key.encode())
+
     async def until(self, check: Callable[[], Awaitable[T | None]], what: str = "") -> T:
         """Poll check until it holds (in-process, `View.until` settles and checks once)."""
         return await eventually(check, what=what)

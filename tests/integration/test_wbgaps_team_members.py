@@ -1,6 +1,6 @@
 """A team's members by name for its lead (issue 17, R-A4 pool splits), on SQLite and PostgreSQL."""
 
-from tests.integration.test_staffing_grades_teams import _cm
+from tests.rules.test_staffing_grades_teams import _cm
 
 
 async def test_a_team_lead_reads_their_members_names_and_nobody_elses(staffing):
