@@ -5,7 +5,7 @@ import io
 from openpyxl import load_workbook
 
 from tests.integration.conftest import serve
-from tests.integration.test_appraisal_cycle import AT, YEAR, _assign, _manager, _post, _send
+from tests.rules.test_appraisal_cycle import AT, YEAR, _assign, _manager, _post, _send
 from tests.support import eventually
 
 
