@@ -2,7 +2,8 @@
 
 Names: balances (1), balance_steps (its steps), postings (posting ingest, next to 1), appraisal (2),
 fanout (3), hop (4), idle (idle CPU, with 4), http (5), outbox_relay, http_guard (6), token (7),
-console (8), lists (9), golive_import (issue 21), morning (a cooperative's morning, issue 20).
+console (8), lists (9), golive_import and office_scope (issue 21), morning (a cooperative's morning,
+issue 20).
 STEWARD_BENCH_QUICK=1 runs every one at a small size (a check of the harness, not a figure).
 """
 
@@ -28,6 +29,7 @@ BENCHMARKS = {
     "console": "bench.console",
     "golive_import": "bench.golive_import",
     "morning": "bench.morning",
+    "office_scope": "bench.office_scope",
 }
 
 

@@ -1,9 +1,9 @@
 """The common FastAPI shape of every service: lifespan, auth, errors, operations, admin."""
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.openapi.utils import get_openapi
@@ -27,6 +27,8 @@ from shared.runtime import Runtime, ServiceDefinition
 from shared.settings import ServiceSettings
 from shared.telemetry import configure_from_environment, instrument_app, instrument_engine
 from shared.uow import UnitOfWork
+
+S = TypeVar("S", bound=ServiceSettings)
 
 
 def build_service_app(
@@ -118,3 +120,15 @@ async def get_uow(request: Request) -> UnitOfWork:
 
 
 UoW = Annotated[UnitOfWork, Depends(get_uow)]
+
+
+def settings_of(kind: type[S]) -> Callable[[Request], Awaitable[S]]:
+    """The dependency giving a route the settings its app was built with, as the service's own class."""
+
+    async def get_settings(request: Request) -> S:
+        """The settings the app was built with."""
+        settings = request.app.state.settings
+        assert isinstance(settings, kind)
+        return settings
+
+    return get_settings

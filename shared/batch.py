@@ -19,7 +19,7 @@ from sqlalchemy import delete, text
 from sqlalchemy.dialects import sqlite
 
 from shared.consumer import EventConsumer, Outcome, Received, Rejected
-from shared.context import CallContext, set_context
+from shared.context import batch_context, caused_by, set_context
 from shared.envelope import Envelope, EnvelopeError, parse_envelope
 from shared.telemetry import consume_span, consume_spans
 from shared.timeutil import utcnow
@@ -151,8 +151,7 @@ class BatchEventConsumer(EventConsumer):
         it wrote: one statement both dedupes and records. Refused events lose their inbox row again.
         """
         inbox = self._tables.inbox
-        first = run[0].envelope
-        set_context(CallContext(actor=first.actor, correlation_id=first.correlation_id))
+        set_context(batch_context(item.envelope for item in run))
         unique: dict[str, _Item] = {}
         for item in run:
             unique.setdefault(str(item.envelope.event_id), item)
@@ -222,13 +221,7 @@ class BatchEventConsumer(EventConsumer):
         sub = self.subscription
         for item in items:
             envelope = item.envelope
-            set_context(
-                CallContext(
-                    actor=envelope.actor,
-                    correlation_id=envelope.correlation_id,
-                    causation_id=str(envelope.event_id),
-                )
-            )
+            set_context(caused_by(envelope))
             handler = sub.handlers.get(envelope.event_type)
             if handler is not None:
                 with consume_span(item.record, self.consumer_id):

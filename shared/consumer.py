@@ -9,7 +9,7 @@ from sqlalchemy import insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.context import CallContext, describe_message, message_context, set_context
+from shared.context import caused_by, describe_message, message_context, set_context
 from shared.contracts import EVENT_TYPES, dlq_topic
 from shared.deadletter import REASON_CHARS, clean, dead_letter_row, dlq_copy, dlq_headers
 from shared.deadletter import Received as Received
@@ -158,13 +158,7 @@ class EventConsumer:
             payload = self.admit(envelope, handler is not None)
         except Rejected as exc:
             return await self._dead_letter(record, str(exc), envelope, 1, dead_letter_id)
-        set_context(
-            CallContext(
-                actor=envelope.actor,
-                correlation_id=envelope.correlation_id,
-                causation_id=str(envelope.event_id),
-            )
-        )
+        set_context(caused_by(envelope))
         last: BaseException | None = None
         for attempt in range(1, self._max_attempts + 1):
             try:

@@ -1,6 +1,6 @@
 """Per-request and per-message context: who acts, and which correlation chain we are in."""
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
@@ -33,6 +33,23 @@ def current_context() -> CallContext:
 def set_context(ctx: CallContext) -> None:
     """Make ctx the context of the current task."""
     _current.set(ctx)
+
+
+def caused_by(envelope: Envelope) -> CallContext:
+    """The context of handling one event: events raised for it keep its actor and correlation id."""
+    return CallContext(
+        actor=envelope.actor, correlation_id=envelope.correlation_id, causation_id=str(envelope.event_id)
+    )
+
+
+def batch_context(envelopes: Iterable[Envelope]) -> CallContext:
+    """The context of a batch: its events' own actor and correlation when they share them, else the system
+    with a fresh correlation id (a batch handler raising an event for one of them passes `cause=`)."""
+    chains = {(e.actor, e.correlation_id) for e in envelopes}
+    if len(chains) == 1:
+        ((actor, correlation_id),) = chains
+        return CallContext(actor=actor, correlation_id=correlation_id)
+    return CallContext(actor=SYSTEM_ACTOR, correlation_id=str(uuid4()))
 
 
 def current_correlation_id() -> str | None:

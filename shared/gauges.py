@@ -5,7 +5,6 @@ each, whose columns are the labels then the value. A refresh costs one query per
 `interval` seconds, whatever the scrape rate; a failing query is logged and its gauge keeps its values.
 """
 
-import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from prometheus_client import CollectorRegistry, Gauge
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from shared.every import every
 from shared.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -127,13 +127,13 @@ class DatabaseGauges:
         self, runtime: Probed, session_factory: async_sessionmaker[AsyncSession], interval: float
     ) -> None:
         """Probe readiness and refresh the gauges every `interval` seconds until cancelled."""
-        while True:
-            try:
-                await self.probe(runtime)
-                await self.refresh(session_factory)
-            except Exception as exc:  # the database may be down: readiness already says so
-                log.debug("gauge refresh: %s", exc)
-            await asyncio.sleep(interval)
+
+        async def once() -> None:
+            await self.probe(runtime)
+            await self.refresh(session_factory)
+
+        # the database may be down: readiness already says so
+        await every(interval, once, what="gauge refresh", log=log, level=logging.DEBUG)
 
 
 def _age(value: Any, now: datetime) -> float:

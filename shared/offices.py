@@ -105,3 +105,16 @@ def closure(tree: Mapping[str, OfficeVersion]) -> list[tuple[str, str]]:
                 pairs.append((a, current))
                 stack.extend(reversed(below.get(current, [])))
     return pairs
+
+
+def members_by_office(tree: Mapping[str, OfficeVersion], placed: Mapping[str, str]) -> dict[str, list[str]]:
+    """Who is at or below each office (a branch's members include its outlets'), offices in tree order."""
+    at: dict[str, list[str]] = {}
+    for member, office in placed.items():
+        at.setdefault(office, []).append(member)
+    below = children(tree)
+    found: dict[str, list[str]] = {o: [] for root in below.get(None, []) for o in subtree(tree, root)}
+    for ancestor, descendant in closure(tree):
+        if ancestor in found:
+            found[ancestor].extend(at.get(descendant, []))
+    return {office: sorted(members) for office, members in found.items()}

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shared.context import current_context
+from shared.context import caused_by, current_context
 from shared.contracts import contract_for
 from shared.envelope import Envelope, new_envelope
 from shared.idempotency import Claim, active_claim
@@ -76,12 +76,15 @@ class UnitOfWork:
             await session.rollback()
             await session.close()
 
-    def emit(self, event_type: str, *, key: str, org_id: str, payload: BaseModel) -> Envelope:
-        """Raise an event; it is written to the outbox when this unit commits."""
+    def emit(
+        self, event_type: str, *, key: str, org_id: str, payload: BaseModel, cause: Envelope | None = None
+    ) -> Envelope:
+        """Raise an event; it is written to the outbox when this unit commits. It carries the actor and
+        correlation of `cause` when given (a batch handler names the event it answers), else the context's."""
         contract = contract_for(event_type)
         if not isinstance(payload, contract.payload):
             raise TypeError(f"{event_type} carries {contract.payload.__name__}, not {type(payload).__name__}")
-        ctx = current_context()
+        ctx = caused_by(cause) if cause is not None else current_context()
         envelope = new_envelope(
             event_type=event_type,
             schema_version=contract.schema_version,

@@ -1,6 +1,5 @@
 """Consumer watch: consumed topics kept in existence, lag per partition, consumers that stopped advancing."""
 
-import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
@@ -9,6 +8,7 @@ from typing import Any, Protocol
 
 from aiokafka import TopicPartition
 
+from shared.every import every
 from shared.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -61,14 +61,16 @@ class ConsumerWatch:
 
     async def run(self, interval: float) -> None:
         """Check until cancelled; a failing check is logged and tried again."""
-        while True:
-            try:
-                await self.check()
-                self.last_error = None
-            except Exception as exc:  # the broker may be down: readiness already says so
-                self.last_error = f"{type(exc).__name__}: {exc}"
-                log.debug("consumer watch: %s", self.last_error)
-            await asyncio.sleep(interval)
+
+        async def once() -> None:
+            await self.check()
+            self.last_error = None
+
+        def failed(exc: BaseException) -> None:
+            self.last_error = f"{type(exc).__name__}: {exc}"
+
+        # the broker may be down: readiness already says so
+        await every(interval, once, what="consumer watch", log=log, level=logging.DEBUG, on_error=failed)
 
     async def check(self) -> None:
         """One round over every running consumer."""

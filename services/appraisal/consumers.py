@@ -2,6 +2,7 @@
 
 from services.appraisal.models.base import LOGIN_LINKS
 from services.appraisal.service import projections, references
+from services.appraisal.service.scope import SCOPE
 from shared.consumer import Subscription
 from shared.logins import follow_links
 
@@ -43,5 +44,13 @@ SUBSCRIPTIONS = (
         name="logins",
         topic="staffing.offices",
         handlers={"staff.login-linked": follow_links(LOGIN_LINKS)},
+    ),
+    Subscription(
+        name="office-projection",
+        topic="staffing.offices",
+        handlers={
+            "office.changed": SCOPE.record_office,
+            "office.staff-assigned": SCOPE.record_staff_office,
+        },
     ),
 )

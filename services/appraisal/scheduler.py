@@ -1,10 +1,10 @@
 """R-A1: the background check that opens last year's cycle on the configured January day."""
 
-import asyncio
 import logging
 
 from services.appraisal.service.cycles import open_due_cycles
 from services.appraisal.settings import AppraisalSettings
+from shared.every import every
 from shared.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -14,13 +14,10 @@ async def run_auto_open(runtime: Runtime) -> None:
     """Check every `auto_open_check_seconds` until the service stops; a failed check is retried."""
     settings = runtime.settings
     assert isinstance(settings, AppraisalSettings)
-    if settings.auto_open_check_seconds <= 0:
-        return
-    while True:
-        try:
-            opened = await open_due_cycles(runtime.uow(), settings)
-            if opened:
-                log.info("appraisal cycles opened automatically: %s", ", ".join(opened))
-        except Exception as exc:  # the next check retries; a database outage must not kill the loop
-            log.warning("automatic cycle opening failed: %s", exc)
-        await asyncio.sleep(settings.auto_open_check_seconds)
+
+    async def check_once() -> None:
+        opened = await open_due_cycles(runtime.uow(), settings)
+        if opened:
+            log.info("appraisal cycles opened automatically: %s", ", ".join(opened))
+
+    await every(settings.auto_open_check_seconds, check_once, what="automatic cycle opening", log=log)

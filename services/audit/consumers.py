@@ -4,6 +4,7 @@ from typing import Any
 
 from services.audit.models import CUSTOMER_REFS, LOGIN_LINKS
 from services.audit.service import compliance, deadlines, departures, journal, spot_checks
+from services.audit.service.scope import SCOPE
 from shared.consumer import Handler, Subscription
 from shared.customer_refs import learn
 from shared.envelope import Envelope
@@ -112,4 +113,12 @@ SUBSCRIPTIONS = tuple(
 LOGINS = Subscription(  # not journalled: a login is not an audit fact, only how a CM signs in
     name="logins", topic="staffing.offices", handlers={"staff.login-linked": follow_links(LOGIN_LINKS)}
 )
-SUBSCRIPTIONS = (*SUBSCRIPTIONS, LOGINS)
+OFFICES = Subscription(  # not journalled either: where staff sit decides who reads what, not an audit fact
+    name="office-projection",
+    topic="staffing.offices",
+    handlers={
+        "office.changed": SCOPE.record_office,
+        "office.staff-assigned": SCOPE.record_staff_office,
+    },
+)
+SUBSCRIPTIONS = (*SUBSCRIPTIONS, LOGINS, OFFICES)

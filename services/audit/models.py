@@ -9,6 +9,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from shared.customer_refs import define_customer_refs
 from shared.idempotency import define_idempotency_table
 from shared.logins import define_login_links
+from shared.office_scope import define_office_tables
 from shared.tables import Hundredths, UtcDateTime, define_messaging_tables
 
 
@@ -20,6 +21,7 @@ MESSAGING = define_messaging_tables(Base.metadata)
 IDEMPOTENCY_KEYS = define_idempotency_table(Base.metadata)
 CUSTOMER_REFS = define_customer_refs(Base.metadata)
 LOGIN_LINKS = define_login_links(Base.metadata)  # a CM's login → manager id (issue 16)
+OFFICES = define_office_tables(Base.metadata)  # the office tree and who is where (issue 21)
 
 
 class DepartureAuditRow(Base):
@@ -173,6 +175,8 @@ class SpotCheckRow(Base):
     population_ids: Mapped[list[list[str]]] = mapped_column(JSON)
     created_by: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # the office whose subtree it was drawn from (a restricted auditor's); None: the whole cooperative
+    office_id: Mapped[str | None] = mapped_column(String(64), index=True)
     items: Mapped[list["SpotCheckItemRow"]] = relationship(
         back_populates="check", lazy="selectin", cascade="all, delete-orphan", order_by="SpotCheckItemRow.id"
     )

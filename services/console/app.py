@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.console import i18n
 from services.console.backend import Backend, busy_seconds, call_spans
+from services.console.import_jobs import ImportJobs
 from services.console.pages import ROUTERS
 from services.console.session import COOKIE, SessionStore
 from services.console.settings import ConsoleSettings
@@ -44,6 +45,7 @@ def create_app(settings: ConsoleSettings, backend: Backend | None = None) -> Fas
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        await app.state.imports.close()
         await app.state.backend.close()
 
     app = FastAPI(
@@ -52,6 +54,7 @@ def create_app(settings: ConsoleSettings, backend: Backend | None = None) -> Fas
     app.state.settings = settings
     app.state.backend = backend or Backend(settings)
     app.state.sessions = SessionStore(settings.session_capacity)
+    app.state.imports = ImportJobs()
     app.state.templates = build_environment(settings)
     secret = settings.csrf_secret.get_secret_value() if settings.csrf_secret else secrets.token_hex(32)
     app.state.csrf_secret = secret.encode()

@@ -138,16 +138,23 @@ class Backend:
         json: Any = None,
         idempotency_key: str | None = None,
         raw: bool = False,
+        time_limit: float | None = None,
     ) -> Answer:
         """Call one service; a timeout, a refused connection or a 502/503/504 is `unavailable`."""
         headers = {"Authorization": f"Bearer {token}", "Accept-Language": lang}
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key
         clean = {k: v for k, v in (params or {}).items() if v not in (None, "")}
+        limit = httpx.USE_CLIENT_DEFAULT if time_limit is None else httpx.Timeout(time_limit, connect=2.0)
         started = time.perf_counter()
         try:
             response = await self.clients[service].request(
-                method, path, params=clean, json=json, headers=headers
+                method,
+                path,
+                params=clean,
+                json=json,
+                headers=headers,
+                timeout=limit,
             )
         except httpx.HTTPError:
             return Answer(service, unavailable=True)

@@ -1,8 +1,9 @@
 """Customer service's event subscriptions."""
 
-from services.customer.models import LOGIN_LINKS
+from services.customer.models import COOPERATIVE_SETTINGS, LOGIN_LINKS
 from services.customer.service import banking, credit, projections, scope, value
 from shared.consumer import Subscription
+from shared.cooperative_settings import follow_settings
 from shared.logins import follow_links
 from shared.wire import parse_balance
 
@@ -30,6 +31,11 @@ SUBSCRIPTIONS = (
             "office.staff-assigned": scope.record_staff_office,
             "staff.login-linked": follow_links(LOGIN_LINKS),
         },
+    ),
+    Subscription(
+        name="cooperative-settings",
+        topic="audit.cases",
+        handlers={"audit.settings-changed": follow_settings(COOPERATIVE_SETTINGS)},
     ),
     Subscription(
         name="credit-decisions",

@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from shared.cooperative_settings import define_cooperative_settings
 from shared.idempotency import define_idempotency_table
 from shared.logins import define_login_links
 from shared.tables import Hundredths, UtcDateTime, define_messaging_tables
@@ -31,6 +32,7 @@ class Base(DeclarativeBase):
 MESSAGING = define_messaging_tables(Base.metadata)
 IDEMPOTENCY_KEYS = define_idempotency_table(Base.metadata)
 LOGIN_LINKS = define_login_links(Base.metadata)  # a CM's login → manager id (issue 16)
+COOPERATIVE_SETTINGS = define_cooperative_settings(Base.metadata)  # audit's, by effective date (ADR 0012)
 
 
 class CustomerRow(Base):

@@ -29,18 +29,6 @@ class CustomerSettings(ServiceSettings):
     senior_risk_threshold: Decimal = Field(
         default=Decimal("1000000"), ge=0, description="R-C1: risk business above this needs a senior CM"
     )
-    visit_interval_core_days: int = Field(default=30, ge=1, le=365, description="R-M4")
-    visit_interval_important_days: int = Field(default=60, ge=1, le=365, description="R-M4")
-    visit_interval_ordinary_days: int = Field(default=90, ge=1, le=730, description="R-M4")
-    visit_overdue_tolerance_days: int = Field(default=0, ge=0, le=90, description="R-M4")
-    satisfaction_window: int = Field(default=3, ge=1, le=50, description="R-M5 rolling window")
-    report_delay_hours: int = Field(
-        default=48,
-        ge=1,
-        le=24 * 90,
-        description="R-M2: a report filed later than this after the visit is flagged",
-    )
-    satisfaction_threshold: Decimal = Field(default=Decimal("3.00"), ge=1, le=5, description="R-M5 warning")
     id_document_key: SecretStr | None = Field(
         default=None,
         description="HMAC key of ID-document numbers (only their keyed hash is stored); required in prod "
@@ -76,10 +64,3 @@ class CustomerSettings(ServiceSettings):
         """The HMAC key ID-document numbers are hashed with."""
         assert self.id_document_key is not None
         return self.id_document_key.get_secret_value().encode()
-
-    def visit_interval(self, importance: str) -> int:
-        """R-M4: days between visits for an importance level."""
-        return {
-            "core": self.visit_interval_core_days,
-            "important": self.visit_interval_important_days,
-        }.get(importance, self.visit_interval_ordinary_days)

@@ -1,10 +1,10 @@
 """The scheduled R-Q7 expiry sweep, run in the background of the staffing service."""
 
-import asyncio
 import logging
 
 from services.staffing.service.certification import sweep_expiry
 from services.staffing.settings import StaffingSettings
+from shared.every import every
 from shared.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -14,13 +14,10 @@ async def run_expiry_sweeps(runtime: Runtime) -> None:
     """Sweep every `expiry_sweep_seconds` until the service stops; a failed sweep is retried next time."""
     settings = runtime.settings
     assert isinstance(settings, StaffingSettings)
-    if settings.expiry_sweep_seconds <= 0:
-        return
-    while True:
-        try:
-            result = await sweep_expiry(runtime.uow(), None, settings.certification_warning_days)
-            if result.warned or result.expired:
-                log.info("expiry sweep: %d warned, %d expired", len(result.warned), len(result.expired))
-        except Exception as exc:  # the next sweep retries; a database outage must not kill the loop
-            log.warning("expiry sweep failed: %s", exc)
-        await asyncio.sleep(settings.expiry_sweep_seconds)
+
+    async def sweep_once() -> None:
+        result = await sweep_expiry(runtime.uow(), None, settings.certification_warning_days)
+        if result.warned or result.expired:
+            log.info("expiry sweep: %d warned, %d expired", len(result.warned), len(result.expired))
+
+    await every(settings.expiry_sweep_seconds, sweep_once, what="expiry sweep", log=log)

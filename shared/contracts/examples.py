@@ -162,6 +162,18 @@ PAYLOADS: dict[str, dict[str, Any]] = {
         "effective_from": "2026-01-01",
         "grades": [grade.model_dump(mode="json") for grade in DEFAULT_LADDER_GRADES],
     },
+    "audit.settings-changed": {
+        "effective_from": "2026-03-01T00:00:00+00:00",
+        "visit_interval_core_days": 20,
+        "visit_interval_important_days": 45,
+        "visit_interval_ordinary_days": 90,
+        "visit_tolerance_days": 3,
+        "dissatisfaction_visit_days": 7,
+        "satisfaction_window": 3,
+        "satisfaction_threshold": "3.00",
+        "report_delay_hours": 24,
+        "rating_warnings": ["C", "D", "E", "watch", "substandard", "doubtful", "loss"],
+    },
     "customer.classified": {
         "customer_id": CUSTOMER,
         "importance": "important",
@@ -173,6 +185,7 @@ PAYLOADS: dict[str, dict[str, Any]] = {
 KEY_FIELDS: dict[str, str] = {"team.changed": "team_id"}
 KEYS: dict[str, str] = {
     "ladder.published": "ladder:rcc-demo",
+    "audit.settings-changed": "rcc-demo",
     "credit-decision.made": CUSTOMER,
     "credit-recommendation.answered": CUSTOMER,
 }

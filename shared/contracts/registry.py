@@ -5,7 +5,13 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from shared.contracts.appraisal import EvaluationReminded, GradeProposed, ResultFinalized
-from shared.contracts.audit import DepartureAuditOpened, DepartureCleared, FindingRaised, FindingResolved
+from shared.contracts.audit import (
+    DepartureAuditOpened,
+    DepartureCleared,
+    FindingRaised,
+    FindingResolved,
+    SettingsChanged,
+)
 from shared.contracts.corebanking import BalanceReported, CustomerRated, ProfitPosted
 from shared.contracts.credit import (
     CreditDecisionMade,
@@ -75,7 +81,12 @@ TOPICS: dict[str, TopicSpec] = {
         TopicSpec("customer.activities", "customer", "customer_id", "Visits, contacts, reports"),
         TopicSpec("customer.credit-recommendations", "customer", "customer_id", "Recommendations to risk"),
         TopicSpec("appraisal.results", "appraisal", "manager_id", "Finalized yearly appraisal results"),
-        TopicSpec("audit.cases", "audit", "manager_id", "Departure audits and spot checks"),
+        TopicSpec(
+            "audit.cases",
+            "audit",
+            "manager_id or org_id",
+            "Departure audits, spot checks, cooperative settings",
+        ),
         TopicSpec("audit.findings", "audit", "customer_id", "Compliance findings"),
         TopicSpec(
             "corebanking.balances", "corebanking", "customer_id or external_id", "Balances", external=True
@@ -137,6 +148,7 @@ EVENT_TYPES: dict[str, EventContract] = {
         EventContract("audit.departure-cleared", "audit.cases", DepartureCleared),
         EventContract("audit.finding-raised", "audit.findings", FindingRaised),
         EventContract("audit.finding-resolved", "audit.findings", FindingResolved),
+        EventContract("audit.settings-changed", "audit.cases", SettingsChanged),
     )
 }
 

@@ -9,6 +9,10 @@ IMPORTS: dict[str, tuple[str, str]] = {
     "import.bad_code": ("{value} is not one of {allowed}", "{value} 不在可选值 {allowed} 之中"),
     "import.duplicate": ("{value} is already on line {line}", "{value} 已出现在第 {line} 行"),
     "import.office_unknown": ("no office with code {value}", "没有代码为 {value} 的机构"),
+    "import.office_required": (
+        "a new staff member belongs to an office: give its office code",
+        "新员工须属于某个机构：请填写所属机构代码",
+    ),
     "import.second_root": (
         "only the head office has no parent office; {value} is already the head office",
         "只有联社总部没有上级机构；总部已是 {value}",

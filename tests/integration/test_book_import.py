@@ -136,6 +136,13 @@ async def test_a_cooperative_goes_live_from_its_spreadsheets(database_url, other
         again = await _post(staffing, "offices", offices, dry_run=False)
         assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 4)
 
+        # a new CM with no office is refused at its cell in the dry run, never a failed commit
+        homeless = _file(tmp_path, "staff", [{**STAFF[0], "office_code": ""}], name="homeless")
+        nowhere = await _post(staffing, "staff", homeless, dry_run=True)
+        assert (nowhere["refused"], nowhere["created"]) == (1, 0)
+        assert [(p["line"], p["column"]) for p in nowhere["problems"]] == [(2, "office_code")]
+        assert "所属机构代码" in nowhere["problems"][0]["message"]
+
         # the staff file as an XLSX made from the template (zh-CN headers, validation lists)
         staff_xlsx = tmp_path / "staff.xlsx"
         staff_xlsx.write_bytes(template(BOOK["staff"]))

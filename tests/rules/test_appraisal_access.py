@@ -94,7 +94,7 @@ async def test_R_A2_a_cm_sees_only_their_own_result_and_readers_see_the_summary(
     export = await c.get(f"{base}/export.xlsx", headers=svc.as_("hr-1", "hr"))
     zh_hr = {**svc.as_("hr-1", "hr"), "Accept-Language": "zh-CN,zh;q=0.9"}
     book = load_workbook(io.BytesIO(export.content))
-    assert book.sheetnames == ["Results", "By grade", "By branch"]
+    assert book.sheetnames == ["Results", "By grade", "By branch", "By office"]
     rows = list(book["Results"].iter_rows(values_only=True))
     assert rows[0][:2] == ("CM id", "CM")
     assert rows[0][6] == "Attributed profit (CNY)"
@@ -102,7 +102,7 @@ async def test_R_A2_a_cm_sees_only_their_own_result_and_readers_see_the_summary(
     assert book["Results"]["G2"].number_format == "#,##0.00"
     assert book["Results"].freeze_panes == "A2"
     zh = load_workbook(io.BytesIO((await c.get(f"{base}/export.xlsx", headers=zh_hr)).content))
-    assert zh.sheetnames == ["考核结果", "按等级", "按网点"]
+    assert zh.sheetnames == ["考核结果", "按等级", "按网点", "按机构"]
     assert next(zh["考核结果"].iter_rows(values_only=True))[6] == "归属利润（元）"
     assert [r[0] for r in zh["按等级"].iter_rows(min_row=2, values_only=True)] == ["客户经理", "见习客户经理"]
     chart_zh = await c.get(f"{base}/summary.svg", headers=zh_hr)

@@ -16,7 +16,7 @@ from services.console.app import create_app
 from services.console.backend import Backend
 from services.console.oidc import OIDC, claim, map_roles
 from services.console.settings import ConsoleSettings
-from tests.unit.test_console_web import CM_ID, CUSTOMER, Fake
+from tests.unit.console_fakes import CM_ID, CUSTOMER, Fake
 
 ISSUER = "https://idp.test/realms/rcc"
 CALLBACK = "http://127.0.0.1:8000/auth/callback"

@@ -1,10 +1,10 @@
 """Workbench II gaps in-process over a fake backend: the pool-split form names the lead's members."""
 
-from tests.unit.test_console_web import CM_ID, _client, sign_in
-from tests.unit.test_console_workbench2 import T, hr_fake  # noqa: F401 (the fixture)
+from tests.unit.console_fakes import CM_ID, _client, sign_in
+from tests.unit.console_hr_fakes import T
 
 
-def test_the_pool_split_form_names_the_leads_members_from_staffing(hr_fake):  # noqa: F811
+def test_the_pool_split_form_names_the_leads_members_from_staffing(hr_fake):
     hr_fake.on("GET", "/cycles", body=[{"id": "y-2", "year": 2025, "version": 1, "status": "computed"}])
     hr_fake.on(
         "GET",

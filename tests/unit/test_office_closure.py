@@ -3,7 +3,7 @@
 import random
 from datetime import date
 
-from shared.offices import OfficeVersion, closure, subtree
+from shared.offices import OfficeVersion, closure, members_by_office, subtree
 
 
 def _tree(size: int, seed: int) -> dict[str, OfficeVersion]:
@@ -25,3 +25,15 @@ def test_the_closure_pairs_each_office_with_its_subtree() -> None:
 def test_an_office_whose_parent_is_missing_is_only_its_own_ancestor() -> None:
     tree = {"x": OfficeVersion("x", date(2024, 1, 1), "gone", "X")}
     assert closure(tree) == [("x", "x")]
+
+
+def test_a_branchs_members_include_its_outlets_members() -> None:
+    for seed in range(5):
+        tree = _tree(40, seed)
+        rng = random.Random(seed)
+        placed = {f"m{i}": f"o{rng.randrange(40)}" for i in range(100)}
+        found = members_by_office(tree, placed)
+        assert found["o0"] == sorted(placed)  # the head office: everyone
+        for office in tree:
+            below = set(subtree(tree, office))
+            assert found[office] == sorted(m for m, o in placed.items() if o in below)

@@ -293,33 +293,8 @@ def test_R_P2_over_any_sequence_the_budget_is_crossed_at_most_once(budget, amoun
     assert crossings == (1 if spent > budget else 0)
 
 
-def test_R_Q3_the_shared_default_ladder_matches_staffings():
+def test_R_Q3_there_is_one_default_ladder_and_what_staffing_would_publish_is_what_others_assume():
+    from services.staffing.service.ladder import to_contract
     from shared.contracts.default_ladder import DEFAULT_LADDER_GRADES
 
-    shared = {
-        g.code: (
-            g.rank,
-            g.may_lead_teams,
-            frozenset(g.customer_classes),
-            g.authorization_limit,
-            g.fixed_pay,
-            Decimal(g.floating_rate),
-            (g.keep_min_score, g.keep_min_profit),
-            (g.reach_min_score, g.reach_min_profit),
-        )
-        for g in DEFAULT_LADDER_GRADES
-    }
-    own = {
-        g.code: (
-            g.rank,
-            g.may_lead_teams,
-            g.customer_classes,
-            g.authorization_limit,
-            g.fixed_pay,
-            g.floating_rate,
-            (g.keep_standard.min_score, g.keep_standard.min_profit),
-            (g.reach_standard.min_score, g.reach_standard.min_profit),
-        )
-        for g in DEFAULT_GRADES
-    }
-    assert shared == own
+    assert tuple(to_contract(g) for g in DEFAULT_GRADES) == DEFAULT_LADDER_GRADES

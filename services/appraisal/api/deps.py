@@ -2,20 +2,14 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from services.appraisal.service.common import READ_ALL, RUN
 from services.appraisal.settings import AppraisalSettings
+from shared.app import settings_of
 from shared.auth import Principal, Role, require_roles
 
-
-async def get_settings(request: Request) -> AppraisalSettings:
-    """The settings the app was built with."""
-    settings: AppraisalSettings = request.app.state.settings
-    return settings
-
-
-Settings = Annotated[AppraisalSettings, Depends(get_settings)]
+Settings = Annotated[AppraisalSettings, Depends(settings_of(AppraisalSettings))]
 Runner = Annotated[Principal, Depends(require_roles(*RUN))]
 Reader = Annotated[Principal, Depends(require_roles(*READ_ALL))]
 Participant = Annotated[Principal, Depends(require_roles(*READ_ALL, Role.CM))]

@@ -1,11 +1,12 @@
 """Result sheets, pay in kind (R-P3) and the cooperative's summary, charts and workbook."""
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Response
 
 from services.appraisal.api.deps import Participant, Payroll, Reader
-from services.appraisal.schemas.results import InKindCreate, ResultRead, SummaryRead
+from services.appraisal.schemas.results import InKindCreate, OfficeSummary, ResultRead, SummaryRead
 from services.appraisal.service import reports, results
 from shared.app import UoW
 from shared.pagination import Paged
@@ -53,6 +54,18 @@ async def record_in_kind(
 async def summary(cycle_id: str, uow: UoW, caller: Reader) -> SummaryRead:
     """Profit and scores by grade and by branch, score bands, proposals."""
     return await reports.summary(uow, cycle_id, caller)
+
+
+@router.get(
+    "/cycles/{cycle_id}/summary/offices",
+    response_model=list[OfficeSummary],
+    summary="The summary by office, following the tree",
+)
+async def summary_by_office(
+    cycle_id: str, uow: UoW, caller: Reader, page: Paged, as_of: date | None = None
+) -> list[OfficeSummary]:
+    """Per office in tree order, over the CMs at or below it (a branch includes its outlets), in scope."""
+    return page.window(await reports.by_office(uow, cycle_id, caller, as_of))
 
 
 @router.get("/cycles/{cycle_id}/summary.svg", response_class=Response, summary="The summary as charts")

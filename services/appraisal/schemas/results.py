@@ -99,3 +99,12 @@ class SummaryRead(BaseModel):
     by_grade: list[GroupSummary]
     by_branch: list[GroupSummary]
     score_bands: dict[str, int]
+
+
+class OfficeSummary(GroupSummary):
+    """One office's figures: the CMs placed at or below it (a branch's include its outlets')."""
+
+    office_id: str
+    parent_id: str | None
+    code: str
+    name: str

@@ -16,6 +16,7 @@ from services.appraisal.domain.evaluation import (
 from services.appraisal.models import CycleRow, EvaluationRow, ParticipantRow, SampleRow
 from services.appraisal.schemas.evaluations import EvaluationCreate, EvaluationRead, MissingRead, SampleRead
 from services.appraisal.service.common import cycle_in_org, may_read_all, status_of, today
+from services.appraisal.service.scope import SCOPE
 from shared.auth import Principal, Role
 from shared.errors import Forbidden, NotFound, RuleViolation
 from shared.timeutil import utcnow
@@ -47,8 +48,12 @@ def _evaluator(cmd: EvaluationCreate, manager_id: str, caller: Principal, sample
     return cmd.customer_id
 
 
-async def _participant(uow: UnitOfWork, cycle: CycleRow, manager_id: str) -> None:
-    if await uow.session.get(ParticipantRow, (cycle.id, manager_id)) is None:
+async def _participant(
+    uow: UnitOfWork, cycle: CycleRow, manager_id: str, caller: Principal | None = None
+) -> None:
+    """404 unless the CM takes part in the cycle (and, given a caller, is inside their office scope)."""
+    outside = caller is not None and not await SCOPE.covers_staff(uow.session, caller, manager_id)
+    if outside or await uow.session.get(ParticipantRow, (cycle.id, manager_id)) is None:
         raise NotFound("appraisal.evaluation.not_appraised", manager_id=manager_id, cycle_id=cycle.id)
 
 
@@ -69,7 +74,7 @@ async def submit(
         cycle = await cycle_in_org(uow, cycle_id, caller)
         cycle_rules.check_editable(status_of(cycle))
         cycle_rules.check_before_deadline(cycle.deadline, today())
-        await _participant(uow, cycle, manager_id)
+        await _participant(uow, cycle, manager_id, caller)
         evaluator = _evaluator(cmd, manager_id, caller, set(await _sample(uow, cycle.id, manager_id)))
         if cmd.source is not Source.CUSTOMER and cmd.customer_id is not None:
             raise RuleViolation("appraisal.evaluation.customer_only")
@@ -105,7 +110,7 @@ async def list_evaluations(
         cycle = await cycle_in_org(uow, cycle_id, caller, missing)
         if not may_read_all(caller) and caller.user_id != manager_id:
             raise missing
-        await _participant(uow, cycle, manager_id)
+        await _participant(uow, cycle, manager_id, caller)
         rows = await uow.session.scalars(
             select(EvaluationRow)
             .where(EvaluationRow.cycle_id == cycle.id, EvaluationRow.manager_id == manager_id)
@@ -148,6 +153,9 @@ async def list_missing(uow: UnitOfWork, cycle_id: str, caller: Principal) -> lis
         missing = await missing_in(uow, cycle)
         if not may_read_all(caller) and not caller.has_any((Role.INTEGRATION,)):
             missing = [m for m in missing if m.manager_id == caller.user_id]
+        inside = await SCOPE.staff_ids(uow.session, caller)
+        if inside is not None:  # a reader restricted to their office's subtree
+            missing = [m for m in missing if m.manager_id in inside]
         return [
             MissingRead(
                 manager_id=m.manager_id,
@@ -164,7 +172,7 @@ async def get_sample(uow: UnitOfWork, cycle_id: str, manager_id: str, caller: Pr
     """R-A3: the customers drawn for a CM and the seed that reproduces the draw."""
     async with uow:
         cycle = await cycle_in_org(uow, cycle_id, caller)
-        await _participant(uow, cycle, manager_id)
+        await _participant(uow, cycle, manager_id, caller)
         return SampleRead(
             manager_id=manager_id, seed=cycle.seed, customers=await _sample(uow, cycle.id, manager_id)
         )

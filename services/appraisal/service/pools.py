@@ -8,6 +8,7 @@ from services.appraisal.models import PoolAllocationRow, PoolRow, TeamRow
 from services.appraisal.schemas.cycles import AllocationCreate, PoolRead
 from services.appraisal.service.common import cycle_in_org, may_read_all, status_of
 from services.appraisal.service.finalize import pools_of
+from services.appraisal.service.scope import SCOPE
 from shared.auth import Principal
 from shared.errors import NotFound
 from shared.timeutil import utcnow
@@ -48,6 +49,13 @@ async def list_pools(uow: UnitOfWork, cycle_id: str, caller: Principal) -> list[
         cycle = await cycle_in_org(uow, cycle_id, caller)
         pools = await pools_of(uow, cycle.id)
         if may_read_all(caller):
-            return pools
+            inside = await SCOPE.staff_ids(uow.session, caller)
+            if inside is None:
+                return pools
+            teams = select(TeamRow.team_id).where(
+                TeamRow.org_id == caller.org_id, TeamRow.lead_id.in_(inside)
+            )
+            ours = set(await uow.session.scalars(teams))  # a team's pool is its lead's office's
+            return [p for p in pools if p.team_id in ours]
         led = set(await uow.session.scalars(select(TeamRow.team_id).where(TeamRow.lead_id == caller.user_id)))
         return [p for p in pools if p.team_id in led]

@@ -7,6 +7,7 @@ from services.appraisal.models import ReminderRow
 from services.appraisal.schemas.evaluations import ReminderRead
 from services.appraisal.service.common import cycle_in_org
 from services.appraisal.service.evaluations import missing_in
+from services.appraisal.service.scope import SCOPE
 from shared.auth import Principal
 from shared.contracts.appraisal import EvaluationReminded
 from shared.errors import RuleViolation
@@ -20,7 +21,7 @@ async def remind(uow: UnitOfWork, cycle_id: str, caller: Principal) -> list[Remi
         cycle = await cycle_in_org(uow, cycle_id, caller)
         if cycle.status not in (cycle_rules.CycleStatus.OPEN, cycle_rules.CycleStatus.COMPUTED):
             raise RuleViolation("appraisal.reminder.cycle_not_open", cycle_id=cycle_id)
-        now = utcnow()
+        now, inside = utcnow(), await SCOPE.staff_ids(uow.session, caller)
         rows = [
             ReminderRow(
                 cycle_id=cycle.id,
@@ -31,6 +32,7 @@ async def remind(uow: UnitOfWork, cycle_id: str, caller: Principal) -> list[Remi
                 reminded_at=now,
             )
             for m in await missing_in(uow, cycle)
+            if inside is None or m.manager_id in inside  # a branch supervisor reminds their branch
         ]
         uow.session.add_all(rows)
         for row in rows:
@@ -58,7 +60,7 @@ async def list_reminders(uow: UnitOfWork, cycle_id: str, caller: Principal) -> l
         cycle = await cycle_in_org(uow, cycle_id, caller)
         rows = await uow.session.scalars(
             select(ReminderRow)
-            .where(ReminderRow.cycle_id == cycle.id)
+            .where(ReminderRow.cycle_id == cycle.id, SCOPE.staff_in_scope(caller, ReminderRow.manager_id))
             .order_by(ReminderRow.reminded_at.desc(), ReminderRow.id)
         )
         return [ReminderRead.model_validate(r) for r in rows]

@@ -3,16 +3,19 @@
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 
 from services.appraisal.models import ResultRow
-from services.appraisal.schemas.results import GroupSummary, SummaryRead
+from services.appraisal.schemas.results import GroupSummary, OfficeSummary, SummaryRead
 from services.appraisal.service import charts
-from services.appraisal.service.common import cycle_in_org, ladder_for_year
+from services.appraisal.service.common import cycle_in_org, ladder_for_year, today
+from services.appraisal.service.scope import SCOPE
 from shared.auth import Principal
+from shared.offices import members_by_office, subtree
 from shared.spreadsheet import Column, Language, Table, to_xlsx
 from shared.uow import UnitOfWork
 
@@ -56,10 +59,13 @@ def band(score: Decimal | None) -> str:
     return next(label for floor, label in BANDS if score >= floor)
 
 
-async def _rows(uow: UnitOfWork, cycle_id: str) -> list[ResultRow]:
+async def _rows(uow: UnitOfWork, cycle_id: str, caller: Principal) -> list[ResultRow]:
+    """The cycle's result rows inside the caller's office scope."""
     return list(
         await uow.session.scalars(
-            select(ResultRow).where(ResultRow.cycle_id == cycle_id).order_by(ResultRow.manager_id)
+            select(ResultRow)
+            .where(ResultRow.cycle_id == cycle_id, SCOPE.staff_in_scope(caller, ResultRow.manager_id))
+            .order_by(ResultRow.manager_id)
         )
     )
 
@@ -68,7 +74,7 @@ async def summary(uow: UnitOfWork, cycle_id: str, caller: Principal) -> SummaryR
     """Distribution of profit and scores, by grade and by branch, with score bands."""
     async with uow:
         cycle = await cycle_in_org(uow, cycle_id, caller)
-        rows = await _rows(uow, cycle.id)
+        rows = await _rows(uow, cycle.id, caller)
         _, ladder = await ladder_for_year(uow, cycle.org_id, cycle.year)
         ladder_order = [g.code for g in sorted(ladder, key=lambda g: g.rank)]
         return SummaryRead(
@@ -81,6 +87,31 @@ async def summary(uow: UnitOfWork, cycle_id: str, caller: Principal) -> SummaryR
             by_branch=_by(rows, lambda r: r.branch or "none"),
             score_bands=dict(Counter(band(r.score) for r in rows)),
         )
+
+
+async def by_office(
+    uow: UnitOfWork, cycle_id: str, caller: Principal, as_of: date | None = None
+) -> list[OfficeSummary]:
+    """Figures per office of the tree (today's, or as of a date) over the CMs placed at or below it."""
+    async with uow:
+        cycle = await cycle_in_org(uow, cycle_id, caller)
+        rows = {r.manager_id: r for r in await _rows(uow, cycle.id, caller)}
+        tree = await SCOPE.tree(uow.session, caller.org_id, as_of or today())
+        placed = await SCOPE.placements(uow.session, caller.org_id)
+        own = await SCOPE.office_of(uow.session, caller)
+        visible = set(subtree(tree, own)) if own is not None else set(tree)
+        found = members_by_office(tree, {m: o for m, o in placed.items() if m in rows})
+        return [
+            OfficeSummary(
+                **_group(tree[office].name, [rows[m] for m in members]).model_dump(),
+                office_id=office,
+                parent_id=tree[office].parent_id,
+                code=tree[office].code,
+                name=tree[office].name,
+            )
+            for office, members in found.items()
+            if members and office in visible
+        ]
 
 
 GRADE_NAMES = {
@@ -129,6 +160,13 @@ GROUP_COLUMNS = (
     Column("total_floating_pay", "Floating pay", "浮动收入合计", "money"),
 )
 
+OFFICE_COLUMNS = (
+    Column("code", "Office code", "机构代码"),
+    Column("name", "Office (with the offices below it)", "机构（含下辖机构）"),
+    Column("parent_id", "Parent office id", "上级机构编号"),
+    *GROUP_COLUMNS[1:],
+)
+
 
 def _result_values(r: ResultRow, lang: Language) -> dict[str, Any]:
     values = {c.key: getattr(r, c.key) for c in RESULT_COLUMNS}
@@ -147,8 +185,9 @@ def _group_values(g: GroupSummary, lang: Language, grades: bool) -> dict[str, An
 async def workbook(uow: UnitOfWork, cycle_id: str, caller: Principal, lang: Language = "en") -> bytes:
     """Every result sheet and the summaries as an Excel workbook, in the caller's language."""
     report = await summary(uow, cycle_id, caller)
+    offices = [o.model_dump() for o in await by_office(uow, cycle_id, caller)]
     async with uow:
-        results = [_result_values(r, lang) for r in await _rows(uow, cycle_id)]
+        results = [_result_values(r, lang) for r in await _rows(uow, cycle_id, caller)]
     return to_xlsx(
         [
             Table("Results", "考核结果", RESULT_COLUMNS, results),
@@ -164,6 +203,7 @@ async def workbook(uow: UnitOfWork, cycle_id: str, caller: Principal, lang: Lang
                 GROUP_COLUMNS,
                 [_group_values(g, lang, grades=False) for g in report.by_branch],
             ),
+            Table("By office", "按机构", OFFICE_COLUMNS, offices),  # a branch includes its outlets
         ],
         lang,
     )

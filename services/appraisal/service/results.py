@@ -7,6 +7,7 @@ from services.appraisal.domain.pay import ZERO, check_in_kind
 from services.appraisal.models import CycleRow, InKindRow, ResultRow
 from services.appraisal.schemas.results import InKindCreate, InKindRead, ResultRead
 from services.appraisal.service.common import cycle_in_org, may_read_all
+from services.appraisal.service.scope import SCOPE
 from shared.auth import Principal
 from shared.errors import Conflict, NotFound
 from shared.pagination import Page
@@ -43,6 +44,8 @@ async def _visible(
     row = await uow.session.get(ResultRow, (cycle.id, manager_id))
     if row is None or (not may_read_all(caller) and caller.user_id != manager_id):
         raise missing
+    if caller.user_id != manager_id and not await SCOPE.covers_staff(uow.session, caller, manager_id):
+        raise missing  # a CM outside the reader's office scope
     return cycle, row
 
 
@@ -60,6 +63,8 @@ async def list_results(uow: UnitOfWork, cycle_id: str, caller: Principal, page: 
         query = select(ResultRow).where(ResultRow.cycle_id == cycle.id)
         if not may_read_all(caller):
             query = query.where(ResultRow.manager_id == caller.user_id)
+        else:
+            query = query.where(SCOPE.staff_in_scope(caller, ResultRow.manager_id))
         rows = await page.rows(uow.session, query.order_by(ResultRow.manager_id))
         return [await _sheet(uow, cycle, r) for r in rows]
 

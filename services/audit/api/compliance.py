@@ -47,5 +47,5 @@ async def set_settings(body: ComplianceConfig, uow: UoW, caller: Admin) -> Compl
 
 @router.get("/summary", response_model=list[SummaryRow], summary="Open findings per CM and rule")
 async def summary(uow: UoW, caller: Reader, page: Paged) -> list[SummaryRow]:
-    """For supervisors and management: where the open findings are."""
-    return page.window([SummaryRow(**row) for row in await compliance.summary(uow, caller.org_id)])
+    """For supervisors and management: where the open findings are (inside the caller's office scope)."""
+    return page.window([SummaryRow(**row) for row in await compliance.summary(uow, caller)])

@@ -22,6 +22,8 @@ from services.audit.models import (
     WatchRow,
 )
 from services.audit.service.config import config_for
+from services.audit.service.scope import SCOPE
+from shared.auth import Principal
 from shared.consumer import Rejected
 from shared.contracts.audit import FindingRaised, FindingResolved
 from shared.contracts.default_ladder import DEFAULT_LADDER_GRADES
@@ -256,14 +258,18 @@ async def on_balances(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
     await apply(uow, envelope, decisions)
 
 
-async def summary(uow: UnitOfWork, org_id: str) -> list[dict[str, Any]]:
-    """Open findings counted per branch, CM and rule."""
+async def summary(uow: UnitOfWork, caller: Principal) -> list[dict[str, Any]]:
+    """Open findings counted per branch, CM and rule, inside the caller's office scope."""
     async with uow:
         rows = await uow.session.execute(
             select(ManagerWatchRow.branch, FindingRow.manager_id, FindingRow.rule_id, func.count())
             .select_from(FindingRow)
             .outerjoin(ManagerWatchRow, ManagerWatchRow.manager_id == FindingRow.manager_id)
-            .where(FindingRow.org_id == org_id, FindingRow.status == "open")
+            .where(
+                FindingRow.org_id == caller.org_id,
+                FindingRow.status == "open",
+                SCOPE.staff_in_scope(caller, FindingRow.manager_id),
+            )
             .group_by(ManagerWatchRow.branch, FindingRow.manager_id, FindingRow.rule_id)
             .order_by(ManagerWatchRow.branch, FindingRow.manager_id, FindingRow.rule_id)
         )

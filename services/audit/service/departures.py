@@ -13,6 +13,7 @@ from services.audit.models import (
     FindingRow,
 )
 from services.audit.schemas import DepartureAuditRead, ItemClear, ItemRead, WaitingRead
+from services.audit.service.scope import SCOPE
 from shared import telemetry
 from shared.auth import Principal
 from shared.contracts.audit import DepartureAuditOpened, DepartureCleared
@@ -190,9 +191,13 @@ async def when_departure_withdrawn_cancel_audit(
 
 
 async def visible_audit(uow: UnitOfWork, audit_id: str, caller: Principal) -> DepartureAuditRow:
-    """An audit of the caller's cooperative, else 404."""
+    """An audit of the caller's cooperative and office scope, else 404."""
     row = await uow.session.get(DepartureAuditRow, audit_id)
-    if row is None or row.org_id != caller.org_id:
+    if (
+        row is None
+        or row.org_id != caller.org_id
+        or not await SCOPE.covers_staff(uow.session, caller, row.manager_id)
+    ):
         raise NotFound("audit.departure.not_found", audit_id=audit_id)
     return row
 
@@ -243,7 +248,9 @@ async def list_audits(
     uow: UnitOfWork, caller: Principal, status: rules.AuditStatus | None, manager_id: str | None, page: Page
 ) -> list[DepartureAuditRead]:
     """Departure audits of the caller's cooperative, oldest first."""
-    query = select(DepartureAuditRow).where(DepartureAuditRow.org_id == caller.org_id)
+    query = select(DepartureAuditRow).where(
+        DepartureAuditRow.org_id == caller.org_id, SCOPE.staff_in_scope(caller, DepartureAuditRow.manager_id)
+    )
     if status is not None:
         query = query.where(DepartureAuditRow.status == status.value)
     if manager_id is not None:
@@ -267,6 +274,7 @@ async def waiting(uow: UnitOfWork, caller: Principal, page: Page) -> list[Waitin
             .where(
                 DepartureAuditRow.org_id == caller.org_id,
                 DepartureAuditRow.status.in_([s.value for s in rules.OPEN]),
+                SCOPE.staff_in_scope(caller, DepartureAuditRow.manager_id),
             )
             .order_by(DepartureAuditRow.opened_at, DepartureAuditRow.id),
         )

@@ -8,6 +8,7 @@ from services.audit.domain import departure as rules
 from services.audit.models import DepartureAuditItemRow, FindingRow, SpotCheckItemRow
 from services.audit.schemas import FindingCreate, FindingRead, FindingResolve, Severity
 from services.audit.service.departures import item_of, open_findings, settle, visible_audit
+from services.audit.service.scope import SCOPE
 from shared.auth import Principal, Role
 from shared.contracts.audit import FindingRaised, FindingResolved
 from shared.errors import Conflict, NotFound
@@ -69,7 +70,11 @@ async def resolve_finding(
     """Record the remediation, who and when; the item goes back to the auditor to be cleared."""
     async with uow:
         finding = await uow.session.get(FindingRow, finding_id)
-        if finding is None or finding.org_id != caller.org_id:
+        if (
+            finding is None
+            or finding.org_id != caller.org_id
+            or not await SCOPE.covers_staff(uow.session, caller, finding.manager_id)
+        ):
             raise NotFound("audit.finding.not_found", finding_id=finding_id)
         if finding.status != "open":
             raise Conflict("audit.finding.resolved")
@@ -112,7 +117,9 @@ async def list_findings(
     page: Page,
 ) -> list[FindingRead]:
     """Findings, filtered; a CM sees those about themself, without other people's evidence."""
-    query = select(FindingRow).where(FindingRow.org_id == caller.org_id)
+    query = select(FindingRow).where(
+        FindingRow.org_id == caller.org_id, SCOPE.staff_in_scope(caller, FindingRow.manager_id)
+    )
     own_only = not caller.has_any((*AUDIT_READERS, Role.SUPERVISOR, Role.MANAGEMENT))
     if own_only:
         query = query.where(FindingRow.manager_id == caller.user_id)

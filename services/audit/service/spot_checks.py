@@ -18,6 +18,7 @@ from services.audit.schemas import (
     SpotCheckItemRead,
     SpotCheckRead,
 )
+from services.audit.service.scope import SCOPE
 from shared.auth import Principal, Role
 from shared.contracts.audit import FindingRaised
 from shared.envelope import Envelope
@@ -63,9 +64,12 @@ async def start(uow: UnitOfWork, cmd: SpotCheckCreate, caller: Principal) -> Spo
     """R-I5: draw the sample with a recorded seed; each sampled subject becomes an item for the auditors."""
     seed = cmd.seed if cmd.seed is not None else secrets.randbits(62)
     async with uow:
+        office = await SCOPE.office_of(uow.session, caller)  # a restricted auditor draws in their subtree
         rows = await uow.session.scalars(
             select(PopulationRow).where(
-                PopulationRow.org_id == caller.org_id, PopulationRow.kind == cmd.population
+                PopulationRow.org_id == caller.org_id,
+                PopulationRow.kind == cmd.population,
+                SCOPE.staff_in_scope(caller, PopulationRow.manager_id),
             )
         )
         population = [
@@ -86,6 +90,7 @@ async def start(uow: UnitOfWork, cmd: SpotCheckCreate, caller: Principal) -> Spo
             population_ids=[list(p) for p in sorted(population)],
             created_by=caller.user_id,
             created_at=utcnow(),
+            office_id=office,
             items=[SpotCheckItemRow(subject_id=s, status=review.ItemStatus.PENDING.value) for s in sample],
         )
         uow.session.add(check)
@@ -95,7 +100,11 @@ async def start(uow: UnitOfWork, cmd: SpotCheckCreate, caller: Principal) -> Spo
 
 async def _check(uow: UnitOfWork, check_id: str, caller: Principal) -> SpotCheckRow:
     row = await uow.session.get(SpotCheckRow, check_id)
-    if row is None or row.org_id != caller.org_id:
+    if (
+        row is None
+        or row.org_id != caller.org_id
+        or not await SCOPE.covers_office(uow.session, caller, row.office_id)
+    ):
         raise NotFound("audit.spot_check.not_found", check_id=check_id)
     return row
 
@@ -112,7 +121,7 @@ async def list_checks(uow: UnitOfWork, caller: Principal, page: Page) -> list[Sp
         rows = await page.rows(
             uow.session,
             select(SpotCheckRow)
-            .where(SpotCheckRow.org_id == caller.org_id)
+            .where(SpotCheckRow.org_id == caller.org_id, SCOPE.in_scope(caller, SpotCheckRow.office_id))
             .order_by(SpotCheckRow.created_at.desc(), SpotCheckRow.id),
         )
         return [read(r) for r in rows]

@@ -3,16 +3,18 @@
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from services.customer.service.common import MANAGE, READ_ALL
 from services.customer.settings import CustomerSettings
+from shared.app import settings_of
 from shared.auth import Principal, Role, require_roles
 
+Settings = Annotated[CustomerSettings, Depends(settings_of(CustomerSettings))]
 
-async def risk_threshold(request: Request) -> Decimal:
+
+async def risk_threshold(settings: Settings) -> Decimal:
     """R-C1 threshold of this deployment."""
-    settings: CustomerSettings = request.app.state.settings
     return settings.senior_risk_threshold
 
 
@@ -21,12 +23,3 @@ Reader = Annotated[Principal, Depends(require_roles(*READ_ALL, Role.CM))]
 Writer = Annotated[Principal, Depends(require_roles(*MANAGE, Role.CM))]
 Supervisor = Annotated[Principal, Depends(require_roles(*MANAGE))]
 Operator = Annotated[Principal, Depends(require_roles(Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR))]
-
-
-async def get_settings(request: Request) -> CustomerSettings:
-    """The settings the app was built with."""
-    settings: CustomerSettings = request.app.state.settings
-    return settings
-
-
-Settings = Annotated[CustomerSettings, Depends(get_settings)]

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 
 from services.customer.access_log import AccessReads
-from services.customer.api.deps import Reader, Settings
+from services.customer.api.deps import Reader
 from services.customer.schemas.visits import (
     DailyReportRead,
     DayOutcome,
@@ -32,11 +32,9 @@ CMOrSupervisor = Annotated[Principal, Depends(require_roles(Role.CM, Role.SUPERV
     status_code=status.HTTP_201_CREATED,
     summary="File a visit report (R-M2)",
 )
-async def file_visit(
-    customer_id: str, body: VisitCreate, uow: UoW, caller: CM, settings: Settings
-) -> VisitRead:
+async def file_visit(customer_id: str, body: VisitCreate, uow: UoW, caller: CM) -> VisitRead:
     """Sales (R-D2 plan, R-D3 record), maintenance (R-M3 checklist) or phone (R-M1); immutable once filed."""
-    return await visits.file_visit(uow, customer_id, body, caller, settings)
+    return await visits.file_visit(uow, customer_id, body, caller)
 
 
 @router.get("/customers/{customer_id}/visits", response_model=list[VisitRead], summary="Visit reports")
@@ -52,23 +50,22 @@ async def list_visits(
 @router.get(
     "/customers/{customer_id}/satisfaction", response_model=SatisfactionRead, summary="Satisfaction (R-M5)"
 )
-async def satisfaction(customer_id: str, uow: UoW, caller: Reader, settings: Settings) -> SatisfactionRead:
+async def satisfaction(customer_id: str, uow: UoW, caller: Reader) -> SatisfactionRead:
     """Scores, the rolling average and whether it is below the warning threshold."""
-    return await visits.satisfaction(uow, customer_id, caller, settings)
+    return await visits.satisfaction(uow, customer_id, caller)
 
 
 @router.get("/visit-schedule", response_model=list[DueRead], summary="Visit plan and overdue visits (R-M4)")
 async def visit_schedule(
     uow: UoW,
     caller: Reader,
-    settings: Settings,
     page: Paged,
     manager_id: Annotated[str | None, Query(max_length=64)] = None,
     branch: Annotated[str | None, Query(max_length=64)] = None,
     overdue: bool = False,
 ) -> list[DueRead]:
     """Next-due date per customer by importance level; `overdue=true` for the overdue list."""
-    return await visits.visit_schedule(uow, caller, settings, manager_id, branch, overdue, page)
+    return await visits.visit_schedule(uow, caller, manager_id, branch, overdue, page)
 
 
 @router.put(

@@ -1,13 +1,19 @@
 """Visits, visit plans and satisfaction (R-D2, R-D3, R-M1..R-M5), and daily work reports (R-W4)."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from uuid import uuid4
 
 from sqlalchemy import func, select
 
 from services.customer.domain import visits as rules
 from services.customer.domain.credit import check_author_serves
-from services.customer.models import AssignmentRow, CustomerRow, DailyReportRow, VisitRow
+from services.customer.models import (
+    COOPERATIVE_SETTINGS,
+    AssignmentRow,
+    CustomerRow,
+    DailyReportRow,
+    VisitRow,
+)
 from services.customer.schemas.visits import (
     DailyReportRead,
     DayOutcome,
@@ -18,9 +24,10 @@ from services.customer.schemas.visits import (
     VisitRead,
 )
 from services.customer.service.common import MANAGE, current, visible, visible_customer
-from services.customer.settings import CustomerSettings
 from shared.auth import Principal
+from shared.contracts.audit import CooperativeSettings
 from shared.contracts.customer import DissatisfactionWarned, VisitFiled
+from shared.cooperative_settings import in_force
 from shared.errors import Forbidden, NotFound, RuleViolation
 from shared.pagination import Page
 from shared.timeutil import utcnow
@@ -40,15 +47,19 @@ async def _scores(uow: UnitOfWork, customer_id: str) -> list[int]:
     return [s for s in rows if s is not None]
 
 
-async def file_visit(
-    uow: UnitOfWork, customer_id: str, cmd: VisitCreate, caller: Principal, settings: CustomerSettings
-) -> VisitRead:
+async def settings_at(uow: UnitOfWork, org_id: str, at: datetime) -> CooperativeSettings:
+    """The cooperative's settings in force at `at`, as audit (their owner) published them (ADR 0012)."""
+    return await in_force(uow.session, COOPERATIVE_SETTINGS, org_id, at)
+
+
+async def file_visit(uow: UnitOfWork, customer_id: str, cmd: VisitCreate, caller: Principal) -> VisitRead:
     """R-M2: a serving CM files the report right after the visit; it is immutable (R-R3)."""
     now = utcnow()
     next_on = cmd.maintenance.next_visit_on if cmd.maintenance is not None else None
     rules.check_filed_in_time(cmd.occurred_at, now, next_on)
     async with uow:
         row = await visible_customer(uow, customer_id, caller)
+        settings = await settings_at(uow, row.org_id, cmd.occurred_at)
         check_author_serves(caller.user_id, {a.manager_id for a in current(row)})
         version, supersedes = 1, None
         if cmd.supersedes_id is not None:
@@ -125,13 +136,12 @@ async def list_visits(uow: UnitOfWork, customer_id: str, caller: Principal) -> l
         return [VisitRead.model_validate(v) for v in visits]
 
 
-async def satisfaction(
-    uow: UnitOfWork, customer_id: str, caller: Principal, settings: CustomerSettings
-) -> SatisfactionRead:
+async def satisfaction(uow: UnitOfWork, customer_id: str, caller: Principal) -> SatisfactionRead:
     """R-M5: the scores, the rolling average and the warning state."""
     async with uow:
         row = await visible_customer(uow, customer_id, caller)
         scores = await _scores(uow, row.id)
+        settings = await settings_at(uow, row.org_id, utcnow())
     average = rules.rolling(scores, settings.satisfaction_window)
     return SatisfactionRead(
         customer_id=customer_id,
@@ -145,14 +155,14 @@ async def satisfaction(
 async def visit_schedule(
     uow: UnitOfWork,
     caller: Principal,
-    settings: CustomerSettings,
     manager_id: str | None,
     branch: str | None,
     overdue_only: bool,
     page: Page,
 ) -> list[DueRead]:
-    """R-M4: next-due dates by importance level; overdue lists per CM and per branch."""
-    today = utcnow().date()
+    """R-M4: next-due dates by importance level, by the cooperative's settings in force today (ADR 0012)."""
+    now = utcnow()
+    today = now.date()
     last_visit = (
         select(VisitRow.customer_id, func.max(VisitRow.occurred_at).label("last"))
         .where(VisitRow.kind.in_([k.value for k in rules.IN_PERSON]))
@@ -176,13 +186,14 @@ async def visit_schedule(
         )
     result = []
     async with uow:
+        settings = await settings_at(uow, caller.org_id, now)
         # Whether a file is overdue is computed here, not in SQL: the page is cut from the full schedule.
         for row, last in (
             await uow.session.execute(query.order_by(CustomerRow.file_no, CustomerRow.id))
         ).all():
             last_day = last.date() if last is not None else None
             due = rules.next_due(last_day, row.created_at.date(), settings.visit_interval(row.importance))
-            overdue = rules.is_overdue(due, today, settings.visit_overdue_tolerance_days)
+            overdue = rules.is_overdue(due, today, settings.visit_tolerance_days)
             if overdue or not overdue_only:
                 result.append(
                     DueRead(

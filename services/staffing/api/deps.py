@@ -2,20 +2,14 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from services.staffing.domain.qualification import Conditions
 from services.staffing.settings import StaffingSettings
+from shared.app import settings_of
 from shared.auth import Principal, Role, require_roles
 
-
-async def get_settings(request: Request) -> StaffingSettings:
-    """The settings the app was built with."""
-    settings: StaffingSettings = request.app.state.settings
-    return settings
-
-
-Settings = Annotated[StaffingSettings, Depends(get_settings)]
+Settings = Annotated[StaffingSettings, Depends(settings_of(StaffingSettings))]
 
 
 async def conditions(settings: Settings) -> Conditions:

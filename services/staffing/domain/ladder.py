@@ -6,6 +6,8 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from shared.default_ladder import ALL_CUSTOMER_CLASSES, DefaultGrade
+from shared.default_ladder import DEFAULT_GRADES as DEFAULT_GRADE_VALUES
 from shared.errors import RuleViolation
 
 
@@ -18,21 +20,7 @@ class ExpenseCategory(StrEnum):
     GIFTS = "gifts"
 
 
-CUSTOMER_CLASSES = frozenset(
-    {
-        "basic",
-        "small",
-        "medium",
-        "large",
-        "core",
-        "major_value",
-        "complex_needs",
-        "investment",
-        "new_product",
-        "risk_business",
-        "abnormal",
-    }
-)
+CUSTOMER_CLASSES = frozenset(ALL_CUSTOMER_CLASSES)
 
 
 @dataclass(frozen=True)
@@ -135,72 +123,27 @@ def validate_grades(grades: Iterable[GradeSpec]) -> tuple[GradeSpec, ...]:
     return result
 
 
-def _budget(
-    communication: str, entertainment: str, activities: str, gifts: str
-) -> dict[ExpenseCategory, Decimal]:
-    return {
-        ExpenseCategory.COMMUNICATION: Decimal(communication),
-        ExpenseCategory.ENTERTAINMENT: Decimal(entertainment),
-        ExpenseCategory.ACTIVITIES: Decimal(activities),
-        ExpenseCategory.GIFTS: Decimal(gifts),
-    }
+def _spec(grade: DefaultGrade) -> GradeSpec:
+    performance, ability, exam = (Decimal(w) for w in grade.weights)
+    return GradeSpec(
+        grade.code,
+        grade.name,
+        grade.rank,
+        grade.level,
+        grade.may_lead_teams,
+        frozenset(grade.customer_classes),
+        frozenset(grade.products),
+        {ExpenseCategory(c): Decimal(v) for c, v in grade.expense_budget.items()},
+        Decimal(grade.fixed_pay),
+        Decimal(grade.floating_rate),
+        Decimal(grade.authorization_limit),
+        Decimal(grade.certification_min_score),
+        CertificationWeights(performance, ability, exam),
+        AppraisalStandard(Decimal(grade.keep_min_score), Decimal(grade.keep_min_profit)),
+        AppraisalStandard(Decimal(grade.reach_min_score), Decimal(grade.reach_min_profit)),
+    )
 
 
-_ALL_CLASSES = CUSTOMER_CLASSES
-_BASIC = frozenset({"basic", "small", "medium", "new_product"})
-
-DEFAULT_GRADES: tuple[GradeSpec, ...] = (
-    GradeSpec(
-        "senior",
-        "Senior customer manager",
-        1,
-        1,
-        True,
-        _ALL_CLASSES,
-        frozenset({"deposits", "loans", "cards", "payment_agency", "wealth", "investment_advisory"}),
-        _budget("6000", "20000", "15000", "8000"),
-        Decimal("12000"),
-        Decimal("0.0300"),
-        Decimal("5000000"),
-        Decimal("80"),
-        CertificationWeights(Decimal("0.5"), Decimal("0.3"), Decimal("0.2")),
-        AppraisalStandard(Decimal("80"), Decimal("2000000")),
-        AppraisalStandard(Decimal("85"), Decimal("2500000")),
-    ),
-    GradeSpec(
-        "cm",
-        "Customer manager",
-        2,
-        1,
-        False,
-        _BASIC | {"large", "risk_business"},
-        frozenset({"deposits", "loans", "cards", "payment_agency"}),
-        _budget("3600", "10000", "8000", "4000"),
-        Decimal("8000"),
-        Decimal("0.0250"),
-        Decimal("1000000"),
-        Decimal("70"),
-        CertificationWeights(Decimal("0.4"), Decimal("0.3"), Decimal("0.3")),
-        AppraisalStandard(Decimal("70"), Decimal("800000")),
-        AppraisalStandard(Decimal("75"), Decimal("1000000")),
-    ),
-    GradeSpec(
-        "trainee",
-        "Trainee customer manager",
-        3,
-        1,
-        False,
-        frozenset({"basic", "small"}),
-        frozenset({"deposits", "cards"}),
-        _budget("1200", "3000", "2000", "1000"),
-        Decimal("5000"),
-        Decimal("0.0150"),
-        Decimal("200000"),
-        Decimal("60"),
-        CertificationWeights(Decimal("0.2"), Decimal("0.3"), Decimal("0.5")),
-        AppraisalStandard(Decimal("60"), Decimal("100000")),
-        AppraisalStandard(Decimal("60"), Decimal("0")),
-    ),
-)
+DEFAULT_GRADES: tuple[GradeSpec, ...] = tuple(_spec(g) for g in DEFAULT_GRADE_VALUES)
 
 DEFAULT_LADDER = Ladder(version=0, effective_from=date(2000, 1, 1), grades=DEFAULT_GRADES)

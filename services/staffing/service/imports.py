@@ -165,6 +165,9 @@ async def import_staff(uow: UnitOfWork, body: ImportRequest, caller: Principal, 
             if no in seen:
                 report.refuse(row.line, "employee_no", "import.duplicate", value=no, line=seen[no])
                 continue
+            if office is None and no not in existing:  # every staff member belongs to an office
+                report.refuse(row.line, "office_code", "import.office_required")
+                continue
             seen[no] = row.line
             plans.append((no, name, grade, until, hired, education, office))
         ids = {

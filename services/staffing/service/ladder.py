@@ -28,7 +28,8 @@ def _read(
     )
 
 
-def _contract(g: GradeSpec) -> LadderGrade:
+def to_contract(g: GradeSpec) -> LadderGrade:
+    """A grade as the `ladder.published` contract carries it."""
     return LadderGrade(
         code=g.code,
         name=g.name,
@@ -101,7 +102,7 @@ async def publish_ladder(uow: UnitOfWork, cmd: LadderCreate, caller: Principal) 
             payload=LadderPublished(
                 version=version,
                 effective_from=cmd.effective_from,
-                grades=tuple(_contract(g) for g in ladder.ordered()),
+                grades=tuple(to_contract(g) for g in ladder.ordered()),
             ),
         )
         await uow.commit()
