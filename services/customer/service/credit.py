@@ -131,8 +131,10 @@ async def _check_product(uow: UnitOfWork, author: str, org_id: str, product: str
     """R-Q5: the author's grade in force may market the product."""
     view = await manager_view(uow, author)
     grade = await uow.session.get(GradeProjectionRow, (org_id, view.grade)) if view else None
-    allowed = frozenset(grade.products or ()) if grade is not None else frozenset()
-    check_product(view.grade if view else "", allowed, product)
+    # before a ladder is published (or for a grade it lacks) the default ladder's products apply
+    default = next((g for g in DEFAULT_LADDER_GRADES if view and g.code == view.grade), None)
+    products = grade.products if grade is not None else (default.products if default else ())
+    check_product(view.grade if view else "", frozenset(products or ()), product)
 
 
 def _submitted(uow: UnitOfWork, rec: RecommendationRow) -> None:
