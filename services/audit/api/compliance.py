@@ -6,6 +6,7 @@ from pydantic import BaseModel
 from services.audit.api.deps import Admin, Auditor, Reader
 from services.audit.service import compliance, config, deadlines
 from services.audit.service.config import SettingsVersion, SettingsView, SettingsWrite
+from shared.admin import AdminOnly
 from shared.app import UoW
 from shared.pagination import Paged
 
@@ -54,8 +55,8 @@ class Republished(BaseModel):
 @router.post(
     "/settings/republish", response_model=Republished, summary="Publish the cooperative's settings again"
 )
-async def republish_settings(uow: UoW, caller: Admin) -> Republished:
-    """Every stored version again on `audit.settings-changed` (a consumer that missed them catches up)."""
+async def republish_settings(uow: UoW, caller: AdminOnly) -> Republished:
+    """Every stored version again on `audit.settings-changed`: the admin's cooperative, or all (platform)."""
     return Republished(published=await config.republish(uow, caller))
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from services.audit.domain.settings import MAX_DAYS_AHEAD, effective_moment
 from services.audit.models import SettingsVersionRow
-from shared.auth import Principal
+from shared.auth import Principal, Role
 from shared.contracts.audit import CooperativeSettings, SettingsChanged
 from shared.timeutil import as_utc, utcnow
 from shared.uow import UnitOfWork
@@ -108,17 +108,14 @@ def _publish(uow: UnitOfWork, org_id: str, effective: datetime, values: Cooperat
 
 
 async def republish(uow: UnitOfWork, caller: Principal) -> int:
-    """Publish every stored version of the caller's cooperative again (a consumer keeps each once)."""
+    """Publish every stored version again: the caller's cooperative, or all of them (platform)."""
+    query = select(SettingsVersionRow).order_by(SettingsVersionRow.org_id, SettingsVersionRow.effective_from)
+    if not caller.has_any((Role.PLATFORM,)):
+        query = query.where(SettingsVersionRow.org_id == caller.org_id)
     async with uow:
-        rows = list(
-            await uow.session.scalars(
-                select(SettingsVersionRow)
-                .where(SettingsVersionRow.org_id == caller.org_id)
-                .order_by(SettingsVersionRow.effective_from)
-            )
-        )
+        rows = list(await uow.session.scalars(query))
         for row in rows:
             values = ComplianceConfig.model_validate(row.settings)
-            _publish(uow, caller.org_id, as_utc(row.effective_from), values)
+            _publish(uow, row.org_id, as_utc(row.effective_from), values)
         await uow.commit()
     return len(rows)
