@@ -1,5 +1,6 @@
 """Issue 19 in customer service, in process: re-checks after a grade change use the configured R-C1
-threshold (finding 1), and R-Q5 holds before any ladder is published: the default ladder's products (finding 3)."""
+threshold (finding 1), and R-Q5 holds before any ladder is published: the default ladder's products
+(finding 3)."""
 
 from decimal import Decimal
 from pathlib import Path
@@ -24,7 +25,9 @@ async def _managers(customer: Offline) -> dict[str, str]:
     return customer.as_("sup-1", "supervisor")
 
 
-async def _open(customer: Offline, sup: dict[str, str], classification: dict, primary: str, co: list[str]) -> dict:
+async def _open(
+    customer: Offline, sup: dict[str, str], classification: dict, primary: str, co: list[str]
+) -> dict:
     body = {
         "name": "Farm",
         "kind": "corporate",
@@ -44,7 +47,9 @@ async def test_R_C1_a_demotion_is_rechecked_with_the_configured_threshold(tmp_pa
         cust = await _open(customer, sup, risky, "m-s", ["m-c"])
         assert cust["compliant"] is True
         demoted = {"manager_id": "m-s", "from_grade": "senior", "to_grade": "cm", "status": "active"}
-        await customer.deliver("staffing.managers", "manager.grade-changed", "m-s", {**demoted, "reason": "R-Q8"})
+        await customer.deliver(
+            "staffing.managers", "manager.grade-changed", "m-s", {**demoted, "reason": "R-Q8"}
+        )
         read = (await customer.client.get(f"/customers/{cust['id']}", headers=sup)).json()
         assert read["compliant"] is False
         assert any(i.startswith("R-C1") for i in read["compliance_issues"]), read
@@ -55,7 +60,13 @@ async def test_R_Q5_before_any_ladder_the_default_ladder_limits_the_products(tmp
         sup = await _managers(customer)
         cust = await _open(customer, sup, {}, "m-t", [])
         url = f"/customers/{cust['id']}/credit-recommendations"
-        rec = {"product": "loans", "amount": "100.00", "term_months": 6, "purpose": "seed", "rationale": "spring"}
+        rec = {
+            "product": "loans",
+            "amount": "100.00",
+            "term_months": 6,
+            "purpose": "seed",
+            "rationale": "spring",
+        }
         trainee = customer.as_("m-t", "cm")
         refused = await customer.client.post(url, headers=trainee, json=rec)
         assert refused.status_code == 422, refused.text  # a trainee markets cards and deposits only

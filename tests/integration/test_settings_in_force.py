@@ -1,5 +1,6 @@
-"""Issue 19, finding 1 in audit: a cooperative's settings apply from their date (ADR 0012). A version written
-for a later day changes no rule today (R-M4, R-I1); the sweep re-checks what it changes the day it takes effect.
+"""Issue 19, finding 1 in audit: a cooperative's settings apply from their date (ADR 0012). A version
+written for a later day changes no rule today (R-M4, R-I1); the sweep re-checks what it changes the day
+it takes effect.
 Finding 4: settings stored before `audit.settings-changed` existed reach customer service by a republish."""
 
 from datetime import UTC, datetime, timedelta
@@ -24,7 +25,9 @@ async def _sweep(audit: Offline, at: datetime) -> int:
     return await sweep(runtime.uow(), ORG, now=at)
 
 
-async def test_R_M4_R_I1_a_version_for_a_later_day_changes_nothing_today_and_is_rechecked_that_day(tmp_path: Path):
+async def test_R_M4_R_I1_a_version_for_a_later_day_changes_nothing_today_and_is_rechecked_that_day(
+    tmp_path: Path,
+):
     async with serve_offline("audit", tmp_path / "audit.db") as audit:
         admin = audit.as_("admin-1", "admin")
         registered = {
@@ -51,7 +54,9 @@ async def test_R_M4_R_I1_a_version_for_a_later_day_changes_nothing_today_and_is_
 
         shown = (await audit.client.get("/compliance/settings", headers=audit.as_("aud-1", "auditor"))).json()
         assert shown["visit_interval_core_days"] == 30  # in force today: the defaults
-        assert [(s["visit_interval_core_days"], s["rating_warnings"]) for s in shown["scheduled"]] == [(5, ["B-"])]
+        assert [(s["visit_interval_core_days"], s["rating_warnings"]) for s in shown["scheduled"]] == [
+            (5, ["B-"])
+        ]
 
         # Today: 20 days after registration is inside 30 + 7 (R-M4); "B-" is no warning yet (R-I1).
         rated = {"customer_id": "c-1", "rating": "B-", "warning_flags": []}
@@ -60,7 +65,9 @@ async def test_R_M4_R_I1_a_version_for_a_later_day_changes_nothing_today_and_is_
         assert await _findings(audit, customer_id="c-1") == []
 
         # The day the version takes effect, the sweep re-plans the visit: 5 days without grace have passed.
-        assert await _sweep(audit, datetime.combine(later, datetime.min.time(), UTC) + timedelta(hours=1)) == 1
+        assert (
+            await _sweep(audit, datetime.combine(later, datetime.min.time(), UTC) + timedelta(hours=1)) == 1
+        )
         (overdue,) = await _findings(audit, customer_id="c-1")
         assert (overdue["rule_id"], overdue["manager_id"], overdue["status"]) == ("R-M4", "m-1", "open")
 
@@ -103,7 +110,9 @@ async def test_R_M4_settings_stored_before_the_event_reach_customer_by_a_republi
 
         auditor = audit.as_("aud-1", "auditor")
         assert (await audit.client.post("/compliance/settings/republish", headers=auditor)).status_code == 403
-        done = await audit.client.post("/compliance/settings/republish", headers=audit.as_("admin-1", "admin"))
+        done = await audit.client.post(
+            "/compliance/settings/republish", headers=audit.as_("admin-1", "admin")
+        )
         assert done.status_code == 200, done.text
         assert done.json() == {"published": 1}
         assert await _pump(audit, customer, "audit.cases") == 1
