@@ -188,7 +188,7 @@ async def test_R_Q3_a_ladder_version_in_force_later_does_not_change_todays_limit
     await eventually(marker, what="the future ladder consumed")
     cust = await _open(customer, sup, {"size": "medium"}, "m-c", ["m-c2"])  # today a CM may serve medium
     assert cust["compliant"] is True
-    rec = {"product": "working_capital_loan", "amount": "500.00", "term_months": 6, "purpose": "seed"}
+    rec = {"product": "loans", "amount": "500.00", "term_months": 6, "purpose": "seed"}
     rec["rationale"] = "spring"
     answer = await customer.client.post(
         f"/customers/{cust['id']}/credit-recommendations", headers=customer.as_("m-c", "cm"), json=rec
