@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -12,7 +12,7 @@ from services.customer.domain.classification import (
     needs_senior,
     needs_two_managers,
 )
-from shared.errors import RuleViolation
+from shared.errors import NotFound, RuleViolation
 from shared.messages import CATALOGUE
 from shared.rules import RuleId, Violation
 
@@ -88,7 +88,7 @@ def team_violations(
     if why_two and (primary is None or len(team) < 2):
         broken.append(Violation(RuleId.R_C3, "customer.compliance.two_managers", {"why": ", ".join(why_two)}))
     why_senior = needs_senior(c, risk_threshold)
-    has_senior = any(grades.get(m.grade, GradeView(m.grade, False, frozenset())).may_lead_teams for m in team)
+    has_senior = served_by_senior(team, grades)
     if why_senior and not has_senior:
         broken.append(Violation(RuleId.R_C1, "customer.compliance.senior", {"why": ", ".join(why_senior)}))
     if c.core and c.major_value and not _senior_leads(primary, team_lead, grades):
@@ -107,6 +107,11 @@ def team_violations(
             }
             broken.append(Violation(RuleId.R_Q5, "customer.compliance.grade_classes", params))
     return broken
+
+
+def served_by_senior(team: Iterable[ManagerView | None], grades: Mapping[str, GradeView]) -> bool:
+    """R-C1/R-M6: a CM of the team holds a grade that may lead teams (a senior)."""
+    return any(m is not None and (g := grades.get(m.grade)) is not None and g.may_lead_teams for m in team)
 
 
 def _senior_leads(
@@ -192,3 +197,166 @@ def check_shares(
     if total != HUNDRED:
         raise RuleViolation("customer.assignment.shares_not_100", total=total)
     return dict(shares)
+
+
+@dataclass(frozen=True)
+class TeamPlan:
+    """Who should serve the customer from now on: the command of an assignment or a reassignment."""
+
+    primary_id: str
+    co_manager_ids: tuple[str, ...]
+    team_id: str | None
+    mode: AttributionMode
+    shares: Mapping[str, Decimal]
+    reason: str
+
+
+@dataclass(frozen=True)
+class Compliance:
+    """The customer's compliance as recorded: the flag and its English issue lines."""
+
+    compliant: bool
+    issues: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ComplianceChanged:
+    """R-C1/R-C2/R-C3/R-Q5: the customer's compliance changed; recorded and published (v2 with violations)."""
+
+    compliant: bool
+    issues: tuple[str, ...]
+    violations: tuple[Violation, ...]
+
+
+@dataclass(frozen=True)
+class TeamAssigned:
+    """The team in force from `effective_from`: it closes the current assignments and opens these."""
+
+    primary_id: str
+    co_manager_ids: tuple[str, ...]
+    team_id: str | None
+    mode: AttributionMode
+    shares: Mapping[str, Decimal]
+    effective_from: datetime
+    by: str
+    reason: str
+    compliance: ComplianceChanged | None
+
+    def roles(self) -> list[tuple[str, AssignmentRole]]:
+        """Each CM of the new team with their role, the primary first."""
+        co = [(m, AssignmentRole.CO_MANAGER) for m in self.co_manager_ids]
+        return [(self.primary_id, AssignmentRole.PRIMARY), *co]
+
+
+@dataclass(frozen=True)
+class TeamRefused:
+    """The plan breaks a team rule (R-C1, R-C2, R-C3, R-Q5): nothing changes."""
+
+    violations: tuple[Violation, ...]
+
+
+def judge_compliance(before: Compliance, broken: Iterable[Violation]) -> ComplianceChanged | None:
+    """After any change that can make or clear a condition: the change to record and publish, if any."""
+    found = list(broken)
+    change = compliance_change(before.compliant, before.issues, [issue_line(v) for v in found])
+    if change is None:
+        return None
+    return ComplianceChanged(change.compliant, change.issues, tuple(sorted(found, key=issue_line)))
+
+
+def check_newcomers(
+    ids: Iterable[str],
+    views: Mapping[str, ManagerView | None],
+    serving: Iterable[str],
+    org_id: str,
+    today: date,
+) -> dict[str, ManagerView]:
+    """R-I6/R-Q7: every CM joining must be assignable; those already serving stay (their views, by id)."""
+    already = set(serving)
+    known: dict[str, ManagerView] = {}
+    for manager_id in ids:
+        view = views.get(manager_id)
+        if manager_id not in already:
+            check_assignable(view, manager_id, org_id, today)
+        if view is None:
+            raise RuleViolation("customer.manager_unknown", manager_id=manager_id)
+        known[manager_id] = view
+    return known
+
+
+@dataclass(frozen=True)
+class Serving:
+    """What an assignment decision knows of the customer and its people (loaded by the service)."""
+
+    org_id: str
+    classification: Classification
+    compliance: Compliance
+    serving: frozenset[str]
+    views: Mapping[str, ManagerView | None]
+    team_live: bool
+    team_lead: ManagerView | None
+    grades: Mapping[str, GradeView]
+
+
+def assign_team(
+    plan: TeamPlan, state: Serving, risk_threshold: Decimal, by: str, now: datetime
+) -> TeamAssigned | TeamRefused:
+    """R-C1/R-C2/R-C3/R-Q5/R-A4/R-I6: check the plan against every rule; the new team, or what it breaks."""
+    co_ids = check_team(plan.primary_id, plan.co_manager_ids)
+    ids = [plan.primary_id, *co_ids]
+    views = check_newcomers(ids, state.views, state.serving, state.org_id, now.date())
+    if plan.team_id is not None and not state.team_live:
+        raise NotFound("customer.team_unknown", team_id=plan.team_id)
+    shares = check_shares(plan.mode, plan.shares, ids, plan.team_id)
+    broken = team_violations(
+        state.classification,
+        views[plan.primary_id],
+        [views[m] for m in co_ids],
+        state.grades,
+        risk_threshold,
+        state.team_lead,
+    )
+    if broken:
+        return TeamRefused(tuple(broken))
+    compliance = judge_compliance(state.compliance, [])
+    return TeamAssigned(
+        plan.primary_id, co_ids, plan.team_id, plan.mode, shares, now, by, plan.reason, compliance
+    )
+
+
+def moved_team(
+    primary: str,
+    co_managers: Iterable[str],
+    shares: Mapping[str, Decimal],
+    team_id: str | None,
+    mode: AttributionMode,
+    old: str,
+    new: str,
+) -> TeamPlan:
+    """Bulk reassignment: `new` takes `old`'s role and share in the team; every rule is checked after."""
+    co = list(co_managers)
+    moved = dict(shares)
+    if primary == old:
+        primary = new
+        co = [m for m in co if m != new]
+    else:
+        co = list(dict.fromkeys(new if m == old else m for m in co))
+    moved_share = moved.pop(old, None)
+    if moved_share is not None:
+        moved[new] = moved.get(new, Decimal("0")) + moved_share
+    kept = moved if mode is AttributionMode.SHARES else {}
+    return TeamPlan(primary, tuple(co), team_id, mode, kept, f"reassigned from {old} to {new}")
+
+
+def recheck_compliance(
+    c: Classification,
+    primary: ManagerView | None,
+    co_managers: list[ManagerView],
+    grades: Mapping[str, GradeView],
+    risk_threshold: Decimal,
+    team_lead: ManagerView | None,
+    before: Compliance,
+) -> ComplianceChanged | None:
+    """R-C1/R-C2/R-C3/R-Q5 after a reclassification, a grade, team or ladder change: what changed, if any."""
+    broken = team_violations(c, primary, co_managers, grades, risk_threshold, team_lead)
+    return judge_compliance(before, broken)

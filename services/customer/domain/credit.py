@@ -1,9 +1,12 @@
 """Reports and credit recommendations (R-W3, R-R2, R-R3, R-R4, R-I1): a CM recommends, risk decides."""
 
-from datetime import date
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from services.customer.domain.assignment import check_product
 from shared.errors import Conflict, Forbidden, RuleViolation
 
 
@@ -91,3 +94,125 @@ def decide(
 def is_overdue(due: date, answered: bool, today: date) -> bool:
     """R-R4: a question not answered by its due date is overdue."""
     return not answered and today > due
+
+
+@dataclass(frozen=True)
+class PriorReport:
+    """The report a correction supersedes, as stored."""
+
+    report_id: str
+    customer_id: str
+    kind: str
+    version: int
+
+
+@dataclass(frozen=True)
+class ReportFiled:
+    """R-W3/R-R3: a report to store immutably and route by event; a correction is its next version."""
+
+    customer_id: str
+    kind: ReportKind
+    version: int
+    supersedes_id: str | None
+    routed_to: tuple[str, ...]
+    author: str
+    submitted_at: datetime
+
+
+def file_report(
+    customer_id: str,
+    kind: ReportKind,
+    author: str,
+    serving: set[str],
+    corrects: PriorReport | None,
+    corrects_id: str | None,
+    now: datetime,
+) -> ReportFiled:
+    """R-W3: a serving CM files a report; a correction names an earlier one of the same customer and kind."""
+    check_author_serves(author, serving)
+    version, supersedes = 1, None
+    if corrects_id is not None:
+        if corrects is None or corrects.customer_id != customer_id or corrects.kind != kind.value:
+            raise RuleViolation("customer.report.correction_mismatch")
+        version, supersedes = corrects.version + 1, corrects.report_id
+    return ReportFiled(customer_id, kind, version, supersedes, ROUTES[kind], author, now)
+
+
+@dataclass(frozen=True)
+class Author:
+    """The recommending CM as customer service knows them: grade, its limit and products in force."""
+
+    grade: str
+    authorization_limit: Decimal
+    products: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Recommended:
+    """R-R2/R-I1: a new recommendation: submitted to risk now, or waiting for a senior co-sign."""
+
+    status: RecommendationStatus
+    authorization_limit: Decimal
+
+    @property
+    def submitted(self) -> bool:
+        """True when it goes to risk at once (`credit-recommendation.submitted`)."""
+        return self.status is RecommendationStatus.SUBMITTED
+
+
+def recommend(
+    author_id: str,
+    author: Author | None,
+    serving: set[str],
+    report_customers: Mapping[str, str | None],
+    customer_id: str,
+    product: str,
+    amount: Decimal,
+) -> Recommended:
+    """R-R2, R-Q5, R-I1: a serving CM, this customer's reports, a product of their grade, the co-sign."""
+    check_author_serves(author_id, serving)
+    for report_id, owner in report_customers.items():
+        if owner != customer_id:
+            raise RuleViolation("customer.report.other_customer", report_id=report_id)
+    if author is None:
+        raise Forbidden("customer.credit.cm_only")
+    check_product(author.grade, author.products, product)
+    return Recommended(initial_status(amount, author.authorization_limit), author.authorization_limit)
+
+
+def is_senior(status: str, certified_until: date | None, may_lead_teams: bool, today: date) -> bool:
+    """R-I1: a co-signer is an active, certified CM whose grade in force may lead teams."""
+    return status == "active" and certified_until is not None and certified_until >= today and may_lead_teams
+
+
+@dataclass(frozen=True)
+class RiskDecided:
+    """R-R2: risk's decision on a recommendation, with the amount and line when approved."""
+
+    status: RecommendationStatus
+    approved_amount: Decimal | None
+    credit_line: Decimal | None
+
+
+def take_decision(
+    status: RecommendationStatus,
+    author: str,
+    decider: str,
+    decision: Decision,
+    approved_amount: Decimal | None,
+    credit_line: Decimal | None,
+) -> RiskDecided:
+    """R-R2: risk decides (never the author); an approval names its amount."""
+    new = decide(status, author, decider, decision)
+    if decision is not Decision.APPROVED:
+        return RiskDecided(new, None, None)
+    if approved_amount is None:
+        raise RuleViolation("customer.credit.approval_without_amount")
+    return RiskDecided(new, approved_amount, credit_line)
+
+
+def check_answerable(author: str, serving: set[str], answered: bool) -> None:
+    """R-R4: a serving CM answers a question from risk, once."""
+    check_author_serves(author, serving)
+    if answered:
+        raise RuleViolation("customer.credit.question_answered")

@@ -1,10 +1,12 @@
 """Developing customers (R-D1, R-D2, R-D4): targets from market segmentation, moved through stages."""
 
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
 from services.customer.domain.classification import CustomerKind
-from shared.errors import Conflict, RuleViolation
+from shared.errors import Conflict, Forbidden, RuleViolation
 
 
 class Stage(StrEnum):
@@ -66,3 +68,52 @@ def advance(current: Stage, new: Stage) -> Stage:
     if ORDER.index(new) <= ORDER.index(current):
         raise RuleViolation("customer.pipeline.backwards", current=current.value, new=new.value)
     return new
+
+
+@dataclass(frozen=True)
+class Step:
+    """One entry of a target's history: the stage reached, when, by whom and why."""
+
+    stage: Stage
+    at: datetime
+    by: str
+    note: str = ""
+
+    def as_record(self) -> dict[str, str]:
+        """The entry as stored in the target's history."""
+        return {"stage": self.stage.value, "at": self.at.isoformat(), "by": self.by, "note": self.note}
+
+
+def check_owner(owner: str, caller: str, may_manage: bool) -> None:
+    """R-D1: a CM adds targets for themself; a supervisor for any CM."""
+    if owner != caller and not may_manage:
+        raise Forbidden("customer.pipeline.own_targets")
+
+
+@dataclass(frozen=True)
+class TargetAdded:
+    """R-D1: a new target with its segment score, at the first stage."""
+
+    owner_id: str
+    segment_score: Decimal
+    step: Step
+
+
+def add_target(
+    owner: str, owner_active_here: bool, scores: tuple[int, int, int, int], by: str, now: datetime
+) -> TargetAdded:
+    """R-D1: a target scored by segmentation and owned by an active CM of the cooperative."""
+    score = segment_score(*scores)
+    if not owner_active_here:
+        raise RuleViolation("customer.pipeline.owner_inactive", owner=owner)
+    return TargetAdded(owner, score, Step(Stage.TARGET, now, by))
+
+
+def move(current: Stage, new: Stage, customer_id: str | None, note: str, by: str, now: datetime) -> Step:
+    """R-D1: forward only; won names the customer file that was opened; lost says why."""
+    stage = advance(current, new)
+    if stage is Stage.WON and customer_id is None:
+        raise RuleViolation("customer.pipeline.won_without_file")
+    if stage is Stage.LOST and not note:
+        raise RuleViolation("customer.pipeline.lost_without_reason")
+    return Step(stage, now, by, note)

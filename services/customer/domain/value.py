@@ -1,7 +1,7 @@
 """Customer value (R-C7) and the 80/20 view (R-M6)."""
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -53,3 +53,31 @@ def suggested_importance(position: int, total: int) -> Importance:
     if share <= 0.5:
         return Importance.IMPORTANT
     return Importance.ORDINARY
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """R-C7/R-M6: one customer's place in the cooperative's ranking by value."""
+
+    customer_id: str
+    value: Decimal
+    inputs: ValueInputs
+    suggested: Importance
+    top_fifth: bool
+
+
+def rank(customers: Iterable[tuple[str, str, ValueInputs]]) -> list[Ranked]:
+    """R-C7/R-M6: (id, file number, inputs) ranked by value, highest first (ties by file number)."""
+    scored = sorted(
+        ((customer_value(i), no, cid, i) for cid, no, i in customers), key=lambda s: (-s[0], s[1])
+    )
+    top = top_fifth([cid for _, _, cid, _ in scored])
+    return [
+        Ranked(cid, value, inputs, suggested_importance(position, len(scored)), cid in top)
+        for position, (value, _, cid, inputs) in enumerate(scored)
+    ]
+
+
+def review_window(today: date) -> tuple[str, str, str]:
+    """R-C7: the periods (YYYY-MM) bounding the last 12 months and the 12 before: this, last, prior."""
+    return months_back(today, -1), months_back(today, 11), months_back(today, 23)

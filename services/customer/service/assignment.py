@@ -21,7 +21,6 @@ from services.customer.service.common import (
     grade_views,
     manager_view,
     read,
-    team_members,
     visible_customer,
 )
 from services.customer.service.scope import restrict
@@ -34,115 +33,91 @@ from shared.contracts.customer import (
 )
 from shared.errors import NotFound, RuleViolation
 from shared.messages.issues import ComplianceIssue
-from shared.rules import Violation
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
 
-async def _views(
-    uow: UnitOfWork, row: CustomerRow, ids: list[str], org_id: str
-) -> dict[str, rules.ManagerView]:
-    serving = {a.manager_id for a in current(row)}
-    today = utcnow().date()
-    views: dict[str, rules.ManagerView] = {}
-    for manager_id in ids:
-        view = await manager_view(uow, manager_id)
-        if manager_id not in serving:  # R-I6/R-Q7 bar new assignments, not the CMs already serving
-            rules.check_assignable(view, manager_id, org_id, today)
-        if view is None:
-            raise RuleViolation("customer.manager_unknown", manager_id=manager_id)
-        views[manager_id] = view
-    return views
-
-
 async def team_lead(uow: UnitOfWork, team_id: str | None, org_id: str) -> rules.ManagerView | None:
     """R-C2: the lead of the customer's live CM team, as staffing last published it (None: no team)."""
+    team = await _live_team(uow, team_id, org_id)
+    return await manager_view(uow, team.lead_id) if team is not None else None
+
+
+async def _live_team(uow: UnitOfWork, team_id: str | None, org_id: str) -> TeamProjectionRow | None:
     team = await uow.session.get(TeamProjectionRow, team_id) if team_id else None
-    if team is None or team.org_id != org_id or team.dissolved:
-        return None
-    return await manager_view(uow, team.lead_id)
+    return team if team is not None and team.org_id == org_id and not team.dissolved else None
 
 
-def _replace_team(
-    uow: UnitOfWork,
-    row: CustomerRow,
-    primary: str,
-    co_ids: tuple[str, ...],
-    shares: dict[str, Decimal],
-    by: str,
-    reason: str,
-) -> None:
-    now = utcnow()
-    for live in current(row):
-        live.valid_to = now
-    for manager_id in (primary, *co_ids):
-        role = rules.AssignmentRole.PRIMARY if manager_id == primary else rules.AssignmentRole.CO_MANAGER
-        row.assignments.append(
-            AssignmentRow(
-                manager_id=manager_id,
-                role=role.value,
-                share=shares.get(manager_id),
-                valid_from=now,
-                changed_by=by,
-                reason=reason or None,
-            )
-        )
-    _record_compliance(uow, row, [])
-    uow.emit(
-        "customer.assignment-changed",
-        key=row.id,
-        org_id=row.org_id,
-        payload=CustomerAssignmentChanged(
-            customer_id=row.id,
-            primary_manager_id=primary,
-            co_manager_ids=co_ids,
-            team_id=row.team_id,
-            attribution_mode=row.attribution_mode,
-            shares={m: str(v) for m, v in shares.items()},
-            effective_from=now,
-            reason=reason,
-        ),
+def compliance_of(row: CustomerRow) -> rules.Compliance:
+    """The customer's recorded compliance as the domain's value."""
+    return rules.Compliance(row.compliant, tuple(row.compliance_issues or []))
+
+
+def plan_of(cmd: AssignmentSet, reason: str) -> rules.TeamPlan:
+    """An assignment command as the domain's plan."""
+    mode, shares = cmd.attribution.mode, cmd.attribution.shares
+    return rules.TeamPlan(
+        cmd.primary_manager_id, tuple(cmd.co_manager_ids), cmd.team_id, mode, shares, reason
     )
 
 
 async def assign(
     uow: UnitOfWork,
     row: CustomerRow,
-    cmd: AssignmentSet,
+    cmd: AssignmentSet | rules.TeamPlan,
     caller: Principal,
     risk_threshold: Decimal,
     first: bool = False,
 ) -> tuple[str, ...]:
-    """Check the team against every rule, then replace the current assignment (history kept)."""
-    co_ids = rules.check_team(cmd.primary_manager_id, cmd.co_manager_ids)
-    ids = [cmd.primary_manager_id, *co_ids]
-    views = await _views(uow, row, ids, caller.org_id)
-    if cmd.team_id is not None:
-        await team_members(uow, cmd.team_id, caller.org_id)
-    shares = rules.check_shares(cmd.attribution.mode, cmd.attribution.shares, ids, cmd.team_id)
-    issues = rules.violations(
-        classification_of(row),
-        views[cmd.primary_manager_id],
-        [views[m] for m in co_ids],
-        await grade_views(uow, caller.org_id),
-        risk_threshold,
-        await team_lead(uow, cmd.team_id, caller.org_id),
+    """Load what the rules need, let the domain decide, then replace the current assignment (history kept)."""
+    plan = cmd if isinstance(cmd, rules.TeamPlan) else plan_of(cmd, cmd.reason or ("opened" if first else ""))
+    ids = list(dict.fromkeys([plan.primary_id, *plan.co_manager_ids]))
+    team = await _live_team(uow, plan.team_id, caller.org_id)
+    state = rules.Serving(
+        org_id=caller.org_id,
+        classification=classification_of(row),
+        compliance=compliance_of(row),
+        serving=frozenset(a.manager_id for a in current(row)),
+        views={m: await manager_view(uow, m) for m in ids},
+        team_live=team is not None,
+        team_lead=await manager_view(uow, team.lead_id) if team is not None else None,
+        grades=await grade_views(uow, caller.org_id),
     )
-    if issues:
-        raise RuleViolation(
-            "customer.assignment.team_breaks_rules", issues=[ComplianceIssue(i) for i in issues]
+    decided = rules.assign_team(plan, state, risk_threshold, caller.user_id, utcnow())
+    if isinstance(decided, rules.TeamRefused):
+        issues = [ComplianceIssue(rules.issue_line(v)) for v in decided.violations]
+        raise RuleViolation("customer.assignment.team_breaks_rules", issues=issues)
+    row.team_id, row.attribution_mode = decided.team_id, decided.mode.value
+    for live in current(row):
+        live.valid_to = decided.effective_from
+    for manager_id, role in decided.roles():
+        row.assignments.append(
+            AssignmentRow(
+                manager_id=manager_id,
+                role=role.value,
+                share=decided.shares.get(manager_id),
+                valid_from=decided.effective_from,
+                changed_by=decided.by,
+                reason=decided.reason or None,
+            )
         )
-    row.team_id, row.attribution_mode = cmd.team_id, cmd.attribution.mode.value
-    _replace_team(
-        uow,
-        row,
-        cmd.primary_manager_id,
-        co_ids,
-        shares,
-        caller.user_id,
-        cmd.reason or ("opened" if first else ""),
+    _record_compliance(uow, row, decided.compliance)
+    uow.emit(
+        "customer.assignment-changed",
+        key=row.id,
+        org_id=row.org_id,
+        payload=CustomerAssignmentChanged(
+            customer_id=row.id,
+            primary_manager_id=decided.primary_id,
+            co_manager_ids=decided.co_manager_ids,
+            team_id=decided.team_id,
+            attribution_mode=decided.mode.value,
+            shares={m: str(v) for m, v in decided.shares.items()},
+            effective_from=decided.effective_from,
+            reason=decided.reason,
+        ),
     )
-    return co_ids
+    return decided.co_manager_ids
 
 
 async def set_assignment(
@@ -163,13 +138,10 @@ async def assignment_history(uow: UnitOfWork, customer_id: str, caller: Principa
         return [AssignmentRead.model_validate(a) for a in sorted(row.assignments, key=lambda a: a.id)]
 
 
-def _record_compliance(uow: UnitOfWork, row: CustomerRow, broken: list[Violation]) -> None:
-    issues = [rules.issue_line(v) for v in broken]
-    change = rules.compliance_change(row.compliant, row.compliance_issues or [], issues)
+def _record_compliance(uow: UnitOfWork, row: CustomerRow, change: rules.ComplianceChanged | None) -> None:
     if change is None:
         return
     row.compliant, row.compliance_issues = change.compliant, list(change.issues)
-    ordered = sorted(broken, key=rules.issue_line)
     uow.emit(
         "customer.compliance-changed",
         key=row.id,
@@ -178,7 +150,7 @@ def _record_compliance(uow: UnitOfWork, row: CustomerRow, broken: list[Violation
             customer_id=row.id,
             compliant=change.compliant,
             issues=change.issues,
-            violations=tuple(ComplianceViolation.of(v) for v in ordered),
+            violations=tuple(ComplianceViolation.of(v) for v in change.violations),
         ),
     )
 
@@ -186,20 +158,21 @@ def _record_compliance(uow: UnitOfWork, row: CustomerRow, broken: list[Violation
 async def recheck(
     uow: UnitOfWork, row: CustomerRow, risk_threshold: Decimal, c: Classification | None = None
 ) -> None:
-    """Re-evaluate R-C1/R-C3/R-Q5 for the current team; a change of compliance is recorded and published."""
+    """Re-evaluate R-C1/R-C2/R-C3/R-Q5 for the current team; a change of compliance is recorded, published."""
     live = current(row)
     primary = next((a for a in live if a.role == rules.AssignmentRole.PRIMARY.value), None)
     views = {a.manager_id: await manager_view(uow, a.manager_id) for a in live}
     co = [v for a in live if a is not primary and (v := views[a.manager_id]) is not None]
-    issues = rules.team_violations(
+    change = rules.recheck_compliance(
         c if c is not None else classification_of(row),
         views.get(primary.manager_id) if primary else None,
         co,
         await grade_views(uow, row.org_id),
         risk_threshold,
         await team_lead(uow, row.team_id, row.org_id),
+        compliance_of(row),
     )
-    _record_compliance(uow, row, issues)
+    _record_compliance(uow, row, change)
 
 
 async def recheck_served_by(
@@ -307,26 +280,10 @@ async def reassign(
         return ReassignmentRead(moved=[r.id for r in rows])
 
 
-def _moved_team(row: CustomerRow, old: str, new: str) -> AssignmentSet:
+def _moved_team(row: CustomerRow, old: str, new: str) -> rules.TeamPlan:
     live = current(row)
     primary = next(a.manager_id for a in live if a.role == rules.AssignmentRole.PRIMARY.value)
     co = [a.manager_id for a in live if a.role != rules.AssignmentRole.PRIMARY.value]
     shares = {a.manager_id: a.share for a in live if a.share is not None}
-    if primary == old:
-        primary = new
-        co = [m for m in co if m != new]
-    else:
-        co = list(dict.fromkeys(new if m == old else m for m in co))
-    moved_share = shares.pop(old, None)
-    if moved_share is not None:
-        shares[new] = shares.get(new, Decimal("0")) + moved_share
     mode = rules.AttributionMode(row.attribution_mode)
-    return AssignmentSet.model_validate(
-        {
-            "primary_manager_id": primary,
-            "co_manager_ids": co,
-            "team_id": row.team_id,
-            "attribution": {"mode": mode, "shares": shares if mode is rules.AttributionMode.SHARES else {}},
-            "reason": f"reassigned from {old} to {new}",
-        }
-    )
+    return rules.moved_team(primary, co, shares, row.team_id, mode, old, new)

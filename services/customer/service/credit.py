@@ -6,7 +6,6 @@ from uuid import uuid4
 from sqlalchemy import Select, select
 
 from services.customer.domain import credit as rules
-from services.customer.domain.assignment import check_product
 from services.customer.models import GradeProjectionRow, InfoRequestRow, RecommendationRow, ReportRow
 from services.customer.schemas.credit import (
     AnswerCreate,
@@ -19,6 +18,7 @@ from services.customer.schemas.credit import (
 from services.customer.service.common import (
     bring_ladder_in_force,
     current,
+    grade_views,
     manager_view,
     visible_customer,
     visible_ids,
@@ -33,7 +33,7 @@ from shared.contracts.credit import (
 )
 from shared.contracts.default_ladder import DEFAULT_LADDER_GRADES
 from shared.envelope import Envelope
-from shared.errors import Forbidden, NotFound, RuleViolation
+from shared.errors import NotFound
 from shared.pagination import Page
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
@@ -48,25 +48,28 @@ async def submit_report(
     """R-W3: a serving CM submits a report; it is routed by event and never edited (R-R3)."""
     async with uow:
         row = await visible_customer(uow, customer_id, caller)
-        rules.check_author_serves(caller.user_id, {a.manager_id for a in current(row)})
-        version, supersedes = 1, None
-        if cmd.supersedes_id is not None:
-            previous = await uow.session.get(ReportRow, cmd.supersedes_id)
-            if previous is None or previous.customer_id != row.id or previous.kind != cmd.kind.value:
-                raise RuleViolation("customer.report.correction_mismatch")
-            version, supersedes = previous.version + 1, previous.id
+        previous = (
+            await uow.session.get(ReportRow, cmd.supersedes_id) if cmd.supersedes_id is not None else None
+        )
+        prior = None
+        if previous is not None:
+            prior = rules.PriorReport(previous.id, previous.customer_id, previous.kind, previous.version)
+        serving = {a.manager_id for a in current(row)}
+        filed = rules.file_report(
+            row.id, cmd.kind, caller.user_id, serving, prior, cmd.supersedes_id, utcnow()
+        )
         report = ReportRow(
             id=f"r-{uuid4().hex[:12]}",
             org_id=row.org_id,
             customer_id=row.id,
-            kind=cmd.kind.value,
+            kind=filed.kind.value,
             title=cmd.title,
             body=cmd.body,
-            version=version,
-            supersedes_id=supersedes,
-            routed_to=list(rules.ROUTES[cmd.kind]),
-            author=caller.user_id,
-            submitted_at=utcnow(),
+            version=filed.version,
+            supersedes_id=filed.supersedes_id,
+            routed_to=list(filed.routed_to),
+            author=filed.author,
+            submitted_at=filed.submitted_at,
         )
         uow.session.add(report)
         uow.emit(
@@ -78,10 +81,10 @@ async def submit_report(
                 customer_id=row.id,
                 kind=report.kind,
                 title=report.title,
-                version=version,
-                supersedes_id=supersedes,
-                routed_to=tuple(report.routed_to),
-                author=caller.user_id,
+                version=filed.version,
+                supersedes_id=filed.supersedes_id,
+                routed_to=filed.routed_to,
+                author=filed.author,
             ),
         )
         await uow.commit()
@@ -115,26 +118,20 @@ async def list_reports(
         )
 
 
-async def _limit_of(uow: UnitOfWork, author: str, org_id: str) -> Decimal:
+async def _author(uow: UnitOfWork, author: str, org_id: str) -> rules.Author | None:
+    """The CM's grade with its limit (finding 1: in force today) and products (R-Q5), or None (not a CM)."""
     view = await manager_view(uow, author)
     if view is None:
-        raise Forbidden("customer.credit.cm_only")
-    await bring_ladder_in_force(uow, org_id, utcnow().date())  # finding 1: the limit in force today
+        return None
+    await bring_ladder_in_force(uow, org_id, utcnow().date())
     grade = await uow.session.get(GradeProjectionRow, (org_id, view.grade))
     if grade is not None:
-        return grade.authorization_limit
+        return rules.Author(view.grade, grade.authorization_limit, frozenset(grade.products or ()))
     default = next((g for g in DEFAULT_LADDER_GRADES if g.code == view.grade), None)
-    return default.authorization_limit if default is not None else Decimal("0")
-
-
-async def _check_product(uow: UnitOfWork, author: str, org_id: str, product: str) -> None:
-    """R-Q5: the author's grade in force may market the product."""
-    view = await manager_view(uow, author)
-    grade = await uow.session.get(GradeProjectionRow, (org_id, view.grade)) if view else None
-    # before a ladder is published (or for a grade it lacks) the default ladder's products apply
-    default = next((g for g in DEFAULT_LADDER_GRADES if view and g.code == view.grade), None)
-    products = grade.products if grade is not None else (default.products if default else ())
-    check_product(view.grade if view else "", frozenset(products or ()), product)
+    if default is None:
+        return rules.Author(view.grade, Decimal("0"), frozenset())
+    # R-Q5 before a ladder is published (or for a grade it lacks): the default ladder's products
+    return rules.Author(view.grade, default.authorization_limit, frozenset(default.products))
 
 
 def _submitted(uow: UnitOfWork, rec: RecommendationRow) -> None:
@@ -181,13 +178,11 @@ async def recommend(
     """R-R2/R-I1: a serving CM recommends; above their limit it waits for a senior co-sign."""
     async with uow:
         row = await visible_customer(uow, customer_id, caller)
-        rules.check_author_serves(caller.user_id, {a.manager_id for a in current(row)})
-        for report_id in cmd.report_ids:
-            report = await uow.session.get(ReportRow, report_id)
-            if report is None or report.customer_id != row.id:
-                raise RuleViolation("customer.report.other_customer", report_id=report_id)
-        limit = await _limit_of(uow, caller.user_id, row.org_id)
-        await _check_product(uow, caller.user_id, row.org_id, cmd.product)
+        reports = {r: await uow.session.get(ReportRow, r) for r in cmd.report_ids}
+        owners = {r: report.customer_id if report else None for r, report in reports.items()}
+        author = await _author(uow, caller.user_id, row.org_id)
+        serving = {a.manager_id for a in current(row)}
+        decided = rules.recommend(caller.user_id, author, serving, owners, row.id, cmd.product, cmd.amount)
         rec = RecommendationRow(
             id=f"cr-{uuid4().hex[:12]}",
             org_id=row.org_id,
@@ -199,12 +194,12 @@ async def recommend(
             purpose=cmd.purpose,
             rationale=cmd.rationale,
             report_ids=list(cmd.report_ids),
-            authorization_limit=limit,
-            status=rules.initial_status(cmd.amount, limit).value,
+            authorization_limit=decided.authorization_limit,
+            status=decided.status.value,
             created_at=utcnow(),
         )
         uow.session.add(rec)
-        if rec.status == rules.RecommendationStatus.SUBMITTED.value:
+        if decided.submitted:
             _submitted(uow, rec)
         await uow.commit()
         return await _read(uow, rec)
@@ -226,17 +221,10 @@ async def cosign(uow: UnitOfWork, rec_id: str, caller: Principal) -> Recommendat
     async with uow:
         rec = await _visible_recommendation(uow, rec_id, caller)
         view = await manager_view(uow, caller.user_id)
-        senior = False
-        if (
-            view is not None
-            and view.status == "active"
-            and view.certified_until
-            and view.certified_until >= utcnow().date()
-        ):
-            from services.customer.service.common import grade_views
-
-            grade = (await grade_views(uow, rec.org_id)).get(view.grade)
-            senior = grade is not None and grade.may_lead_teams
+        grade = (await grade_views(uow, rec.org_id)).get(view.grade) if view is not None else None
+        senior = view is not None and rules.is_senior(
+            view.status, view.certified_until, grade is not None and grade.may_lead_teams, utcnow().date()
+        )
         rec.status = rules.cosign(
             rules.RecommendationStatus(rec.status), rec.author, caller.user_id, senior
         ).value
@@ -251,19 +239,19 @@ async def record_decision(uow: UnitOfWork, envelope: Envelope, event: CreditDeci
     rec = await uow.session.get(RecommendationRow, event.recommendation_id)
     if rec is None or rec.org_id != envelope.org_id:
         raise NotFound("customer.credit.decision_unknown", recommendation_id=event.recommendation_id)
-    decision = rules.Decision(event.decision)
-    rec.status = rules.decide(
-        rules.RecommendationStatus(rec.status), rec.author, envelope.actor.user_id, decision
-    ).value
-    rec.decided_at, rec.decided_by, rec.decision_reason = (
-        envelope.occurred_at,
+    decided = rules.take_decision(
+        rules.RecommendationStatus(rec.status),
+        rec.author,
         envelope.actor.user_id,
-        event.reason,
+        rules.Decision(event.decision),
+        event.approved_amount,
+        event.credit_line,
     )
-    if decision is rules.Decision.APPROVED:
-        if event.approved_amount is None:
-            raise RuleViolation("customer.credit.approval_without_amount")
-        rec.approved_amount, rec.credit_line = event.approved_amount, event.credit_line
+    rec.status = decided.status.value
+    rec.decided_at, rec.decided_by = envelope.occurred_at, envelope.actor.user_id
+    rec.decision_reason = event.reason
+    if decided.approved_amount is not None:
+        rec.approved_amount, rec.credit_line = decided.approved_amount, decided.credit_line
     for q in event.questions:
         uow.session.add(
             InfoRequestRow(
@@ -285,8 +273,9 @@ async def answer(uow: UnitOfWork, rec_id: str, cmd: AnswerCreate, caller: Princi
         question = await uow.session.get(InfoRequestRow, cmd.question_id)
         if question is None or question.recommendation_id != rec.id:
             raise NotFound("customer.credit.question_not_found", question_id=cmd.question_id, rec_id=rec_id)
-        if question.answer is not None:
-            raise RuleViolation("customer.credit.question_answered")
+        rules.check_answerable(
+            caller.user_id, {a.manager_id for a in current(row)}, question.answer is not None
+        )
         question.answer, question.answered_by, question.answered_at = cmd.answer, caller.user_id, utcnow()
         uow.emit(
             "credit-recommendation.answered",

@@ -7,7 +7,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from services.customer.domain.classification import CONTROL_ROLES, check_control_request
+from services.customer.domain import files as rules
+from services.customer.domain.classification import CONTROL_ROLES
 from services.customer.domain.identity import document_hash, name_key, phone_key
 from services.customer.models import AssignmentRow, CustomerRow, FileCounterRow, SectionRow
 from services.customer.schemas import (
@@ -24,7 +25,7 @@ from services.customer.service.common import MANAGE, read, visible, visible_cust
 from services.customer.service.scope import default_office
 from shared.auth import Principal, Role
 from shared.contracts.customer import CustomerClassified, CustomerIdentified, CustomerRegistered
-from shared.errors import Conflict, Forbidden
+from shared.errors import Conflict
 from shared.pagination import Page
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
@@ -44,7 +45,8 @@ async def _next_file_no(uow: UnitOfWork, org_id: str) -> str:
             dialect.insert(FileCounterRow).values(org_id=org_id, last_no=0).on_conflict_do_nothing()
         )
         number = await uow.session.scalar(increment)
-    return f"F{number:08d}"
+    assert number is not None  # the counter row exists now
+    return rules.file_no(number)
 
 
 async def _check_external_id(uow: UnitOfWork, org_id: str, external_id: str | None, own_id: str) -> None:
@@ -54,8 +56,7 @@ async def _check_external_id(uow: UnitOfWork, org_id: str, external_id: str | No
     holder = await uow.session.scalar(
         select(CustomerRow.id).where(CustomerRow.org_id == org_id, CustomerRow.external_id == external_id)
     )
-    if holder is not None and holder != own_id:
-        raise Conflict("customer.external_id_taken", external_id=external_id, customer_id=holder)
+    rules.check_external_id(external_id, holder, own_id)
 
 
 async def _commit_unique(uow: UnitOfWork, external_id: str | None) -> None:
@@ -72,10 +73,12 @@ async def register_customer(
     uow: UnitOfWork, cmd: CustomerCreate, caller: Principal, risk_threshold: Decimal, document_key: bytes
 ) -> CustomerRead:
     """Open a file (R-C4) with its classification and team; every assignment rule applies."""
-    if not caller.has_any(MANAGE) and caller.user_id not in {cmd.primary_manager_id, *cmd.co_manager_ids}:
-        raise Forbidden("customer.file_not_served")
-    check_control_request(
-        False, cmd.classification.control_requested, caller.has_any([Role(r) for r in CONTROL_ROLES])
+    rules.check_opener(
+        caller.user_id,
+        [cmd.primary_manager_id, *cmd.co_manager_ids],
+        caller.has_any(MANAGE),
+        caller.has_any([Role(r) for r in CONTROL_ROLES]),
+        cmd.classification.control_requested,
     )
     async with uow:
         customer_id = f"c-{uuid4().hex[:12]}"
@@ -178,7 +181,7 @@ async def update_roster(
     """R-C4: a serving CM or a supervisor maintains the roster line."""
     async with uow:
         row = await visible_customer(uow, customer_id, caller)
-        before, known_as = row.importance, row.external_id
+        before = rules.RosterLine(row.external_id, row.importance)
         changes = cmd.model_dump(exclude_unset=True)
         if "id_document" in changes:
             number = changes.pop("id_document")
@@ -188,24 +191,19 @@ async def update_roster(
         for name, value in changes.items():
             setattr(row, name, value.value if hasattr(value, "value") else value)
         row.phone_key = phone_key(row.contact)
-        if row.external_id != known_as:
-            uow.emit(
-                "customer.identified",
-                key=row.id,
-                org_id=row.org_id,
-                payload=CustomerIdentified(
-                    customer_id=row.id, external_id=row.external_id, previous_external_id=known_as
-                ),
-            )
-        if row.importance != before:
-            uow.emit(
-                "customer.classified",
-                key=row.id,
-                org_id=row.org_id,
-                payload=CustomerClassified(
-                    customer_id=row.id, importance=row.importance, classification=dict(row.classification)
-                ),
-            )
+        for event in rules.roster_events(before, rules.RosterLine(row.external_id, row.importance)):
+            if isinstance(event, rules.Identified):
+                identified = CustomerIdentified(
+                    customer_id=row.id,
+                    external_id=event.external_id,
+                    previous_external_id=event.previous_external_id,
+                )
+                uow.emit("customer.identified", key=row.id, org_id=row.org_id, payload=identified)
+            else:
+                classified = CustomerClassified(
+                    customer_id=row.id, importance=event.importance, classification=dict(row.classification)
+                )
+                uow.emit("customer.classified", key=row.id, org_id=row.org_id, payload=classified)
         await _commit_unique(uow, row.external_id)
         return read(row)
 
@@ -224,7 +222,7 @@ async def write_section(
         version = SectionRow(
             customer_id=row.id,
             section=section.value,
-            version=(last or 0) + 1,
+            version=rules.next_version(last),
             content=cmd.content,
             author=caller.user_id,
             written_at=utcnow(),

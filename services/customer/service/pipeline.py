@@ -10,7 +10,7 @@ from services.customer.models import ProspectRow
 from services.customer.schemas.pipeline import ProspectCreate, ProspectRead, Scores, StageChange
 from services.customer.service.common import MANAGE, manager_view, visible_customer
 from shared.auth import Principal
-from shared.errors import Forbidden, NotFound, RuleViolation
+from shared.errors import NotFound
 from shared.pagination import Page
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
@@ -38,30 +38,28 @@ def _read(row: ProspectRow) -> ProspectRead:
 async def add_target(uow: UnitOfWork, cmd: ProspectCreate, caller: Principal) -> ProspectRead:
     """R-D1: a target from segmentation, owned by a CM."""
     owner = cmd.owner_id or caller.user_id
-    if owner != caller.user_id and not caller.has_any(MANAGE):
-        raise Forbidden("customer.pipeline.own_targets")
+    rules.check_owner(owner, caller.user_id, caller.has_any(MANAGE))
     s = cmd.scores
-    score = rules.segment_score(s.demand_potential, s.prospects, s.profitability, s.market_share)
     async with uow:
         view = await manager_view(uow, owner)
-        if view is None or view.org_id != caller.org_id or view.status != "active":
-            raise RuleViolation("customer.pipeline.owner_inactive", owner=owner)
-        now = utcnow()
+        here = view is not None and view.org_id == caller.org_id and view.status == "active"
+        scores = (s.demand_potential, s.prospects, s.profitability, s.market_share)
+        added = rules.add_target(owner, here, scores, caller.user_id, utcnow())
         row = ProspectRow(
             id=f"p-{uuid4().hex[:12]}",
             org_id=caller.org_id,
             name=cmd.name,
             kind=cmd.kind.value,
-            owner_id=owner,
+            owner_id=added.owner_id,
             scores=s.model_dump(),
-            segment_score=score,
+            segment_score=added.segment_score,
             unmet_needs=cmd.unmet_needs,
             rcc_can_serve=cmd.rcc_can_serve,
             competitive_advantage=cmd.competitive_advantage,
             preliminary_assessment=cmd.preliminary_assessment,
-            stage=rules.Stage.TARGET.value,
-            history=[{"stage": "target", "at": now.isoformat(), "by": caller.user_id, "note": ""}],
-            created_at=now,
+            stage=added.step.stage.value,
+            history=[added.step.as_record()],
+            created_at=added.step.at,
         )
         uow.session.add(row)
         await uow.commit()
@@ -85,19 +83,14 @@ async def change_stage(
     """Move forward, or lose it; won links the customer file that was opened."""
     async with uow:
         row = await _visible(uow, prospect_id, caller)
-        stage = rules.advance(rules.Stage(row.stage), cmd.stage)
-        if stage is rules.Stage.WON:
-            if cmd.customer_id is None:
-                raise RuleViolation("customer.pipeline.won_without_file")
+        step = rules.move(
+            rules.Stage(row.stage), cmd.stage, cmd.customer_id, cmd.note, caller.user_id, utcnow()
+        )
+        if step.stage is rules.Stage.WON and cmd.customer_id is not None:
             await visible_customer(uow, cmd.customer_id, caller)
             row.customer_id = cmd.customer_id
-        if stage is rules.Stage.LOST and not cmd.note:
-            raise RuleViolation("customer.pipeline.lost_without_reason")
-        row.stage = stage.value
-        row.history = [
-            *row.history,
-            {"stage": stage.value, "at": utcnow().isoformat(), "by": caller.user_id, "note": cmd.note},
-        ]
+        row.stage = step.stage.value
+        row.history = [*row.history, step.as_record()]
         await uow.commit()
         return _read(row)
 

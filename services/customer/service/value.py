@@ -5,6 +5,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from services.customer.domain import value as rules
+from services.customer.domain.assignment import served_by_senior
 from services.customer.domain.classification import Importance
 from services.customer.models import CustomerRow, ProfitRow
 from services.customer.schemas.value import ValueRead
@@ -60,55 +61,51 @@ async def _profits(uow: UnitOfWork, org_id: str, since: str, until: str) -> dict
 
 
 async def _has_senior(uow: UnitOfWork, row: CustomerRow) -> bool:
-    grades = await grade_views(uow, row.org_id)
-    for a in current(row):
-        view = await manager_view(uow, a.manager_id)
-        if view is not None and (g := grades.get(view.grade)) is not None and g.may_lead_teams:
-            return True
-    return False
+    team = [await manager_view(uow, a.manager_id) for a in current(row)]
+    return served_by_senior(team, await grade_views(uow, row.org_id))
 
 
 async def value_review(uow: UnitOfWork, caller: Principal) -> list[ValueRead]:
     """R-C7/R-M6: every visible customer ranked by value; the top fifth and whether seniors serve it."""
-    today = utcnow().date()
-    this, last, prior = (
-        rules.months_back(today, -1),
-        rules.months_back(today, 11),
-        rules.months_back(today, 23),
-    )
+    this, last, prior = rules.review_window(utcnow().date())
     async with uow:
         last_12 = await _profits(uow, caller.org_id, last, this)
         prior_12 = await _profits(uow, caller.org_id, prior, last)
         # Rank over the whole cooperative, then show the caller only what they may see.
-        rows = list(await uow.session.scalars(select(CustomerRow).where(CustomerRow.org_id == caller.org_id)))
+        rows = {
+            r.id: r
+            for r in await uow.session.scalars(select(CustomerRow).where(CustomerRow.org_id == caller.org_id))
+        }
         shown = set(await uow.session.scalars(visible_ids(caller)))
-        scored = []
-        for row in rows:
-            inputs = rules.ValueInputs(
-                row.deposit_balance or ZERO,
-                row.loan_balance or ZERO,
-                last_12.get(row.id, ZERO),
-                prior_12.get(row.id, ZERO),
+        ranked = rules.rank(
+            (
+                row.id,
+                row.file_no,
+                rules.ValueInputs(
+                    row.deposit_balance or ZERO,
+                    row.loan_balance or ZERO,
+                    last_12.get(row.id, ZERO),
+                    prior_12.get(row.id, ZERO),
+                ),
             )
-            scored.append((rules.customer_value(inputs), row, inputs))
-        scored.sort(key=lambda s: (-s[0], s[1].file_no))
-        top = rules.top_fifth([s[1].id for s in scored])
+            for row in rows.values()
+        )
         return [
             ValueRead(
-                customer_id=row.id,
-                name=row.name,
-                value=value,
-                deposit=inputs.deposit,
-                loan=inputs.loan,
-                profit_last_12m=inputs.profit_last_12m,
-                profit_prior_12m=inputs.profit_prior_12m,
-                importance=Importance(row.importance),
-                suggested_importance=rules.suggested_importance(position, len(scored)),
-                top_fifth=row.id in top,
-                served_by_senior=await _has_senior(uow, row),
+                customer_id=r.customer_id,
+                name=rows[r.customer_id].name,
+                value=r.value,
+                deposit=r.inputs.deposit,
+                loan=r.inputs.loan,
+                profit_last_12m=r.inputs.profit_last_12m,
+                profit_prior_12m=r.inputs.profit_prior_12m,
+                importance=Importance(rows[r.customer_id].importance),
+                suggested_importance=r.suggested,
+                top_fifth=r.top_fifth,
+                served_by_senior=await _has_senior(uow, rows[r.customer_id]),
             )
-            for position, (value, row, inputs) in enumerate(scored)
-            if row.id in shown
+            for r in ranked
+            if r.customer_id in shown
         ]
 
 

@@ -91,3 +91,94 @@ def expiry_notice(
     if today >= valid_until - timedelta(days=warn_days):
         return Notice.WARN if warned_for != valid_until else None
     return None
+
+
+SITTING = ("staff", "active")
+"""R-Q2/R-Q7: who sits the exam: an approved applicant from the staff roll, or an active CM renewing."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Who sits the exam: status, grade held (renewal) and the approved application's grade (first time)."""
+
+    manager_id: str
+    status: str
+    grade: str | None
+    applied_for: str | None
+
+
+@dataclass(frozen=True)
+class Certified:
+    """R-Q6/R-Q7: the exam's outcome; `appoints` when a first pass puts an applicant on the CM post."""
+
+    outcome: CertificationOutcome
+    grade: str
+    appoints: bool
+
+    @property
+    def certifies(self) -> bool:
+        """True when the pass certifies the CM until `outcome.valid_until`."""
+        return self.outcome.passed and self.outcome.valid_until is not None
+
+
+def check_can_sit(manager_id: str, status: str) -> None:
+    """R-Q2/R-Q7: only staff (first certification) and active CMs (renewal) sit the exam."""
+    if status not in SITTING:
+        raise RuleViolation("staffing.exam.manager_inactive", manager_id=manager_id, status=status)
+
+
+def sit_exam(
+    candidate: Candidate,
+    grade: GradeSpec,
+    results: ExamResults,
+    exam_date: date,
+    validity_years: int,
+    today: date,
+) -> Certified:
+    """R-Q2/R-Q6/R-Q7: the exam of an approved applicant for this grade, or a CM renewing their own grade."""
+    check_can_sit(candidate.manager_id, candidate.status)
+    first = candidate.status == "staff"
+    if first and candidate.applied_for is None:
+        raise RuleViolation("staffing.exam.not_reviewed")
+    if first and candidate.applied_for != grade.code:
+        raise RuleViolation("staffing.exam.other_grade", target_grade=candidate.applied_for, grade=grade.code)
+    if not first and candidate.grade != grade.code:
+        raise RuleViolation("staffing.exam.renewal_grade", grade=candidate.grade)
+    outcome = certify(results, grade, exam_date, validity_years, today)
+    return Certified(
+        outcome, grade.code, appoints=first and outcome.passed and outcome.valid_until is not None
+    )
+
+
+@dataclass(frozen=True)
+class CertificationExpiring:
+    """R-Q7: published once, `warn_days` ahead of the expiry."""
+
+    manager_id: str
+    valid_until: date
+    days_left: int
+
+
+@dataclass(frozen=True)
+class CertificationExpired:
+    """R-Q7: published once, the day after the last valid day."""
+
+    manager_id: str
+    expired_on: date
+
+
+def sweep_one(
+    manager_id: str,
+    valid_until: date | None,
+    today: date,
+    warn_days: int,
+    warned_for: date | None,
+    expired_for: date | None,
+) -> CertificationExpiring | CertificationExpired | None:
+    """R-Q7: the notice a CM's certification calls for today, if any (each once per validity)."""
+    notice = expiry_notice(valid_until, today, warn_days, warned_for, expired_for)
+    if valid_until is None or notice is None:
+        return None
+    if notice is Notice.WARN:
+        return CertificationExpiring(manager_id, valid_until, (valid_until - today).days)
+    return CertificationExpired(manager_id, valid_until)

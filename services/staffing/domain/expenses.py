@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from services.staffing.domain.ladder import ExpenseCategory
-from shared.errors import Conflict, RuleViolation
+from shared.errors import Conflict, Forbidden, RuleViolation
 
 ZERO = Decimal("0")
 
@@ -69,3 +69,94 @@ def total_overspend(rows: Iterable[CategoryStatus]) -> Decimal:
     spent = sum((r.spent for r in listed), ZERO)
     budget = sum((r.budget for r in listed), ZERO)
     return max(ZERO, spent - budget)
+
+
+SPENDING = frozenset({"active", "departure_pending"})
+"""The statuses in which a CM still records expenses (a departing CM settles theirs)."""
+
+
+def check_recorder(caller: str, manager_id: str, may_manage: bool) -> None:
+    """R-P2: a CM records their own expenses; HR may record for anyone."""
+    if caller != manager_id and not may_manage:
+        raise Forbidden("staffing.expense.own_only")
+
+
+def check_recording(
+    manager_id: str,
+    status: str,
+    amount: Decimal,
+    spent_on: date,
+    today: date,
+    closed_years: Iterable[int],
+    customer_id: str | None,
+    serves_customer: bool,
+) -> None:
+    """R-P2/R-I4: an expense of a CM on the post, bounded in time and amount, for a customer they serve."""
+    if status not in SPENDING:
+        raise RuleViolation("staffing.expense.manager_inactive", manager_id=manager_id, status=status)
+    check_expense(amount, spent_on, today, closed_years)
+    if customer_id is not None and not serves_customer:
+        # One answer for unknown, another CM's and another cooperative's customers: nothing leaks.
+        raise RuleViolation(
+            "staffing.expense.customer_not_served", customer_id=customer_id, manager_id=manager_id
+        )
+
+
+@dataclass(frozen=True)
+class BudgetExceeded:
+    """R-P2: this expense took the year's spending over the yearly total budget."""
+
+    year: int
+    category: ExpenseCategory
+    budget: Decimal
+    spent: Decimal
+
+
+def budget_after(
+    category: ExpenseCategory,
+    amount: Decimal,
+    year: int,
+    budget: Mapping[ExpenseCategory, Decimal],
+    spent: Mapping[ExpenseCategory, Decimal],
+) -> BudgetExceeded | None:
+    """R-P2: the event to publish when this expense crosses the total (once a year), else None."""
+    total = sum(budget.values(), ZERO)
+    before = sum(spent.values(), ZERO)
+    if not crossed_budget(total, before, before + amount):
+        return None
+    return BudgetExceeded(year, category, total, before + amount)
+
+
+@dataclass(frozen=True)
+class YearSummary:
+    """R-P2/R-I4: a CM's year: the grade held, each category and the overspend deducted from pay."""
+
+    grade: str | None
+    categories: tuple[CategoryStatus, ...]
+    overspend: Decimal
+
+
+def year_summary(
+    grade: str | None, budget: Mapping[ExpenseCategory, Decimal], spent: Mapping[ExpenseCategory, Decimal]
+) -> YearSummary:
+    """R-P2: the year's budget against its spending, category by category and in total."""
+    rows = statuses(budget, spent)
+    return YearSummary(grade, tuple(rows), total_overspend(rows))
+
+
+def check_budget(year: int, today: date, closed_years: Iterable[int], amounts: Iterable[Decimal]) -> None:
+    """R-P2: HR sets a budget for this year or a coming one, not closed, never negative."""
+    if year < today.year:
+        raise RuleViolation("staffing.budget.past_year")
+    if year in set(closed_years):
+        raise Conflict("staffing.expense.year_closed", year=year)
+    if any(amount < ZERO for amount in amounts):
+        raise RuleViolation("staffing.budget.negative")
+
+
+def check_can_close(year: int, today: date, already_closed: bool) -> None:
+    """R-P2: a finished year is closed once."""
+    if year >= today.year:
+        raise RuleViolation("staffing.expense.year_not_finished")
+    if already_closed:
+        raise Conflict("staffing.expense.year_already_closed", year=year)

@@ -1,9 +1,11 @@
 """Qualification review (R-Q1, R-Q2): conditions checked automatically, then a human reviewer."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from services.staffing.domain.ladder import Ladder
 from shared.errors import Conflict, Forbidden, RuleViolation
 
 
@@ -109,3 +111,58 @@ def check_hire_date(hire_date: date, today: date) -> None:
     """A hire date cannot lie in the future."""
     if hire_date > today:
         raise RuleViolation("staffing.qualification.hire_in_future")
+
+
+def check_applicant(caller: str, staff_id: str, may_manage: bool) -> None:
+    """R-Q2: a member of staff applies for themself, or HR applies for them."""
+    if not may_manage and caller != staff_id:
+        raise Forbidden("staffing.qualification.hr_or_self")
+
+
+@dataclass(frozen=True)
+class StaffRecord:
+    """The staff record an application is judged on (hire date and education may still be missing)."""
+
+    staff_id: str
+    status: str
+    hire_date: date | None
+    education: str | None
+    health_attested: bool
+    ethics_attested: bool
+    bad_business_record: bool
+
+
+@dataclass(frozen=True)
+class Applied:
+    """R-Q1/R-Q2: an application recorded: pending review, or ineligible with every failed condition named."""
+
+    status: ApplicationStatus
+    failed_conditions: tuple[str, ...]
+
+
+def apply_for(
+    record: StaffRecord,
+    target_grade: str,
+    ladder: Ladder,
+    previous: Iterable[ApplicationStatus],
+    conditions: Conditions,
+    today: date,
+) -> Applied:
+    """R-Q1/R-Q2: staff apply for a grade of the ladder in force, once at a time; the conditions at once."""
+    if record.status != "staff":
+        raise RuleViolation(
+            "staffing.qualification.not_staff", staff_id=record.staff_id, status=record.status
+        )
+    ladder.grade(target_grade)
+    check_no_active_application(list(previous))
+    if record.hire_date is None or record.education is None:
+        raise RuleViolation("staffing.qualification.record_incomplete")
+    candidate = Candidate(
+        record.hire_date,
+        Education(record.education),
+        record.health_attested,
+        record.ethics_attested,
+        record.bad_business_record,
+    )
+    failed = failed_conditions(candidate, conditions, today)
+    return Applied(initial_status(failed), tuple(failed))

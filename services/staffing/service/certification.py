@@ -23,22 +23,16 @@ from shared.contracts.staffing import (
     ManagerCertificationExpiring,
     ManagerCertified,
 )
-from shared.errors import RuleViolation
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
 
-async def _approved_application(uow: UnitOfWork, row: ManagerRow, grade: str) -> ApplicationRow:
-    application = await uow.session.scalar(
+async def _approved_application(uow: UnitOfWork, row: ManagerRow) -> ApplicationRow | None:
+    return await uow.session.scalar(
         select(ApplicationRow).where(
             ApplicationRow.staff_id == row.id, ApplicationRow.status == ApplicationStatus.APPROVED.value
         )
     )
-    if application is None:
-        raise RuleViolation("staffing.exam.not_reviewed")
-    if application.target_grade != grade:
-        raise RuleViolation("staffing.exam.other_grade", target_grade=application.target_grade, grade=grade)
-    return application
 
 
 async def record_exam(
@@ -47,23 +41,23 @@ async def record_exam(
     """R-Q6/R-Q7: weigh the components; a pass certifies the CM at the grade until a date."""
     async with uow:
         row = await manager_in_org(uow, manager_id, caller.org_id)
-        status = ManagerStatus(row.status)
-        if status not in (ManagerStatus.STAFF, ManagerStatus.ACTIVE):
-            raise RuleViolation("staffing.exam.manager_inactive", manager_id=manager_id, status=status.value)
+        rules.check_can_sit(row.id, row.status)
         ladder = await ladder_in_force(uow, caller.org_id, cmd.exam_date)
         grade = ladder.grade(cmd.grade)
         application = (
-            await _approved_application(uow, row, grade.code) if status is ManagerStatus.STAFF else None
+            await _approved_application(uow, row) if row.status == ManagerStatus.STAFF.value else None
         )
-        if status is ManagerStatus.ACTIVE and row.grade != grade.code:
-            raise RuleViolation("staffing.exam.renewal_grade", grade=row.grade)
+        candidate = rules.Candidate(
+            row.id, row.status, row.grade, application.target_grade if application else None
+        )
         results = rules.ExamResults(cmd.performance, cmd.ability, cmd.exam)
-        outcome = rules.certify(results, grade, cmd.exam_date, validity_years, today())
+        certified = rules.sit_exam(candidate, grade, results, cmd.exam_date, validity_years, today())
+        outcome = certified.outcome
         exam = CertificationRow(
             id=f"ce-{uuid4().hex[:12]}",
             org_id=caller.org_id,
             manager_id=row.id,
-            grade=grade.code,
+            grade=certified.grade,
             ladder_version=ladder.version,
             exam_date=cmd.exam_date,
             performance=cmd.performance,
@@ -77,19 +71,21 @@ async def record_exam(
             recorded_at=utcnow(),
         )
         uow.session.add(exam)
-        if outcome.passed and outcome.valid_until is not None:
+        if certified.certifies and outcome.valid_until is not None:
             row.certified_until = outcome.valid_until
-            if application is not None:
+            if certified.appoints and application is not None:
                 application.status = ApplicationStatus.CERTIFIED.value
-                row.status = ManagerStatus.ACTIVE.value
-                row.grade = grade.code
+                row.status, row.grade = ManagerStatus.ACTIVE.value, certified.grade
                 emit_registered(uow, row)
             uow.emit(
                 "manager.certified",
                 key=row.id,
                 org_id=row.org_id,
                 payload=ManagerCertified(
-                    manager_id=row.id, grade=grade.code, score=outcome.score, valid_until=outcome.valid_until
+                    manager_id=row.id,
+                    grade=certified.grade,
+                    score=outcome.score,
+                    valid_until=outcome.valid_until,
                 ),
             )
         await uow.commit()
@@ -125,35 +121,33 @@ async def sweep_expiry(uow: UnitOfWork, org_id: str | None, warn_days: int) -> S
         if org_id is not None:
             query = query.where(ManagerRow.org_id == org_id)
         for row in await uow.session.scalars(query.order_by(ManagerRow.id).limit(5000)):
-            assert row.certified_until is not None
-            notice = rules.expiry_notice(
+            notice = rules.sweep_one(
+                row.id,
                 row.certified_until,
                 now,
                 warn_days,
                 row.certification_warned_for,
                 row.certification_expired_for,
             )
-            if notice is rules.Notice.WARN:
-                row.certification_warned_for = row.certified_until
+            if isinstance(notice, rules.CertificationExpiring):
+                row.certification_warned_for = notice.valid_until
                 warned.append(row.id)
                 uow.emit(
                     "manager.certification-expiring",
                     key=row.id,
                     org_id=row.org_id,
                     payload=ManagerCertificationExpiring(
-                        manager_id=row.id,
-                        valid_until=row.certified_until,
-                        days_left=(row.certified_until - now).days,
+                        manager_id=row.id, valid_until=notice.valid_until, days_left=notice.days_left
                     ),
                 )
-            elif notice is rules.Notice.EXPIRE:
-                row.certification_expired_for = row.certified_until
+            elif isinstance(notice, rules.CertificationExpired):
+                row.certification_expired_for = notice.expired_on
                 expired.append(row.id)
                 uow.emit(
                     "manager.certification-expired",
                     key=row.id,
                     org_id=row.org_id,
-                    payload=ManagerCertificationExpired(manager_id=row.id, expired_on=row.certified_until),
+                    payload=ManagerCertificationExpired(manager_id=row.id, expired_on=notice.expired_on),
                 )
         await uow.commit()
     return SweepResult(warned=warned, expired=expired)

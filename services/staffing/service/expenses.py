@@ -7,7 +7,6 @@ from uuid import uuid4
 from sqlalchemy import func, select
 
 from services.staffing.domain import expenses as rules
-from services.staffing.domain.departure import ManagerStatus
 from services.staffing.domain.ladder import ExpenseCategory
 from services.staffing.models import BudgetRow, ExpenseRow, ExpenseYearRow, GradeChangeRow, ManagerRow
 from services.staffing.schemas.expenses import (
@@ -22,7 +21,6 @@ from services.staffing.service.common import MANAGE, ladder_in_force, today, vis
 from services.staffing.service.served import serves
 from shared.auth import Principal
 from shared.contracts.expenses import ExpenseBudgetExceeded, ExpenseRecorded, ExpenseYearClosed
-from shared.errors import Conflict, Forbidden, RuleViolation
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
@@ -84,22 +82,19 @@ async def record_expense(
     uow: UnitOfWork, manager_id: str, cmd: ExpenseCreate, caller: Principal
 ) -> ExpenseRead:
     """R-P2: a CM records their own expense; crossing the yearly total budget raises an event."""
-    if caller.user_id != manager_id and not caller.has_any(MANAGE):
-        raise Forbidden("staffing.expense.own_only")
+    rules.check_recorder(caller.user_id, manager_id, caller.has_any(MANAGE))
     async with uow:
         row = await visible_manager(uow, manager_id, caller)
-        if row.status not in (ManagerStatus.ACTIVE.value, ManagerStatus.DEPARTURE_PENDING.value):
-            raise RuleViolation("staffing.expense.manager_inactive", manager_id=manager_id, status=row.status)
-        rules.check_expense(cmd.amount, cmd.spent_on, today(), await _closed_years(uow, row.org_id))
-        if cmd.customer_id is not None and not await serves(uow, row.org_id, cmd.customer_id, row.id):
-            # One answer for unknown, another CM's and another cooperative's customers: nothing leaks.
-            raise RuleViolation(
-                "staffing.expense.customer_not_served", customer_id=cmd.customer_id, manager_id=manager_id
-            )
+        served = cmd.customer_id is not None and await serves(uow, row.org_id, cmd.customer_id, row.id)
+        closed = await _closed_years(uow, row.org_id)
+        rules.check_recording(
+            row.id, row.status, cmd.amount, cmd.spent_on, today(), closed, cmd.customer_id, served
+        )
         year = cmd.spent_on.year
-        grade = await grade_in(uow, row, year)
-        budget = sum((await budget_for(uow, row.org_id, grade, year)).values(), ZERO)
-        before = sum((await spent_in(uow, row.id, year)).values(), ZERO)
+        budget = await budget_for(uow, row.org_id, await grade_in(uow, row, year), year)
+        exceeded = rules.budget_after(
+            cmd.category, cmd.amount, year, budget, await spent_in(uow, row.id, year)
+        )
         expense = ExpenseRow(
             id=f"ex-{uuid4().hex[:12]}",
             org_id=row.org_id,
@@ -129,17 +124,17 @@ async def record_expense(
                 customer_id=cmd.customer_id,
             ),
         )
-        if rules.crossed_budget(budget, before, before + cmd.amount):
+        if exceeded is not None:
             uow.emit(
                 "expense.budget-exceeded",
                 key=row.id,
                 org_id=row.org_id,
                 payload=ExpenseBudgetExceeded(
                     manager_id=row.id,
-                    year=year,
-                    category=cmd.category.value,
-                    budget=budget,
-                    spent=before + cmd.amount,
+                    year=exceeded.year,
+                    category=exceeded.category.value,
+                    budget=exceeded.budget,
+                    spent=exceeded.spent,
                 ),
             )
         await uow.commit()
@@ -164,13 +159,12 @@ async def list_expenses(uow: UnitOfWork, manager_id: str, year: int, caller: Pri
 
 async def _summary(uow: UnitOfWork, row: ManagerRow, year: int) -> BudgetSummary:
     grade = await grade_in(uow, row, year)
-    statuses = rules.statuses(
-        await budget_for(uow, row.org_id, grade, year), await spent_in(uow, row.id, year)
-    )
+    budget = await budget_for(uow, row.org_id, grade, year)
+    summary = rules.year_summary(grade, budget, await spent_in(uow, row.id, year))
     return BudgetSummary(
         manager_id=row.id,
         year=year,
-        grade=grade,
+        grade=summary.grade,
         categories=[
             CategoryRead(
                 category=s.category,
@@ -179,9 +173,9 @@ async def _summary(uow: UnitOfWork, row: ManagerRow, year: int) -> BudgetSummary
                 remaining=s.remaining,
                 overspend=s.overspend,
             )
-            for s in statuses
+            for s in summary.categories
         ],
-        overspend=rules.total_overspend(statuses),
+        overspend=summary.overspend,
     )
 
 
@@ -196,13 +190,8 @@ async def set_budget(uow: UnitOfWork, cmd: BudgetSet, caller: Principal) -> dict
     async with uow:
         ladder = await ladder_in_force(uow, caller.org_id, date(cmd.year, 1, 1))
         ladder.grade(cmd.grade)
-        if cmd.year < today().year:
-            raise RuleViolation("staffing.budget.past_year")
-        if cmd.year in await _closed_years(uow, caller.org_id):
-            raise Conflict("staffing.expense.year_closed", year=cmd.year)
+        rules.check_budget(cmd.year, today(), await _closed_years(uow, caller.org_id), cmd.budget.values())
         for category, amount in cmd.budget.items():
-            if amount < ZERO:
-                raise RuleViolation("staffing.budget.negative")
             existing = await uow.session.get(BudgetRow, (caller.org_id, cmd.year, cmd.grade, category.value))
             if existing is None:
                 existing = BudgetRow(
@@ -218,10 +207,10 @@ async def set_budget(uow: UnitOfWork, cmd: BudgetSet, caller: Principal) -> dict
 async def close_year(uow: UnitOfWork, year: int, caller: Principal) -> YearClosed:
     """R-P2: publish every CM's spending and overspend of a finished year, once."""
     if year >= today().year:
-        raise RuleViolation("staffing.expense.year_not_finished")
+        rules.check_can_close(year, today(), False)
     async with uow:
-        if await uow.session.get(ExpenseYearRow, (caller.org_id, year)) is not None:
-            raise Conflict("staffing.expense.year_already_closed", year=year)
+        closed = await uow.session.get(ExpenseYearRow, (caller.org_id, year)) is not None
+        rules.check_can_close(year, today(), closed)
         spenders = await uow.session.scalars(
             select(ExpenseRow.manager_id)
             .where(

@@ -5,7 +5,6 @@ from uuid import uuid4
 from sqlalchemy import select
 
 from services.staffing.domain import grading as rules
-from services.staffing.domain.departure import ManagerStatus
 from services.staffing.models import GradeChangeRow, GradeProposalRow, ManagerRow
 from services.staffing.schemas.grading import (
     GradeChangeCreate,
@@ -14,15 +13,25 @@ from services.staffing.schemas.grading import (
     ProposalDecision,
     ProposalRead,
 )
-from services.staffing.service.common import ladder_in_force, manager_in_org, today, visible_manager
+from services.staffing.service.common import (
+    ladder_in_force,
+    manager_in_org,
+    status_of,
+    today,
+    visible_manager,
+)
 from shared.auth import Principal
 from shared.contracts.appraisal import GradeProposed
 from shared.contracts.staffing import ManagerGradeChanged
 from shared.envelope import Envelope
-from shared.errors import NotFound, RuleViolation
+from shared.errors import NotFound
 from shared.pagination import Page
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
+
+
+def _grade_of(row: ManagerRow) -> rules.ManagerGrade:
+    return rules.ManagerGrade(row.id, status_of(row), row.grade)
 
 
 async def _propose(
@@ -34,22 +43,21 @@ async def _propose(
     maker: str,
     source_event_id: str | None,
 ) -> GradeProposalRow:
-    if row.status != ManagerStatus.ACTIVE.value or row.grade is None:
-        raise RuleViolation("staffing.grade.manager_inactive_proposal", manager_id=row.id, status=row.status)
     ladder = await ladder_in_force(uow, row.org_id, today())
+    p = rules.propose(_grade_of(row), kind, ladder, year, reason, maker)
     proposal = GradeProposalRow(
         id=f"gp-{uuid4().hex[:12]}",
         org_id=row.org_id,
         manager_id=row.id,
-        year=year,
-        kind=kind.value,
-        from_grade=row.grade,
-        to_grade=rules.proposed_grade(kind, ladder, row.grade),
-        reason=reason,
+        year=p.year,
+        kind=p.kind.value,
+        from_grade=p.from_grade,
+        to_grade=p.to_grade,
+        reason=p.reason,
         source_event_id=source_event_id,
-        created_by=maker,
+        created_by=p.maker,
         created_at=utcnow(),
-        status=rules.ProposalStatus.PENDING.value,
+        status=p.status.value,
     )
     uow.session.add(proposal)
     return proposal
@@ -80,24 +88,21 @@ async def create_proposal(uow: UnitOfWork, cmd: ProposalCreate, caller: Principa
         return ProposalRead.model_validate(proposal)
 
 
-def _apply(
-    uow: UnitOfWork, row: ManagerRow, to_grade: str | None, reason: str, by: str, proposal_id: str | None
-) -> GradeChangeRow:
-    change = GradeChangeRow(
+def _apply(uow: UnitOfWork, row: ManagerRow, change: rules.GradeChanged) -> GradeChangeRow:
+    history = GradeChangeRow(
         org_id=row.org_id,
         manager_id=row.id,
-        from_grade=row.grade,
-        to_grade=to_grade,
-        reason=reason,
-        proposal_id=proposal_id,
-        changed_by=by,
-        changed_at=utcnow(),
+        from_grade=change.from_grade,
+        to_grade=change.to_grade,
+        reason=change.reason,
+        proposal_id=change.proposal_id,
+        changed_by=change.by,
+        changed_at=change.at,
     )
-    uow.session.add(change)
-    if to_grade is None:
-        row.status = ManagerStatus.REMOVED.value
-    else:
-        row.grade = to_grade
+    uow.session.add(history)
+    row.status = change.status.value
+    if change.to_grade is not None:
+        row.grade = change.to_grade
     uow.emit(
         "manager.grade-changed",
         key=row.id,
@@ -105,13 +110,27 @@ def _apply(
         payload=ManagerGradeChanged(
             manager_id=row.id,
             from_grade=change.from_grade,
-            to_grade=to_grade,
+            to_grade=change.to_grade,
             status=row.status,
-            reason=reason,
-            proposal_id=proposal_id,
+            reason=change.reason,
+            proposal_id=change.proposal_id,
         ),
     )
-    return change
+    return history
+
+
+def _proposal_of(row: GradeProposalRow) -> rules.Proposal:
+    return rules.Proposal(
+        row.manager_id,
+        row.year,
+        rules.ProposalKind(row.kind),
+        row.from_grade,
+        row.to_grade,
+        row.reason,
+        row.created_by,
+        rules.ProposalStatus(row.status),
+        row.id,
+    )
 
 
 async def decide(uow: UnitOfWork, proposal_id: str, cmd: ProposalDecision, caller: Principal) -> ProposalRead:
@@ -120,18 +139,15 @@ async def decide(uow: UnitOfWork, proposal_id: str, cmd: ProposalDecision, calle
         proposal = await uow.session.get(GradeProposalRow, proposal_id)
         if proposal is None or proposal.org_id != caller.org_id:
             raise NotFound("staffing.grade.proposal_not_found", proposal_id=proposal_id)
-        status = rules.decide(
-            rules.ProposalStatus(proposal.status), proposal.created_by, caller.user_id, cmd.confirm
-        )
+        rules.decide(rules.ProposalStatus(proposal.status), proposal.created_by, caller.user_id, cmd.confirm)
         row = await manager_in_org(uow, proposal.manager_id, caller.org_id)
-        if status is rules.ProposalStatus.CONFIRMED:
-            if row.status != ManagerStatus.ACTIVE.value or row.grade != proposal.from_grade:
-                raise RuleViolation("staffing.grade.proposal_stale")
-            if proposal.kind != rules.ProposalKind.KEEP.value:
-                _apply(uow, row, proposal.to_grade, proposal.reason, caller.user_id, proposal.id)
-        proposal.status = status.value
+        now = utcnow()
+        settled = rules.settle(_proposal_of(proposal), _grade_of(row), caller.user_id, cmd.confirm, now)
+        if settled.change is not None:
+            _apply(uow, row, settled.change)
+        proposal.status = settled.status.value
         proposal.decided_by = caller.user_id
-        proposal.decided_at = utcnow()
+        proposal.decided_at = now
         proposal.decision_reason = cmd.reason
         await uow.commit()
         return ProposalRead.model_validate(proposal)
@@ -143,15 +159,13 @@ async def change_grade(
     """R-Q8: HR changes an active CM's grade by hand, with a reason; kept in the history."""
     async with uow:
         row = await manager_in_org(uow, manager_id, caller.org_id)
-        if row.status != ManagerStatus.ACTIVE.value:
-            raise RuleViolation("staffing.grade.manager_inactive", manager_id=manager_id, status=row.status)
         ladder = await ladder_in_force(uow, caller.org_id, today())
-        target = ladder.grade(cmd.to_grade).code
-        if target == row.grade:
-            raise RuleViolation("staffing.grade.unchanged", manager_id=manager_id, target=target)
-        change = _apply(uow, row, target, cmd.reason, caller.user_id, None)
+        change = rules.change_grade(
+            _grade_of(row), ladder, cmd.to_grade, cmd.reason, caller.user_id, utcnow()
+        )
+        history = _apply(uow, row, change)
         await uow.commit()
-        return GradeChangeRead.model_validate(change)
+        return GradeChangeRead.model_validate(history)
 
 
 async def list_proposals(

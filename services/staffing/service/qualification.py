@@ -5,55 +5,51 @@ from uuid import uuid4
 from sqlalchemy import select
 
 from services.staffing.domain import qualification as rules
-from services.staffing.domain.departure import ManagerStatus
-from services.staffing.models import ApplicationRow, ManagerRow
+from services.staffing.models import ApplicationRow
 from services.staffing.schemas.qualification import ApplicationCreate, ApplicationRead, ApplicationReview
 from services.staffing.service.common import MANAGE, ladder_in_force, manager_in_org, today
 from shared.auth import Principal
-from shared.errors import Forbidden, NotFound, RuleViolation
+from shared.errors import NotFound
 from shared.pagination import Page
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
-
-
-def _candidate(row: ManagerRow) -> rules.Candidate:
-    if row.hire_date is None or row.education is None:
-        raise RuleViolation("staffing.qualification.record_incomplete")
-    return rules.Candidate(
-        hire_date=row.hire_date,
-        education=rules.Education(row.education),
-        health_attested=row.health_attested,
-        ethics_attested=row.ethics_attested,
-        bad_business_record=row.bad_business_record,
-    )
 
 
 async def apply(
     uow: UnitOfWork, cmd: ApplicationCreate, caller: Principal, conditions: rules.Conditions
 ) -> ApplicationRead:
     """R-Q1/R-Q2: record an application; every failed condition is named and it goes no further."""
-    if not caller.has_any(MANAGE) and caller.user_id != cmd.staff_id:
-        raise Forbidden("staffing.qualification.hr_or_self")
+    rules.check_applicant(caller.user_id, cmd.staff_id, caller.has_any(MANAGE))
     async with uow:
         staff = await manager_in_org(uow, cmd.staff_id, caller.org_id)
-        if staff.status != ManagerStatus.STAFF.value:
-            raise RuleViolation(
-                "staffing.qualification.not_staff", staff_id=cmd.staff_id, status=staff.status
-            )
         ladder = await ladder_in_force(uow, caller.org_id, today())
-        ladder.grade(cmd.target_grade)
         previous = await uow.session.scalars(
             select(ApplicationRow.status).where(ApplicationRow.staff_id == staff.id)
         )
-        rules.check_no_active_application([rules.ApplicationStatus(s) for s in previous])
-        failed = rules.failed_conditions(_candidate(staff), conditions, today())
+        record = rules.StaffRecord(
+            staff.id,
+            staff.status,
+            staff.hire_date,
+            staff.education,
+            staff.health_attested,
+            staff.ethics_attested,
+            staff.bad_business_record,
+        )
+        applied = rules.apply_for(
+            record,
+            cmd.target_grade,
+            ladder,
+            [rules.ApplicationStatus(s) for s in previous],
+            conditions,
+            today(),
+        )
         row = ApplicationRow(
             id=f"qa-{uuid4().hex[:12]}",
             org_id=caller.org_id,
             staff_id=staff.id,
             target_grade=cmd.target_grade,
-            status=rules.initial_status(failed).value,
-            failed_conditions=failed,
+            status=applied.status.value,
+            failed_conditions=list(applied.failed_conditions),
             submitted_by=caller.user_id,
             submitted_at=utcnow(),
         )

@@ -4,25 +4,24 @@ from uuid import uuid4
 
 from sqlalchemy import select
 
-from services.staffing.domain import certification
 from services.staffing.domain import teams as rules
-from services.staffing.domain.ladder import GradeSpec
 from services.staffing.models import ManagerRow, TeamMemberRow, TeamRow
 from services.staffing.schemas.teams import TeamCreate, TeamRead
 from services.staffing.service.common import ladder_in_force, manager_in_org, status_of, today
 from shared.auth import Principal
 from shared.contracts.staffing import TeamChanged
-from shared.errors import Conflict, NotFound
 from shared.pagination import Page
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
 
-async def _grade(uow: UnitOfWork, row: ManagerRow) -> GradeSpec | None:
-    if row.grade is None:
-        return None
-    ladder = await ladder_in_force(uow, row.org_id, today())
-    return next((g for g in ladder.grades if g.code == row.grade), None)
+def _member(row: ManagerRow | None) -> rules.Member | None:
+    return rules.Member(row.id, status_of(row), row.grade, row.certified_until) if row is not None else None
+
+
+async def _person(uow: UnitOfWork, manager_id: str, org_id: str) -> rules.Member | None:
+    row = await uow.session.get(ManagerRow, manager_id)
+    return _member(row if row is not None and row.org_id == org_id else None)
 
 
 async def _members(uow: UnitOfWork, team_id: str) -> list[str]:
@@ -61,39 +60,26 @@ async def _emit(uow: UnitOfWork, team: TeamRow, change: str, manager_id: str | N
     )
 
 
-async def _join(uow: UnitOfWork, team: TeamRow, manager_id: str, members: set[str]) -> None:
-    row = await manager_in_org(uow, manager_id, team.org_id)
-    rules.check_can_join(
-        row.id, status_of(row), certification.is_certified(row.certified_until, today()), members
-    )
-    uow.session.add(TeamMemberRow(team_id=team.id, manager_id=row.id, joined_at=utcnow()))
-    members.add(row.id)
-
-
 async def form_team(uow: UnitOfWork, cmd: TeamCreate, caller: Principal) -> TeamRead:
     """R-C2: a team led by a certified senior CM, with its first members."""
     async with uow:
         lead = await manager_in_org(uow, cmd.lead_id, caller.org_id)
-        rules.check_can_lead(
-            lead.id,
-            status_of(lead),
-            await _grade(uow, lead),
-            certification.is_certified(lead.certified_until, today()),
-        )
+        people = {m: await _person(uow, m, caller.org_id) for m in cmd.member_ids}
+        ladder = await ladder_in_force(uow, caller.org_id, today())
+        lead_member = _member(lead)
+        assert lead_member is not None
+        formed = rules.form_team(lead_member, cmd.member_ids, people, ladder, utcnow())
         team = TeamRow(
             id=f"t-{uuid4().hex[:12]}",
             org_id=caller.org_id,
             name=cmd.name,
             lead_id=lead.id,
-            created_at=utcnow(),
+            created_at=formed.at,
         )
         uow.session.add(team)
         await uow.session.flush()  # the team row first: memberships refer to it
-        members: set[str] = {lead.id}
-        uow.session.add(TeamMemberRow(team_id=team.id, manager_id=lead.id, joined_at=team.created_at))
-        for manager_id in dict.fromkeys(cmd.member_ids):
-            if manager_id != lead.id:
-                await _join(uow, team, manager_id, members)
+        for manager_id in formed.member_ids:
+            uow.session.add(TeamMemberRow(team_id=team.id, manager_id=manager_id, joined_at=formed.at))
         await uow.session.flush()
         await _emit(uow, team, "formed", None)
         await uow.commit()
@@ -102,10 +88,9 @@ async def form_team(uow: UnitOfWork, cmd: TeamCreate, caller: Principal) -> Team
 
 async def _open_team(uow: UnitOfWork, team_id: str, caller: Principal) -> TeamRow:
     team = await uow.session.get(TeamRow, team_id)
-    if team is None or team.org_id != caller.org_id:
-        raise NotFound("staffing.team.not_found", team_id=team_id)
-    if team.dissolved_at is not None:
-        raise Conflict("staffing.team.dissolved", team_id=team_id)
+    known = team is not None and team.org_id == caller.org_id
+    rules.check_open(team_id, known, team is not None and team.dissolved_at is not None)
+    assert team is not None
     return team
 
 
@@ -113,7 +98,9 @@ async def add_member(uow: UnitOfWork, team_id: str, manager_id: str, caller: Pri
     """R-C2: an active, certified CM joins the team."""
     async with uow:
         team = await _open_team(uow, team_id, caller)
-        await _join(uow, team, manager_id, set(await _members(uow, team.id)))
+        person = await _person(uow, manager_id, team.org_id)
+        joined = rules.join(person, manager_id, set(await _members(uow, team.id)), today())
+        uow.session.add(TeamMemberRow(team_id=team.id, manager_id=joined, joined_at=utcnow()))
         await uow.session.flush()
         await _emit(uow, team, "member-joined", manager_id)
         await uow.commit()
@@ -124,8 +111,6 @@ async def remove_member(uow: UnitOfWork, team_id: str, manager_id: str, caller: 
     """A CM leaves the team; the lead stays until the team is dissolved."""
     async with uow:
         team = await _open_team(uow, team_id, caller)
-        if manager_id == team.lead_id:
-            raise Conflict("staffing.team.lead_leaves")
         membership = await uow.session.scalar(
             select(TeamMemberRow).where(
                 TeamMemberRow.team_id == team.id,
@@ -133,8 +118,8 @@ async def remove_member(uow: UnitOfWork, team_id: str, manager_id: str, caller: 
                 TeamMemberRow.left_at.is_(None),
             )
         )
-        if membership is None:
-            raise NotFound("staffing.team.not_member", manager_id=manager_id, team_id=team_id)
+        rules.check_can_leave(team_id, team.lead_id, manager_id, membership is not None)
+        assert membership is not None
         membership.left_at = utcnow()
         await uow.session.flush()
         await _emit(uow, team, "member-left", manager_id)
