@@ -3,12 +3,19 @@ written for a later day changes no rule today (R-M4, R-I1); the sweep re-checks 
 it takes effect.
 Finding 4: settings stored before `audit.settings-changed` existed reach customer service by a republish."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from alembic import command
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
 from services.audit.models import SettingsVersionRow
 from services.audit.service.deadlines import sweep
+from shared.migrations import alembic_config
 from shared.runtime import Runtime
+from steward.catalog import SERVICES
 from tests.inprocess import ORG, Offline, serve_offline
 from tests.integration.test_cooperative_settings import _customer_and_visit, _pump, _schedule
 
@@ -117,3 +124,35 @@ async def test_R_M4_settings_stored_before_the_event_reach_customer_by_a_republi
         assert done.json() == {"published": 1}
         assert await _pump(audit, customer, "audit.cases") == 1
         assert (await _schedule(customer, cust_id))["overdue"] is True  # 5 days, no grace: audit's values
+
+
+def test_migration_0015_keeps_the_settings_of_before_as_their_first_version(database_url: str):
+    config = alembic_config(next(s for s in SERVICES if s.name == "audit").migrations, database_url)
+    command.upgrade(config, "0014")
+    written = datetime(2026, 3, 1, 9, tzinfo=UTC)
+
+    async def run(sql: str, **params: object) -> list[tuple]:
+        engine = create_async_engine(database_url)
+        try:
+            async with engine.begin() as conn:
+                result = await conn.execute(text(sql), params)
+                return [tuple(r) for r in result] if result.returns_rows else []
+        finally:
+            await engine.dispose()
+
+    asyncio.run(
+        run(
+            "INSERT INTO compliance_config (org_id, settings, updated_by, updated_at) "
+            "VALUES (:o, :s, 'a', :t)",
+            o=ORG,
+            s='{"visit_interval_core_days": 5}',
+            t=written,
+        )
+    )
+    command.upgrade(config, "head")
+    ((org, effective, settings, rechecked),) = asyncio.run(
+        run("SELECT org_id, effective_from, settings, rechecked_at FROM settings_versions")
+    )
+    assert (org, "visit_interval_core_days" in str(settings)) == (ORG, True)
+    assert effective is not None  # in force since it was written
+    assert rechecked is not None  # nothing left to re-check
