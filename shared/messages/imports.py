@@ -13,6 +13,14 @@ IMPORTS: dict[str, tuple[str, str]] = {
         "a new staff member belongs to an office: give its office code",
         "新员工须属于某个机构：请填写所属机构代码",
     ),
+    "import.office_outside_scope": (
+        "the customer's office is outside the offices you manage",
+        "该客户所属机构不在您管辖的机构范围内",
+    ),
+    "import.outside_scope": (
+        "customer {value} belongs to an office outside the offices you manage",
+        "客户 {value} 属于您管辖范围以外的机构",
+    ),
     "import.second_root": (
         "only the head office has no parent office; {value} is already the head office",
         "只有联社总部没有上级机构；总部已是 {value}",
@@ -24,5 +32,18 @@ IMPORTS: dict[str, tuple[str, str]] = {
     "import.primary_is_co": (
         "the primary CM {value} is also listed as a co-manager",
         "第一负责人 {value} 同时被列为协办客户经理",
+    ),
+    "import.customer_unknown": (
+        "no customer with core-banking number {value}",
+        "没有核心系统客户号为 {value} 的客户",
+    ),
+    "import.as_of_ahead": (
+        "{value} is in the future; balances are as of a past date",
+        "{value} 是将来的日期；余额须为过去某日的余额",
+    ),
+    "import.balances_newer": (
+        "balances as of {as_of} are already on record (newest wins, R-C5); this row changes nothing,"
+        " a correction needs a later as-of date",
+        "系统中已有截至 {as_of} 的余额（以最新为准，R-C5）；本行不做更改，更正须使用更晚的余额日期",
     ),
 }
