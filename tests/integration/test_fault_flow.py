@@ -39,7 +39,7 @@ async def test_an_occurred_at_that_overflows_utc_is_dead_lettered_and_the_partit
     rec = await customer.client.post(
         f"/customers/{cid}/credit-recommendations",
         headers=customer.as_("m-c", "cm"),
-        json={"product": "loan", "amount": "1000", "term_months": 12, "purpose": "p", "rationale": "r"},
+        json={"product": "loans", "amount": "1000", "term_months": 12, "purpose": "p", "rationale": "r"},
     )
     assert rec.status_code == 201, rec.text
     decision = {"recommendation_id": rec.json()["id"], "decision": "declined", "reason": "no"}

@@ -59,7 +59,7 @@ async def _setup(name: str, service: Service) -> dict[str, Any]:
         rec = await c.post(
             f"/customers/{cust['id']}/credit-recommendations",
             headers=service.as_("m-c", "cm"),
-            json={"product": "loan", "amount": "1000", "term_months": 12, "purpose": "p", "rationale": "r"},
+            json={"product": "loans", "amount": "1000", "term_months": 12, "purpose": "p", "rationale": "r"},
         )
         assert rec.status_code == 201, rec.text
         return {"customer_id": cust["id"], "recommendation_id": rec.json()["id"]}

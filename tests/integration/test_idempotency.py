@@ -56,7 +56,7 @@ async def test_customer_visit_and_recommendation_posted_twice_give_one_row_and_o
             json={"kind": "risk_analysis", "title": "霜冻风险", "body": "moderate"},
         )
         recommendation = {
-            "product": "working_capital_loan",
+            "product": "loans",
             "amount": "500000.00",
             "term_months": 12,
             "purpose": "fertiliser",

@@ -66,7 +66,7 @@ async def test_a_cm_cannot_reach_another_cms_objects_through_any_endpoint(custom
         await c.post(
             f"/customers/{cid}/credit-recommendations",
             headers=owner,
-            json={"product": "loan", "amount": "100", "term_months": 6, "purpose": "p", "rationale": "r"},
+            json={"product": "loans", "amount": "100", "term_months": 6, "purpose": "p", "rationale": "r"},
         )
     ).json()
     visit = {
@@ -126,7 +126,7 @@ async def test_a_cm_cannot_reach_another_cms_objects_through_any_endpoint(custom
         (
             "post",
             f"/customers/{cid}/credit-recommendations",
-            {"product": "loan", "amount": "1", "term_months": 1, "purpose": "p", "rationale": "r"},
+            {"product": "loans", "amount": "1", "term_months": 1, "purpose": "p", "rationale": "r"},
         ),
         ("get", f"/credit-recommendations/{rec['id']}", None),
         ("post", f"/credit-recommendations/{rec['id']}/cosign", None),

@@ -42,7 +42,7 @@ async def test_R_R2_R_I1_a_serving_cm_recommends_and_above_the_limit_a_senior_co
         )
     ).json()
     small = {
-        "product": "working_capital_loan",
+        "product": "loans",
         "amount": "500000.00",
         "term_months": 12,
         "purpose": "fertiliser",
@@ -100,7 +100,7 @@ async def test_R_R2_R_R4_risk_decides_asks_with_due_dates_and_the_cm_answers(cus
             f"/customers/{cust['id']}/credit-recommendations",
             headers=cm,
             json={
-                "product": "loan",
+                "product": "loans",
                 "amount": "200000",
                 "term_months": 24,
                 "purpose": "tractor",
