@@ -8,18 +8,47 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from alembic import command
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from services.audit.models import SettingsVersionRow
 from services.audit.service.deadlines import sweep
+from shared.consumer import Received
 from shared.migrations import alembic_config
 from shared.runtime import Runtime
 from steward.catalog import SERVICES
 from tests.inprocess import ORG, Offline, serve_offline
-from tests.integration.test_cooperative_settings import _customer_and_visit, _pump, _schedule
+from tests.rules.test_cooperative_settings import _customer_and_visit, _schedule
 
 NOW = datetime.now(UTC)
+
+
+async def _pump(source: Offline, target: Offline, topic: str) -> int:
+    """Hand every event the source committed to its outbox on `topic` to the target's consumers, in order."""
+    source_rt: Runtime = source.app.state.runtime
+    target_rt: Runtime = target.app.state.runtime
+    outbox = source_rt.definition.tables.outbox
+    async with source_rt.session_factory() as session:
+        rows = (
+            await session.execute(
+                select(outbox.c.key, outbox.c.value)
+                .where(outbox.c.topic == source_rt.settings.kafka.topic(topic))
+                .order_by(outbox.c.id)
+            )
+        ).all()
+    consumers = [c for c in target_rt.consumers.values() if c.topic == topic]
+    assert consumers, f"{target.name} consumes nothing from {topic}"
+    for offset, (key, value) in enumerate(rows):
+        for consumer in consumers:
+            record = Received(
+                topic=target_rt.settings.kafka.topic(topic),
+                partition=0,
+                offset=offset,
+                key=key.encode(),
+                value=value,
+            )
+            await consumer.process(record)
+    return len(rows)
 
 
 async def _findings(audit: Offline, **params: str) -> list[dict]:
