@@ -2,9 +2,11 @@
 
 import random
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
 
-from shared.errors import RuleViolation
+from services.audit.domain.departure import ItemStatus, check_clearable
+from shared.errors import Conflict, RuleViolation
 
 
 def draw(population: Sequence[tuple[str, str]], size: int, seed: int) -> list[str]:
@@ -46,3 +48,33 @@ def _quotas(sizes: dict[str, int], total: int) -> dict[str, int]:
         k = max((k for k in keys if quotas[k] > 1), key=lambda k: (quotas[k] - exact[k], k))
         quotas[k] -= 1
     return quotas
+
+
+def stratum(strata: str, manager_id: str | None, branch: str | None) -> str:
+    """R-I5: the stratum a subject falls in: none, its CM or its branch."""
+    return {"none": "", "manager": manager_id or "", "branch": branch or ""}[strata]
+
+
+def draw_check(population: Sequence[tuple[str, str]], size: int, seed: int, name: str) -> list[str]:
+    """R-I5: the sample of a new spot check; an empty population is refused."""
+    if not population:
+        raise Conflict("audit.spot_check.empty_population", population=name)
+    return draw(population, size, seed)
+
+
+def clear_sampled(item: ItemStatus, open_findings: int) -> ItemStatus:
+    """R-I5: a sampled subject is found in order once, and not while a finding on it is open."""
+    if item is ItemStatus.CLEAR:
+        raise Conflict("audit.item.already_clear")
+    check_clearable(open_findings)
+    return ItemStatus.CLEAR
+
+
+def regular_since(now: datetime, every_days: int) -> datetime:
+    """R-I5: a regular check started after this moment is recent enough."""
+    return now - timedelta(days=every_days)
+
+
+def regular_due(orgs: Iterable[str], recent: Iterable[str], only_org: str | None) -> list[str]:
+    """R-I5: the cooperatives with no recent regular check (or only the one asked for), in order."""
+    return [o for o in sorted(set(orgs) - set(recent)) if only_org is None or o == only_org]
