@@ -1,6 +1,7 @@
 """Issue 19: audit decides in pure functions (R-I6 departure audits, R-I5 spot checks)."""
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 
@@ -86,3 +87,11 @@ def test_R_I5_a_sampled_subject_is_cleared_once_and_regular_checks_fall_due_per_
     assert sampling.regular_due(["o-2", "o-1", "o-3"], ["o-3"], None) == ["o-1", "o-2"]
     assert sampling.regular_due(["o-2", "o-1"], [], "o-2") == ["o-2"]
     assert sampling.regular_since(NOW, 1).day == 31
+
+
+def test_R_I6_a_departure_waits_from_its_request_and_a_finding_names_its_audit():
+    opened = datetime(2026, 6, 1, 6, tzinfo=UTC)
+    assert departure.waiting_hours(NOW, None, opened) == Decimal("3.0")
+    assert departure.waiting_hours(NOW, datetime(2026, 5, 31, 9, tzinfo=UTC), opened) == Decimal("24.0")
+    assert departure.item_evidence("da-1", "  ") == ["departure-audit:da-1"]
+    assert departure.item_evidence("da-1", " memo ") == ["departure-audit:da-1", "memo"]

@@ -3,6 +3,7 @@
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 
 from shared.errors import Conflict, Forbidden, RuleViolation
@@ -147,3 +148,14 @@ def check_resolvable(finding_status: str) -> None:
 def after_resolution(open_findings_left: int) -> ItemStatus | None:
     """An item whose last open finding is resolved goes back to the auditor (pending); else unchanged."""
     return None if open_findings_left else ItemStatus.PENDING
+
+
+def waiting_hours(now: datetime, requested_at: datetime | None, opened_at: datetime) -> Decimal:
+    """How long a departure has waited on audit, in hours to a tenth, from its request (else the audit)."""
+    started = requested_at or opened_at
+    return Decimal((now - started).total_seconds() / 3600).quantize(Decimal("0.1"))
+
+
+def item_evidence(audit_id: str, given: str) -> list[str]:
+    """R-I6: a departure finding's evidence: the audit it was raised in, then what the auditor gave."""
+    return [f"departure-audit:{audit_id}", *filter(None, [given.strip()])]

@@ -1,6 +1,5 @@
 """Departure audits (R-I6): opened by the request, one item per customer, cleared only when all are clear."""
 
-from decimal import Decimal
 from uuid import uuid4
 
 from sqlalchemy import delete, func, select
@@ -291,13 +290,12 @@ async def waiting(uow: UnitOfWork, caller: Principal, page: Page) -> list[Waitin
         result = []
         for row in audits:
             audit = read(row)
-            started = audit.requested_at or audit.opened_at
             result.append(
                 WaitingRead(
                     audit_id=audit.id,
                     manager_id=audit.manager_id,
                     status=audit.status,
-                    waiting_hours=Decimal((now - started).total_seconds() / 3600).quantize(Decimal("0.1")),
+                    waiting_hours=rules.waiting_hours(now, audit.requested_at, audit.opened_at),
                     items_done=audit.items_done,
                     items_total=audit.items_total,
                     open_findings=counts.get(audit.id, 0),

@@ -40,7 +40,7 @@ async def raise_item_finding(
             severity=cmd.severity.value,
             description=cmd.description,
             amount_at_risk=cmd.amount_at_risk,
-            evidence=[f"departure-audit:{audit.id}", *filter(None, [cmd.evidence.strip()])],
+            evidence=rules.item_evidence(audit.id, cmd.evidence),
             status="open",
             raised_by=caller.user_id,
             raised_at=utcnow(),
