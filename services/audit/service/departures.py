@@ -137,7 +137,9 @@ async def when_portfolio_published_add_items(
     settle(uow, row)
 
 
-async def track_assignment(uow: UnitOfWork, envelope: Envelope, event: CustomerAssignmentChanged) -> None:
+async def when_assignment_changed_add_late_items(
+    uow: UnitOfWork, envelope: Envelope, event: CustomerAssignmentChanged
+) -> None:
     """Keep who serves whom; a customer given to a CM whose departure is being audited becomes an item."""
     await uow.session.execute(
         delete(AssignmentProjectionRow).where(AssignmentProjectionRow.customer_id == event.customer_id)
