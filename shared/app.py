@@ -10,6 +10,7 @@ from fastapi.openapi.utils import get_openapi
 
 from shared.admin import router as admin_router
 from shared.auth import VerifiedTokens
+from shared.bulk import BulkImportGc
 from shared.docs_pages import install_docs
 from shared.gauges import DEAD_LETTERS_OPEN, DatabaseGauges, service_gauges
 from shared.http_errors import ERROR_RESPONSES, document_problems, install_error_handlers
@@ -88,6 +89,7 @@ def build_service_app(
     app.state.runtime = runtime
     app.state.gauges = gauges
     install_error_handlers(app)
+    app.add_middleware(BulkImportGc)  # innermost: the collector paused over a bulk import's request
     app.add_middleware(IdempotencyMiddleware)  # inside the guard: only checked bodies are kept
     app.add_middleware(
         HttpGuard, max_body_bytes=settings.http_max_body_bytes, body_limits=settings.http_body_limits

@@ -96,6 +96,10 @@ class Report:
             ImportProblem(file=self.file, line=line, column=column, message=message, refused=False)
         )
 
+    def flag_key(self, line: int, column: str, key: str, /, **params: object) -> None:
+        """A row taken but changing nothing or breaking a rule, its message from the catalogue."""
+        self.flag(line, column, self._text(key, params))
+
     def _text(self, key: str, params: dict[str, object]) -> str:
         return render(key, self.language, params) or key
 

@@ -1,14 +1,15 @@
 """Unit of work: one transaction for a command's state change and the events it raises."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 from uuid import uuid4
 
 from pydantic import BaseModel
-from sqlalchemy import insert
+from pydantic_core import to_json
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from shared.bulk import write_rows
 from shared.context import caused_by, current_context
 from shared.contracts import contract_for
 from shared.envelope import Envelope, new_envelope
@@ -110,42 +111,50 @@ class UnitOfWork:
         )
         return envelope
 
-    def emit_many(self, event_type: str, org_id: str, events: list[tuple[str, BaseModel]]) -> None:
-        """Raise many events of one type (key, payload): the contract, context and headers looked up once."""
+    def emit_many(
+        self, event_type: str, org_id: str, events: Sequence[tuple[str, BaseModel | dict[str, Any]]]
+    ) -> None:
+        """Raise many events of one type (key, payload): the contract, context and headers looked up once.
+
+        A payload is its contract's model, or a dict already in its JSON form that the caller built to
+        the contract (bulk imports: a test holds each such builder to the model's own `model_dump`).
+        """
         contract = contract_for(event_type)
         ctx = current_context()
         topic = f"{self._topic_prefix}{contract.topic}"
         now, traced = utcnow(), outbound_headers()
+        correlation_id = ctx.correlation_id or str(uuid4())
+        headers = {"event_type": event_type, "correlation_id": correlation_id, **traced}
+        head = {
+            "event_type": event_type,
+            "schema_version": contract.schema_version,
+            "occurred_at": now,
+            "producer": self.producer,
+            "org_id": org_id,
+        }
+        tail = {
+            "correlation_id": correlation_id,
+            "causation_id": ctx.causation_id,
+            "actor": ctx.actor.model_dump(mode="json"),
+        }
         for key, payload in events:
-            if not isinstance(payload, contract.payload):
-                raise TypeError(
-                    f"{event_type} carries {contract.payload.__name__}, not {type(payload).__name__}"
-                )
-            envelope = Envelope.model_construct(  # every field is ours and valid: no second validation
-                event_id=uuid4(),
-                event_type=event_type,
-                schema_version=contract.schema_version,
-                occurred_at=now,
-                producer=self.producer,
-                org_id=org_id,
-                key=key,
-                correlation_id=ctx.correlation_id or str(uuid4()),
-                causation_id=ctx.causation_id,
-                actor=ctx.actor,
-                payload=payload.model_dump(mode="json"),
-            )
+            if isinstance(payload, BaseModel):
+                if not isinstance(payload, contract.payload):
+                    raise TypeError(
+                        f"{event_type} carries {contract.payload.__name__}, not {type(payload).__name__}"
+                    )
+                payload = payload.model_dump(mode="json")
+            event_id = str(uuid4())
+            # The envelope's own field order and JSON form (`Envelope.to_bytes`), without a model per event.
+            value = to_json({"event_id": event_id, **head, "key": key, **tail, "payload": payload})
             self._pending.append(
                 {
-                    "event_id": str(envelope.event_id),
+                    "event_id": event_id,
                     "event_type": event_type,
                     "topic": topic,
                     "key": key,
-                    "value": envelope.to_bytes(),
-                    "headers": {
-                        "event_type": event_type,
-                        "correlation_id": envelope.correlation_id,
-                        **traced,
-                    },
+                    "value": value,
+                    "headers": headers,
                     "created_at": now,
                     "attempts": 0,
                 }
@@ -168,8 +177,8 @@ class UnitOfWork:
     async def commit(self) -> None:
         """Write queued events to the outbox, commit, and wake the relay."""
         rows = self._pending
-        if rows:
-            await self.session.execute(insert(self.tables.outbox), rows)
+        if rows:  # a bulk import's many events by COPY on PostgreSQL (shared.bulk)
+            await write_rows(self.session, self.tables.outbox, rows)
         self._pending = []
         if self._claim is not None:  # held until the answer is stored in the same transaction
             await self.session.flush()

@@ -1,4 +1,4 @@
-"""`steward import offices|staff|customers FILE`: the cooperative's book, through the services' bulk APIs.
+"""`steward import offices|staff|customers|opening-balances FILE`: the book, through the services' bulk APIs.
 
 The file is read (XLSX, or CSV in UTF-8 or GB18030), its headers mapped in either language, and its rows
 posted to the owning service: a dry run first (every problem with file, row and column, in the caller's
@@ -153,9 +153,9 @@ def register(app: typer.Typer) -> None:
     for kind in BOOK.values():
         command(kind)
 
-    @app.command("template", help="Write the XLSX template of a book file (offices, staff, customers).")
+    @app.command("template", help="Write the XLSX template of a book file (see `steward import --help`).")
     def _template(
-        name: Annotated[str, typer.Argument(help="offices, staff or customers")],
+        name: Annotated[str, typer.Argument(help="offices, staff, customers or opening-balances")],
         out: Annotated[Path, typer.Option("-o", "--out", help="Where to write it")] = Path("template.xlsx"),
         lang: Lang = "zh-CN",
     ) -> None:

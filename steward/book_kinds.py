@@ -107,7 +107,21 @@ CUSTOMERS = BookKind(
         Col("loan", "Opening loan (yuan)", "期初贷款余额（元）", "300000.00"),
     ),
 )
-BOOK: dict[str, BookKind] = {k.name: k for k in (OFFICES, STAFF, CUSTOMERS)}
+# `steward import balances` already publishes core banking's balance export to Kafka (steward/importer.py):
+# the book's opening balances, written through customer's HTTP import, are `opening-balances`.
+BALANCES = BookKind(
+    "opening-balances",
+    "customer",
+    "/imports/balances",
+    (
+        Col("external_id", "Core-banking number", "核心系统客户号", "6210330012345678", required=True),
+        Col("deposit", "Deposit (yuan)", "存款余额（元）", "152340.50"),
+        Col("loan", "Loan (yuan)", "贷款余额（元）", "300000.00"),
+        Col("overdue", "Overdue (yuan)", "逾期余额（元）", "0.00"),
+        Col("as_of", "Balances as of", "余额日期", "2026-11-30", required=True),
+    ),
+)
+BOOK: dict[str, BookKind] = {k.name: k for k in (OFFICES, STAFF, CUSTOMERS, BALANCES)}
 
 
 def template(kind: BookKind, lang: str = "zh-CN") -> bytes:

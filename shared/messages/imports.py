@@ -25,4 +25,17 @@ IMPORTS: dict[str, tuple[str, str]] = {
         "the primary CM {value} is also listed as a co-manager",
         "第一负责人 {value} 同时被列为协办客户经理",
     ),
+    "import.customer_unknown": (
+        "no customer with core-banking number {value}",
+        "没有核心系统客户号为 {value} 的客户",
+    ),
+    "import.as_of_ahead": (
+        "{value} is in the future; balances are as of a past date",
+        "{value} 是将来的日期；余额须为过去某日的余额",
+    ),
+    "import.balances_newer": (
+        "balances as of {as_of} are already on record (newest wins, R-C5); this row changes nothing,"
+        " a correction needs a later as-of date",
+        "系统中已有截至 {as_of} 的余额（以最新为准，R-C5）；本行不做更改，更正须使用更晚的余额日期",
+    ),
 }

@@ -90,16 +90,25 @@ async def record_balance_batch(
             newest[key] = event
     if not newest:
         return refused
-    if uow.session.get_bind().dialect.name == "postgresql":
-        missed = newest.keys() - await _set_newer_in_one_statement(uow, newest)
-    else:
-        await uow.session.execute(_SET_BALANCES, [_values(org, e) for (_, org), e in newest.items()])
-        missed = set(newest)
+    missed = await write_newest(uow, newest)
     unknown = missed - await _known(uow, missed)
     for index, (envelope, event) in enumerate(reports):
         if event.customer_id is not None and (event.customer_id, envelope.org_id) in unknown:
             refused[index] = f"balances for unknown customer {event.customer_id}"
     return refused
+
+
+async def write_newest(
+    uow: UnitOfWork, newest: dict[tuple[str, str], BalanceReported]
+) -> set[tuple[str, str]]:
+    """Set each (customer, org)'s balances where the report is newer than those on record (R-C5).
+
+    The (customer, org) pairs it may not have changed: on PostgreSQL exactly those it did not, elsewhere all.
+    """
+    if uow.session.get_bind().dialect.name == "postgresql":
+        return newest.keys() - await _set_newer_in_one_statement(uow, newest)
+    await uow.session.execute(_SET_BALANCES, [_values(org, e) for (_, org), e in newest.items()])
+    return set(newest)
 
 
 async def _set_newer_in_one_statement(

@@ -130,20 +130,20 @@ async def ladder_in_force(uow: UnitOfWork, org_id: str, on: date) -> Ladder:
 
 def emit_registered(uow: UnitOfWork, row: ManagerRow) -> None:
     """Announce that a person is now on the CM post."""
+    uow.emit("manager.registered", key=row.id, org_id=row.org_id, payload=registered(row))
+
+
+def registered(row: ManagerRow) -> ManagerRegistered:
+    """The `manager.registered` payload of a CM as the row holds them."""
     assert row.grade is not None
-    uow.emit(
-        "manager.registered",
-        key=row.id,
-        org_id=row.org_id,
-        payload=ManagerRegistered(
-            manager_id=row.id,
-            employee_no=row.employee_no,
-            name=row.name,
-            grade=row.grade,
-            branch=row.branch,
-            status=row.status,
-            certified_until=row.certified_until,
-        ),
+    return ManagerRegistered(
+        manager_id=row.id,
+        employee_no=row.employee_no,
+        name=row.name,
+        grade=row.grade,
+        branch=row.branch,
+        status=row.status,
+        certified_until=row.certified_until,
     )
 
 

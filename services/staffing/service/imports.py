@@ -3,11 +3,12 @@
 import hashlib
 from datetime import date
 
+from pydantic import BaseModel
 from sqlalchemy import select
 
 from services.staffing.domain.departure import ManagerStatus
 from services.staffing.models import ManagerRow, OfficeStaffRow, OfficeVersionRow
-from services.staffing.service.common import emit_registered, ladder_in_force, today
+from services.staffing.service.common import ladder_in_force, registered, today
 from services.staffing.service.offices import versions_of
 from shared.auth import Principal
 from shared.contracts.offices import OfficeChanged, StaffOfficeAssigned
@@ -174,6 +175,8 @@ async def import_staff(uow: UnitOfWork, body: ImportRequest, caller: Principal, 
             p[0]: existing[p[0]].id if p[0] in existing else stable_id("m", caller.org_id, p[0])
             for p in plans
         }
+        announced: list[tuple[str, BaseModel]] = []
+        placed_now: list[tuple[str, BaseModel]] = []
         for no, name, grade, until, hired, education, office in plans:
             known = existing.get(no)
             where = placed.get(ids[no])
@@ -201,18 +204,18 @@ async def import_staff(uow: UnitOfWork, body: ImportRequest, caller: Principal, 
                 )
                 uow.session.add(known)
             known.name, known.grade, known.certified_until = name, grade, until
-            emit_registered(uow, known)
+            announced.append((known.id, registered(known)))
             if office is not None and not same_office:
                 if where is None:
                     where = OfficeStaffRow(org_id=caller.org_id, user_id=ids[no], scope="default")
                     uow.session.add(where)
                 where.office_id, where.assigned_by, where.assigned_at = office, caller.user_id, utcnow()
-                uow.emit(
-                    "office.staff-assigned",
-                    key=ids[no],
-                    org_id=caller.org_id,
-                    payload=StaffOfficeAssigned(user_id=ids[no], office_id=office, scope=where.scope),
+                placed_now.append(
+                    (ids[no], StaffOfficeAssigned(user_id=ids[no], office_id=office, scope=where.scope))
                 )
         if not body.dry_run and not report.refused_lines:
+            # in bulk, a type at a time (two topics: no order between them to keep)
+            uow.emit_many("manager.registered", caller.org_id, announced)
+            uow.emit_many("office.staff-assigned", caller.org_id, placed_now)
             await uow.commit()
     return report.summary(body.dry_run, len(body.rows), counts, ids)
