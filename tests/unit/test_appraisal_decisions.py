@@ -148,3 +148,7 @@ def test_R_A2_R_A4_periods_chain_a_sole_cm_takes_all_and_a_posting_id_is_booked_
 def test_R_A4_a_pool_no_longer_computed_goes_and_a_split_that_no_longer_adds_up_waits_for_the_lead():
     gone, still = sheet.refresh_pools({"t-1": D(100), "t-2": D(50), "t-3": None}, {"t-1": 10_000, "t-3": 500})
     assert (gone, still) == (["t-2"], {"t-1"})
+
+
+def test_R_A3_a_sources_score_is_the_mean_of_its_evaluations_to_the_hundredth():
+    assert evaluation.mean_score(D("200.01"), 3) == D("66.67")

@@ -95,3 +95,12 @@ def test_R_I6_a_departure_waits_from_its_request_and_a_finding_names_its_audit()
     assert departure.waiting_hours(NOW, datetime(2026, 5, 31, 9, tzinfo=UTC), opened) == Decimal("24.0")
     assert departure.item_evidence("da-1", "  ") == ["departure-audit:da-1"]
     assert departure.item_evidence("da-1", " memo ") == ["departure-audit:da-1", "memo"]
+
+
+def test_R_I5_a_finding_on_a_sampled_customer_names_the_customer_and_its_cm_and_blocks_the_item():
+    on_customer = sampling.sampled_finding("sc-1", "customers", "c-1", "m-1")
+    assert (on_customer.manager_id, on_customer.customer_id, on_customer.key) == ("m-1", "c-1", "c-1")
+    assert on_customer.evidence == ["spot-check:sc-1", "customers:c-1"]
+    assert on_customer.item is ItemStatus.FINDING
+    on_visit = sampling.sampled_finding("sc-1", "visits", "v-1", None)
+    assert (on_visit.customer_id, on_visit.key) == (None, "sc-1")

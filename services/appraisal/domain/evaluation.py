@@ -153,3 +153,8 @@ def evaluate(
     if source is not Source.CUSTOMER and customer_id is not None:
         raise RuleViolation("appraisal.evaluation.customer_only")
     return evaluator, evaluation_score(scores, weights)
+
+
+def mean_score(total: Decimal, count: int) -> Decimal:
+    """R-A3: a source's score is the mean of its evaluations, to the hundredth."""
+    return (total / count).quantize(HUNDREDTH)

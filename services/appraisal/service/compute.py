@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import delete, func, insert, select
 
 from services.appraisal.domain.attribution import from_fen, to_fen
-from services.appraisal.domain.evaluation import Source
+from services.appraisal.domain.evaluation import Source, mean_score
 from services.appraisal.domain.pay import ZERO, LossPolicy
 from services.appraisal.domain.sheet import Attribution, Figures, refresh_pools, result_sheet
 from services.appraisal.models import (
@@ -58,7 +58,7 @@ async def _scores(uow: UnitOfWork, cycle: CycleRow) -> dict[str, dict[Source, De
     )
     found: dict[str, dict[Source, Decimal]] = defaultdict(dict)
     for manager_id, source, total, count in rows:
-        found[manager_id][Source(source)] = (total / count).quantize(Decimal("0.01"))
+        found[manager_id][Source(source)] = mean_score(total, count)
     return found
 
 

@@ -3,6 +3,7 @@
 import random
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from services.audit.domain.departure import ItemStatus, check_clearable
@@ -78,3 +79,23 @@ def regular_since(now: datetime, every_days: int) -> datetime:
 def regular_due(orgs: Iterable[str], recent: Iterable[str], only_org: str | None) -> list[str]:
     """R-I5: the cooperatives with no recent regular check (or only the one asked for), in order."""
     return [o for o in sorted(set(orgs) - set(recent)) if only_org is None or o == only_org]
+
+
+@dataclass(frozen=True)
+class SampledFinding:
+    """R-I5: whom a finding on a sampled subject is about, its evidence, its event key, the item after it."""
+
+    manager_id: str | None
+    customer_id: str | None
+    evidence: list[str]
+    key: str
+    item: ItemStatus = ItemStatus.FINDING
+
+
+def sampled_finding(
+    check_id: str, population: str, subject_id: str, manager_id: str | None
+) -> SampledFinding:
+    """R-I5: a finding names the subject's CM (and the customer, for customers) and blocks the item."""
+    customer_id = subject_id if population == "customers" else None
+    evidence = [f"spot-check:{check_id}", f"{population}:{subject_id}"]
+    return SampledFinding(manager_id, customer_id, evidence, customer_id or manager_id or check_id)

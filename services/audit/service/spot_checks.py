@@ -173,26 +173,29 @@ async def raise_finding(
         row = await _check(uow, check_id, caller)
         item = _item(row, item_id)
         subject = await uow.session.get(PopulationRow, (row.population, item.subject_id))
+        about = sampling.sampled_finding(
+            row.id, row.population, item.subject_id, subject.manager_id if subject else None
+        )
         finding = FindingRow(
             id=f"f-{uuid4().hex[:12]}",
             org_id=row.org_id,
             rule_id="R-I5",
-            manager_id=subject.manager_id if subject else None,
-            customer_id=item.subject_id if row.population == "customers" else None,
+            manager_id=about.manager_id,
+            customer_id=about.customer_id,
             spot_check_item_id=item.id,
             severity=cmd.severity.value,
             description=cmd.description,
             amount_at_risk=cmd.amount_at_risk,
-            evidence=[f"spot-check:{row.id}", f"{row.population}:{item.subject_id}"],
+            evidence=about.evidence,
             status="open",
             raised_by=caller.user_id,
             raised_at=utcnow(),
         )
         uow.session.add(finding)
-        item.status = review.ItemStatus.FINDING.value
+        item.status = about.item.value
         uow.emit(
             "audit.finding-raised",
-            key=finding.customer_id or finding.manager_id or row.id,
+            key=about.key,
             org_id=row.org_id,
             payload=FindingRaised(
                 finding_id=finding.id,
