@@ -13,6 +13,14 @@ IMPORTS: dict[str, tuple[str, str]] = {
         "a new staff member belongs to an office: give its office code",
         "新员工须属于某个机构：请填写所属机构代码",
     ),
+    "import.office_outside_scope": (
+        "the customer's office is outside the offices you manage",
+        "该客户所属机构不在您管辖的机构范围内",
+    ),
+    "import.outside_scope": (
+        "customer {value} belongs to an office outside the offices you manage",
+        "客户 {value} 属于您管辖范围以外的机构",
+    ),
     "import.second_root": (
         "only the head office has no parent office; {value} is already the head office",
         "只有联社总部没有上级机构；总部已是 {value}",

@@ -12,8 +12,8 @@ import pytest
 from services.customer.models import MESSAGING
 from tests.integration.conftest import Service
 from tests.integration.fault_support import rows
-from tests.integration.test_customer_assignment import _managers
-from tests.integration.test_customer_credit import _customer
+from tests.rules.test_customer_assignment import _managers
+from tests.rules.test_customer_credit import _customer
 from tests.support import envelope_bytes, eventually, produce
 
 OVERFLOWING = ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00")

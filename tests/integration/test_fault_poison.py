@@ -22,8 +22,8 @@ from shared.contracts.schema import example_payload
 from shared.envelope import MAX_MESSAGE_BYTES
 from tests.integration.conftest import Service, serve
 from tests.integration.fault_support import rows
-from tests.integration.test_customer_assignment import _managers
-from tests.integration.test_customer_credit import _customer
+from tests.rules.test_customer_assignment import _managers
+from tests.rules.test_customer_credit import _customer
 from tests.support import envelope_bytes, eventually, read_all
 
 EACH = 3  # bad messages of each kind per topic

@@ -14,7 +14,7 @@ from shared.idempotency import REPLAYED_HEADER
 from shared.runtime import Runtime
 from tests.inprocess import Offline
 from tests.integration.offline_support import offline, with_managers
-from tests.integration.test_customer_visits import _maintenance
+from tests.rules.test_customer_visits import _maintenance
 
 FILE = {"kind": "corporate", "primary_manager_id": "m-c", "co_manager_ids": ["m-s"]}
 

@@ -13,7 +13,7 @@ from shared.contracts.credit import CreditRecommendationSubmitted
 from steward.importer import ClientKafkaSettings
 from steward.risk_desk import RiskDesk, RiskDeskSettings, assess
 from tests.integration.conftest import Service, serve
-from tests.integration.test_customer_assignment import _managers
+from tests.rules.test_customer_assignment import _managers
 from tests.support import envelope_bytes, eventually, produce, stays
 
 pytestmark = pytest.mark.timeout(120)

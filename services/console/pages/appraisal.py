@@ -7,6 +7,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from services.console.i18n import N_, translate
+from services.console.offices import with_depth
 from services.console.pages.customers import manager_names
 from services.console.web import CMPage, Page, form_data, refusal, role_guard
 
@@ -50,13 +51,16 @@ async def open_cycle(page: RunnerPage, request: Request) -> Response:
 
 async def _cycle_page(page: Page, cycle_id: str, code: int = 200, **extra: Any) -> Response:
     path = f"/cycles/{cycle_id}"
-    cycle, missing, pools, results, names, reminders = await asyncio.gather(
-        page.get("appraisal", path),
-        page.get("appraisal", f"{path}/missing-evaluations", limit=500),
-        page.get("appraisal", f"{path}/pools"),
-        page.get("appraisal", f"{path}/results", limit=500),
+    (cycle, missing, pools, results, reminders, offices), names = await asyncio.gather(
+        asyncio.gather(
+            page.get("appraisal", path),
+            page.get("appraisal", f"{path}/missing-evaluations", limit=500),
+            page.get("appraisal", f"{path}/pools"),
+            page.get("appraisal", f"{path}/results", limit=500),
+            page.get("appraisal", f"{path}/reminders", limit=100),
+            page.get("appraisal", f"{path}/summary/offices", limit=500),
+        ),
         manager_names(page),
-        page.get("appraisal", f"{path}/reminders", limit=100),
     )
     if cycle.problem and cycle.problem.status in (403, 404, 422):
         raise HTTPException(404)
@@ -69,6 +73,7 @@ async def _cycle_page(page: Page, cycle_id: str, code: int = 200, **extra: Any) 
         results=results.or_default([]),
         names=names,
         reminders=reminders.or_default([]),
+        offices=with_depth(offices.or_default([])),
         computed=extra.pop("computed", None),
         **extra,
     )

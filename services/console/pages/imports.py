@@ -29,12 +29,20 @@ MAX_UPLOAD_BYTES = 32 * 1_048_576
 SUFFIXES = (".xlsx", ".xlsm", ".csv")
 SHOWN_PROBLEMS = 500
 POLL_LIMIT = 1800  # every second for 30 minutes, the commit's own time limit
-FILE_NAMES = {"offices": N_("Offices"), "staff": N_("Staff and CMs"), "customers": N_("Customers")}
+FILE_NAMES = {
+    "offices": N_("Offices"),
+    "staff": N_("Staff and CMs"),
+    "customers": N_("Customers"),
+    "opening-balances": N_("Opening balances"),
+}
 HINTS = {
     "offices": N_("The office tree: head office, branches and outlets, each with its parent's code."),
     "staff": N_("CMs by employee number: grade, certification date and office."),
     "customers": N_(
         "Customers with their primary CM and co-managers (assignments) and opening deposit and loan balances."
+    ),
+    "opening-balances": N_(
+        "Deposit, loan and overdue balances as of a date, by core-banking number; the newest date wins."
     ),
 }
 

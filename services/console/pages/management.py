@@ -1,4 +1,4 @@
-"""Management's dashboard: appraisal by grade and branch, floating pay, findings, pipeline, departures."""
+"""Management's dashboard: appraisal by grade and by office (the tree), pay, findings, pipeline, exits."""
 
 import asyncio
 from collections import Counter
@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from services.console.formatting import money
 from services.console.labels import label
+from services.console.offices import office_label, with_depth
 from services.console.pages.customers import manager_names
 from services.console.pages.supervisor import STAGES
 from services.console.web import Page, role_guard
@@ -17,6 +18,7 @@ from services.console.web import Page, role_guard
 router = APIRouter()
 DashboardPage = Annotated[Page, role_guard("management", "supervisor", "admin")]
 BAR_WIDTH = 190  # units of the longest bar in a 320-wide chart; the SVG scales to the screen
+INDENT = 14  # units an office's label moves right per level below the first office shown
 PAY_BANDS = 5  # floating pay shown in five equal bands between the lowest and the highest
 
 
@@ -37,6 +39,11 @@ def bars(rows: list[tuple[str, Any, str]]) -> list[dict[str, Any]]:
             {"label": text, "width": max(width, 1 if _number(value) else 0), "shown": shown, "y": index * 38}
         )
     return out
+
+
+def indented(drawn: list[dict[str, Any]], offices: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Office bars with their label moved right by the office's depth in the tree."""
+    return [{**bar, "x": o["indent"] * INDENT} for bar, o in zip(drawn, offices, strict=True)]
 
 
 def pay_distribution(results: list[dict[str, Any]]) -> list[tuple[str, Any, str]]:
@@ -67,13 +74,15 @@ async def dashboard(page: DashboardPage) -> Response:
     )
     latest = next((c for c in cycles.or_default([]) if c.get("status") == "finalized"), None)
     latest = latest or next(iter(cycles.or_default([])), None)
-    summary, results = None, []
+    summary, results, offices = None, [], []
     if latest:
-        got_summary, got_results = await asyncio.gather(
+        got_summary, got_results, got_offices = await asyncio.gather(
             page.get("appraisal", f"/cycles/{latest['id']}/summary"),
             page.get("appraisal", f"/cycles/{latest['id']}/results", limit=500),
+            page.get("appraisal", f"/cycles/{latest['id']}/summary/offices", limit=500),
         )
         summary, results = got_summary.data if got_summary.ok else None, got_results.or_default([])
+        offices = with_depth(got_offices.or_default([]))
     charts: dict[str, list[dict[str, Any]]] = {}
     if summary:
         charts["grade"] = bars(
@@ -82,6 +91,11 @@ async def dashboard(page: DashboardPage) -> Response:
                 for g in summary["by_grade"]
             ]
         )
+    if offices:  # the tree: a branch's figures include its outlets'
+        charts["office"] = indented(
+            bars([(office_label(o), o["mean_profit"], money(o["mean_profit"])) for o in offices]), offices
+        )
+    elif summary:  # no office tree yet: the free-text branches staffing registered
         charts["branch"] = bars(
             [(g["group"], g["mean_profit"], money(g["mean_profit"])) for g in summary["by_branch"]]
         )
@@ -100,6 +114,7 @@ async def dashboard(page: DashboardPage) -> Response:
         "dashboard.html",
         cycle=latest,
         charts=charts,
+        offices=offices,
         waiting=waiting.or_default([]),
         names=names,
         pipeline_refused=bool(targets.problem and targets.problem.status == 403),

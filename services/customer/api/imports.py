@@ -13,13 +13,15 @@ from shared.spreadsheet import language
 
 router = APIRouter(prefix="/imports", tags=["imports"])
 Importer = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.HR))]
+# A branch supervisor brings in their own branch's book: rows outside their office subtree are refused.
+BookImporter = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.HR, Role.SUPERVISOR))]
 
 
 @router.post("/customers", response_model=ImportSummary, summary="Import customers with their CMs")
 async def import_customers(
     body: ImportRequest,
     uow: UoW,
-    caller: Importer,
+    caller: BookImporter,
     threshold: RiskThreshold,
     accept_language: Annotated[str | None, Header()] = None,
 ) -> ImportSummary:

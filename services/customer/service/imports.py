@@ -25,6 +25,8 @@ from services.customer.models import (
 )
 from services.customer.service.common import grade_views
 from services.customer.service.import_writes import Plan, create_all
+from services.customer.service.scope import in_scope
+from shared import office_scope
 from shared.auth import Principal
 from shared.bulk import paused_gc
 from shared.contracts.customer import (
@@ -183,6 +185,7 @@ async def _import(
             )
         )
     }
+    plans = await _within_reach(uow, caller, report, plans, existing)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     write = not body.dry_run and not report.refused_lines
     new = [p for p in plans if p.external_id not in existing]
@@ -201,6 +204,36 @@ async def _import(
         ids |= await create_all(uow, caller, new, numbers)
         await uow.commit()
     return report.summary(body.dry_run, len(body.rows), counts, ids)
+
+
+async def _within_reach(
+    uow: UnitOfWork,
+    caller: Principal,
+    report: Report,
+    plans: list[Plan],
+    existing: dict[str | None, CustomerRow],
+) -> list[Plan]:
+    """A branch supervisor imports only into their office subtree: other rows are refused at their cell."""
+    if not office_scope.scopes_restricting(caller):
+        return plans
+    reach = set(
+        await uow.session.scalars(
+            select(OfficeProjectionRow.office_id).where(
+                OfficeProjectionRow.org_id == caller.org_id,
+                in_scope(caller, OfficeProjectionRow.office_id),
+            )
+        )
+    )
+    kept = []
+    for plan in plans:
+        known = existing.get(plan.external_id)
+        if known is not None and known.office_id not in reach:
+            report.refuse(plan.line, "external_id", "import.outside_scope", value=plan.external_id)
+        elif plan.values.get("office_id") not in reach:
+            report.refuse(plan.line, "office_code", "import.office_outside_scope")
+        else:
+            kept.append(plan)
+    return kept
 
 
 def _plan(

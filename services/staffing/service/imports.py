@@ -170,14 +170,14 @@ async def import_staff(uow: UnitOfWork, body: ImportRequest, caller: Principal, 
                 report.refuse(row.line, "office_code", "import.office_required")
                 continue
             seen[no] = row.line
-            plans.append((no, name, grade, until, hired, education, office))
+            plans.append((no, name, grade, until, hired, education, office, office_code))
         ids = {
             p[0]: existing[p[0]].id if p[0] in existing else stable_id("m", caller.org_id, p[0])
             for p in plans
         }
         announced: list[tuple[str, BaseModel]] = []
         placed_now: list[tuple[str, BaseModel]] = []
-        for no, name, grade, until, hired, education, office in plans:
+        for no, name, grade, until, hired, education, office, office_code in plans:
             known = existing.get(no)
             where = placed.get(ids[no])
             same_office = office is None or (where is not None and where.office_id == office)
@@ -199,7 +199,7 @@ async def import_staff(uow: UnitOfWork, body: ImportRequest, caller: Principal, 
                     status=ManagerStatus.ACTIVE.value,
                     hire_date=hired,
                     education=education,
-                    branch=office or "",
+                    branch=office_code or "",  # the readable code; the office id is the placement
                     created_at=utcnow(),
                 )
                 uow.session.add(known)
