@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install kcat chromium up test test-unit test-integration test-e2e test-browser chaos lint migrate bench screenshots i18n clean
+.PHONY: install kcat chromium up test test-rules test-unit test-integration test-e2e test-browser chaos lint migrate bench screenshots i18n clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ up: install  ## run the embedded broker, the four services and the console on :8
 
 test: install kcat chromium  ## the whole test suite: unit, integration (real broker, SQLite and PostgreSQL), e2e, browser
 	$(BIN)/pytest
+
+test-rules: install  ## the rule tests, unit and in-process (tests/harness, no broker), on SQLite: under a minute
+	$(BIN)/pytest -m "rules and not postgres" -n 2 -q
 
 test-unit: install
 	$(BIN)/pytest tests/unit

@@ -101,7 +101,7 @@ class Morning:
             body = {"tasks": [{"description": "visit the orchard", "priority": "primary"}]}
             return (await c.put(f"/managers/{me}/days/{day}/plan", json=body, headers=auth)).status_code
         body = {
-            "product": "loan",
+            "product": "loans",
             "amount": str(rng.randrange(1_000, 50_000)),
             "term_months": 12,
             "purpose": "seed and fertiliser",

@@ -9,6 +9,7 @@ for each test and dropped after it.
 
 import asyncio
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,8 +18,44 @@ from pathlib import Path
 import pytest
 
 from steward.embedded_broker import EmbeddedBroker, free_port
+from tests import templates
 
 RUN_ID = uuid.uuid4().hex[:8]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Name this run's migrated templates before the xdist workers start (they inherit the name)."""
+    templates.run_id()
+
+
+TESTS = Path(__file__).resolve().parent
+RULE_ID = re.compile(r"R_[A-Z][0-9]")
+
+
+def is_rule_test(item: pytest.Item) -> bool:
+    """In-process under tests/rules, or a unit test of a rules or domain module or naming a rule id."""
+    parts = Path(str(item.fspath)).resolve().relative_to(TESTS).parts
+    if parts[0] == "rules":
+        return True
+    if parts[0] != "unit":
+        return False
+    stem = Path(parts[-1]).stem
+    return "rules" in stem or stem.startswith("test_domain_") or bool(RULE_ID.search(item.name))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the rule tests (`pytest -m rules`)."""
+    for item in items:
+        if is_rule_test(item):
+            item.add_marker(pytest.mark.rules)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The controller (or a run without workers) removes the run's templates once every test is done."""
+    if hasattr(session.config, "workerinput"):
+        return
+    given = os.environ.get("STEWARD_TEST_PG_URL")
+    templates.cleanup(given or "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
 
 
 def docker_available() -> bool:

@@ -94,6 +94,12 @@ class Offline:
         """Headers of a caller with roles."""
         return auth(self.settings, user, *roles, org=org)
 
+    async def send(
+        self, topic: str, event_type: str, key: str, payload: dict[str, Any], **envelope: Any
+    ) -> None:
+        """Hand one event to this service's consumers (the name `tests.harness.View` uses)."""
+        await self.deliver(topic, event_type, key, payload, **envelope)
+
     async def deliver(
         self, topic: str, event_type: str, key: str, payload: dict[str, Any], **envelope: Any
     ) -> Outcome:

@@ -14,9 +14,9 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from fastapi import FastAPI
 
 from shared.auth import issue_token
-from shared.migrations import upgrade_async
 from shared.runtime import Runtime
 from shared.settings import KafkaSettings, ServiceSettings
+from tests.templates import migrate_async
 
 TEST_SECRET = "test-secret-for-the-steward-suite-0123456789"
 ORG = "rcc-test"
@@ -85,7 +85,7 @@ async def running(
     """Migrate, start the app's lifespan, wait for Kafka, and give an HTTP client."""
     runtime: Runtime = app.state.runtime
     if migrations is not None:
-        await upgrade_async(migrations, runtime.settings.database_url)
+        await migrate_async(migrations, runtime.settings.database_url)
     async with app.router.lifespan_context(app):
         if wait_for_kafka:
             await eventually(_connected(runtime), timeout=30, what="kafka connection")

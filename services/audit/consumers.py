@@ -14,7 +14,7 @@ from shared.uow import UnitOfWork
 
 async def on_assignment(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
     """Track who serves whom, check R-Q7, and add the customer to the spot-check population."""
-    await departures.track_assignment(uow, envelope, event)
+    await departures.when_assignment_changed_add_late_items(uow, envelope, event)
     await compliance.after_assignment(uow, envelope, event)
     await spot_checks.remember(uow, envelope, "customers", event.customer_id, event.primary_manager_id)
 

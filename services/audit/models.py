@@ -257,15 +257,18 @@ class LadderLimitsRow(Base):
     limits: Mapped[dict[str, str]] = mapped_column(JSON)
 
 
-class ComplianceConfigRow(Base):
-    """A cooperative's compliance thresholds (R-I2); absent values fall back to the defaults."""
+class SettingsVersionRow(Base):
+    """One version of a cooperative's compliance settings, in force from `effective_from` (ADR 0012)."""
 
-    __tablename__ = "compliance_config"
+    __tablename__ = "settings_versions"
 
     org_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    effective_from: Mapped[datetime] = mapped_column(UtcDateTime(), primary_key=True)
     settings: Mapped[dict[str, object]] = mapped_column(JSON)
     updated_by: Mapped[str] = mapped_column(String(128))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # when the sweep re-checked what this version changes (R-M4 visit plans); null until it took effect
+    rechecked_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class BalanceSeenRow(Base):

@@ -19,6 +19,14 @@ AUDIT: dict[str, tuple[str, str]] = {
         "the item has {open_findings} open finding(s); resolve them first (R-I6)",
         "该事项还有 {open_findings} 个未解决的问题，请先解决（R-I6）",
     ),
+    "audit.settings.effective_in_past": (
+        "settings cannot take effect in the past ({effective_from}); choose today or a later day",
+        "设置的生效日期不能早于今天（{effective_from}），请选择今天或之后的日期",
+    ),
+    "audit.settings.effective_too_far": (
+        "settings can take effect at most {days} days ahead ({effective_from} is too far)",
+        "设置最多只能提前 {days} 天生效（{effective_from} 太远）",
+    ),
     "audit.sample.empty": ("a sample needs at least one item", "抽查样本至少需要一个事项"),
     "audit.departure.not_found": ("departure audit {audit_id} not found", "未找到离岗稽核 {audit_id}"),
     "audit.departure.item_not_found": (

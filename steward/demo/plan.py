@@ -42,6 +42,13 @@ class Grade:
     keep_profit: Decimal
     reach_score: Decimal
     reach_profit: Decimal
+    products: tuple[str, ...] = ()  # R-Q5: what the grade may market (none listed: every product)
+
+    def credit_product(self) -> str:
+        """R-Q5: the credit product a CM of this grade recommends: loans, else a credit line it may market."""
+        if not self.products or "loans" in self.products:
+            return "loans"
+        return "cards" if "cards" in self.products else self.products[0]
 
 
 def grades_from_ladder(ladder: dict[str, Any]) -> dict[str, Grade]:
@@ -62,6 +69,7 @@ def grades_from_ladder(ladder: dict[str, Any]) -> dict[str, Grade]:
             keep_profit=Decimal(str(g["keep_standard"]["min_profit"])),
             reach_score=Decimal(str(g["reach_standard"]["min_score"])),
             reach_profit=Decimal(str(g["reach_standard"]["min_profit"])),
+            products=tuple(g.get("products") or ()),
         )
         for tier, g in picked.items()
     }

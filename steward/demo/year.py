@@ -161,9 +161,7 @@ async def credit(
             },
         )
         body = {
-            "product": "working-capital loan"
-            if c.kind.value in ("corporate", "institutional")
-            else "farm loan",
+            "product": author.grade.credit_product(),
             "amount": str(r.amount),
             "term_months": 12 if r.amount < 500_000 else 36,
             "purpose": "seasonal working capital",

@@ -17,6 +17,7 @@ from shared.settings import ServiceSettings
 from steward.catalog import ServiceEntry
 from steward.embedded_broker import free_port
 from steward.suite import Suite, SuiteConfig
+from tests.templates import start_suite
 
 ORG = "rcc-browser"
 
@@ -60,7 +61,7 @@ def start_stack(var_dir: Path, databases: dict[str, str] | None = None) -> Stack
     )
     suite = Suite(config)
     try:
-        suite.start(lambda _line: None)
+        start_suite(suite, lambda _line: None)
     except BaseException:
         suite.stop()
         raise

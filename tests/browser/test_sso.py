@@ -22,6 +22,7 @@ from steward.suite import Suite
 from tests.browser.oidc_http import RunningProvider
 from tests.browser.oidc_provider import Client, Provider, User
 from tests.browser.stack import ORG, Stack, _Config, seed
+from tests.templates import start_suite
 
 ACCESS_SECONDS = 20
 REFRESH_MARGIN = 15  # the console refreshes the access token 5 s after it was issued
@@ -84,7 +85,7 @@ def stack(idp: RunningProvider, tmp_path_factory: pytest.TempPathFactory) -> Ite
     }
     suite = _SSOSuite(config, env)
     try:
-        suite.start(lambda _line: None)
+        start_suite(suite, lambda _line: None)
         running = Stack(suite, {n: f"http://127.0.0.1:{config.ports[n]}" for n in NAMES}, console)
         seed(running)
         claims = {"name": "李伟", "org_id": ORG, "realm_access": {"roles": ["cm", "offline_access"]}}

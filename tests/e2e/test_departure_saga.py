@@ -18,6 +18,7 @@ from shared.auth import issue_token
 from shared.settings import ServiceSettings
 from steward.embedded_broker import free_port
 from tests.support import eventually, stays
+from tests.templates import prepare_var_dir
 
 pytestmark = pytest.mark.e2e
 ORG = "rcc-e2e"
@@ -30,6 +31,7 @@ def suite(tmp_path: Path):
         name: free_port() for name in ("broker", "customer", "staffing", "appraisal", "audit", "console")
     }
     env = {k: v for k, v in os.environ.items() if not k.startswith("STEWARD_")}
+    prepare_var_dir(tmp_path / "var")  # `steward up` then finds every database migrated
     log = (tmp_path / "up.log").open("ab")
     process = subprocess.Popen(
         [

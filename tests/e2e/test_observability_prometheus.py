@@ -24,6 +24,7 @@ from shared.settings import ServiceSettings
 from steward.embedded_broker import free_port
 from tests.integration.observability_support import DASHBOARDS, RULES, rule_groups
 from tests.support import eventually
+from tests.templates import prepare_var_dir
 
 pytestmark = pytest.mark.e2e
 ORG = "rcc-obs"
@@ -55,6 +56,7 @@ def observed(tmp_path: Path):
     for name in SERVICES:
         env[f"STEWARD_{name.upper()}_BUSINESS_GAUGE_SECONDS"] = "1"
         env[f"STEWARD_{name.upper()}_CONSUMER_WATCH_SECONDS"] = "1"
+    prepare_var_dir(tmp_path / "var")  # `steward up` then finds every database migrated
     args = [sys.executable, "-m", "steward", "up", "--var-dir", str(tmp_path / "var"), "--no-console"]
     args += ["--ready-timeout", "200"]  # four migrations and processes: minutes on a loaded 2-core machine
     for name in ("broker", *SERVICES):

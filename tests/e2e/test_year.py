@@ -28,6 +28,7 @@ from steward.demo.runner import DemoConfig, run_demo
 from steward.embedded_broker import free_port
 from steward.suite import Suite, SuiteConfig
 from tests.support import read_all
+from tests.templates import start_suite
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
 ORG = "rcc-year"
@@ -94,7 +95,7 @@ def year(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         env.setenv("STEWARD_APPRAISAL_AUTO_OPEN_CHECK_SECONDS", "0")  # the test opens the cycle itself
         env.setenv("STEWARD_AUDIT_COMPLIANCE_SWEEP_SECONDS", "0")  # the demo sweeps once at the end
         try:
-            suite.start(lambda _line: None)
+            start_suite(suite, lambda _line: None)
             urls = {s.name: f"http://127.0.0.1:{ports[s.name]}" for s in SERVICES}
             demo = DemoConfig(
                 urls=urls,

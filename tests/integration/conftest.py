@@ -1,18 +1,30 @@
 """Integration fixtures: one service at a time, in-process, on a real broker and database."""
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import import_module
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
 
 from shared.settings import ServiceSettings
 from tests.conftest import KafkaTarget
-from tests.support import ORG, auth, eventually, make_settings, new_prefix, read_all, running
+from tests.support import (
+    ORG,
+    auth,
+    envelope_bytes,
+    eventually,
+    make_settings,
+    new_prefix,
+    produce,
+    read_all,
+    running,
+)
+
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -39,6 +51,21 @@ class Service:
     def as_(self, user: str, *roles: str, org: str = ORG) -> dict[str, str]:
         """Headers of a caller with roles."""
         return auth(self.settings, user, *roles, org=org)
+
+    async def send(
+        self, topic: str, event_type: str, key: str, payload: dict[str, Any], **envelope: Any
+    ) -> None:
+        """Publish an outside event on one of the test's topics (as `tests.harness.View.send` does)."""
+        body = envelope_bytes(event_type, key, payload, **envelope)
+        await produce(self.bootstrap, f"{self.prefix}{topic}", body, key=key.encode())
+
+    async def send_raw(self, topic: str, key: str, value: bytes) -> None:
+        """Publish raw bytes on one of the test's topics (as `tests.harness.View.send_raw` does)."""
+        await produce(self.bootstrap, f"{self.prefix}{topic}", value, key=key.encode())
+
+    async def until(self, check: Callable[[], Awaitable[T | None]], what: str = "") -> T:
+        """Poll check until it holds (in-process, `View.until` settles and checks once)."""
+        return await eventually(check, what=what)
 
     async def events(self, topic: str, event_type: str | None = None) -> list[dict[str, Any]]:
         """Envelopes on one of the test's topics so far (optionally of one type)."""

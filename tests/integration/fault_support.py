@@ -22,9 +22,9 @@ from sqlalchemy import func, insert, select
 from services.customer.app import MIGRATIONS as CUSTOMER_MIGRATIONS
 from services.customer.models import AssignmentRow, CustomerRow
 from shared.db import create_engine
-from shared.migrations import upgrade_async
 from steward.embedded_broker import free_port, wait_for_port
 from tests.support import ORG, envelope_bytes
+from tests.templates import migrate_async
 
 SEEDED_AT = datetime(2026, 1, 2, tzinfo=UTC)
 BALANCES_FROM = datetime(2026, 3, 1, tzinfo=UTC)
@@ -37,7 +37,7 @@ def customer_id(i: int) -> str:
 
 async def seed_customers(database_url: str, count: int, managers: int = 0) -> None:
     """Migrate the customer database; insert customers, each served by one of `managers` CMs if any."""
-    await upgrade_async(CUSTOMER_MIGRATIONS, database_url)
+    await migrate_async(CUSTOMER_MIGRATIONS, database_url)
     engine = create_engine(database_url)
     try:
         async with engine.begin() as conn:

@@ -11,9 +11,9 @@ from services.appraisal.service.projections import record_posting_batch
 from shared.contracts.corebanking import ProfitPosted
 from shared.db import create_engine, create_session_factory
 from shared.envelope import parse_envelope
-from shared.migrations import upgrade_async
 from shared.uow import UnitOfWork
 from tests.support import ORG, envelope_bytes
+from tests.templates import migrate_async
 
 
 def _posting(posting_id: str, customer: str, amount: str, **envelope: Any) -> tuple[Any, ProfitPosted]:
@@ -32,7 +32,7 @@ def _posting(posting_id: str, customer: str, amount: str, **envelope: Any) -> tu
 
 
 async def test_R_A2_a_batch_books_each_posting_id_once_and_refuses_a_reused_one(database_url: str) -> None:
-    await upgrade_async(MIGRATIONS, database_url)
+    await migrate_async(MIGRATIONS, database_url)
     engine = create_engine(database_url)
     sessions = create_session_factory(engine)
     try:
@@ -67,7 +67,7 @@ async def test_R_A2_a_batch_books_each_posting_id_once_and_refuses_a_reused_one(
 
 
 async def test_issue_19_7_a_posting_id_is_unique_per_cooperative_not_across_them(database_url: str) -> None:
-    await upgrade_async(MIGRATIONS, database_url)
+    await migrate_async(MIGRATIONS, database_url)
     engine = create_engine(database_url)
     sessions = create_session_factory(engine)
     try:
@@ -93,7 +93,7 @@ async def test_issue_19_7_a_posting_id_is_unique_per_cooperative_not_across_them
 async def test_R_A2_the_year_totals_kept_at_ingestion_equal_the_postings_sums(
     database_url: str,
 ) -> None:
-    await upgrade_async(MIGRATIONS, database_url)
+    await migrate_async(MIGRATIONS, database_url)
     engine = create_engine(database_url)
     sessions = create_session_factory(engine)
     try:

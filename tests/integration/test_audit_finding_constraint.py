@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from services.audit.app import MIGRATIONS
 from services.audit.models import FindingRow
 from shared.db import create_engine, create_session_factory
-from shared.migrations import upgrade_async
+from tests.templates import migrate_async
 
 
 def _finding(finding_id: str, status: str = "open") -> FindingRow:
@@ -28,7 +28,7 @@ def _finding(finding_id: str, status: str = "open") -> FindingRow:
 
 
 async def test_R_I2_a_second_open_finding_for_the_same_rule_and_subject_is_refused(database_url):
-    await upgrade_async(MIGRATIONS, database_url)
+    await migrate_async(MIGRATIONS, database_url)
     engine = create_engine(database_url)
     sessions = create_session_factory(engine)
     try:

@@ -17,9 +17,9 @@ from services.audit.service.compliance import on_manager
 from shared.contracts import contract_for
 from shared.db import create_engine, create_session_factory
 from shared.envelope import parse_envelope
-from shared.migrations import upgrade_async
 from shared.uow import UnitOfWork
 from tests.support import envelope_bytes
+from tests.templates import migrate_async
 
 REGISTERED = {
     "manager_id": "m-9",
@@ -49,7 +49,7 @@ async def test_R_Q7_is_raised_whichever_of_two_concurrent_transactions_commits_f
 ) -> None:
     if not database_url.startswith("postgresql"):
         pytest.skip("SQLite has one writer at a time; the race needs concurrent transactions")
-    await upgrade_async(MIGRATIONS, database_url)
+    await migrate_async(MIGRATIONS, database_url)
     engine = create_engine(database_url)
     sessions = create_session_factory(engine)
 

@@ -9,9 +9,9 @@ from shared.batch import BatchEventConsumer
 from shared.consumer import Received
 from shared.db import create_engine, create_session_factory
 from shared.metrics import Metrics
-from shared.migrations import upgrade_async
 from shared.uow import UnitOfWork
 from tests.support import envelope_bytes
+from tests.templates import migrate_async
 
 TOPIC = "corebanking.balances"
 
@@ -23,7 +23,7 @@ def _report(offset: int, **amounts: str) -> Received:
 
 
 async def test_negative_balances_are_dead_lettered_naming_the_field(database_url: str) -> None:
-    await upgrade_async(MIGRATIONS, database_url)
+    await migrate_async(MIGRATIONS, database_url)
     engine = create_engine(database_url)
     sessions = create_session_factory(engine)
     (balances,) = [s for s in SUBSCRIPTIONS if s.name == "balances"]

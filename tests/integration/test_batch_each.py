@@ -16,9 +16,9 @@ from shared.batch import BatchEventConsumer
 from shared.consumer import Received
 from shared.db import create_engine, create_session_factory
 from shared.metrics import Metrics
-from shared.migrations import upgrade_async
 from shared.uow import UnitOfWork
 from tests.support import envelope_bytes
+from tests.templates import migrate_async
 
 TOPIC = "corebanking.pnl"
 
@@ -36,7 +36,7 @@ def _posting(offset: int, posting_id: str, amount: Any) -> Received:
 
 
 async def test_a_batch_with_a_repeated_posting_id_falls_back_and_books_it_once(database_url: str) -> None:
-    await upgrade_async(MIGRATIONS, database_url)
+    await migrate_async(MIGRATIONS, database_url)
     engine = create_engine(database_url)
     sessions = create_session_factory(engine)
     (profit,) = [s for s in SUBSCRIPTIONS if s.name == "profit"]

@@ -27,11 +27,11 @@ from shared.contracts.schema import example_payload
 from shared.db import create_engine, create_session_factory
 from shared.envelope import EnvelopeError, parse_envelope
 from shared.metrics import Metrics
-from shared.migrations import upgrade_async
 from shared.tables import MessagingTables
 from shared.uow import UnitOfWork
 from steward.catalog import entry
 from tests.support import ORG
+from tests.templates import migrate_async
 
 SERVICES = ("customer", "staffing", "appraisal", "audit")
 OFFSETS = itertools.count()
@@ -164,7 +164,7 @@ def test_no_record_stops_any_consumer(name: str, database_url: str) -> None:
     tables: MessagingTables = import_module(f"services.{name}.models").MESSAGING
     subscriptions = import_module(f"services.{name}.consumers").SUBSCRIPTIONS
     runner = asyncio.Runner()
-    runner.run(upgrade_async(item.migrations, database_url))
+    runner.run(migrate_async(item.migrations, database_url))
     engine = create_engine(database_url)
     sessions = create_session_factory(engine)
     metrics = Metrics(name)
@@ -193,7 +193,7 @@ async def test_a_transient_failure_that_persists_while_the_database_answers_is_d
 ) -> None:
     item = entry("customer")
     tables: MessagingTables = import_module("services.customer.models").MESSAGING
-    await upgrade_async(item.migrations, database_url)
+    await migrate_async(item.migrations, database_url)
     engine = create_engine(database_url)
     sessions = create_session_factory(engine)
 

@@ -12,8 +12,8 @@ import pytest
 from services.customer.models import MESSAGING
 from tests.integration.conftest import Service
 from tests.integration.fault_support import rows
-from tests.integration.test_customer_assignment import _managers
-from tests.integration.test_customer_credit import _customer
+from tests.rules.test_customer_assignment import _managers
+from tests.rules.test_customer_credit import _customer
 from tests.support import envelope_bytes, eventually, produce
 
 OVERFLOWING = ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00")
@@ -39,7 +39,7 @@ async def test_an_occurred_at_that_overflows_utc_is_dead_lettered_and_the_partit
     rec = await customer.client.post(
         f"/customers/{cid}/credit-recommendations",
         headers=customer.as_("m-c", "cm"),
-        json={"product": "loan", "amount": "1000", "term_months": 12, "purpose": "p", "rationale": "r"},
+        json={"product": "loans", "amount": "1000", "term_months": 12, "purpose": "p", "rationale": "r"},
     )
     assert rec.status_code == 201, rec.text
     decision = {"recommendation_id": rec.json()["id"], "decision": "declined", "reason": "no"}

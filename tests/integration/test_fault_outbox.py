@@ -15,8 +15,8 @@ from shared.envelope import MAX_MESSAGE_BYTES
 from shared.runtime import Runtime
 from tests.integration.conftest import Service
 from tests.integration.fault_support import rows
-from tests.integration.test_customer_assignment import _managers
-from tests.integration.test_customer_credit import _customer
+from tests.rules.test_customer_assignment import _managers
+from tests.rules.test_customer_credit import _customer
 from tests.support import envelope_bytes, eventually, metric_value, read_all
 
 OUTBOX = MESSAGING.outbox

@@ -30,9 +30,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from shared.auth import Role
-from shared.migrations import upgrade_async
 from tests.inprocess import SERVICES, build_app, migrations, offline_settings, serve_offline
 from tests.support import auth
+from tests.templates import migrate_async
 
 EXAMPLES = {"sqlite": 10, "postgresql": 6}  # per operation, valid and invalid together
 SKIPPED_PATHS = {"/readyz"}
@@ -52,7 +52,7 @@ CALLERS: list[tuple[str, ...]] = [ALL_ROLES, ALL_ROLES, ALL_ROLES, *((r.value,) 
 def _schema(name: str, database_url: str) -> Any:
     """The service's OpenAPI bound to its app, on a fresh migrated database (the app starts on first call)."""
     service_settings = offline_settings(name, database_url)
-    asyncio.run(upgrade_async(migrations(name), service_settings.database_url))
+    asyncio.run(migrate_async(migrations(name), service_settings.database_url))
     app = build_app(name, service_settings)
     schema = schemathesis.openapi.from_dict(app.openapi())
     schema.app = app  # what `from_asgi` does, without starting the app just to fetch /openapi.json

@@ -14,7 +14,7 @@ from shared.idempotency import REPLAYED_HEADER
 from shared.runtime import Runtime
 from tests.inprocess import Offline
 from tests.integration.offline_support import offline, with_managers
-from tests.integration.test_customer_visits import _maintenance
+from tests.rules.test_customer_visits import _maintenance
 
 FILE = {"kind": "corporate", "primary_manager_id": "m-c", "co_manager_ids": ["m-s"]}
 
@@ -56,7 +56,7 @@ async def test_customer_visit_and_recommendation_posted_twice_give_one_row_and_o
             json={"kind": "risk_analysis", "title": "霜冻风险", "body": "moderate"},
         )
         recommendation = {
-            "product": "working_capital_loan",
+            "product": "loans",
             "amount": "500000.00",
             "term_months": 12,
             "purpose": "fertiliser",

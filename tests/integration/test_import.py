@@ -11,7 +11,7 @@ from steward.cli import app
 from steward.csv_files import rows_of
 from steward.importer import KINDS, parse_row, validate
 from tests.integration.conftest import Service, serve
-from tests.integration.test_customer_assignment import _managers
+from tests.rules.test_customer_assignment import _managers
 from tests.support import eventually, metric_value, read_all
 
 pytestmark = pytest.mark.timeout(120)

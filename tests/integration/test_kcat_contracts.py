@@ -20,8 +20,8 @@ import pytest
 from steward.embedded_broker import EmbeddedBroker, free_port
 from tests.conftest import KafkaTarget
 from tests.integration.conftest import Service, serve
-from tests.integration.test_customer_assignment import _managers
 from tests.kafka_relay import KafkaRelay
+from tests.rules.test_customer_assignment import _managers
 from tests.support import ORG, eventually
 
 pytestmark = pytest.mark.timeout(150)

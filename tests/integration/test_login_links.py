@@ -20,7 +20,7 @@ from shared.db import create_engine
 from shared.timeutil import utcnow
 from steward.issuer import LocalIssuer
 from tests.inprocess import Offline, build_app, migrations, offline_settings
-from tests.integration.test_appraisal_cycle import AT, YEAR
+from tests.rules.test_appraisal_cycle import AT, YEAR
 from tests.support import ORG, running
 
 LOGIN = "zhang.san"

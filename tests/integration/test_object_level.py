@@ -18,7 +18,7 @@ from shared.auth import Role
 from shared.consumer import Outcome
 from shared.timeutil import utcnow
 from tests.inprocess import SERVICES, Offline, build_app, http_routes, offline_settings, serve_offline
-from tests.integration.test_customer_bola import COVERED_ROUTES as CUSTOMER_ROUTES
+from tests.rules.test_customer_bola import COVERED_ROUTES as CUSTOMER_ROUTES
 
 TODAY = utcnow().date()
 

@@ -11,7 +11,6 @@ from typer.testing import CliRunner
 from services.customer.app import MIGRATIONS, create_app
 from services.customer.settings import CustomerSettings
 from shared.auth import decode_token, issue_token
-from shared.migrations import upgrade
 from shared.oidc import BadClaims, KeySet, UnknownKey
 from shared.settings import KafkaSettings, ServiceSettings
 from shared.timeutil import utcnow
@@ -19,6 +18,7 @@ from steward.cli import app as cli
 from steward.embedded_broker import free_port
 from steward.issuer import LocalIssuer, SigningKey
 from tests.support import TEST_SECRET
+from tests.templates import migrate
 
 RANDOM_KEY = "Vq3xT9pLm2Rz8KdYw4HbNc6FjGs1Ue5Ai7Oe0Xy"
 
@@ -35,7 +35,7 @@ def issuer():
 def service(issuer, tmp_path):
     """The real customer service in the prod profile, trusting only the issuer above."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'customer.db'}"
-    upgrade(MIGRATIONS, url)
+    migrate(MIGRATIONS, url)
     settings = CustomerSettings(
         profile="prod",
         database_url=url,

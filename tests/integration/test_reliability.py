@@ -22,7 +22,6 @@ from services.staffing.app import create_app as create_staffing
 from services.staffing.models import MESSAGING as STAFFING_TABLES
 from services.staffing.settings import StaffingSettings
 from shared.db import create_engine
-from shared.migrations import upgrade_async
 from steward.embedded_broker import free_port
 from tests.support import (
     auth,
@@ -37,6 +36,7 @@ from tests.support import (
     spawn_uvicorn,
     wait_http,
 )
+from tests.templates import migrate_async
 
 REGISTERED = {"employee_no": "E7", "name": "Zhao Min", "grade": "cm", "branch": "west", "status": "active"}
 
@@ -74,7 +74,7 @@ async def test_outbox_event_committed_before_a_kill_is_published_after_restart(
         idempotent=kafka.idempotent,
         prefix=prefix,
     )
-    await upgrade_async(STAFFING_MIGRATIONS, database_url)
+    await migrate_async(STAFFING_MIGRATIONS, database_url)
     port = free_port()
     process = spawn_uvicorn(
         "services.staffing.app:app",
@@ -244,7 +244,7 @@ async def test_a_crash_after_the_effect_but_before_the_offset_commit_applies_onc
     database_url, kafka, prefix, tmp_path: Path
 ):
     settings = _appraisal(database_url, kafka, prefix)
-    await upgrade_async(APPRAISAL_MIGRATIONS, database_url)
+    await migrate_async(APPRAISAL_MIGRATIONS, database_url)
     topic = f"{prefix}staffing.managers"
     await produce(
         kafka.bootstrap_servers,

@@ -13,7 +13,7 @@ from shared.contracts.credit import CreditRecommendationSubmitted
 from steward.importer import ClientKafkaSettings
 from steward.risk_desk import RiskDesk, RiskDeskSettings, assess
 from tests.integration.conftest import Service, serve
-from tests.integration.test_customer_assignment import _managers
+from tests.rules.test_customer_assignment import _managers
 from tests.support import envelope_bytes, eventually, produce, stays
 
 pytestmark = pytest.mark.timeout(120)
@@ -78,7 +78,7 @@ async def _recommend(customer: Service, customer_id: str, amount: str) -> str:
     response = await customer.client.post(
         f"/customers/{customer_id}/credit-recommendations",
         headers=customer.as_("m-c", "cm"),
-        json={"product": "loan", "amount": amount, "term_months": 12, "purpose": "barn", "rationale": "good"},
+        json={"product": "loans", "amount": amount, "term_months": 12, "purpose": "barn", "rationale": "ok"},
     )
     assert response.status_code == 201, response.text
     return str(response.json()["id"])

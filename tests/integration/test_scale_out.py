@@ -35,7 +35,6 @@ from services.staffing.app import MIGRATIONS as STAFFING_MIGRATIONS
 from services.staffing.models import MESSAGING as STAFFING_TABLES
 from services.staffing.settings import StaffingSettings
 from shared.db import create_engine
-from shared.migrations import upgrade_async
 from shared.settings import ServiceSettings
 from steward.embedded_broker import free_port
 from tests.conftest import KafkaTarget
@@ -51,6 +50,7 @@ from tests.support import (
     spawn_uvicorn,
     wait_http,
 )
+from tests.templates import migrate_async
 
 PARTITIONS = 4
 CONSUMED = "steward_events_consumed_total"
@@ -227,7 +227,7 @@ async def test_two_consumer_replicas_share_partitions_and_one_takes_over_when_th
 ):
     started = time.monotonic()
     settings = _settings(AuditSettings, database_url, kafka, prefix)
-    await upgrade_async(AUDIT_MIGRATIONS, database_url)
+    await migrate_async(AUDIT_MIGRATIONS, database_url)
     topic = f"{prefix}corebanking.balances"
     consumer = "audit.watch-corebanking-balances"
     labels = {"consumer": consumer, "topic": topic}
@@ -300,7 +300,7 @@ async def test_two_outbox_relays_never_change_what_a_consumer_applies(
 ):
     started = time.monotonic()
     staffing = _settings(StaffingSettings, database_url, kafka, prefix)
-    await upgrade_async(STAFFING_MIGRATIONS, database_url)
+    await migrate_async(STAFFING_MIGRATIONS, database_url)
     audit_url = f"sqlite+aiosqlite:///{tmp_path / 'audit.db'}"  # the consumer; the relays are under test
     audit_settings = make_settings(
         AuditSettings,

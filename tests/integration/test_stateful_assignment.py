@@ -30,9 +30,9 @@ from hypothesis.stateful import (
 from services.customer.domain.classification import Classification, needs_two_managers
 from services.customer.schemas import ClassificationModel
 from shared.consumer import Outcome
-from shared.migrations import upgrade_async
 from tests.inprocess import build_app, deliver, migrations, offline_settings
 from tests.support import auth
+from tests.templates import migrate_async
 
 GRADES = ("senior", "senior", "cm", "cm", "trainee")  # the CMs of one run, by index
 FLAGS = ("core", "major_value", "risk_business", "potential_risk", "new_product_user", "control_requested")
@@ -56,7 +56,7 @@ teams = st.tuples(st.sampled_from([0, 0, 1, 2, 3, 4]), st.lists(manager_indexes,
 @pytest.fixture(scope="module")
 def customer_service(tmp_path_factory) -> Iterator[tuple[Any, TestClient]]:
     url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('stateful') / 'customer.db'}"
-    asyncio.run(upgrade_async(migrations("customer"), url))
+    asyncio.run(migrate_async(migrations("customer"), url))
     app = build_app("customer", offline_settings("customer", url))
     with TestClient(app) as client:
         yield app, client

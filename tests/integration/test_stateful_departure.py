@@ -30,10 +30,10 @@ from hypothesis.stateful import (
 from sqlalchemy import select
 
 from shared.consumer import Outcome
-from shared.migrations import upgrade_async
 from shared.runtime import Runtime
 from tests.inprocess import build_app, deliver, migrations, offline_settings
 from tests.support import auth
+from tests.templates import migrate_async
 
 CMS = 3
 TRANSITION_EVENTS = ("manager.departure-requested", "manager.departure-withdrawn", "manager.departed")
@@ -44,7 +44,7 @@ callers = st.sampled_from(["hr", "self"])
 @pytest.fixture(scope="module")
 def staffing_service(tmp_path_factory) -> Iterator[tuple[Any, TestClient]]:
     url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('saga') / 'staffing.db'}"
-    asyncio.run(upgrade_async(migrations("staffing"), url))
+    asyncio.run(migrate_async(migrations("staffing"), url))
     app = build_app("staffing", offline_settings("staffing", url))
     with TestClient(app) as client:
         yield app, client

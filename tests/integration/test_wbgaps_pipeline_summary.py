@@ -4,8 +4,8 @@ On SQLite and PostgreSQL, with the office tree fed by hand as in test_office_sco
 """
 
 from tests.inprocess import Offline, build_app, migrations, offline_settings
-from tests.integration.test_customer_pipeline import TARGET
 from tests.integration.test_office_scope import _world
+from tests.rules.test_customer_pipeline import TARGET
 from tests.support import running
 
 STAGES = ["target", "contacted", "visited", "proposal", "won", "lost"]

@@ -79,3 +79,9 @@ def test_postings_add_up_to_the_customers_profit_and_overspenders_go_over_budget
             spent[e.category] = spent.get(e.category, Decimal(0)) + e.amount
         over = sum(spent.values()) > sum(m.grade.budget.values())  # R-P2: the yearly total
         assert over == activity.overspends(m, index), m.key
+
+
+def test_R_Q5_the_demo_recommends_only_products_the_authors_grade_may_market():
+    assert [GRADES[t].credit_product() for t in (TOP, MIDDLE, LOW)] == ["loans", "loans", "cards"]
+    for tier in (TOP, MIDDLE, LOW):
+        assert GRADES[tier].credit_product() in GRADES[tier].products

@@ -1,9 +1,11 @@
 """R-A2/R-A4: who gets a customer's profit, split to the fen by the largest-remainder method."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
+from services.appraisal.domain.cycle import CycleStatus, check_editable
 from shared.errors import RuleViolation
 
 FEN = Decimal("0.01")
@@ -91,3 +93,39 @@ def check_allocation(pool: Decimal, allocations: Mapping[str, Decimal], members:
     total = sum(allocations.values(), Decimal(0))
     if total != pool:
         raise RuleViolation("appraisal.pool.unequal", total=total, pool=pool)
+
+
+def split_pool(
+    status: CycleStatus, pool: Decimal, allocations: Mapping[str, Decimal], members: set[str]
+) -> list[tuple[str, Decimal]]:
+    """R-A4: the lead's split of a pool, while the cycle is not final, member by member in order."""
+    check_editable(status)
+    check_allocation(pool, allocations, members)
+    return sorted(allocations.items())
+
+
+EARLIEST = date(1900, 1, 1)
+
+
+def sole_manager(mode: str, primary: str, shares: Mapping[str, str]) -> str | None:
+    """R-A4: the CM who takes all of a period's profit, if one does (no split, no pool)."""
+    if mode != "shares" or len(shares) > 1:
+        return None
+    return next(iter(shares), primary)
+
+
+def chain(valid_from: Sequence[date]) -> list[tuple[date, date | None]]:
+    """R-A4: a customer's periods in order, each covering from its start (the first from ever) to the next."""
+    return [
+        (EARLIEST if index == 0 else start, valid_from[index + 1] if index + 1 < len(valid_from) else None)
+        for index, start in enumerate(valid_from)
+    ]
+
+
+def posting_refused(
+    posting_id: str, known: tuple[object, ...] | None, again: tuple[object, ...]
+) -> str | None:
+    """R-A2: a posting id is booked once; an exact repeat is ignored, other figures under it are refused."""
+    if known is None or known == again:
+        return None
+    return f"posting {posting_id} was already booked with other figures; post a correction"

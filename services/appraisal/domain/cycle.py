@@ -1,8 +1,11 @@
 """R-A1: the yearly appraisal cycle: opened in January for the year before, then computed and finalized."""
 
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from services.appraisal.domain.evaluation import draw_sample
 from shared.errors import Conflict, RuleViolation
 
 
@@ -53,3 +56,92 @@ def default_deadline(opened_on: date, days: int) -> date:
 def auto_open_due(today: date, month: int, day: int) -> int | None:
     """The year whose cycle is due to open automatically today, or None before the configured date."""
     return today.year - 1 if today >= date(today.year, month, day) else None
+
+
+@dataclass(frozen=True)
+class Opening:
+    """R-A1: a cycle to open: its version, deadline, sample size and loss policy, and who takes part."""
+
+    version: int
+    deadline: date
+    sample_size: int
+    loss_policy: str
+    samples: dict[str, list[str]]  # each participant (a graded CM still on staff) and their customers drawn
+
+
+@dataclass(frozen=True)
+class OpeningConfig:
+    """The settings in force that shape a new cycle."""
+
+    deadline_days: int
+    sample_size: int
+    loss_policy: str
+
+
+def open_cycle(
+    existing: list[tuple[int, str]],
+    deadline: date | None,
+    sample_size: int | None,
+    loss_policy: str | None,
+    seed: str,
+    managers: Iterable[str],
+    portfolios: Mapping[str, Sequence[str]],
+    config: OpeningConfig,
+    today: date,
+) -> Opening:
+    """R-A1, R-A3: the next version of a year's cycle, every graded CM in it with their customer sample."""
+    version = check_can_open(existing)
+    due = deadline or default_deadline(today, config.deadline_days)
+    if due < today:
+        raise Conflict("appraisal.cycle.deadline_in_past")
+    size = config.sample_size if sample_size is None else sample_size
+    samples = {m: draw_sample(seed, m, portfolios.get(m, []), size) for m in managers}
+    return Opening(version, due, size, loss_policy or config.loss_policy, samples)
+
+
+def correct(
+    status: CycleStatus, versions: Iterable[int], deadline: date | None, days: int, today: date
+) -> Opening:
+    """A finalized cycle is corrected by the next version (inputs carried over), with a new deadline."""
+    if status is not CycleStatus.FINALIZED:
+        raise Conflict("appraisal.cycle.correct_final_only")
+    return Opening(max(versions) + 1, deadline or default_deadline(today, days), 0, "", {})
+
+
+def move_deadline(status: CycleStatus, deadline: date, today: date) -> date:
+    """A cycle not finalized may get a new deadline, never one in the past."""
+    check_editable(status)
+    if deadline < today:
+        raise Conflict("appraisal.cycle.deadline_in_past")
+    return deadline
+
+
+def check_remindable(status: str, cycle_id: str) -> None:
+    """R-A3: reminders go out only while evaluations are collected."""
+    if status not in (CycleStatus.OPEN, CycleStatus.COMPUTED):
+        raise RuleViolation("appraisal.reminder.cycle_not_open", cycle_id=cycle_id)
+
+
+@dataclass(frozen=True)
+class Finalized:
+    """R-A1, R-Q8: a finalized sheet, and whether its grade proposal is new (published again) or not."""
+
+    manager_id: str
+    proposal_changed: bool
+
+
+def finalize(
+    cycle_id: str,
+    missing_evaluations: int,
+    unsplit_pools: Sequence[str],
+    results: Sequence[tuple[str, str]],
+    previous: Mapping[str, str],
+) -> list[Finalized]:
+    """R-A1: refused while evaluations or pool splits are missing; each CM's proposal published when new."""
+    if missing_evaluations:
+        raise RuleViolation(
+            "appraisal.cycle.evaluations_missing", count=missing_evaluations, cycle_id=cycle_id
+        )
+    if unsplit_pools:
+        raise RuleViolation("appraisal.cycle.pools_unsplit", unsplit=list(unsplit_pools))
+    return [Finalized(m, previous.get(m) != proposal) for m, proposal in results]

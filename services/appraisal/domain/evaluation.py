@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from shared.errors import RuleViolation
+from shared.errors import Forbidden, RuleViolation
 
 HUNDREDTH = Decimal("0.01")
 MAX_SCORE = Decimal(100)
@@ -100,3 +100,61 @@ def missing_evaluations(
     answered = given.get(Source.CUSTOMER, set())
     missing.extend(Missing(manager_id, Source.CUSTOMER, c) for c in sample if c not in answered)
     return missing
+
+
+@dataclass(frozen=True)
+class Entrant:
+    """Who enters an evaluation: their id and the roles that entitle them (R-A3)."""
+
+    user_id: str
+    is_cm: bool
+    is_supervisor: bool
+    is_channel: bool
+
+
+def evaluator_of(
+    source: Source, manager_id: str, by: Entrant, customer_id: str | None, sample: set[str]
+) -> str:
+    """R-A3: who may enter which evaluation; returns the evaluator recorded."""
+    if source is Source.SELF:
+        if by.user_id != manager_id or not by.is_cm:
+            raise Forbidden("appraisal.evaluation.self_by_cm")
+        return manager_id
+    if source is Source.SUPERVISOR:
+        if not by.is_supervisor:
+            raise Forbidden("appraisal.evaluation.supervisor_only")
+        return by.user_id
+    if source is Source.COLLEAGUE:
+        if not by.is_cm or by.user_id == manager_id:
+            raise Forbidden("appraisal.evaluation.colleague_only")
+        return by.user_id
+    if not (by.is_channel or by.is_supervisor):
+        raise Forbidden("appraisal.evaluation.customer_by_channel")
+    if customer_id is None:
+        raise RuleViolation("appraisal.evaluation.customer_unnamed")
+    if customer_id not in sample:
+        raise RuleViolation(
+            "appraisal.evaluation.customer_not_drawn", customer_id=customer_id, manager_id=manager_id
+        )
+    return customer_id
+
+
+def evaluate(
+    source: Source,
+    manager_id: str,
+    by: Entrant,
+    customer_id: str | None,
+    sample: set[str],
+    scores: Mapping[Criterion, Decimal],
+    weights: Mapping[str, Decimal],
+) -> tuple[str, Decimal]:
+    """R-A3: the evaluator recorded and the weighted score of one evaluation entered by `by`."""
+    evaluator = evaluator_of(source, manager_id, by, customer_id, sample)
+    if source is not Source.CUSTOMER and customer_id is not None:
+        raise RuleViolation("appraisal.evaluation.customer_only")
+    return evaluator, evaluation_score(scores, weights)
+
+
+def mean_score(total: Decimal, count: int) -> Decimal:
+    """R-A3: a source's score is the mean of its evaluations, to the hundredth."""
+    return (total / count).quantize(HUNDREDTH)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from shared.errors import RuleViolation
+from shared.errors import Conflict, RuleViolation
 
 FEN = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -141,3 +141,13 @@ def check_in_kind(floating_pay: Decimal, already: Iterable[Decimal], value: Deci
     paid = sum(already, ZERO)
     if paid + value > floating_pay:
         raise RuleViolation("appraisal.pay.in_kind_exceeds", in_kind=paid + value, floating_pay=floating_pay)
+
+
+def pay_in_kind(
+    finalized: bool, floating_pay: Decimal, already: Iterable[Decimal], value: Decimal
+) -> Decimal:
+    """R-P3: pay in kind only against a finalized sheet, within its floating pay; the value recorded."""
+    if not finalized:
+        raise Conflict("appraisal.pay.in_kind_not_final")
+    check_in_kind(floating_pay, already, value)
+    return value

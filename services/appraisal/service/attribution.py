@@ -1,8 +1,6 @@
 """R-A2/R-A4: the year's profit per CM and per team pool, summed by the database over assignment history."""
 
 import json
-from collections import defaultdict
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -20,18 +18,9 @@ from sqlalchemy import (
     union_all,
 )
 
-from services.appraisal.domain.attribution import Assignment, attribute
+from services.appraisal.domain.sheet import Attribution, gather
 from services.appraisal.models import AssignmentPeriodRow, PostingRow, PostingTotalRow
 from shared.uow import UnitOfWork
-
-
-@dataclass
-class Attribution:
-    """The year's profit as attributed: to CMs, to team pools, and what nobody could take (in fen)."""
-
-    managers: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    teams: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    unattributed: int = 0
 
 
 def _fen(column: Any) -> Any:
@@ -101,17 +90,13 @@ async def attribute_year(uow: UnitOfWork, org_id: str, year: int) -> Attribution
     if uow.session.get_bind().dialect.name == "postgresql":
         # Compiling this statement just in time costs more than it saves on a yearly aggregation.
         await uow.session.execute(text("SET LOCAL jit = off"))
-    result = Attribution()
     rows = await uow.session.execute(year_sums(org_id, year))
-    for sole, pool, _period, primary, mode, shares, fen in rows:
-        if sole is not None:
-            result.managers[sole] += fen
-        elif pool is not None:
-            result.teams[pool] += fen
-        elif primary is None:
-            result.unattributed += fen
-        else:
-            weights = {m: Decimal(v) for m, v in json.loads(shares).items()}
-            for member, part in attribute(fen, Assignment(primary, mode, weights, None)).managers.items():
-                result.managers[member] += part
-    return result
+    return gather(
+        (sole, pool, period, primary, mode, _shares(shares), fen)
+        for sole, pool, period, primary, mode, shares, fen in rows
+    )
+
+
+def _shares(shares: str | None) -> dict[str, Decimal] | None:
+    """A shared period's shares as the database keeps them (JSON text)."""
+    return None if shares is None else {m: Decimal(v) for m, v in json.loads(shares).items()}

@@ -7,9 +7,9 @@ from decimal import Decimal
 from sqlalchemy import delete, func, insert, select
 
 from services.appraisal.domain.attribution import from_fen, to_fen
-from services.appraisal.domain.evaluation import Source, combined_score
-from services.appraisal.domain.grading import GradeTerms, propose
-from services.appraisal.domain.pay import ZERO, GradeTime, LossPolicy, YearTerms, pay_sheet, year_terms
+from services.appraisal.domain.evaluation import Source, mean_score
+from services.appraisal.domain.pay import ZERO, LossPolicy
+from services.appraisal.domain.sheet import Attribution, Figures, refresh_pools, result_sheet
 from services.appraisal.models import (
     CycleRow,
     EvaluationRow,
@@ -20,7 +20,7 @@ from services.appraisal.models import (
     PoolRow,
     ResultRow,
 )
-from services.appraisal.service.attribution import Attribution, attribute_year
+from services.appraisal.service.attribution import attribute_year
 from services.appraisal.service.common import days_in_grades, end_of_year, grades_at, ladder_for_year
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
@@ -31,9 +31,9 @@ async def _pools(uow: UnitOfWork, cycle_id: str, teams: dict[str, int]) -> dict[
     existing = {
         p.team_id: p for p in await uow.session.scalars(select(PoolRow).where(PoolRow.cycle_id == cycle_id))
     }
-    for team_id, gone in existing.items():
-        if team_id not in teams:
-            await uow.session.delete(gone)
+    gone, valid = refresh_pools({t: p.allocated_for for t, p in existing.items()}, teams)
+    for team_id in gone:
+        await uow.session.delete(existing[team_id])
     for team_id, fen in teams.items():
         pool = existing.get(team_id)
         if pool is None:
@@ -42,7 +42,6 @@ async def _pools(uow: UnitOfWork, cycle_id: str, teams: dict[str, int]) -> dict[
             pool.amount = from_fen(fen)
     await uow.session.flush()
     allocated: dict[str, int] = defaultdict(int)
-    valid = {t for t, p in existing.items() if t in teams and p.allocated_for == from_fen(teams[t])}
     for a in await uow.session.scalars(
         select(PoolAllocationRow).where(PoolAllocationRow.cycle_id == cycle_id)
     ):
@@ -59,7 +58,7 @@ async def _scores(uow: UnitOfWork, cycle: CycleRow) -> dict[str, dict[Source, De
     )
     found: dict[str, dict[Source, Decimal]] = defaultdict(dict)
     for manager_id, source, total, count in rows:
-        found[manager_id][Source(source)] = (total / count).quantize(Decimal("0.01"))
+        found[manager_id][Source(source)] = mean_score(total, count)
     return found
 
 
@@ -79,21 +78,6 @@ async def _carried_losses(uow: UnitOfWork, cycle: CycleRow) -> dict[str, Decimal
     return {m: v for m, v in rows}
 
 
-def _year_terms(
-    held: dict[str, int], grade: str | None, by_code: dict[str, GradeTerms], days_in_year: int
-) -> YearTerms:
-    """R-P1: the grades held during the year; without a history for the year, the year-end grade."""
-    spans = [
-        GradeTime(code, days, by_code[code].floating_rate, by_code[code].fixed_pay)
-        for code, days in held.items()
-        if code in by_code
-    ]
-    if spans:
-        return year_terms(spans, days_in_year)
-    terms = by_code.get(grade or "")
-    return YearTerms.whole_year(terms.floating_rate if terms else ZERO, terms.fixed_pay if terms else ZERO)
-
-
 async def compute(uow: UnitOfWork, cycle: CycleRow) -> tuple[Attribution, int]:
     """Recompute every participant's result sheet; returns the attribution and the participant count."""
     participants = list(
@@ -106,7 +90,6 @@ async def compute(uow: UnitOfWork, cycle: CycleRow) -> tuple[Attribution, int]:
         for m in await uow.session.scalars(select(ManagerRow).where(ManagerRow.org_id == cycle.org_id))
     }
     ladder_version, grades = await ladder_for_year(uow, cycle.org_id, cycle.year)
-    by_code = {g.code: g for g in grades}
     year_grades = await grades_at(uow, participants, end_of_year(cycle.year))
     held = await days_in_grades(uow, participants, cycle.year)
     days_in_year = (date(cycle.year + 1, 1, 1) - date(cycle.year, 1, 1)).days
@@ -129,40 +112,38 @@ async def compute(uow: UnitOfWork, cycle: CycleRow) -> tuple[Attribution, int]:
     rows: list[dict[str, object]] = []
     for manager_id in participants:
         manager = managers.get(manager_id)
-        grade = year_grades.get(manager_id) or (manager.grade if manager else None)
-        direct, pool = from_fen(attribution.managers.get(manager_id, 0)), from_fen(pooled.get(manager_id, 0))
-        profit = direct + pool
-        score = combined_score(scores.get(manager_id, {}), weights)
-        sheet = pay_sheet(
-            profit,
-            _year_terms(held.get(manager_id, {}), grade, by_code, days_in_year),
-            overspends.get(manager_id, ZERO),
-            policy,
-            carried.get(manager_id, ZERO),
+        figures = Figures(
+            grade=year_grades.get(manager_id) or (manager.grade if manager else None),
+            direct_fen=attribution.managers.get(manager_id, 0),
+            pool_fen=pooled.get(manager_id, 0),
+            scores=scores.get(manager_id, {}),
+            held=held.get(manager_id, {}),
+            overspend=overspends.get(manager_id, ZERO),
+            carried_loss=carried.get(manager_id, ZERO),
         )
-        kind, reason = propose(grades, grade or "", score, profit)
+        sheet = result_sheet(figures, grades, weights, policy, days_in_year)
         rows.append(
             {
                 "cycle_id": cycle.id,
                 "manager_id": manager_id,
                 "name": manager.name if manager else "",
                 "branch": manager.branch if manager else "",
-                "grade": grade,
-                "direct_profit": direct,
-                "pool_profit": pool,
-                "attributed_profit": profit,
+                "grade": figures.grade,
+                "direct_profit": sheet.direct_profit,
+                "pool_profit": sheet.pool_profit,
+                "attributed_profit": sheet.profit,
                 "source_scores": {s.value: str(v) for s, v in scores.get(manager_id, {}).items()},
-                "score": score,
-                "carried_loss_in": sheet.carried_loss_in,
-                "floating_rate": str(sheet.floating_rate),
-                "floating_pay": sheet.floating_pay,
-                "carried_loss_out": sheet.carried_loss_out,
-                "fixed_pay": sheet.fixed_pay,
-                "overspend": sheet.overspend,
-                "net_pay": sheet.net_pay,
-                "proposal": kind.value,
-                "proposal_reason": reason,
-                "explanation": sheet.explanation,
+                "score": sheet.score,
+                "carried_loss_in": sheet.pay.carried_loss_in,
+                "floating_rate": str(sheet.pay.floating_rate),
+                "floating_pay": sheet.pay.floating_pay,
+                "carried_loss_out": sheet.pay.carried_loss_out,
+                "fixed_pay": sheet.pay.fixed_pay,
+                "overspend": sheet.pay.overspend,
+                "net_pay": sheet.pay.net_pay,
+                "proposal": sheet.proposal.value,
+                "proposal_reason": sheet.proposal_reason,
+                "explanation": sheet.pay.explanation,
             }
         )
     if rows:

@@ -6,7 +6,6 @@ from collections import defaultdict
 from sqlalchemy import func, select
 
 from services.appraisal.domain import cycle as rules
-from services.appraisal.domain.evaluation import draw_sample
 from services.appraisal.models import (
     AssignmentPeriodRow,
     CycleRow,
@@ -21,7 +20,6 @@ from services.appraisal.schemas.cycles import CycleCorrection, CycleCreate, Cycl
 from services.appraisal.service.common import cycle_in_org, status_of, today
 from services.appraisal.settings import AppraisalSettings
 from shared.auth import Principal
-from shared.errors import Conflict
 from shared.pagination import Page
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
@@ -64,35 +62,40 @@ async def _open(
     by: str,
     cmd: CycleCreate,
 ) -> CycleRow:
-    version = rules.check_can_open(await _versions(uow, org_id, year))
-    opened = today()
-    row = CycleRow(
-        id=f"cy-{year}-{secrets.token_hex(6)}",
-        org_id=org_id,
-        year=year,
-        version=version,
-        status=rules.CycleStatus.OPEN.value,
-        deadline=cmd.deadline or rules.default_deadline(opened, settings.deadline_days),
-        seed=cmd.seed or secrets.token_hex(8),
-        sample_size=settings.customer_sample_size if cmd.sample_size is None else cmd.sample_size,
-        source_weights=settings.source_weights(),
-        criteria_weights=settings.criteria_weights(),
-        loss_policy=(cmd.loss_policy or settings.loss_policy).value,
-        opened_by=by,
-        opened_at=utcnow(),
-    )
-    if row.deadline < opened:
-        raise Conflict("appraisal.cycle.deadline_in_past")
-    uow.session.add(row)
+    existing = await _versions(uow, org_id, year)
     managers = await uow.session.scalars(
         select(ManagerRow.manager_id).where(
             ManagerRow.org_id == org_id, ManagerRow.standing != "left", ManagerRow.grade.is_not(None)
         )
     )
-    portfolios = await _portfolios(uow, org_id)
-    for manager_id in managers:
+    seed = cmd.seed or secrets.token_hex(8)
+    config = rules.OpeningConfig(
+        settings.deadline_days, settings.customer_sample_size, settings.loss_policy.value
+    )
+    loss_policy = cmd.loss_policy.value if cmd.loss_policy else None
+    opening = rules.open_cycle(
+        existing, cmd.deadline, cmd.sample_size, loss_policy, seed, list(managers),
+        await _portfolios(uow, org_id), config, today(),
+    )  # fmt: skip
+    row = CycleRow(
+        id=f"cy-{year}-{secrets.token_hex(6)}",
+        org_id=org_id,
+        year=year,
+        version=opening.version,
+        status=rules.CycleStatus.OPEN.value,
+        deadline=opening.deadline,
+        seed=seed,
+        sample_size=opening.sample_size,
+        source_weights=settings.source_weights(),
+        criteria_weights=settings.criteria_weights(),
+        loss_policy=opening.loss_policy,
+        opened_by=by,
+        opened_at=utcnow(),
+    )
+    uow.session.add(row)
+    for manager_id, sample in opening.samples.items():
         uow.session.add(ParticipantRow(cycle_id=row.id, manager_id=manager_id))
-        for customer_id in draw_sample(row.seed, manager_id, portfolios.get(manager_id, []), row.sample_size):
+        for customer_id in sample:
             uow.session.add(SampleRow(cycle_id=row.id, manager_id=manager_id, customer_id=customer_id))
     await uow.session.flush()
     return row
@@ -132,16 +135,15 @@ async def correct_cycle(
     """A finalized cycle is corrected by a new version, with the reason; evaluations carry over."""
     async with uow:
         old = await cycle_in_org(uow, cycle_id, caller)
-        if status_of(old) is not rules.CycleStatus.FINALIZED:
-            raise Conflict("appraisal.cycle.correct_final_only")
-        version = max(v for v, _ in await _versions(uow, old.org_id, old.year)) + 1
+        versions = [v for v, _ in await _versions(uow, old.org_id, old.year)]
+        fix = rules.correct(status_of(old), versions, cmd.deadline, settings.deadline_days, today())
         row = CycleRow(
             id=f"cy-{old.year}-{secrets.token_hex(6)}",
             org_id=old.org_id,
             year=old.year,
-            version=version,
+            version=fix.version,
             status=rules.CycleStatus.OPEN.value,
-            deadline=cmd.deadline or rules.default_deadline(today(), settings.deadline_days),
+            deadline=fix.deadline,
             seed=old.seed,
             sample_size=old.sample_size,
             source_weights=old.source_weights,
@@ -180,10 +182,7 @@ async def set_deadline(uow: UnitOfWork, cycle_id: str, cmd: DeadlineUpdate, call
     """Move the evaluation deadline of a cycle that is not finalized."""
     async with uow:
         row = await cycle_in_org(uow, cycle_id, caller)
-        rules.check_editable(status_of(row))
-        if cmd.deadline < today():
-            raise Conflict("appraisal.cycle.deadline_in_past")
-        row.deadline = cmd.deadline
+        row.deadline = rules.move_deadline(status_of(row), cmd.deadline, today())
         await uow.commit()
         return await read_cycle(uow, row)
 

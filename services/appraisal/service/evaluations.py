@@ -8,9 +8,10 @@ from sqlalchemy import select
 from services.appraisal.domain import cycle as cycle_rules
 from services.appraisal.domain.evaluation import (
     Criterion,
+    Entrant,
     Missing,
     Source,
-    evaluation_score,
+    evaluate,
     missing_evaluations,
 )
 from services.appraisal.models import CycleRow, EvaluationRow, ParticipantRow, SampleRow
@@ -18,34 +19,9 @@ from services.appraisal.schemas.evaluations import EvaluationCreate, EvaluationR
 from services.appraisal.service.common import cycle_in_org, may_read_all, status_of, today
 from services.appraisal.service.scope import SCOPE
 from shared.auth import Principal, Role
-from shared.errors import Forbidden, NotFound, RuleViolation
+from shared.errors import NotFound
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
-
-
-def _evaluator(cmd: EvaluationCreate, manager_id: str, caller: Principal, sample: set[str]) -> str:
-    """Who may enter which evaluation; returns the evaluator recorded."""
-    if cmd.source is Source.SELF:
-        if caller.user_id != manager_id or not caller.has_any((Role.CM,)):
-            raise Forbidden("appraisal.evaluation.self_by_cm")
-        return manager_id
-    if cmd.source is Source.SUPERVISOR:
-        if not caller.has_any((Role.SUPERVISOR,)):
-            raise Forbidden("appraisal.evaluation.supervisor_only")
-        return caller.user_id
-    if cmd.source is Source.COLLEAGUE:
-        if not caller.has_any((Role.CM,)) or caller.user_id == manager_id:
-            raise Forbidden("appraisal.evaluation.colleague_only")
-        return caller.user_id
-    if not caller.has_any((Role.INTEGRATION, Role.SUPERVISOR)):
-        raise Forbidden("appraisal.evaluation.customer_by_channel")
-    if cmd.customer_id is None:
-        raise RuleViolation("appraisal.evaluation.customer_unnamed")
-    if cmd.customer_id not in sample:
-        raise RuleViolation(
-            "appraisal.evaluation.customer_not_drawn", customer_id=cmd.customer_id, manager_id=manager_id
-        )
-    return cmd.customer_id
 
 
 async def _participant(
@@ -75,12 +51,17 @@ async def submit(
         cycle_rules.check_editable(status_of(cycle))
         cycle_rules.check_before_deadline(cycle.deadline, today())
         await _participant(uow, cycle, manager_id, caller)
-        evaluator = _evaluator(cmd, manager_id, caller, set(await _sample(uow, cycle.id, manager_id)))
-        if cmd.source is not Source.CUSTOMER and cmd.customer_id is not None:
-            raise RuleViolation("appraisal.evaluation.customer_only")
+        entrant = Entrant(
+            caller.user_id,
+            caller.has_any((Role.CM,)),
+            caller.has_any((Role.SUPERVISOR,)),
+            caller.has_any((Role.INTEGRATION,)),
+        )
         scores = {Criterion.PERFORMANCE: cmd.performance, Criterion.ABILITY: cmd.ability}
         scores[Criterion.QUALITY] = cmd.quality
         weights = {k: Decimal(v) for k, v in cycle.criteria_weights.items()}
+        sample = set(await _sample(uow, cycle.id, manager_id))
+        evaluator, score = evaluate(cmd.source, manager_id, entrant, cmd.customer_id, sample, scores, weights)
         row = await uow.session.scalar(
             select(EvaluationRow).where(
                 EvaluationRow.cycle_id == cycle.id,
@@ -94,7 +75,7 @@ async def submit(
             row.evaluator = evaluator
             uow.session.add(row)
         row.performance, row.ability, row.quality = cmd.performance, cmd.ability, cmd.quality
-        row.score = evaluation_score(scores, weights)
+        row.score = score
         row.comment, row.entered_by, row.entered_at = cmd.comment, caller.user_id, utcnow()
         await uow.commit()
         return EvaluationRead.model_validate(row)

@@ -14,7 +14,6 @@ from services.appraisal.service.cycles import read_cycle
 from services.appraisal.service.evaluations import missing_in
 from shared.auth import Principal
 from shared.contracts.appraisal import GradeProposed, ResultFinalized
-from shared.errors import RuleViolation
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
@@ -79,19 +78,20 @@ async def finalize_cycle(uow: UnitOfWork, cycle_id: str, caller: Principal) -> C
         cycle = await cycle_in_org(uow, cycle_id, caller)
         rules.check_editable(status_of(cycle))
         outcome = await _computed(uow, cycle)
-        if outcome.missing_evaluations:
-            raise RuleViolation(
-                "appraisal.cycle.evaluations_missing", count=outcome.missing_evaluations, cycle_id=cycle.id
+        results = list(
+            await uow.session.scalars(
+                select(ResultRow).where(ResultRow.cycle_id == cycle.id).order_by(ResultRow.manager_id)
             )
-        unsplit = [p.team_id for p in outcome.pools if not p.allocated]
-        if unsplit:
-            raise RuleViolation("appraisal.cycle.pools_unsplit", unsplit=unsplit)
-        previous = await _previous_proposals(uow, cycle)
-        results = await uow.session.scalars(
-            select(ResultRow).where(ResultRow.cycle_id == cycle.id).order_by(ResultRow.manager_id)
         )
-        for r in results:
-            _publish(uow, cycle, r, changed=previous.get(r.manager_id) != r.proposal)
+        finalized = rules.finalize(
+            cycle.id,
+            outcome.missing_evaluations,
+            [p.team_id for p in outcome.pools if not p.allocated],
+            [(r.manager_id, r.proposal) for r in results],
+            await _previous_proposals(uow, cycle),
+        )
+        for r, decided in zip(results, finalized, strict=True):
+            _publish(uow, cycle, r, changed=decided.proposal_changed)
         if cycle.supersedes_id is not None:
             old = await uow.session.get(CycleRow, cycle.supersedes_id)
             if old is not None:

@@ -2,8 +2,7 @@
 
 from sqlalchemy import delete, select
 
-from services.appraisal.domain import cycle as cycle_rules
-from services.appraisal.domain.attribution import check_allocation
+from services.appraisal.domain.attribution import split_pool
 from services.appraisal.models import PoolAllocationRow, PoolRow, TeamRow
 from services.appraisal.schemas.cycles import AllocationCreate, PoolRead
 from services.appraisal.service.common import cycle_in_org, may_read_all, status_of
@@ -27,14 +26,13 @@ async def allocate(
         pool = await uow.session.get(PoolRow, (cycle.id, team_id))
         if team is None or team.org_id != caller.org_id or pool is None or team.lead_id != caller.user_id:
             raise missing
-        cycle_rules.check_editable(status_of(cycle))
-        check_allocation(pool.amount, cmd.allocations, set(team.member_ids))
+        split = split_pool(status_of(cycle), pool.amount, cmd.allocations, set(team.member_ids))
         await uow.session.execute(
             delete(PoolAllocationRow).where(
                 PoolAllocationRow.cycle_id == cycle.id, PoolAllocationRow.team_id == team_id
             )
         )
-        for manager_id, amount in sorted(cmd.allocations.items()):
+        for manager_id, amount in split:
             uow.session.add(
                 PoolAllocationRow(cycle_id=cycle.id, team_id=team_id, manager_id=manager_id, amount=amount)
             )

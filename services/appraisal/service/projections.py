@@ -2,11 +2,11 @@
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
 
+from services.appraisal.domain.attribution import chain, posting_refused, sole_manager
 from services.appraisal.models import (
     AssignmentPeriodRow,
     GradeSpellRow,
@@ -25,7 +25,6 @@ from shared.contracts.staffing import LadderPublished, ManagerGradeChanged, Mana
 from shared.envelope import Envelope
 from shared.uow import UnitOfWork
 
-EARLIEST = date(1900, 1, 1)
 STANDING_AFTER = {
     "manager.registered": "on_post",
     "manager.departure-requested": "leaving",
@@ -103,13 +102,6 @@ async def record_team(uow: UnitOfWork, envelope: Envelope, event: TeamChanged) -
     team.dissolved = event.change == "dissolved"
 
 
-def _sole(mode: str, primary: str, shares: dict[str, str]) -> str | None:
-    """The CM who takes all of a period's profit, if one does (no split, no pool)."""
-    if mode != "shares" or len(shares) > 1:
-        return None
-    return next(iter(shares), primary)
-
-
 async def record_assignment(uow: UnitOfWork, envelope: Envelope, event: CustomerAssignmentChanged) -> None:
     """R-A4: a new assignment period from its effective date; the periods of the customer are re-chained."""
     shares = {m: str(Decimal(v)) for m, v in event.shares.items()}
@@ -126,7 +118,7 @@ async def record_assignment(uow: UnitOfWork, envelope: Envelope, event: Customer
             mode=event.attribution_mode,
             team_id=event.team_id,
             shares=shares,
-            sole_manager_id=_sole(event.attribution_mode, event.primary_manager_id, shares),
+            sole_manager_id=sole_manager(event.attribution_mode, event.primary_manager_id, shares),
             source_event_id=str(envelope.event_id),
         )
     )
@@ -138,9 +130,8 @@ async def record_assignment(uow: UnitOfWork, envelope: Envelope, event: Customer
             .order_by(AssignmentPeriodRow.effective_at, AssignmentPeriodRow.id)
         )
     )
-    for index, period in enumerate(periods):
-        period.covers_from = EARLIEST if index == 0 else period.valid_from
-        period.valid_to = periods[index + 1].valid_from if index + 1 < len(periods) else None
+    for period, (covers_from, valid_to) in zip(periods, chain([p.valid_from for p in periods]), strict=True):
+        period.covers_from, period.valid_to = covers_from, valid_to
 
 
 async def record_overspend(uow: UnitOfWork, envelope: Envelope, event: ExpenseYearClosed) -> None:
@@ -192,18 +183,18 @@ async def record_posting_batch(
             booked[(envelope.org_id, event.posting_id)] = row = _posting_row(envelope, event)
             uow.session.add(row)
             added[(row.org_id, row.year, row.customer_id)] += row.amount
-        elif not _same_posting(known, envelope, event):
-            refused[index] = (
-                f"posting {event.posting_id} was already booked with other figures; post a correction"
-            )
+        else:
+            again = (event.customer_id, event.period, event.product, event.amount, event.posted_on)
+            reason = posting_refused(event.posting_id, _figures(known), (*again, envelope.org_id))
+            if reason is not None:
+                refused[index] = reason
     await totals.add(uow, added)
     return refused
 
 
-def _same_posting(known: PostingRow, envelope: Envelope, event: ProfitPosted) -> bool:
-    figures = (known.customer_id, known.period, known.product, known.amount, known.posted_on)
-    again = (event.customer_id, event.period, event.product, event.amount, event.posted_on)
-    return figures == again and known.org_id == envelope.org_id
+def _figures(known: PostingRow) -> tuple[object, ...]:
+    """What makes two postings under one id the same: their figures and cooperative."""
+    return (known.customer_id, known.period, known.product, known.amount, known.posted_on, known.org_id)
 
 
 def _posting_row(envelope: Envelope, event: ProfitPosted) -> PostingRow:

@@ -10,7 +10,6 @@ from services.appraisal.service.evaluations import missing_in
 from services.appraisal.service.scope import SCOPE
 from shared.auth import Principal
 from shared.contracts.appraisal import EvaluationReminded
-from shared.errors import RuleViolation
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
@@ -19,8 +18,7 @@ async def remind(uow: UnitOfWork, cycle_id: str, caller: Principal) -> list[Remi
     """One reminder per evaluation still owed, as `appraisal.evaluation-reminded` (key: the CM)."""
     async with uow:
         cycle = await cycle_in_org(uow, cycle_id, caller)
-        if cycle.status not in (cycle_rules.CycleStatus.OPEN, cycle_rules.CycleStatus.COMPUTED):
-            raise RuleViolation("appraisal.reminder.cycle_not_open", cycle_id=cycle_id)
+        cycle_rules.check_remindable(cycle.status, cycle_id)
         now, inside = utcnow(), await SCOPE.staff_ids(uow.session, caller)
         rows = [
             ReminderRow(

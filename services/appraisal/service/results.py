@@ -3,13 +3,13 @@
 from sqlalchemy import select
 
 from services.appraisal.domain.cycle import CycleStatus
-from services.appraisal.domain.pay import ZERO, check_in_kind
+from services.appraisal.domain.pay import ZERO, pay_in_kind
 from services.appraisal.models import CycleRow, InKindRow, ResultRow
 from services.appraisal.schemas.results import InKindCreate, InKindRead, ResultRead
 from services.appraisal.service.common import cycle_in_org, may_read_all
 from services.appraisal.service.scope import SCOPE
 from shared.auth import Principal
-from shared.errors import Conflict, NotFound
+from shared.errors import NotFound
 from shared.pagination import Page
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
@@ -91,18 +91,17 @@ async def record_in_kind(
     """R-P3: part of a finalized floating pay paid in kind, recorded at its value."""
     async with uow:
         cycle, row = await _visible(uow, cycle_id, manager_id, caller)
-        if cycle.status != CycleStatus.FINALIZED.value:
-            raise Conflict("appraisal.pay.in_kind_not_final")
         already = await uow.session.scalars(
             select(InKindRow.value).where(InKindRow.cycle_id == cycle.id, InKindRow.manager_id == manager_id)
         )
-        check_in_kind(row.floating_pay, list(already), cmd.value)
+        finalized = cycle.status == CycleStatus.FINALIZED.value
+        value = pay_in_kind(finalized, row.floating_pay, list(already), cmd.value)
         uow.session.add(
             InKindRow(
                 cycle_id=cycle.id,
                 manager_id=manager_id,
                 description=cmd.description,
-                value=cmd.value,
+                value=value,
                 recorded_by=caller.user_id,
                 recorded_at=utcnow(),
             )

@@ -5,7 +5,8 @@ from pydantic import BaseModel
 
 from services.audit.api.deps import Admin, Auditor, Reader
 from services.audit.service import compliance, config, deadlines
-from services.audit.service.config import ComplianceConfig
+from services.audit.service.config import SettingsVersion, SettingsView, SettingsWrite
+from shared.admin import AdminOnly
 from shared.app import UoW
 from shared.pagination import Paged
 
@@ -33,16 +34,30 @@ async def sweep(uow: UoW, caller: Auditor) -> SweepResult:
     return SweepResult(overdue=await deadlines.sweep(uow, caller.org_id))
 
 
-@router.get("/settings", response_model=ComplianceConfig, summary="The cooperative's thresholds")
-async def get_settings(uow: UoW, caller: Reader) -> ComplianceConfig:
-    """Visit intervals and tolerance (R-M4), days to visit after a warning (R-M5), warning ratings (R-I1)."""
+@router.get("/settings", response_model=SettingsView, summary="The cooperative's thresholds")
+async def get_settings(uow: UoW, caller: Reader) -> SettingsView:
+    """In force now (R-M4 intervals, R-M5 follow-up days, R-I1 ratings) and the ones scheduled."""
     return await config.get_config(uow, caller)
 
 
-@router.put("/settings", response_model=ComplianceConfig, summary="Set the cooperative's thresholds")
-async def set_settings(body: ComplianceConfig, uow: UoW, caller: Admin) -> ComplianceConfig:
-    """Configuration is the admin's; it applies to every event from now on."""
+@router.put("/settings", response_model=SettingsVersion, summary="Set the cooperative's thresholds")
+async def set_settings(body: SettingsWrite, uow: UoW, caller: Admin) -> SettingsVersion:
+    """Configuration is the admin's; it applies from now, or from `effective_from` (a later day)."""
     return await config.set_config(uow, body, caller)
+
+
+class Republished(BaseModel):
+    """How many versions of the settings were published again."""
+
+    published: int
+
+
+@router.post(
+    "/settings/republish", response_model=Republished, summary="Publish the cooperative's settings again"
+)
+async def republish_settings(uow: UoW, caller: AdminOnly) -> Republished:
+    """Every stored version again on `audit.settings-changed`: the admin's cooperative, or all (platform)."""
+    return Republished(published=await config.republish(uow, caller))
 
 
 @router.get("/summary", response_model=list[SummaryRow], summary="Open findings per CM and rule")

@@ -2,9 +2,12 @@
 
 import random
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from shared.errors import RuleViolation
+from services.audit.domain.departure import ItemStatus, check_clearable
+from shared.errors import Conflict, RuleViolation
 
 
 def draw(population: Sequence[tuple[str, str]], size: int, seed: int) -> list[str]:
@@ -46,3 +49,53 @@ def _quotas(sizes: dict[str, int], total: int) -> dict[str, int]:
         k = max((k for k in keys if quotas[k] > 1), key=lambda k: (quotas[k] - exact[k], k))
         quotas[k] -= 1
     return quotas
+
+
+def stratum(strata: str, manager_id: str | None, branch: str | None) -> str:
+    """R-I5: the stratum a subject falls in: none, its CM or its branch."""
+    return {"none": "", "manager": manager_id or "", "branch": branch or ""}[strata]
+
+
+def draw_check(population: Sequence[tuple[str, str]], size: int, seed: int, name: str) -> list[str]:
+    """R-I5: the sample of a new spot check; an empty population is refused."""
+    if not population:
+        raise Conflict("audit.spot_check.empty_population", population=name)
+    return draw(population, size, seed)
+
+
+def clear_sampled(item: ItemStatus, open_findings: int) -> ItemStatus:
+    """R-I5: a sampled subject is found in order once, and not while a finding on it is open."""
+    if item is ItemStatus.CLEAR:
+        raise Conflict("audit.item.already_clear")
+    check_clearable(open_findings)
+    return ItemStatus.CLEAR
+
+
+def regular_since(now: datetime, every_days: int) -> datetime:
+    """R-I5: a regular check started after this moment is recent enough."""
+    return now - timedelta(days=every_days)
+
+
+def regular_due(orgs: Iterable[str], recent: Iterable[str], only_org: str | None) -> list[str]:
+    """R-I5: the cooperatives with no recent regular check (or only the one asked for), in order."""
+    return [o for o in sorted(set(orgs) - set(recent)) if only_org is None or o == only_org]
+
+
+@dataclass(frozen=True)
+class SampledFinding:
+    """R-I5: whom a finding on a sampled subject is about, its evidence, its event key, the item after it."""
+
+    manager_id: str | None
+    customer_id: str | None
+    evidence: list[str]
+    key: str
+    item: ItemStatus = ItemStatus.FINDING
+
+
+def sampled_finding(
+    check_id: str, population: str, subject_id: str, manager_id: str | None
+) -> SampledFinding:
+    """R-I5: a finding names the subject's CM (and the customer, for customers) and blocks the item."""
+    customer_id = subject_id if population == "customers" else None
+    evidence = [f"spot-check:{check_id}", f"{population}:{subject_id}"]
+    return SampledFinding(manager_id, customer_id, evidence, customer_id or manager_id or check_id)

@@ -226,7 +226,7 @@ async def on_expenses(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
 
 async def on_rating(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
     """R-I1 early warning: a poor rating or warning flags from the risk department."""
-    warnings = (await config_for(uow, envelope.org_id)).rating_warnings
+    warnings = (await config_for(uow, envelope.org_id, as_utc(envelope.occurred_at))).rating_warnings
     responsible = await primary_of(uow, event.customer_id)
     decisions = decide.rating(event.customer_id, event.rating, event.warning_flags, warnings, responsible)
     await apply(uow, envelope, decisions)

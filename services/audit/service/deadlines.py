@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from services.audit.domain import compliance as decide
-from services.audit.models import VisitPlanRow, WatchRow
+from services.audit.models import SettingsVersionRow, VisitPlanRow, WatchRow
 from services.audit.service.compliance import apply, primary_of, resolve_open
 from services.audit.service.config import config_for
 from shared.envelope import Envelope
@@ -59,6 +59,7 @@ async def on_activity(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
     """R-M5: a dissatisfaction warning must be followed by a visit within a set number of days."""
     subject = f"customer:{event.customer_id}"
     if envelope.event_type == "customer.dissatisfaction-warned":
+        config = await config_for(uow, envelope.org_id, as_utc(envelope.occurred_at))
         await watch(
             uow,
             envelope,
@@ -66,7 +67,7 @@ async def on_activity(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
             subject,
             decide.follow_up_due(
                 as_utc(envelope.occurred_at),
-                (await config_for(uow, envelope.org_id)).dissatisfaction_visit_days,
+                config.dissatisfaction_visit_days,
             ),
             customer_id=event.customer_id,
             manager_id=await primary_of(uow, event.customer_id),
@@ -101,7 +102,14 @@ async def follow_visit_plan(
         plan.importance = importance
     if visited_at is not None and (plan.last_visit is None or visited_at > as_utc(plan.last_visit)):
         plan.last_visit = visited_at
-    config = await config_for(uow, envelope.org_id)
+    await _plan_watch(uow, plan, utcnow(), f"event:{envelope.event_id}", named)
+
+
+async def _plan_watch(
+    uow: UnitOfWork, plan: VisitPlanRow, now: datetime, evidence: str, named: str | None = None
+) -> None:
+    """R-M4: the plan's next visit is due by the interval and tolerance in force `now`."""
+    config = await config_for(uow, plan.org_id, now)
     due = decide.visit_due(
         decide.VisitPlan(
             plan.importance, as_utc(plan.since), as_utc(plan.last_visit) if plan.last_visit else None
@@ -109,24 +117,43 @@ async def follow_visit_plan(
         config.visit_interval(plan.importance),
         config.visit_tolerance_days,
     )
-    subject = f"customer:{customer_id}"
+    subject = f"customer:{plan.customer_id}"
     row = await uow.session.get(WatchRow, ("R-M4", subject))
     if row is None:
         uow.session.add(
             WatchRow(
                 rule_id="R-M4",
                 subject_key=subject,
-                org_id=envelope.org_id,
+                org_id=plan.org_id,
                 due=due,
-                customer_id=customer_id,
-                manager_id=await primary_of(uow, customer_id) or named,
-                evidence=[f"event:{envelope.event_id}"],
+                customer_id=plan.customer_id,
+                manager_id=await primary_of(uow, plan.customer_id) or named,
+                evidence=[evidence],
             )
         )
     else:
         row.due = due
-    if due > utcnow():
-        await resolve_open(uow, envelope.org_id, "R-M4", subject, "visited within the plan")
+    if due > now:
+        await resolve_open(uow, plan.org_id, "R-M4", subject, "visited within the plan")
+
+
+async def recheck_settings(uow: UnitOfWork, org_id: str | None, now: datetime) -> int:
+    """Versions of the settings that took effect by `now`: re-plan their cooperative's visits (R-M4)."""
+    query = select(SettingsVersionRow).where(
+        SettingsVersionRow.rechecked_at.is_(None), SettingsVersionRow.effective_from <= now
+    )
+    if org_id is not None:
+        query = query.where(SettingsVersionRow.org_id == org_id)
+    versions = list(await uow.session.scalars(query))
+    for org in sorted({v.org_id for v in versions}):
+        since = max(as_utc(v.effective_from) for v in versions if v.org_id == org)
+        plans = await uow.session.scalars(select(VisitPlanRow).where(VisitPlanRow.org_id == org))
+        for plan in list(plans):
+            await _plan_watch(uow, plan, now, f"settings:{since.isoformat()}")
+    for version in versions:
+        version.rechecked_at = now
+    await uow.session.flush()
+    return len(versions)
 
 
 async def on_customer(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
@@ -135,11 +162,12 @@ async def on_customer(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
     await follow_visit_plan(uow, envelope, event.customer_id, importance=event.importance, named=named)
 
 
-async def sweep(uow: UnitOfWork, org_id: str | None) -> int:
-    """Raise a finding for every watched deadline that has passed (R-R4, R-M5); return how many are due."""
-    now = utcnow()
+async def sweep(uow: UnitOfWork, org_id: str | None, now: datetime | None = None) -> int:
+    """Re-check settings that took effect, then raise a finding for every passed deadline; return how many."""
+    now = now or utcnow()
     count = 0
     async with uow:
+        await recheck_settings(uow, org_id, now)
         query = select(WatchRow).where(WatchRow.due < now)
         if org_id is not None:
             query = query.where(WatchRow.org_id == org_id)

@@ -1,6 +1,5 @@
 """Departure audits (R-I6): opened by the request, one item per customer, cleared only when all are clear."""
 
-from decimal import Decimal
 from uuid import uuid4
 
 from sqlalchemy import delete, func, select
@@ -75,11 +74,10 @@ async def _audit_for_request(
 
 def settle(uow: UnitOfWork, row: DepartureAuditRow) -> None:
     """Recompute the audit's status; publish `audit.departure-cleared` the moment it clears."""
-    status = rules.status_after_review(
-        row.portfolio_received, (rules.ItemStatus(i.status) for i in row.items)
-    )
-    if status is rules.AuditStatus.CLEARED and row.status != status.value:
-        row.cleared_at = utcnow()
+    items = [rules.ItemStatus(i.status) for i in row.items]
+    status, cleared = rules.settle(rules.AuditStatus(row.status), row.portfolio_received, items, utcnow())
+    if cleared is not None:
+        row.cleared_at = cleared.cleared_at
         with telemetry.continuing(row.trace_parent, "departure cleared"):  # staffing's departed joins it
             uow.emit(
                 "audit.departure-cleared",
@@ -88,32 +86,26 @@ def settle(uow: UnitOfWork, row: DepartureAuditRow) -> None:
                 payload=DepartureCleared(
                     audit_id=row.id,
                     manager_id=row.manager_id,
-                    cleared_at=row.cleared_at,
-                    items_reviewed=len(row.items),
+                    cleared_at=cleared.cleared_at,
+                    items_reviewed=cleared.items_reviewed,
                     departure_event_id=row.departure_event_id,
                 ),
             )
     row.status = status.value
 
 
-def _add_item(
-    row: DepartureAuditRow, customer_id: str, name: str, kind: str, source: str, known: set[str] | None = None
-) -> bool:
-    """Add an item unless the customer has one; `known` (the audit's customer ids) saves a scan per item."""
-    ids = known if known is not None else {i.customer_id for i in row.items}
-    if customer_id in ids:
-        return False
-    ids.add(customer_id)
-    row.items.append(
-        DepartureAuditItemRow(
-            customer_id=customer_id,
-            customer_name=name,
-            customer_kind=kind,
-            source=source,
-            status=rules.ItemStatus.PENDING.value,
+def _add_items(row: DepartureAuditRow, items: list[rules.NewItem]) -> None:
+    """Write the items the decision added."""
+    for item in items:
+        row.items.append(
+            DepartureAuditItemRow(
+                customer_id=item.customer_id,
+                customer_name=item.name,
+                customer_kind=item.kind,
+                source=item.source,
+                status=rules.ItemStatus.PENDING.value,
+            )
         )
-    )
-    return True
 
 
 async def when_departure_requested_open_audit(
@@ -129,26 +121,25 @@ async def when_portfolio_published_add_items(
 ) -> None:
     """R-I6: one item per customer of the portfolio, plus any the assignment projection still shows."""
     row = await _audit_for_request(uow, envelope, event.manager_id, event.departure_event_id)
-    if row.portfolio_received or row.status == rules.AuditStatus.CANCELLED.value:
+    if not rules.accepts_portfolio(rules.AuditStatus(row.status), row.portfolio_received):
         return
     if row.requested_at is None:
         row.requested_at = event.as_of
-    known = {i.customer_id for i in row.items}
-    for customer in event.customers:
-        _add_item(row, customer.customer_id, customer.name, customer.kind, "portfolio", known)
     served = await uow.session.scalars(
         select(AssignmentProjectionRow.customer_id).where(
             AssignmentProjectionRow.manager_id == event.manager_id,
             AssignmentProjectionRow.org_id == row.org_id,
         )
     )
-    for customer_id in served:
-        _add_item(row, customer_id, customer_id, "unknown", "assignment-projection", known)
+    portfolio = [(c.customer_id, c.name, c.kind) for c in event.customers]
+    _add_items(row, rules.portfolio_items((i.customer_id for i in row.items), portfolio, served))
     row.portfolio_received = True
     settle(uow, row)
 
 
-async def track_assignment(uow: UnitOfWork, envelope: Envelope, event: CustomerAssignmentChanged) -> None:
+async def when_assignment_changed_add_late_items(
+    uow: UnitOfWork, envelope: Envelope, event: CustomerAssignmentChanged
+) -> None:
     """Keep who serves whom; a customer given to a CM whose departure is being audited becomes an item."""
     await uow.session.execute(
         delete(AssignmentProjectionRow).where(AssignmentProjectionRow.customer_id == event.customer_id)
@@ -171,7 +162,9 @@ async def track_assignment(uow: UnitOfWork, envelope: Envelope, event: CustomerA
             )
         )
         for audit in audits:
-            if _add_item(audit, event.customer_id, event.customer_id, "unknown", "late-assignment"):
+            late = rules.late_item((i.customer_id for i in audit.items), event.customer_id)
+            if late is not None:
+                _add_items(audit, [late])
                 settle(uow, audit)
 
 
@@ -229,9 +222,14 @@ async def clear_item(
         rules.check_auditor(caller.user_id, row.manager_id)
         telemetry.link_to(row.trace_parent)  # this clearance's request span points at the departure
         item = item_of(row, item_id)
-        rules.check_reviewable(rules.AuditStatus(row.status), rules.ItemStatus(item.status))
-        rules.check_clearable(await open_findings(uow, item.id))
-        item.status, item.note = rules.ItemStatus.CLEAR.value, cmd.note
+        status = rules.clear_item(
+            caller.user_id,
+            row.manager_id,
+            rules.AuditStatus(row.status),
+            rules.ItemStatus(item.status),
+            await open_findings(uow, item.id),
+        )
+        item.status, item.note = status.value, cmd.note
         item.reviewed_by, item.reviewed_at = caller.user_id, utcnow()
         settle(uow, row)
         await uow.commit()
@@ -294,13 +292,12 @@ async def waiting(uow: UnitOfWork, caller: Principal, page: Page) -> list[Waitin
         result = []
         for row in audits:
             audit = read(row)
-            started = audit.requested_at or audit.opened_at
             result.append(
                 WaitingRead(
                     audit_id=audit.id,
                     manager_id=audit.manager_id,
                     status=audit.status,
-                    waiting_hours=Decimal((now - started).total_seconds() / 3600).quantize(Decimal("0.1")),
+                    waiting_hours=rules.waiting_hours(now, audit.requested_at, audit.opened_at),
                     items_done=audit.items_done,
                     items_total=audit.items_total,
                     open_findings=counts.get(audit.id, 0),

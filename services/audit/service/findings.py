@@ -11,7 +11,7 @@ from services.audit.service.departures import item_of, open_findings, settle, vi
 from services.audit.service.scope import SCOPE
 from shared.auth import Principal, Role
 from shared.contracts.audit import FindingRaised, FindingResolved
-from shared.errors import Conflict, NotFound
+from shared.errors import NotFound
 from shared.pagination import Page
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
@@ -27,7 +27,9 @@ async def raise_item_finding(
         audit = await visible_audit(uow, audit_id, caller)
         rules.check_auditor(caller.user_id, audit.manager_id)
         item = item_of(audit, item_id)
-        rules.check_reviewable(rules.AuditStatus(audit.status), rules.ItemStatus(item.status))
+        blocked = rules.raise_finding(
+            caller.user_id, audit.manager_id, rules.AuditStatus(audit.status), rules.ItemStatus(item.status)
+        )
         finding = FindingRow(
             id=f"f-{uuid4().hex[:12]}",
             org_id=audit.org_id,
@@ -38,13 +40,13 @@ async def raise_item_finding(
             severity=cmd.severity.value,
             description=cmd.description,
             amount_at_risk=cmd.amount_at_risk,
-            evidence=[f"departure-audit:{audit.id}", *filter(None, [cmd.evidence.strip()])],
+            evidence=rules.item_evidence(audit.id, cmd.evidence),
             status="open",
             raised_by=caller.user_id,
             raised_at=utcnow(),
         )
         uow.session.add(finding)
-        item.status = rules.ItemStatus.FINDING.value
+        item.status = blocked.value
         settle(uow, audit)
         uow.emit(
             "audit.finding-raised",
@@ -76,15 +78,15 @@ async def resolve_finding(
             or not await SCOPE.covers_staff(uow.session, caller, finding.manager_id)
         ):
             raise NotFound("audit.finding.not_found", finding_id=finding_id)
-        if finding.status != "open":
-            raise Conflict("audit.finding.resolved")
+        rules.check_resolvable(finding.status)
         finding.status, finding.remediation = "resolved", cmd.remediation
         finding.resolved_by, finding.resolved_at = caller.user_id, utcnow()
         await uow.session.flush()
         if finding.audit_item_id is not None:
             item = await uow.session.get(DepartureAuditItemRow, finding.audit_item_id)
-            if item is not None and not await open_findings(uow, item.id):
-                item.status = rules.ItemStatus.PENDING.value
+            after = rules.after_resolution(await open_findings(uow, item.id)) if item is not None else None
+            if item is not None and after is not None:
+                item.status = after.value
         if finding.spot_check_item_id is not None:
             sampled = await uow.session.get(SpotCheckItemRow, finding.spot_check_item_id)
             still_open = await uow.session.scalars(
@@ -92,8 +94,9 @@ async def resolve_finding(
                     FindingRow.spot_check_item_id == finding.spot_check_item_id, FindingRow.status == "open"
                 )
             )
-            if sampled is not None and not list(still_open):
-                sampled.status = rules.ItemStatus.PENDING.value
+            after = rules.after_resolution(len(list(still_open)))
+            if sampled is not None and after is not None:
+                sampled.status = after.value
         uow.emit(
             "audit.finding-resolved",
             key=finding.customer_id or finding.manager_id or finding.id,

@@ -1,13 +1,12 @@
 """Spot checks (R-I5): seeded, reproducible samples from what audit has seen, reviewed item by item."""
 
 import secrets
-from datetime import timedelta
 from uuid import uuid4
 
 from sqlalchemy import select
 
 from services.audit.domain import departure as review
-from services.audit.domain.sampling import draw
+from services.audit.domain import sampling
 from services.audit.models import FindingRow, PopulationRow, SpotCheckItemRow, SpotCheckRow
 from services.audit.schemas import (
     FindingCreate,
@@ -22,7 +21,7 @@ from services.audit.service.scope import SCOPE
 from shared.auth import Principal, Role
 from shared.contracts.audit import FindingRaised
 from shared.envelope import Envelope
-from shared.errors import Conflict, NotFound
+from shared.errors import NotFound
 from shared.pagination import Page
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
@@ -72,13 +71,8 @@ async def start(uow: UnitOfWork, cmd: SpotCheckCreate, caller: Principal) -> Spo
                 SCOPE.staff_in_scope(caller, PopulationRow.manager_id),
             )
         )
-        population = [
-            (r.subject_id, {"none": "", "manager": r.manager_id or "", "branch": r.branch or ""}[cmd.strata])
-            for r in rows
-        ]
-        if not population:
-            raise Conflict("audit.spot_check.empty_population", population=cmd.population)
-        sample = draw(population, cmd.sample_size, seed)
+        population = [(r.subject_id, sampling.stratum(cmd.strata, r.manager_id, r.branch)) for r in rows]
+        sample = sampling.draw_check(population, cmd.sample_size, seed, cmd.population)
         check = SpotCheckRow(
             id=f"sc-{uuid4().hex[:12]}",
             org_id=caller.org_id,
@@ -133,7 +127,7 @@ async def reproduce(uow: UnitOfWork, check_id: str, caller: Principal) -> Reprod
         row = await _check(uow, check_id, caller)
         population = [(p[0], p[1]) for p in row.population_ids]
         recorded = sorted(i.subject_id for i in row.items)
-        again = draw(population, row.sample_size, row.seed)
+        again = sampling.draw(population, row.sample_size, row.seed)
     return Reproduction(reproduced=again == recorded, sample=again)
 
 
@@ -151,8 +145,6 @@ async def clear_item(
     async with uow:
         row = await _check(uow, check_id, caller)
         item = _item(row, item_id)
-        if item.status == review.ItemStatus.CLEAR.value:
-            raise Conflict("audit.item.already_clear")
         open_count = len(
             list(
                 await uow.session.scalars(
@@ -162,9 +154,9 @@ async def clear_item(
                 )
             )
         )
-        review.check_clearable(open_count)
+        cleared = sampling.clear_sampled(review.ItemStatus(item.status), open_count)
         item.status, item.note, item.reviewed_by, item.reviewed_at = (
-            review.ItemStatus.CLEAR.value,
+            cleared.value,
             cmd.note,
             caller.user_id,
             utcnow(),
@@ -181,26 +173,29 @@ async def raise_finding(
         row = await _check(uow, check_id, caller)
         item = _item(row, item_id)
         subject = await uow.session.get(PopulationRow, (row.population, item.subject_id))
+        about = sampling.sampled_finding(
+            row.id, row.population, item.subject_id, subject.manager_id if subject else None
+        )
         finding = FindingRow(
             id=f"f-{uuid4().hex[:12]}",
             org_id=row.org_id,
             rule_id="R-I5",
-            manager_id=subject.manager_id if subject else None,
-            customer_id=item.subject_id if row.population == "customers" else None,
+            manager_id=about.manager_id,
+            customer_id=about.customer_id,
             spot_check_item_id=item.id,
             severity=cmd.severity.value,
             description=cmd.description,
             amount_at_risk=cmd.amount_at_risk,
-            evidence=[f"spot-check:{row.id}", f"{row.population}:{item.subject_id}"],
+            evidence=about.evidence,
             status="open",
             raised_by=caller.user_id,
             raised_at=utcnow(),
         )
         uow.session.add(finding)
-        item.status = review.ItemStatus.FINDING.value
+        item.status = about.item.value
         uow.emit(
             "audit.finding-raised",
-            key=finding.customer_id or finding.manager_id or row.id,
+            key=about.key,
             org_id=row.org_id,
             payload=FindingRaised(
                 finding_id=finding.id,
@@ -220,7 +215,7 @@ async def schedule_regular(
     uow: UnitOfWork, every_days: int, population: str, size: int, only_org: str | None = None
 ) -> list[str]:
     """R-I5: start a regular spot check for each cooperative (or only one) whose last one is too old."""
-    since = utcnow() - timedelta(days=every_days)
+    since = sampling.regular_since(utcnow(), every_days)
     started: list[str] = []
     async with uow:
         orgs = list(
@@ -237,9 +232,7 @@ async def schedule_regular(
                 )
             )
         )
-    for org_id in sorted(set(orgs) - recent):
-        if only_org is not None and org_id != only_org:
-            continue
+    for org_id in sampling.regular_due(orgs, recent, only_org):
         scheduler = Principal(user_id="steward-schedule", roles=frozenset({Role.AUDITOR}), org_id=org_id)
         check = await start(
             uow,

@@ -128,8 +128,10 @@ async def _author(uow: UnitOfWork, author: str, org_id: str) -> rules.Author | N
     if grade is not None:
         return rules.Author(view.grade, grade.authorization_limit, frozenset(grade.products or ()))
     default = next((g for g in DEFAULT_LADDER_GRADES if g.code == view.grade), None)
-    limit = default.authorization_limit if default is not None else Decimal("0")
-    return rules.Author(view.grade, limit, frozenset())
+    if default is None:
+        return rules.Author(view.grade, Decimal("0"), frozenset())
+    # R-Q5 before a ladder is published (or for a grade it lacks): the default ladder's products
+    return rules.Author(view.grade, default.authorization_limit, frozenset(default.products))
 
 
 def _submitted(uow: UnitOfWork, rec: RecommendationRow) -> None:

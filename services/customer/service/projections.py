@@ -144,11 +144,6 @@ async def when_departure_withdrawn_reopen_assignments(
     await _upsert_manager(uow, envelope, event.manager_id, status="active")
 
 
-async def record_grade_change(uow: UnitOfWork, envelope: Envelope, event: ManagerGradeChanged) -> None:
-    """R-Q8: keep the CM's grade and status (removed from the post) current."""
-    await _grade_changed(uow, envelope, event, DEFAULT_RISK_THRESHOLD)
-
-
 async def _grade_changed(
     uow: UnitOfWork, envelope: Envelope, event: ManagerGradeChanged, risk_threshold: Decimal
 ) -> None:

@@ -1,12 +1,19 @@
-"""Appraisal reports, access, automatic opening and bad postings, on the real broker, both databases."""
+"""Appraisal reports, access, automatic opening and bad postings, both databases; and R-Q8 across
+staffing and appraisal.
+
+In-process (tests.harness): events are pumped between the services, no broker.
+"""
 
 import io
 
+import pytest
 from openpyxl import load_workbook
 
-from tests.integration.conftest import serve
-from tests.integration.test_appraisal_cycle import AT, YEAR, _assign, _manager, _post, _send
+from tests.harness import start_system
+from tests.rules.test_appraisal_cycle import AT, YEAR, _assign, _manager, _post, _send
 from tests.support import eventually
+
+pytestmark = [pytest.mark.services("appraisal"), pytest.mark.usefixtures("database")]
 
 
 async def _ready(svc, managers: int, postings: int) -> None:
@@ -20,7 +27,7 @@ async def _ready(svc, managers: int, postings: int) -> None:
         counted = len(booked) + len(other) == postings and not held
         return True if len(known) == managers and counted else None
 
-    await eventually(seen, what="managers and postings")
+    await svc.until(seen, what="managers and postings")
 
 
 async def _finalized(svc) -> dict:
@@ -123,7 +130,7 @@ async def test_R_A2_a_posting_with_a_bad_amount_is_dead_lettered_and_changes_not
         letters = (await c.get("/admin/dead-letters", headers=admin)).json()
         return letters if len(letters) == 2 else None
 
-    letters = await eventually(two_letters, what="two dead letters")
+    letters = await svc.until(two_letters, what="two dead letters")
     reasons = " | ".join(letter["reason"] for letter in letters)
     assert "amount" in reasons
     assert "already booked" in reasons
@@ -131,8 +138,10 @@ async def test_R_A2_a_posting_with_a_bad_amount_is_dead_lettered_and_changes_not
     assert [(p["posting_id"], p["amount"]) for p in booked] == [("p-1", "10.00")]
 
 
-async def test_R_A1_last_years_cycle_opens_by_itself_on_the_configured_day(database_url, kafka, prefix):
-    async with serve("appraisal", database_url, kafka, prefix, auto_open_check_seconds=0.5) as svc:
+async def test_R_A1_last_years_cycle_opens_by_itself_on_the_configured_day(database, tmp_path):
+    quick = {"auto_open_check_seconds": 0.5}  # the background check runs, as in production
+    async with start_system(tmp_path, ["appraisal"], postgres=database, appraisal=quick) as system:
+        svc = system.view("appraisal")
         await _manager(svc, "m-1", "cm", "north")
         sup = svc.as_("sup-1", "supervisor")
 
@@ -145,62 +154,57 @@ async def test_R_A1_last_years_cycle_opens_by_itself_on_the_configured_day(datab
         assert cycle["year"] < int(cycle["opened_at"][:4])
 
 
-async def test_R_Q8_staffing_applies_a_confirmed_promotion_from_the_appraisal(
-    database_url, other_database_url, kafka, prefix
-):
-    async with (
-        serve("staffing", database_url, kafka, prefix, expiry_sweep_seconds=0) as staffing,
-        serve("appraisal", other_database_url, kafka, prefix, auto_open_check_seconds=0) as appraisal,
-    ):
-        hr1, hr2 = staffing.as_("hr-1", "hr"), staffing.as_("hr-2", "hr")
-        created = await staffing.client.post(
-            "/managers",
-            headers=hr1,
-            json={"employee_no": "E9", "name": "Li Wei", "grade": "trainee", "branch": "north"},
-        )
-        assert created.status_code == 201, created.text
-        mid = created.json()["id"]
-        await _assign(appraisal, "c-1", mid, AT)
-        await _post(appraisal, "p-1", "c-1", "1200000.00", f"{YEAR}-06-30")
-        sup = appraisal.as_("sup-1", "supervisor")
+@pytest.mark.services("staffing", "appraisal")
+async def test_R_Q8_staffing_applies_a_confirmed_promotion_from_the_appraisal(staffing, appraisal):
+    hr1, hr2 = staffing.as_("hr-1", "hr"), staffing.as_("hr-2", "hr")
+    created = await staffing.client.post(
+        "/managers",
+        headers=hr1,
+        json={"employee_no": "E9", "name": "Li Wei", "grade": "trainee", "branch": "north"},
+    )
+    assert created.status_code == 201, created.text
+    mid = created.json()["id"]
+    await _assign(appraisal, "c-1", mid, AT)
+    await _post(appraisal, "p-1", "c-1", "1200000.00", f"{YEAR}-06-30")
+    sup = appraisal.as_("sup-1", "supervisor")
 
-        async def known() -> bool | None:
-            managers = (await appraisal.client.get("/managers", headers=sup)).json()
-            booked = (await appraisal.client.get("/ledger/customers/c-1", headers=sup)).json()
-            held = (await appraisal.client.get("/ledger/held", headers=sup)).json()
-            return True if managers and booked and not held else None
+    async def known() -> bool | None:
+        managers = (await appraisal.client.get("/managers", headers=sup)).json()
+        booked = (await appraisal.client.get("/ledger/customers/c-1", headers=sup)).json()
+        held = (await appraisal.client.get("/ledger/held", headers=sup)).json()
+        return True if managers and booked and not held else None
 
-        await eventually(known, what="appraisal learning of the CM and the posting")
-        cycle = (
-            await appraisal.client.post("/cycles", headers=sup, json={"year": YEAR, "sample_size": 0})
-        ).json()
-        scores = {"performance": "90", "ability": "85", "quality": "80"}
-        url = f"/cycles/{cycle['id']}/managers/{mid}/evaluations"
-        for headers, source in ((appraisal.as_(mid, "cm"), "self"), (sup, "supervisor")):
-            assert (
-                await appraisal.client.post(url, headers=headers, json={"source": source, **scores})
-            ).status_code == 201
-        final = await appraisal.client.post(f"/cycles/{cycle['id']}/finalize", headers=sup)
-        assert final.status_code == 200, final.text
+    await appraisal.until(known, what="appraisal learning of the CM and the posting")
+    cycle = (
+        await appraisal.client.post("/cycles", headers=sup, json={"year": YEAR, "sample_size": 0})
+    ).json()
+    scores = {"performance": "90", "ability": "85", "quality": "80"}
+    url = f"/cycles/{cycle['id']}/managers/{mid}/evaluations"
+    for headers, source in ((appraisal.as_(mid, "cm"), "self"), (sup, "supervisor")):
+        assert (
+            await appraisal.client.post(url, headers=headers, json={"source": source, **scores})
+        ).status_code == 201
+    final = await appraisal.client.post(f"/cycles/{cycle['id']}/finalize", headers=sup)
+    assert final.status_code == 200, final.text
 
-        async def proposed() -> dict | None:
-            pending = (await staffing.client.get("/grade-proposals", headers=hr1)).json()
-            return pending[0] if pending else None
+    async def proposed() -> dict | None:
+        pending = (await staffing.client.get("/grade-proposals", headers=hr1)).json()
+        return pending[0] if pending else None
 
-        proposal = await eventually(proposed, what="staffing receiving the grade proposal")
-        assert (proposal["kind"], proposal["from_grade"], proposal["to_grade"]) == (
-            "promote",
-            "trainee",
-            "cm",
-        )
-        decided = await staffing.client.post(
-            f"/grade-proposals/{proposal['id']}/decision", headers=hr2, json={"confirm": True, "reason": "ok"}
-        )
-        assert decided.status_code == 200, decided.text
-        assert (await staffing.client.get(f"/managers/{mid}", headers=hr1)).json()["grade"] == "cm"
+    proposal = await staffing.until(proposed, what="staffing receiving the grade proposal")
+    assert (proposal["kind"], proposal["from_grade"], proposal["to_grade"]) == (
+        "promote",
+        "trainee",
+        "cm",
+    )
+    decided = await staffing.client.post(
+        f"/grade-proposals/{proposal['id']}/decision", headers=hr2, json={"confirm": True, "reason": "ok"}
+    )
+    assert decided.status_code == 200, decided.text
+    assert (await staffing.client.get(f"/managers/{mid}", headers=hr1)).json()["grade"] == "cm"
 
-        async def appraisal_sees_cm() -> bool | None:
-            managers = (await appraisal.client.get("/managers", headers=sup)).json()
-            return True if managers[0]["grade"] == "cm" else None
+    async def appraisal_sees_cm() -> bool | None:
+        managers = (await appraisal.client.get("/managers", headers=sup)).json()
+        return True if managers[0]["grade"] == "cm" else None
 
-        await eventually(appraisal_sees_cm, what="appraisal learning the new grade")
+    await appraisal.until(appraisal_sees_cm, what="appraisal learning the new grade")

@@ -1,8 +1,15 @@
-"""From staff to certified CM (R-Q1, R-Q2, R-Q6, R-Q7) through HTTP, on both databases."""
+"""From staff to certified CM (R-Q1, R-Q2, R-Q6, R-Q7) through HTTP, on both databases.
+
+In-process (tests.harness): the services' events are pumped, no broker.
+"""
 
 from datetime import timedelta
 
+import pytest
+
 from shared.timeutil import utcnow
+
+pytestmark = [pytest.mark.services("staffing"), pytest.mark.usefixtures("database")]
 
 TODAY = utcnow().date()
 ELIGIBLE = {

@@ -1,13 +1,17 @@
-"""Issue 19 in audit: findings name the CM responsible (R-I1, R-M4), order and staleness (R-I1, R-M5)."""
+"""Issue 19 in audit: findings name the CM responsible (R-I1, R-M4), order and staleness (R-I1, R-M5).
+
+In-process (tests.harness), on both databases.
+"""
 
 from datetime import UTC, datetime, timedelta
 
-from tests.support import envelope_bytes, eventually, produce
+import pytest
+
+pytestmark = [pytest.mark.services("audit"), pytest.mark.usefixtures("database")]
 
 
 async def _send(audit, topic: str, event_type: str, key: str, payload: dict, **overrides) -> None:
-    body = envelope_bytes(event_type, key, payload, **overrides)
-    await produce(audit.bootstrap, f"{audit.prefix}{topic}", body, key=key.encode())
+    await audit.send(topic, event_type, key, payload, **overrides)
 
 
 async def _findings(audit, **params) -> list[dict]:
@@ -19,7 +23,7 @@ async def _until(audit, what: str, check, **params):
         result = await _findings(audit, **params)
         return result if check(result) else None
 
-    return await eventually(found, what=what)
+    return await audit.until(found, what=what)
 
 
 def _balance(customer_id: str, overdue: str, as_of: str) -> dict:
@@ -85,7 +89,7 @@ async def test_R_M4_an_overdue_visit_names_the_cm_responsible(audit):
         await audit.client.post("/compliance/sweep", headers=auditor)
         return await _findings(audit, rule_id="R-M4", customer_id="c-11") or None
 
-    (finding,) = await eventually(swept, what="the overdue-visit finding")
+    (finding,) = await audit.until(swept, what="the overdue-visit finding")
     assert finding["manager_id"] == "m-11"
     mine = (await audit.client.get("/findings", headers=audit.as_("m-11", "cm"))).json()
     assert [f["rule_id"] for f in mine] == ["R-M4"]  # the CM sees their own finding
@@ -108,7 +112,7 @@ async def test_R_M5_the_follow_up_deadline_starts_at_the_warning_not_at_processi
         await audit.client.post("/compliance/sweep", headers=auditor)
         return await _findings(audit, rule_id="R-M5", customer_id="c-12") or None
 
-    (finding,) = await eventually(swept, what="the follow-up finding for a warning a month old")
+    (finding,) = await audit.until(swept, what="the follow-up finding for a warning a month old")
     assert finding["status"] == "open"
 
 
@@ -138,7 +142,7 @@ async def test_R_I1_the_limit_is_the_ladder_in_force_on_the_day_of_the_recommend
         check = (await audit.client.get("/journal/verification", headers=auditor)).json()
         return check["rows_checked"] >= 2
 
-    await eventually(journaled, what="the CM and the future ladder consumed")
+    await audit.until(journaled, what="the CM and the future ladder consumed")
 
     def rec(rec_id: str, amount: str) -> dict:
         return {

@@ -1,9 +1,16 @@
-"""BOLA: a CM calling any customer endpoint with another CM's object gets 403 or 404 and learns nothing."""
+"""BOLA: a CM calling any customer endpoint with another CM's object gets 403 or 404 and learns nothing.
+
+In-process (tests.harness): the services' events are pumped, no broker.
+"""
 
 from datetime import UTC, datetime, timedelta
 
-from tests.integration.test_customer_assignment import _managers
-from tests.support import envelope_bytes, eventually, produce
+import pytest
+
+from tests.rules.test_customer_assignment import _managers
+from tests.support import envelope_bytes
+
+pytestmark = [pytest.mark.services("customer"), pytest.mark.usefixtures("database")]
 
 NOW = datetime.now(UTC)
 
@@ -59,7 +66,7 @@ async def test_a_cm_cannot_reach_another_cms_objects_through_any_endpoint(custom
         await c.post(
             f"/customers/{cid}/credit-recommendations",
             headers=owner,
-            json={"product": "loan", "amount": "100", "term_months": 6, "purpose": "p", "rationale": "r"},
+            json={"product": "loans", "amount": "100", "term_months": 6, "purpose": "p", "rationale": "r"},
         )
     ).json()
     visit = {
@@ -99,13 +106,13 @@ async def test_a_cm_cannot_reach_another_cms_objects_through_any_endpoint(custom
         },
         actor={"kind": "user", "user_id": "risk-1", "roles": []},
     )
-    await produce(customer.bootstrap, f"{customer.prefix}risk.credit-decisions", ask, key=cid.encode())
+    await customer.send_raw("risk.credit-decisions", cid, ask)
 
     async def asked():
         r = (await c.get(f"/credit-recommendations/{rec['id']}", headers=owner)).json()
         return r["questions"] or None
 
-    (question,) = await eventually(asked, what="the question")
+    (question,) = await customer.until(asked, what="the question")
 
     calls = [
         ("get", f"/customers/{cid}", None),
@@ -119,7 +126,7 @@ async def test_a_cm_cannot_reach_another_cms_objects_through_any_endpoint(custom
         (
             "post",
             f"/customers/{cid}/credit-recommendations",
-            {"product": "loan", "amount": "1", "term_months": 1, "purpose": "p", "rationale": "r"},
+            {"product": "loans", "amount": "1", "term_months": 1, "purpose": "p", "rationale": "r"},
         ),
         ("get", f"/credit-recommendations/{rec['id']}", None),
         ("post", f"/credit-recommendations/{rec['id']}/cosign", None),

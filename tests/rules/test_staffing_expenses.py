@@ -1,11 +1,18 @@
-"""Marketing expenses (R-P2, R-I4) through HTTP on both databases."""
+"""Marketing expenses (R-P2, R-I4) through HTTP on both databases.
+
+In-process (tests.harness): the services' events are pumped, no broker.
+"""
 
 from datetime import date
+
+import pytest
 
 from services.staffing.models import ServedCustomerRow
 from shared.timeutil import utcnow
 from tests.integration.fault_support import rows
-from tests.support import ORG, envelope_bytes, eventually, produce
+from tests.support import ORG, envelope_bytes
+
+pytestmark = [pytest.mark.services("staffing"), pytest.mark.usefixtures("database")]
 
 TODAY = utcnow().date()
 LAST_YEAR = TODAY.year - 1
@@ -32,14 +39,14 @@ async def _served(staffing, customer_id: str, *managers: str, org: str = ORG) ->
         "co_manager_ids": list(managers[1:]),
     }
     event = envelope_bytes("customer.registered", customer_id, body, producer="customer", org_id=org)
-    await produce(staffing.bootstrap, f"{staffing.prefix}customer.customers", event, key=customer_id.encode())
+    await staffing.send_raw("customer.customers", customer_id, event)
     table = ServedCustomerRow.__table__
 
     async def applied() -> bool:
         query = table.select().where(table.c.customer_id == customer_id, table.c.org_id == org)
         return bool(await rows(staffing.settings.database_url, query))
 
-    await eventually(applied, timeout=30, what=f"staffing knows who serves {customer_id}")
+    await staffing.until(applied, what=f"staffing knows who serves {customer_id}")
 
 
 async def test_R_P2_an_expense_names_only_a_customer_the_cm_serves(staffing):
@@ -265,12 +272,12 @@ async def test_R_I6_a_departed_cm_cannot_record_expenses(staffing):
         {"audit_id": "da-9", "manager_id": cm["id"], "cleared_at": utcnow().isoformat(), "items_reviewed": 0},
         producer="audit",
     )
-    await produce(staffing.bootstrap, f"{staffing.prefix}audit.cases", cleared, key=cm["id"].encode())
+    await staffing.send_raw("audit.cases", cm["id"], cleared)
 
     async def departed():
         return (await c.get(f"/managers/{cm['id']}", headers=hr)).json()["status"] == "departed"
 
-    await eventually(departed, what="the departure to complete")
+    await staffing.until(departed, what="the departure to complete")
     gone = await c.post(
         f"/managers/{cm['id']}/expenses",
         headers=hr,

@@ -1,10 +1,17 @@
-"""A whole appraisal cycle on the real broker, both databases (R-A1..R-A4, R-P1..R-P3)."""
+"""A whole appraisal cycle, both databases (R-A1..R-A4, R-P1..R-P3).
+
+In-process (tests.harness): the services' events are pumped, no broker.
+"""
 
 from decimal import Decimal
 from typing import Any
 
+import pytest
+
 from shared.contracts.default_ladder import DEFAULT_LADDER_GRADES
-from tests.support import envelope_bytes, eventually, produce
+from tests.support import envelope_bytes
+
+pytestmark = [pytest.mark.services("appraisal"), pytest.mark.usefixtures("database")]
 
 YEAR = 2025
 AT = f"{YEAR}-01-01T08:00:00+00:00"
@@ -12,7 +19,7 @@ AT = f"{YEAR}-01-01T08:00:00+00:00"
 
 async def _send(svc, topic: str, event_type: str, key: str, payload: dict, **overrides: Any) -> None:
     body = envelope_bytes(event_type, key, payload, **overrides)
-    await produce(svc.bootstrap, f"{svc.prefix}{topic}", body, key=key.encode())
+    await svc.send_raw(topic, key, body)
 
 
 async def _manager(svc, manager_id: str, grade: str, branch: str) -> None:
@@ -108,7 +115,7 @@ async def _ledger_ready(svc) -> None:
         projections = len(managers) == 3 and len(periods) == 2 and len(teams) == 1 and len(overspends) == 1
         return True if done and projections else None
 
-    await eventually(ready, timeout=30, what="the ledger and the projections")
+    await svc.until(ready, what="the ledger and the projections")
 
 
 async def _evaluate_everyone(svc, cycle: dict) -> None:
@@ -183,7 +190,7 @@ async def test_R_A1_R_A2_R_A4_R_P1_a_cycle_from_postings_to_published_results(ap
         result = (await c.post(f"/cycles/{cycle['id']}/compute", headers=sup)).json()
         return result if result["unattributed_profit"] == "0.00" else None
 
-    await eventually(c9_known, what="the held posting attributed once its customer is known")
+    await appraisal.until(c9_known, what="the held posting attributed once its customer is known")
     final = await c.post(f"/cycles/{cycle['id']}/finalize", headers=sup)
     assert final.status_code == 200, final.text
     assert final.json()["cycle"]["status"] == "finalized"
@@ -231,7 +238,7 @@ async def test_R_A1_a_finalized_cycle_is_immutable_and_corrected_by_a_new_versio
         known = (await c.get("/managers", headers=sup)).json()
         return True if len(booked) == 1 and len(known) == 1 else None
 
-    await eventually(seen, what="the posting and the CM")
+    await appraisal.until(seen, what="the posting and the CM")
     cycle = (await c.post("/cycles", headers=sup, json={"year": YEAR, "sample_size": 0})).json()
     await _evaluate_everyone_one(svc, cycle["id"], "m-1")
     first = await c.post(f"/cycles/{cycle['id']}/finalize", headers=sup)
@@ -255,7 +262,7 @@ async def test_R_A1_a_finalized_cycle_is_immutable_and_corrected_by_a_new_versio
     async def counted() -> bool | None:
         return True if len((await c.get("/ledger/customers/c-1", headers=sup)).json()) == 2 else None
 
-    await eventually(counted, what="the correction posting")
+    await appraisal.until(counted, what="the correction posting")
     unchanged = (await c.get(f"/cycles/{cycle['id']}/results/m-1", headers=sup)).json()
     assert unchanged["attributed_profit"] == "1000.00"
 
@@ -338,7 +345,7 @@ async def test_R_P1_pay_follows_the_grades_in_force_during_the_year(appraisal):
             and all(len(p) == 1 for p in periods)
         )
 
-    await eventually(grades_known, what="the promotion, the hire, both assignments and both postings")
+    await appraisal.until(grades_known, what="the promotion, the hire, both assignments and both postings")
     cycle = (await c.post("/cycles", headers=sup, json={"year": YEAR})).json()
     assert (await c.post(f"/cycles/{cycle['id']}/compute", headers=sup)).status_code == 200
     sheets = {r["manager_id"]: r for r in (await c.get(f"/cycles/{cycle['id']}/results", headers=sup)).json()}

@@ -1,8 +1,15 @@
-"""Visits, plans, satisfaction and daily reports (R-D2, R-D3, R-M1..R-M5, R-W4, R-R3), on both databases."""
+"""Visits, plans, satisfaction and daily reports (R-D2, R-D3, R-M1..R-M5, R-W4, R-R3), on both databases.
+
+In-process (tests.harness): the services' events are pumped, no broker.
+"""
 
 from datetime import UTC, datetime, timedelta
 
-from tests.integration.test_customer_assignment import _managers
+import pytest
+
+from tests.rules.test_customer_assignment import _managers
+
+pytestmark = [pytest.mark.services("customer"), pytest.mark.usefixtures("database")]
 
 NOW = datetime.now(UTC)
 MAINTENANCE = {

@@ -1,6 +1,13 @@
-"""A team's members by name for its lead (issue 17, R-A4 pool splits), on SQLite and PostgreSQL."""
+"""A team's members by name for its lead (issue 17, R-A4 pool splits), on SQLite and PostgreSQL.
 
-from tests.integration.test_staffing_grades_teams import _cm
+In-process (tests.harness): the services' events are pumped, no broker.
+"""
+
+import pytest
+
+from tests.rules.test_staffing_grades_teams import _cm
+
+pytestmark = [pytest.mark.services("staffing"), pytest.mark.usefixtures("database")]
 
 
 async def test_a_team_lead_reads_their_members_names_and_nobody_elses(staffing):

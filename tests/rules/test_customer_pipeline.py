@@ -1,6 +1,13 @@
-"""Development targets (R-D1, R-D2, R-D4) on both databases."""
+"""Development targets (R-D1, R-D2, R-D4) on both databases.
 
-from tests.integration.test_customer_assignment import _managers
+In-process (tests.harness): the services' events are pumped, no broker.
+"""
+
+import pytest
+
+from tests.rules.test_customer_assignment import _managers
+
+pytestmark = [pytest.mark.services("customer"), pytest.mark.usefixtures("database")]
 
 TARGET = {
     "name": "Sunrise Dairy",

@@ -1,10 +1,17 @@
-"""Reports, credit recommendations and balances (R-W3, R-R2..R-R4, R-I1, R-C5), on both databases."""
+"""Reports, credit recommendations and balances (R-W3, R-R2..R-R4, R-I1, R-C5), on both databases.
+
+In-process (tests.harness): the services' events are pumped, no broker.
+"""
 
 import json
 from datetime import UTC, datetime, timedelta
 
-from tests.integration.test_customer_assignment import _managers
-from tests.support import envelope_bytes, eventually, produce
+import pytest
+
+from tests.rules.test_customer_assignment import _managers
+from tests.support import envelope_bytes
+
+pytestmark = [pytest.mark.services("customer"), pytest.mark.usefixtures("database")]
 
 
 async def _customer(customer, sup, primary="m-c", co=("m-s",)) -> dict:
@@ -35,7 +42,7 @@ async def test_R_R2_R_I1_a_serving_cm_recommends_and_above_the_limit_a_senior_co
         )
     ).json()
     small = {
-        "product": "working_capital_loan",
+        "product": "loans",
         "amount": "500000.00",
         "term_months": 12,
         "purpose": "fertiliser",
@@ -93,7 +100,7 @@ async def test_R_R2_R_R4_risk_decides_asks_with_due_dates_and_the_cm_answers(cus
             f"/customers/{cust['id']}/credit-recommendations",
             headers=cm,
             json={
-                "product": "loan",
+                "product": "loans",
                 "amount": "200000",
                 "term_months": 24,
                 "purpose": "tractor",
@@ -101,7 +108,7 @@ async def test_R_R2_R_R4_risk_decides_asks_with_due_dates_and_the_cm_answers(cus
             },
         )
     ).json()
-    topic = f"{customer.prefix}risk.credit-decisions"
+    topic = "risk.credit-decisions"
     yesterday = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
     ask = envelope_bytes(
         "credit-decision.made",
@@ -113,13 +120,13 @@ async def test_R_R2_R_R4_risk_decides_asks_with_due_dates_and_the_cm_answers(cus
         },
         actor={"kind": "user", "user_id": "risk-officer-1", "roles": ["risk"]},
     )
-    await produce(customer.bootstrap, topic, ask, key=cust["id"].encode())
+    await customer.send_raw(topic, cust["id"], ask)
 
     async def asked():
         r = (await c.get(f"/credit-recommendations/{rec['id']}", headers=cm)).json()
         return r if r["status"] == "info_requested" else None
 
-    pending = await eventually(asked, what="the question from risk")
+    pending = await customer.until(asked, what="the question from risk")
     question = pending["questions"][0]
     assert question["overdue"] is True
     overdue = (await c.get("/credit-recommendations", headers=sup, params={"overdue": "true"})).json()
@@ -160,13 +167,13 @@ async def test_R_R2_R_R4_risk_decides_asks_with_due_dates_and_the_cm_answers(cus
         actor={"kind": "user", "user_id": "risk-officer-1", "roles": ["risk"]},
     )
     for message in (self_decided, unknown, approve):
-        await produce(customer.bootstrap, topic, message, key=cust["id"].encode())
+        await customer.send_raw(topic, cust["id"], message)
 
     async def approved():
         r = (await c.get(f"/credit-recommendations/{rec['id']}", headers=cm)).json()
         return r if r["status"] == "approved" else None
 
-    final = await eventually(approved, what="the approval")
+    final = await customer.until(approved, what="the approval")
     assert (final["approved_amount"], final["credit_line"]) == ("180000.00", "250000.00")
     letters = (await c.get("/admin/dead-letters", headers=customer.as_("ops", "admin", "platform"))).json()
     reasons = sorted(letter["reason"] for letter in letters)
@@ -226,7 +233,7 @@ async def test_R_C5_balances_latest_as_of_wins_and_bad_ones_are_dead_lettered(cu
     sup = await _managers(customer)
     c = customer.client
     cust = await _customer(customer, sup)
-    topic = f"{customer.prefix}corebanking.balances"
+    topic = "corebanking.balances"
 
     def balance(deposit: str, as_of: str) -> bytes:
         return envelope_bytes(
@@ -261,7 +268,7 @@ async def test_R_C5_balances_latest_as_of_wins_and_bad_ones_are_dead_lettered(cu
             },
         ),
     ):
-        await produce(customer.bootstrap, topic, message, key=cust["id"].encode())
+        await customer.send_raw(topic, cust["id"], message)
 
     async def two_letters():
         letters = (
@@ -269,7 +276,7 @@ async def test_R_C5_balances_latest_as_of_wins_and_bad_ones_are_dead_lettered(cu
         ).json()
         return letters if len(letters) == 2 else None
 
-    await eventually(two_letters, what="the malformed and unknown balances in the DLQ")
+    await customer.until(two_letters, what="the malformed and unknown balances in the DLQ")
     after = (await c.get(f"/customers/{cust['id']}", headers=sup)).json()
     assert after["deposit_balance"] == "900.00"
     assert after["balances_as_of"].startswith("2026-03-02")

@@ -1,8 +1,16 @@
-"""Departure audits (R-I6) on a real broker, on both databases."""
+"""Departure audits (R-I6), the journal and spot checks (R-I5), on both databases.
+
+In-process (tests.harness): each event is delivered as the broker would; the journal under a
+concurrent burst from a real broker is tests/integration/test_audit_journal_burst.py.
+"""
 
 import json
 
-from tests.support import envelope_bytes, eventually, produce
+import pytest
+
+from tests.support import envelope_bytes
+
+pytestmark = [pytest.mark.services("audit"), pytest.mark.usefixtures("database")]
 
 
 def _requested(manager_id: str) -> bytes:
@@ -38,20 +46,17 @@ async def _audit_of(audit, manager_id: str, want=lambda a: True):
         ).json()
         return audits[0] if audits and want(audits[0]) else None
 
-    return await eventually(found, what=f"departure audit of {manager_id}")
+    return await audit.until(found, what=f"departure audit of {manager_id}")
 
 
 async def test_R_I6_the_departure_clears_only_when_every_customer_is_clear(audit):
     request = _requested("m-1")
-    topic = f"{audit.prefix}staffing.managers"
-    await produce(audit.bootstrap, topic, request, key=b"m-1")
+    topic = "staffing.managers"
+    await audit.send_raw(topic, "m-1", request)
     waiting = await _audit_of(audit, "m-1")
     assert waiting["status"] == "awaiting_portfolio"
-    await produce(
-        audit.bootstrap,
-        f"{audit.prefix}customer.customers",
-        _portfolio("m-1", request, [("c-1", "Farm A"), ("c-2", "Farm B")]),
-        key=b"m-1",
+    await audit.send_raw(
+        "customer.customers", "m-1", _portfolio("m-1", request, [("c-1", "Farm A"), ("c-2", "Farm B")])
     )
     opened = await _audit_of(audit, "m-1", lambda a: a["portfolio_received"])
     assert (opened["items_done"], opened["items_total"]) == (0, 2)
@@ -86,10 +91,8 @@ async def test_R_I6_the_departure_clears_only_when_every_customer_is_clear(audit
 
 async def test_R_I6_portfolio_arriving_first_still_opens_one_audit_and_empty_clears(audit):
     request = _requested("m-3")
-    await produce(
-        audit.bootstrap, f"{audit.prefix}customer.customers", _portfolio("m-3", request, []), key=b"m-3"
-    )
-    await produce(audit.bootstrap, f"{audit.prefix}staffing.managers", request, key=b"m-3")
+    await audit.send_raw("customer.customers", "m-3", _portfolio("m-3", request, []))
+    await audit.send_raw("staffing.managers", "m-3", request)
     cleared = await _audit_of(audit, "m-3", lambda a: a["status"] == "cleared")
     assert cleared["items_total"] == 0
     await audit.wait_events("audit.cases", "audit.departure-cleared")
@@ -99,16 +102,11 @@ async def test_R_I6_portfolio_arriving_first_still_opens_one_audit_and_empty_cle
 
 async def test_R_I6_a_withdrawn_departure_cancels_its_audit(audit):
     request = _requested("m-4")
-    await produce(audit.bootstrap, f"{audit.prefix}staffing.managers", request, key=b"m-4")
-    await produce(
-        audit.bootstrap,
-        f"{audit.prefix}customer.customers",
-        _portfolio("m-4", request, [("c-9", "Mill")]),
-        key=b"m-4",
-    )
+    await audit.send_raw("staffing.managers", "m-4", request)
+    await audit.send_raw("customer.customers", "m-4", _portfolio("m-4", request, [("c-9", "Mill")]))
     opened = await _audit_of(audit, "m-4", lambda a: a["portfolio_received"])
     withdrawn = envelope_bytes("manager.departure-withdrawn", "m-4", {"manager_id": "m-4", "reason": "stays"})
-    await produce(audit.bootstrap, f"{audit.prefix}staffing.managers", withdrawn, key=b"m-4")
+    await audit.send_raw("staffing.managers", "m-4", withdrawn)
     cancelled = await _audit_of(audit, "m-4", lambda a: a["status"] == "cancelled")
     item = cancelled["items"][0]
     refused = await audit.client.post(
@@ -126,13 +124,8 @@ async def test_R_I6_a_withdrawn_departure_cancels_its_audit(audit):
 
 async def test_R_I6_a_finding_keeps_the_departure_blocked_until_it_is_resolved(audit):
     request = _requested("m-5")
-    await produce(audit.bootstrap, f"{audit.prefix}staffing.managers", request, key=b"m-5")
-    await produce(
-        audit.bootstrap,
-        f"{audit.prefix}customer.customers",
-        _portfolio("m-5", request, [("c-51", "Loan Farm")]),
-        key=b"m-5",
-    )
+    await audit.send_raw("staffing.managers", "m-5", request)
+    await audit.send_raw("customer.customers", "m-5", _portfolio("m-5", request, [("c-51", "Loan Farm")]))
     opened = await _audit_of(audit, "m-5", lambda a: a["portfolio_received"])
     item = opened["items"][0]
     auditor = audit.as_("aud-1", "auditor")
@@ -192,15 +185,10 @@ async def test_R_I6_a_customer_assigned_after_the_request_is_still_audited(audit
             "effective_from": "2026-03-01T09:00:00+00:00",
         },
     )
-    await produce(audit.bootstrap, f"{audit.prefix}staffing.managers", request, key=b"m-7")
-    await produce(
-        audit.bootstrap,
-        f"{audit.prefix}customer.customers",
-        _portfolio("m-7", request, [("c-71", "Known Farm")]),
-        key=b"m-7",
-    )
+    await audit.send_raw("staffing.managers", "m-7", request)
+    await audit.send_raw("customer.customers", "m-7", _portfolio("m-7", request, [("c-71", "Known Farm")]))
     await _audit_of(audit, "m-7", lambda a: a["portfolio_received"])
-    await produce(audit.bootstrap, f"{audit.prefix}customer.customers", assigned, key=b"c-late")
+    await audit.send_raw("customer.customers", "c-late", assigned)
     caught = await _audit_of(audit, "m-7", lambda a: a["items_total"] == 2)
     late = next(i for i in caught["items"] if i["customer_id"] == "c-late")
     assert late["source"] == "late-assignment"
@@ -213,9 +201,9 @@ async def test_the_journal_chains_every_event_and_catches_tampering(audit):
     from shared.db import create_engine
 
     for i in range(3):
-        await produce(
-            audit.bootstrap,
-            f"{audit.prefix}staffing.expenses",
+        await audit.send_raw(
+            "staffing.expenses",
+            f"m-{i}",
             envelope_bytes(
                 "expense.recorded",
                 f"m-{i}",
@@ -227,16 +215,15 @@ async def test_the_journal_chains_every_event_and_catches_tampering(audit):
                     "spent_on": "2026-01-02",
                 },
             ),
-            key=f"m-{i}".encode(),
         )
-    await produce(audit.bootstrap, f"{audit.prefix}staffing.managers", _requested("m-8"), key=b"m-8")
+    await audit.send_raw("staffing.managers", "m-8", _requested("m-8"))
     auditor = audit.as_("aud-1", "auditor")
 
     async def four_rows():
         check = (await audit.client.get("/journal/verification", headers=auditor)).json()
         return check if check["rows_checked"] == 4 else None
 
-    check = await eventually(four_rows, what="four journal rows")
+    check = await audit.until(four_rows, what="four journal rows")
     assert check == {"ok": True, "rows_checked": 4, "first_broken_seq": None}
     assert (
         await audit.client.get("/journal/verification", headers=audit.as_("m-1", "cm"))
@@ -263,11 +250,10 @@ async def test_R_I5_a_random_spot_check_is_reproducible_and_findings_are_recorde
             "attribution_mode": "shares",
             "effective_from": "2026-03-01T09:00:00+00:00",
         }
-        await produce(
-            audit.bootstrap,
-            f"{audit.prefix}customer.customers",
+        await audit.send_raw(
+            "customer.customers",
+            f"c-{i:02d}",
             envelope_bytes("customer.assignment-changed", f"c-{i:02d}", body),
-            key=f"c-{i:02d}".encode(),
         )
     auditor = audit.as_("aud-1", "auditor")
     request = {
@@ -282,7 +268,7 @@ async def test_R_I5_a_random_spot_check_is_reproducible_and_findings_are_recorde
         r = await audit.client.post("/spot-checks", headers=auditor, json=request)
         return r.json() if r.status_code == 201 and r.json()["population_size"] == 12 else None
 
-    check = await eventually(all_known, what="the population of 12 customers")
+    check = await audit.until(all_known, what="the population of 12 customers")
     assert check["seed"] == 2026
     assert len(check["items"]) == 4
     again = (await audit.client.post("/spot-checks", headers=auditor, json=request)).json()
@@ -314,84 +300,3 @@ async def test_R_I5_a_random_spot_check_is_reproducible_and_findings_are_recorde
     assert (
         await audit.client.post("/spot-checks", headers=auditor, json={**request, "population": "gossip"})
     ).status_code == 422
-
-
-async def test_a_burst_on_three_topics_is_journaled_once_each_and_the_chain_holds(audit):
-    from aiokafka import AIOKafkaProducer
-    from sqlalchemy import func, select
-
-    from services.audit.models import JournalRow
-    from shared.db import create_engine, create_session_factory
-
-    per_topic = 120
-    bursts = {
-        "staffing.expenses": [
-            envelope_bytes(
-                "expense.recorded",
-                f"m-{i % 7}",
-                {
-                    "expense_id": f"e-{i}",
-                    "manager_id": f"m-{i % 7}",
-                    "category": "gifts",
-                    "amount": "1.00",
-                    "spent_on": "2026-01-02",
-                },
-            )
-            for i in range(per_topic)
-        ],
-        "customer.customers": [
-            envelope_bytes(
-                "customer.assignment-changed",
-                f"c-{i}",
-                {
-                    "customer_id": f"c-{i}",
-                    "primary_manager_id": f"m-{i % 7}",
-                    "attribution_mode": "shares",
-                    "effective_from": "2026-03-01T09:00:00+00:00",
-                },
-            )
-            for i in range(per_topic)
-        ],
-        "corebanking.balances": [
-            envelope_bytes(
-                "balance.reported",
-                f"c-{i}",
-                {
-                    "customer_id": f"c-{i}",
-                    "deposit": "1.00",
-                    "loan": "0.00",
-                    "overdue": "0.00",
-                    "as_of": "2026-03-01T00:00:00+00:00",
-                },
-            )
-            for i in range(per_topic)
-        ],
-    }
-    producer = AIOKafkaProducer(bootstrap_servers=audit.bootstrap, acks="all", enable_idempotence=False)
-    await producer.start()
-    try:
-        for topic, bodies in bursts.items():
-            for body in bodies:
-                key = json.loads(body)["key"].encode()
-                await producer.send(f"{audit.prefix}{topic}", value=body, key=key)
-        await producer.flush()
-    finally:
-        await producer.stop()
-    auditor = audit.as_("aud-1", "auditor")
-    total = per_topic * len(bursts)
-
-    async def all_rows():
-        check = (await audit.client.get("/journal/verification", headers=auditor)).json()
-        return check if check["rows_checked"] >= total else None
-
-    check = await eventually(all_rows, timeout=60, what=f"{total} journal rows")
-    assert check == {"ok": True, "rows_checked": total, "first_broken_seq": None}
-    engine = create_engine(audit.settings.database_url)
-    try:
-        async with create_session_factory(engine)() as session:
-            distinct = await session.scalar(select(func.count(func.distinct(JournalRow.event_id))))
-            seqs = list(await session.scalars(select(JournalRow.seq).order_by(JournalRow.seq)))
-    finally:
-        await engine.dispose()
-    assert distinct == total
-    assert seqs == list(range(1, total + 1))

@@ -1,13 +1,19 @@
-"""Value and the 80/20 view (R-C7, R-M6), profit postings, and the roster export (R-C4), on both databases."""
+"""Value and the 80/20 view (R-C7, R-M6), profit postings, and the roster export (R-C4), on both databases.
+
+In-process (tests.harness): the events are pumped, no broker.
+"""
 
 import csv
 import io
 
+import pytest
 from openpyxl import load_workbook
 
 from shared.timeutil import utcnow
-from tests.integration.test_customer_assignment import _managers
-from tests.support import envelope_bytes, eventually, produce
+from tests.rules.test_customer_assignment import _managers
+from tests.support import envelope_bytes
+
+pytestmark = [pytest.mark.services("customer"), pytest.mark.usefixtures("database")]
 
 
 async def test_R_C7_R_M6_value_from_balances_and_profit_ranks_the_roster(customer):
@@ -23,7 +29,7 @@ async def test_R_C7_R_M6_value_from_balances_and_profit_ranks_the_roster(custome
             )
         ).json()["id"]
     period = f"{utcnow().year:04d}-{utcnow().month:02d}"
-    pnl = f"{customer.prefix}corebanking.pnl"
+    pnl = "corebanking.pnl"
     for posting, name, amount in (
         ("p-1", "Big Mill", "50000.00"),
         ("p-2", "Small Shop", "100.00"),
@@ -38,11 +44,8 @@ async def test_R_C7_R_M6_value_from_balances_and_profit_ranks_the_roster(custome
             "amount": amount,
             "posted_on": utcnow().date().isoformat(),
         }
-        await produce(
-            customer.bootstrap,
-            pnl,
-            envelope_bytes("profit.posted", ids[name], body, producer="corebanking"),
-            key=ids[name].encode(),
+        await customer.send_raw(
+            pnl, ids[name], envelope_bytes("profit.posted", ids[name], body, producer="corebanking")
         )
     bad = envelope_bytes(
         "profit.posted",
@@ -56,14 +59,14 @@ async def test_R_C7_R_M6_value_from_balances_and_profit_ranks_the_roster(custome
             "posted_on": "2026-01-01",
         },
     )
-    await produce(customer.bootstrap, pnl, bad, key=b"x")
+    await customer.send_raw(pnl, "x", bad)
 
     async def ranked():
         review = (await c.get("/value-review", headers=sup)).json()
         profits = sorted(r["profit_last_12m"] for r in review)
         return review if profits == ["100.00", "50000.00", "8000.00"] else None  # every posting, once
 
-    review = await eventually(ranked, what="profit postings in the value review")
+    review = await customer.until(ranked, what="profit postings in the value review")
     assert [r["name"] for r in review] == ["Big Mill", "Core Estate", "Small Shop"]
     assert [r["top_fifth"] for r in review] == [True, False, False]
     assert review[0]["served_by_senior"] is False  # R-M6: the most valuable customer lacks a senior CM
@@ -82,7 +85,7 @@ async def test_R_C7_R_M6_value_from_balances_and_profit_ranks_the_roster(custome
             await c.get("/admin/dead-letters", headers=customer.as_("ops", "admin", "platform"))
         ).json() or None
 
-    (letter,) = await eventually(dead_letter, what="the malformed posting in the DLQ")
+    (letter,) = await customer.until(dead_letter, what="the malformed posting in the DLQ")
     assert "period" in letter["reason"]
 
 

@@ -1,10 +1,15 @@
 """R-A3 reminders (issue 17): the supervisor reminds those who owe evaluations; recorded and published.
 
 On the real broker, on SQLite and PostgreSQL.
+
+In-process (tests.harness): the services' events are pumped, no broker.
 """
 
-from tests.integration.test_appraisal_cycle import YEAR, _manager
-from tests.support import eventually
+import pytest
+
+from tests.rules.test_appraisal_cycle import YEAR, _manager
+
+pytestmark = [pytest.mark.services("appraisal"), pytest.mark.usefixtures("database")]
 
 
 async def test_R_A3_the_supervisor_reminds_those_who_owe_evaluations(appraisal):
@@ -16,7 +21,7 @@ async def test_R_A3_the_supervisor_reminds_those_who_owe_evaluations(appraisal):
     async def known() -> bool | None:
         return True if len((await c.get("/managers", headers=sup)).json()) == 2 else None
 
-    await eventually(known, what="the CMs")
+    await appraisal.until(known, what="the CMs")
     cycle = (await c.post("/cycles", headers=sup, json={"year": YEAR, "sample_size": 0})).json()
     url = f"/cycles/{cycle['id']}/reminders"
     own = {"source": "self", "performance": "90", "ability": "80", "quality": "70"}

@@ -1,10 +1,17 @@
-"""Grades over time (R-Q8), the ladder (R-Q3..R-Q5), teams (R-C2), through HTTP on both databases."""
+"""Grades over time (R-Q8), the ladder (R-Q3..R-Q5), teams (R-C2), through HTTP on both databases.
+
+In-process (tests.harness): the services' events are pumped, no broker.
+"""
 
 import asyncio
 from datetime import timedelta
 
+import pytest
+
 from shared.timeutil import utcnow
-from tests.support import envelope_bytes, eventually, produce
+from tests.support import envelope_bytes
+
+pytestmark = [pytest.mark.services("staffing"), pytest.mark.usefixtures("database")]
 
 TODAY = utcnow().date()
 
@@ -80,13 +87,13 @@ async def test_R_Q8_appraisal_results_arrive_as_pending_proposals_and_remove_tak
         org_id="rcc-test",
         actor={"kind": "user", "user_id": "sup-1", "roles": ["supervisor"]},
     )
-    await produce(staffing.bootstrap, f"{staffing.prefix}appraisal.results", proposed, key=cm["id"].encode())
+    await staffing.send_raw("appraisal.results", cm["id"], proposed)
 
     async def pending():
         found = (await c.get("/grade-proposals", headers=hr, params={"status": "pending"})).json()
         return found or None
 
-    (proposal,) = await eventually(pending, what="the proposal from the appraisal event")
+    (proposal,) = await staffing.until(pending, what="the proposal from the appraisal event")
     assert proposal["created_by"] == "sup-1"
     assert proposal["to_grade"] is None
     assert (await c.get(f"/managers/{cm['id']}", headers=hr)).json()["status"] == "active"

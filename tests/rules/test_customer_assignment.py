@@ -1,12 +1,17 @@
-"""Who serves whom (R-C1, R-C2, R-C3, R-Q5, R-A4) and the customer file (R-C6), on both databases."""
+"""Who serves whom (R-C1, R-C2, R-C3, R-Q5, R-A4) and the customer file (R-C6), on both databases.
 
-from tests.support import envelope_bytes, eventually, produce
+In-process (tests.harness). `_managers` works on a harness view and on a broker-backed integration
+service alike (both `send` and wait with `until`): the broker tests reuse it.
+"""
+
+import pytest
+
+pytestmark = [pytest.mark.services("customer"), pytest.mark.usefixtures("database")]
 
 GRADES = {"m-s": "senior", "m-s2": "senior", "m-c": "cm", "m-c2": "cm", "m-t": "trainee", "m-x": "cm"}
 
 
 async def _managers(customer, **statuses):
-    topic = f"{customer.prefix}staffing.managers"
     for manager_id, grade in GRADES.items():
         body = {
             "manager_id": manager_id,
@@ -17,12 +22,7 @@ async def _managers(customer, **statuses):
             "status": statuses.get(manager_id, "active"),
             "certified_until": "2099-01-01",
         }
-        await produce(
-            customer.bootstrap,
-            topic,
-            envelope_bytes("manager.registered", manager_id, body),
-            key=manager_id.encode(),
-        )
+        await customer.send("staffing.managers", "manager.registered", manager_id, body)
     sup = customer.as_("sup-1", "supervisor")
 
     async def known():
@@ -31,7 +31,7 @@ async def _managers(customer, **statuses):
                 return False
         return True
 
-    await eventually(known, what="the manager projection")
+    await customer.until(known, what="the manager projection")
     return sup
 
 
@@ -244,7 +244,7 @@ async def test_R_C6_file_sections_are_versioned_and_a_cm_sees_only_what_they_ser
 async def test_R_C2_team_members_see_the_teams_customers(customer):
     sup = await _managers(customer)
     c = customer.client
-    team = envelope_bytes(
+    team = (
         "team.changed",
         "t-1",
         {
@@ -255,7 +255,7 @@ async def test_R_C2_team_members_see_the_teams_customers(customer):
             "change": "formed",
         },
     )
-    await produce(customer.bootstrap, f"{customer.prefix}staffing.managers", team, key=b"t-1")
+    await customer.send("staffing.managers", *team)
 
     async def opened():
         r = await c.post(
@@ -273,7 +273,7 @@ async def test_R_C2_team_members_see_the_teams_customers(customer):
         )
         return r.json() if r.status_code == 201 else None
 
-    core = await eventually(opened, what="the team to reach the projection")
+    core = await customer.until(opened, what="the team to reach the projection")
     assert core["attribution_mode"] == "team_pool"
     assert (await c.get(f"/customers/{core['id']}", headers=customer.as_("m-c", "cm"))).status_code == 200
     assert (await c.get(f"/customers/{core['id']}", headers=customer.as_("m-c2", "cm"))).status_code == 404

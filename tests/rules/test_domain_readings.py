@@ -1,8 +1,14 @@
-"""Issue 19, finding 8: readings of the seed checked against the Chinese text (R-C2), on both databases."""
+"""Issue 19, finding 8: readings of the seed checked against the Chinese text (R-C2, R-M2), on both databases.
+
+In-process (tests.harness).
+"""
+
+import pytest
 
 from shared.contracts.default_ladder import DEFAULT_LADDER_GRADES
-from tests.integration.test_domain_customer_rules import _compliance_events, _managers, _staffing
-from tests.support import eventually
+from tests.rules.test_domain_customer_rules import _compliance_events, _managers, _staffing
+
+pytestmark = pytest.mark.usefixtures("database")
 
 CORE = {"core": True, "major_value": True}
 
@@ -23,7 +29,7 @@ async def _opened(customer, sup, body: dict) -> dict:
         response = await customer.client.post("/customers", headers=sup, json=body)
         return response if response.status_code == 201 else None
 
-    return (await eventually(created, what="the ladder (and team) known, the customer opened")).json()
+    return (await customer.until(created, what="the ladder (and team) known, the customer opened")).json()
 
 
 def _body(classification: dict, **more) -> dict:
@@ -31,6 +37,7 @@ def _body(classification: dict, **more) -> dict:
     return body | {"primary_manager_id": "m-c", "co_manager_ids": ["m-s"]} | more
 
 
+@pytest.mark.services("customer")
 async def test_R_C2_a_core_customer_of_major_value_not_led_by_a_senior_is_flagged(customer):
     sup = await _managers(customer)
     await _cm_serves_core(customer)
@@ -48,6 +55,7 @@ async def test_R_C2_a_core_customer_of_major_value_not_led_by_a_senior_is_flagge
     assert fixed.json()["compliant"] is True
 
 
+@pytest.mark.services("customer")
 async def test_R_C2_the_lead_of_the_customers_cm_team_counts_and_a_new_lead_is_rechecked(customer):
     sup = await _managers(customer)
     await _cm_serves_core(customer)
@@ -61,10 +69,11 @@ async def test_R_C2_the_lead_of_the_customers_cm_team_counts_and_a_new_lead_is_r
     assert [v["rule_id"] for v in breach["payload"]["violations"]] == ["R-C2"]
 
 
+@pytest.mark.services("customer")
 async def test_R_M2_a_report_filed_later_than_the_delay_is_accepted_but_flagged(customer):
     from datetime import UTC, datetime, timedelta
 
-    from tests.integration.test_customer_visits import _customer, _maintenance
+    from tests.rules.test_customer_visits import _customer, _maintenance
 
     sup = await _managers(customer)
     cust = await _customer(customer, sup)
@@ -80,9 +89,8 @@ async def test_R_M2_a_report_filed_later_than_the_delay_is_accepted_but_flagged(
     assert flags == {on_time.json()["id"]: False, late.json()["id"]: True}
 
 
+@pytest.mark.services("audit")
 async def test_R_M2_audit_counts_late_reports_against_the_cm(audit):
-    from tests.support import envelope_bytes, produce
-
     auditor = audit.as_("aud-1", "auditor")
     for n, late in enumerate((True, False, True)):
         visit = {
@@ -94,12 +102,11 @@ async def test_R_M2_audit_counts_late_reports_against_the_cm(audit):
             "version": 1,
             "filed_late": late,
         }
-        message = envelope_bytes("visit.filed", "c-1", visit)
-        await produce(audit.bootstrap, f"{audit.prefix}customer.activities", message, key=b"c-1")
+        await audit.send("customer.activities", "visit.filed", "c-1", visit)
 
     async def counted():
         found = (await audit.client.get("/findings", headers=auditor, params={"rule_id": "R-M2"})).json()
         return found if found and len(found[0]["evidence"]) == 2 else None
 
-    (finding,) = await eventually(counted, what="one R-M2 finding with two late reports as evidence")
+    (finding,) = await audit.until(counted, what="one R-M2 finding with two late reports as evidence")
     assert finding["manager_id"] == "m-1"

@@ -1,9 +1,16 @@
-"""Issue 19: `customer.compliance-changed` v2 carries structured issues; audit reads them, not the text."""
+"""Issue 19: `customer.compliance-changed` v2 carries structured issues; audit reads them, not the text.
 
-from tests.integration.test_customer_assignment import _managers
-from tests.support import envelope_bytes, eventually, produce
+In-process (tests.harness), on both databases; then the customer service's event, pumped into audit.
+"""
+
+import pytest
+
+from tests.rules.test_customer_assignment import _managers
+
+pytestmark = pytest.mark.usefixtures("database")
 
 
+@pytest.mark.services("customer")
 async def test_customer_publishes_v2_with_rule_ids_message_keys_and_params(customer):
     sup = await _managers(customer)
     c = customer.client
@@ -25,6 +32,7 @@ async def test_customer_publishes_v2_with_rule_ids_message_keys_and_params(custo
     assert sorted(i[:4] for i in payload["issues"]) == ["R-C3", "R-Q5"]  # v1 readers keep their lines
 
 
+@pytest.mark.services("audit")
 async def test_audit_takes_the_rule_from_the_structured_issue_not_from_the_text(audit):
     key = "c-v2"
     breach = {
@@ -35,14 +43,13 @@ async def test_audit_takes_the_rule_from_the_structured_issue_not_from_the_text(
             {"rule_id": "R-C3", "message_key": "customer.compliance.two_managers", "params": {"why": "core"}}
         ],
     }
-    message = envelope_bytes("customer.compliance-changed", key, breach, schema_version=2)
-    await produce(audit.bootstrap, f"{audit.prefix}customer.customers", message, key=key.encode())
+    await audit.send("customer.customers", "customer.compliance-changed", key, breach, schema_version=2)
     sup = audit.as_("aud-1", "auditor")
 
     async def raised():
         found = (await audit.client.get("/findings", headers=sup, params={"rule_id": "R-C3"})).json()
         return found or None
 
-    (finding,) = await eventually(raised, what="an R-C3 finding from the structured issue")
+    (finding,) = await audit.until(raised, what="an R-C3 finding from the structured issue")
     assert finding["customer_id"] == key
     assert finding["status"] == "open"
