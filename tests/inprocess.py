@@ -42,6 +42,7 @@ QUIET: dict[str, dict[str, Any]] = {
     "staffing": {"expiry_sweep_seconds": 0},
     "audit": {"compliance_sweep_seconds": 0},
     "appraisal": {"auto_open_check_seconds": 0},
+    "customer": {"ladder_recheck_seconds": 0},
 }
 
 

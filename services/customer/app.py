@@ -10,6 +10,7 @@ from services.customer.consumers import SUBSCRIPTIONS
 from services.customer.models import LOGIN_LINKS, MESSAGING
 from services.customer.service import projections
 from services.customer.settings import CustomerSettings
+from services.customer.sweeper import run_ladder_rechecks
 from shared.app import build_service_app
 from shared.logins import LoginLinks
 from shared.runtime import ServiceDefinition
@@ -28,7 +29,7 @@ def create_app(settings: CustomerSettings, *, configure_logs: bool = False) -> F
         tables=MESSAGING,
         subscriptions=SUBSCRIPTIONS,
         publishes=("customer.customers", "customer.activities", "customer.credit-recommendations"),
-        background=(access_log.run,),
+        background=(access_log.run, run_ladder_rechecks),
     )
     built = build_service_app(settings, definition, list(ROUTERS), configure_logs=configure_logs)
     built.state.access_log = access_log

@@ -155,6 +155,8 @@ class LadderVersionRow(Base):
     version: Mapped[int] = mapped_column(primary_key=True)
     effective_from: Mapped[date] = mapped_column(Date)
     grades: Mapped[list[dict[str, object]]] = mapped_column(JSON)
+    # When the customers were re-evaluated under it (R-Q3); None until its day came and they were.
+    rechecked_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class GradeProjectionRow(Base):

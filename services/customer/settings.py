@@ -29,6 +29,12 @@ class CustomerSettings(ServiceSettings):
     senior_risk_threshold: Decimal = Field(
         default=Decimal("1000000"), ge=0, description="R-C1: risk business above this needs a senior CM"
     )
+    ladder_recheck_seconds: float = Field(
+        default=3600,
+        ge=0,
+        le=86_400,
+        description="R-Q3: how often ladder versions taking effect are looked for; 0 turns the check off",
+    )
     id_document_key: SecretStr | None = Field(
         default=None,
         description="HMAC key of ID-document numbers (only their keyed hash is stored); required in prod "

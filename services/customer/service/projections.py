@@ -17,6 +17,7 @@ from services.customer.models import (
 from services.customer.schemas import ManagerProjectionRead
 from services.customer.service.assignment import recheck_served_by, recheck_team
 from services.customer.service.common import bring_ladder_in_force
+from services.customer.service.ladder_days import mark_rechecked
 from shared.auth import Principal
 from shared.contracts.customer import ManagerPortfolioPublished, PortfolioCustomer
 from shared.contracts.staffing import (
@@ -169,6 +170,7 @@ async def when_ladder_published_recheck_customers(
     if await _ladder(uow, envelope, event):
         await uow.session.flush()
         await recheck_served_by(uow, envelope.org_id, None, RECHECK.risk_threshold)
+        await mark_rechecked(uow, envelope.org_id, utcnow())
 
 
 async def when_departed_record_departed(uow: UnitOfWork, envelope: Envelope, event: ManagerDeparted) -> None:
