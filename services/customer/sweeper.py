@@ -1,4 +1,4 @@
-"""The scheduled R-Q3 re-check of ladder versions taking effect, run in the background of the customer service."""
+"""The scheduled R-Q3 re-check of ladder versions taking effect, run in the customer service's background."""
 
 import logging
 

@@ -1,5 +1,5 @@
 """Issue 19, finding 1 (R-Q3, R-Q5): the day a ladder version published for later takes effect, the customers
-of its cooperative are re-checked and audit hears of every verdict that changed; in-process, both databases."""
+of its cooperative are re-checked, audit hears of every verdict that changed; in-process, both databases."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -56,7 +56,8 @@ async def test_R_Q3_a_version_taking_effect_rechecks_its_customers_that_day_and_
     assert {v["rule_id"] for v in changed["payload"]["violations"]} == {"R-Q5"}
     assert (await customer.client.get(url, headers=sup)).json()["compliant"] is False
     (finding,) = await _findings(system)
-    assert finding["customer_id"] == cust["id"] and finding["status"] == "open"
+    assert finding["customer_id"] == cust["id"]
+    assert finding["status"] == "open"
 
     assert await _sweep(system, tomorrow + timedelta(hours=1)) == []  # a second run changes nothing
     assert len(system.events("customer.customers", "customer.compliance-changed")) == 1

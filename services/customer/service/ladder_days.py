@@ -1,9 +1,9 @@
-"""R-Q3: on the day a ladder version published for a later date takes effect, its cooperative is re-checked."""
+"""R-Q3: the day a ladder version published for a later date takes effect, its cooperative is re-checked."""
 
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 
 from services.customer.models import LadderVersionRow
 from services.customer.service.assignment import recheck_served_by
@@ -12,7 +12,7 @@ from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
 
-def _due(org_id: str | None, today: date):  # type: ignore[no-untyped-def]
+def _due(org_id: str | None, today: date) -> Select[LadderVersionRow]:
     query = select(LadderVersionRow).where(
         LadderVersionRow.rechecked_at.is_(None), LadderVersionRow.effective_from <= today
     )
@@ -40,7 +40,9 @@ async def recheck_ladders_taking_effect(
     now = now or utcnow()
     today = now.date()
     async with uow:
-        orgs = sorted(set(await uow.session.scalars(_due(org_id, today).with_only_columns(LadderVersionRow.org_id))))
+        orgs = sorted(
+            set(await uow.session.scalars(_due(org_id, today).with_only_columns(LadderVersionRow.org_id)))
+        )
     done: list[str] = []
     for org in orgs:
         async with uow:
