@@ -182,7 +182,7 @@ async def test_R_C5_R_R2_R_I1_core_banking_and_risk_integrate_with_kcat_and_the_
             f"/customers/{cid}/credit-recommendations",
             headers=customer.as_("m-c", "cm"),
             json={
-                "product": "loan",
+                "product": "loans",
                 "amount": "500000",
                 "term_months": 12,
                 "purpose": "seed",

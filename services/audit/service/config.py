@@ -32,18 +32,30 @@ class SettingsWrite(ComplianceConfig):
         examples=["2027-01-01"],
         description=f"the day the values take effect (today to {MAX_DAYS_AHEAD} days ahead); left out: now",
     )
+    # GET's own body may be sent back with a field changed (read, modify, write): what GET lists as
+    # scheduled is read-only and ignored here.
+    scheduled: list["SettingsVersion"] | None = Field(
+        default=None, description="read-only (as GET shows it); ignored on a write"
+    )
 
 
 class SettingsVersion(ComplianceConfig):
     """One version of the settings and the moment it takes effect (null: the defaults, never set)."""
 
-    effective_from: datetime | None = None
+    effective_from: datetime | None = Field(
+        default=None,
+        examples=["2027-01-01T00:00:00Z"],
+        description="the moment these values take effect (UTC); null: the defaults, never set",
+    )
 
 
 class SettingsView(SettingsVersion):
     """The version in force now, and the versions scheduled to take effect later."""
 
     scheduled: list[SettingsVersion] = Field(default_factory=list)
+
+
+SettingsWrite.model_rebuild()
 
 
 def _version(row: SettingsVersionRow) -> SettingsVersion:
@@ -85,7 +97,8 @@ async def set_config(uow: UnitOfWork, cmd: SettingsWrite, caller: Principal) -> 
     effective = effective_moment(cmd.effective_from, now)
     async with uow:
         base = await config_for(uow, caller.org_id, effective)
-        changed = {name: getattr(cmd, name) for name in cmd.model_fields_set - {"effective_from"}}
+        written = cmd.model_fields_set - {"effective_from", "scheduled"}
+        changed = {name: getattr(cmd, name) for name in written}
         merged = base.model_copy(update=changed)
         values: dict[str, Any] = merged.model_dump(mode="json")
         row = await uow.session.get(SettingsVersionRow, (caller.org_id, effective))
