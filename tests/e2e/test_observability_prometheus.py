@@ -140,22 +140,42 @@ async def test_every_dashboard_query_and_alert_runs_on_a_real_prometheus(observe
             json={"employee_no": "E1", "name": "Zhao Lei", "grade": "cm", "branch": "north"},
         )
         assert made.status_code == 201, made.text
+        manager_id = made.json()["id"]
+
+        async def served() -> bool:
+            # one customer on the CM's book, so the departure stays pending until an auditor clears it
+            # (an empty book clears at once, faster than a gauge refresh can see it)
+            opened = await http.post(
+                f"{urls['customer']}/customers",
+                headers=_auth("admin-1", "admin"),
+                json={"name": "Orchard", "kind": "corporate", "primary_manager_id": manager_id},
+            )
+            return opened.status_code == 201
+
+        await eventually(served, timeout=60, what="customer service knows the CM")
         asked = await http.post(
-            f"{urls['staffing']}/managers/{made.json()['id']}/departure",
+            f"{urls['staffing']}/managers/{manager_id}/departure",
             headers=hr,
             json={"reason": "moving"},
         )
         assert asked.status_code < 300, asked.text
         await http.get(f"{urls['customer']}/customers", headers=_auth("sup-1", "supervisor"))
 
+        seen: dict[str, int] = {}
+
         async def scraped_everything() -> bool:
             up = await _query(http, prometheus, 'up{job=~"steward-.*"} == 1')
             lag = await _query(http, prometheus, "steward_consumer_lag")
             outbox = await _query(http, prometheus, "steward_outbox_lag")
             pending = await _query(http, prometheus, "steward_departures_pending")
+            seen.update(up=len(up), lag=len(lag), outbox=len(outbox), pending=len(pending))
             return len(up) == len(SERVICES) and bool(lag) and bool(outbox) and bool(pending)
 
-        await eventually(scraped_everything, timeout=120, what="every target up, lag, outbox and departures")
+        try:
+            what = "every target up, lag, outbox and departures"
+            await eventually(scraped_everything, timeout=120, what=what)
+        except AssertionError as exc:  # say which series never came
+            raise AssertionError(f"{exc}; series seen last: {seen}") from exc
         queries = dashboard_queries()
         assert len(queries) > 30
         for where, expr in queries:
