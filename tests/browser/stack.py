@@ -4,7 +4,11 @@ The suite is started with the same `Suite` class `steward up` uses (processes on
 `seed` files a small branch through the services' public APIs, as the demo does.
 """
 
+import asyncio
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,6 +21,7 @@ from shared.settings import ServiceSettings
 from steward.catalog import ServiceEntry
 from steward.embedded_broker import free_port
 from steward.suite import Suite, SuiteConfig
+from tests.conftest import RUN_ID, _admin
 from tests.templates import start_suite
 
 ORG = "rcc-browser"
@@ -210,3 +215,25 @@ def seed(stack: Stack) -> dict[str, str]:
         assert visit.status_code == 201, visit.text
     stack.ids = ids
     return ids
+
+
+SERVICES = ("customer", "staffing", "appraisal", "audit")
+
+
+@contextmanager
+def postgres_stack(var_dir: Path, postgres_admin_url: str, label: str) -> Iterator[Stack]:
+    """The seeded suite with one fresh PostgreSQL database per service, dropped afterwards."""
+    base, _, _ = postgres_admin_url.rpartition("/")
+    names = {s: f"steward_{label}_{RUN_ID}_{s}_{uuid.uuid4().hex[:6]}" for s in SERVICES}
+    for name in names.values():
+        asyncio.run(_admin(postgres_admin_url, f'CREATE DATABASE "{name}"'))
+    running = None
+    try:
+        running = start_stack(var_dir, {s: f"{base}/{n}" for s, n in names.items()})
+        seed(running)
+        yield running
+    finally:
+        if running is not None:
+            running.stop()
+        for name in names.values():
+            asyncio.run(_admin(postgres_admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

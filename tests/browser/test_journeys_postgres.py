@@ -1,39 +1,21 @@
 """A CM's and a supervisor's day in Chromium against the suite on PostgreSQL."""
 
-import asyncio
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import new_page, sign_in
-from tests.browser.stack import Stack, seed, start_stack
-from tests.conftest import RUN_ID, _admin
+from tests.browser.stack import Stack, postgres_stack
 
 pytestmark = pytest.mark.postgres
-SERVICES = ("customer", "staffing", "appraisal", "audit")
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory, postgres_admin_url: str) -> Iterator[Stack]:
     """The suite with one fresh PostgreSQL database per service, dropped afterwards."""
-    base, _, _ = postgres_admin_url.rpartition("/")
-    names = {s: f"steward_browser_{RUN_ID}_{s}_{uuid.uuid4().hex[:6]}" for s in SERVICES}
-    for name in names.values():
-        asyncio.run(_admin(postgres_admin_url, f'CREATE DATABASE "{name}"'))
-    running = None
-    try:
-        running = start_stack(
-            tmp_path_factory.mktemp("browser-pg"), {s: f"{base}/{n}" for s, n in names.items()}
-        )
-        seed(running)
+    with postgres_stack(tmp_path_factory.mktemp("browser-pg"), postgres_admin_url, "browser") as running:
         yield running
-    finally:
-        if running is not None:
-            running.stop()
-        for name in names.values():
-            asyncio.run(_admin(postgres_admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def test_cm_and_supervisor_pages_on_postgresql(browser, stack):

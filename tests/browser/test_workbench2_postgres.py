@@ -1,12 +1,10 @@
 """Workbench II's browser tests (test_workbench2, test_workbench2_gaps) again, on PostgreSQL."""
 
-import asyncio
-import uuid
 from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.stack import Stack, seed, start_stack
+from tests.browser.stack import Stack, postgres_stack
 from tests.browser.test_workbench2 import (  # noqa: F401 (collected here again, against this module's stack)
     test_a_cm_sees_only_their_own_appraisal_result,
     test_a_grade_proposal_waits_for_a_second_hr_user,
@@ -24,28 +22,12 @@ from tests.browser.test_workbench2_gaps import (  # noqa: F401
     test_the_cms_page_shows_risks_decision_without_reload,
     test_the_makers_page_shows_the_grade_confirmation_without_reload,
 )
-from tests.conftest import RUN_ID, _admin
 
 pytestmark = pytest.mark.postgres
-SERVICES = ("customer", "staffing", "appraisal", "audit")
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory, postgres_admin_url: str) -> Iterator[Stack]:
     """The suite with one fresh PostgreSQL database per service, dropped afterwards."""
-    base, _, _ = postgres_admin_url.rpartition("/")
-    names = {s: f"steward_wb2_{RUN_ID}_{s}_{uuid.uuid4().hex[:6]}" for s in SERVICES}
-    for name in names.values():
-        asyncio.run(_admin(postgres_admin_url, f'CREATE DATABASE "{name}"'))
-    running = None
-    try:
-        running = start_stack(
-            tmp_path_factory.mktemp("browser-wb2-pg"), {s: f"{base}/{n}" for s, n in names.items()}
-        )
-        seed(running)
+    with postgres_stack(tmp_path_factory.mktemp("browser-wb2-pg"), postgres_admin_url, "wb2") as running:
         yield running
-    finally:
-        if running is not None:
-            running.stop()
-        for name in names.values():
-            asyncio.run(_admin(postgres_admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
