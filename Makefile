@@ -57,7 +57,7 @@ i18n: install  ## extract the console's strings and merge them into the catalogu
 	$(BIN)/pybabel extract -F services/console/babel.cfg -k N_ --no-location --omit-header -o var/console.pot services/console
 	$(BIN)/pybabel update -i var/console.pot -d services/console/locale -D messages --ignore-obsolete --no-fuzzy-matching
 
-lint: install  ## ruff and mypy (strict on shared/)
+lint: install  ## ruff and mypy (strict on every package)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
