@@ -71,3 +71,22 @@ async def test_R_P2_bounds_an_expense_in_1900_is_refused(staffing):
         assert refused.status_code == 422, (spent_on, refused.text)
         assert refused.json()["rule_id"] == "R-P2", refused.text
     assert (await staffing.client.get(url, headers=me)).json() == []
+
+
+@pytest.mark.services("customer", "audit")
+async def test_R_C5_R_I1_bounds_a_negative_balance_is_dead_lettered_by_every_consumer_naming_the_field(
+    system,
+):
+    ops = system.as_("ops", "admin", "platform")
+    for field in ("deposit", "loan", "overdue"):
+        balance = {"customer_id": "c-1", "deposit": "1.00", "loan": "0.00", "overdue": "0.00"}
+        balance |= {field: "-5.00", "as_of": (NOW - timedelta(hours=1)).isoformat()}
+        system.publish("corebanking.balances", "balance.reported", "c-1", balance)
+    await system.settle()
+    for service in ("customer", "audit"):
+        letters = (await system[service].client.get("/admin/dead-letters", headers=ops)).json()
+        reasons = [letter["reason"] for letter in letters]
+        for field in ("deposit", "loan", "overdue"):
+            assert any(f"{field} balance is negative" in r for r in reasons), (service, field, reasons)
+    auditor = system.as_("aud-1", "auditor")
+    assert (await system["audit"].client.get("/findings", headers=auditor)).json() == []
