@@ -124,3 +124,26 @@ async def test_R_Q3_R_Q5_a_ladder_in_force_at_once_rechecks_the_served_customers
     await _staffing(customer, "ladder.published", "ladder", _ladder(3))
     assert (await customer.client.get(url, headers=sup)).json()["compliant"] is True
     assert await _statuses(system, "R-Q5", cust["id"]) == [("resolved", "m-c")]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 19 finding 2, certification expiry: customer service's record_expiry/record_certification "
+    "(services/customer/service/projections.py) only update the projection and never re-evaluate the "
+    "customers the CM serves, and team_violations (services/customer/domain/assignment.py: served_by_senior, "
+    "_senior_leads) count an expired senior as a senior; R-Q7 says an expired CM is not certified",
+)
+async def test_R_Q7_R_C1_a_senior_whose_certification_expires_is_no_longer_the_customers_senior(system):
+    customer = system.view("customer")
+    sup = await _managers(customer)
+    cust = await _open(customer, sup, {"core": True, "major_value": True}, "m-s", ["m-c"])
+    assert cust["compliant"] is True
+    expired = {"manager_id": "m-s", "expired_on": "2026-01-01"}
+    await _staffing(customer, "manager.certification-expired", "m-s", expired)
+    url = f"/customers/{cust['id']}"
+    assert (await customer.client.get(url, headers=sup)).json()["compliant"] is False
+    assert await _statuses(system, "R-C1", cust["id"]) == [("open", "m-s")]
+    renewed = {"manager_id": "m-s", "grade": "senior", "score": "80.00", "valid_until": "2099-01-01"}
+    await _staffing(customer, "manager.certified", "m-s", renewed)
+    assert (await customer.client.get(url, headers=sup)).json()["compliant"] is True
+    assert await _statuses(system, "R-C1", cust["id"]) == [("resolved", "m-s")]
