@@ -64,12 +64,23 @@ async def _scores(uow: UnitOfWork, cycle: CycleRow) -> dict[str, dict[Source, De
     return found
 
 
+async def _overspends(uow: UnitOfWork, cycle: CycleRow) -> dict[str, Decimal]:
+    rows = await uow.session.execute(
+        select(OverspendRow.manager_id, OverspendRow.overspend).where(
+            OverspendRow.org_id == cycle.org_id, OverspendRow.year == cycle.year
+        )
+    )
+    return dict(rows.tuples().all())
+
+
 async def _carried_losses(uow: UnitOfWork, cycle: CycleRow) -> dict[str, Decimal]:
     if cycle.loss_policy != LossPolicy.CARRY_FORWARD.value:
         return {}
     previous = await uow.session.scalar(
         select(CycleRow.id).where(
-            CycleRow.org_id == cycle.org_id, CycleRow.year == cycle.year - 1, CycleRow.status == "finalized"
+            CycleRow.org_id == cycle.org_id,
+            CycleRow.year == cycle.year - 1,
+            CycleRow.status == CycleStatus.FINALIZED.value,
         )
     )
     if previous is None:
@@ -104,15 +115,7 @@ async def compute(uow: UnitOfWork, cycle: CycleRow) -> tuple[Attribution, int]:
         attribution=attribution,
         pooled=await _pools(uow, cycle.id, attribution.teams),
         scores=await _scores(uow, cycle),
-        overspends=dict(
-            (
-                await uow.session.execute(
-                    select(OverspendRow.manager_id, OverspendRow.overspend).where(
-                        OverspendRow.org_id == cycle.org_id, OverspendRow.year == cycle.year
-                    )
-                )
-            ).tuples()
-        ),
+        overspends=await _overspends(uow, cycle),
         carried_losses=await _carried_losses(uow, cycle),
     )
     await uow.session.execute(delete(ResultRow).where(ResultRow.cycle_id == cycle.id))
