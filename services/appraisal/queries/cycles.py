@@ -15,7 +15,9 @@ async def read_cycle(uow: UnitOfWork, row: CycleRow) -> CycleRead:
     count = await uow.session.scalar(
         select(func.count()).select_from(ParticipantRow).where(ParticipantRow.cycle_id == row.id)
     )
-    return CycleRead.model_validate(row).model_copy(update={"participants": count or 0})
+    read = CycleRead.model_validate(row)
+    read.participants = count or 0
+    return read
 
 
 async def list_cycles(uow: UnitOfWork, caller: Principal, year: int | None, page: Page) -> list[CycleRead]:

@@ -23,15 +23,11 @@ async def sheet_of(uow: UnitOfWork, cycle: CycleRow, row: ResultRow) -> ResultRe
             .order_by(InKindRow.id)
         )
     )
-    return ResultRead.model_validate(row).model_copy(
-        update={
-            "year": cycle.year,
-            "cycle_version": cycle.version,
-            "final": CycleStatus(cycle.status).final,
-            "pay_in_kind": [InKindRead.model_validate(p) for p in paid],
-            "floating_pay_in_cash": in_cash(row.floating_pay, (p.value for p in paid)),
-        }
-    )
+    read = ResultRead.model_validate(row)
+    read.year, read.cycle_version, read.final = cycle.year, cycle.version, CycleStatus(cycle.status).final
+    read.pay_in_kind = [InKindRead.model_validate(p) for p in paid]
+    read.floating_pay_in_cash = in_cash(row.floating_pay, (p.value for p in paid))
+    return read
 
 
 async def visible_sheet(
