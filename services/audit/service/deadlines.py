@@ -98,7 +98,9 @@ async def _plan_watch(
     last = as_utc(row.last_visit) if row.last_visit else None
     plan = decide.VisitPlan(row.importance, as_utc(row.since), last)
     interval, tolerance = config.visit_interval(plan.importance), config.visit_tolerance_days
-    responsible = await primary_of(uow, row.customer_id) or named
+    watched = await uow.session.get(WatchRow, (RuleId.R_M4.value, decide.customer_subject(row.customer_id)))
+    # a new deadline names the CM responsible now; a moved one keeps whom it named
+    responsible = None if watched else await primary_of(uow, row.customer_id) or named
     deadline, cleared = rules.next_visit(row.customer_id, plan, interval, tolerance, now, responsible)
     await watch(uow, row.org_id, evidence, deadline)
     if cleared is not None:
