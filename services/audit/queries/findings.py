@@ -42,7 +42,9 @@ async def list_findings(
     async with uow:
         rows = await page.rows(uow.session, query.order_by(FindingRow.raised_at, FindingRow.id))
         found = [FindingRead.model_validate(r) for r in rows]
-    return [f.model_copy(update={"evidence": rules.shown_evidence(f.evidence, own)}) for f in found]
+    for finding in found:  # the response, not the row
+        finding.evidence = rules.shown_evidence(finding.evidence, own)
+    return found
 
 
 async def summary(uow: UnitOfWork, caller: Principal) -> list[dict[str, Any]]:
