@@ -182,3 +182,12 @@ def sweep_one(
     if notice is Notice.WARN:
         return CertificationExpiring(manager_id, valid_until, (valid_until - today).days)
     return CertificationExpired(manager_id, valid_until)
+
+
+SWEPT = ("active", "departure_pending")
+"""R-Q7: whose certificates the expiry sweep looks at: CMs on the post, and those leaving it."""
+
+
+def sweep_horizon(today: date, warn_days: int) -> date:
+    """R-Q7: the sweep looks at certificates running out by this day (earlier ones may still owe a notice)."""
+    return today + timedelta(days=warn_days)
