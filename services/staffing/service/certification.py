@@ -5,7 +5,6 @@ from uuid import uuid4
 from sqlalchemy import select
 
 from services.staffing.domain import certification as rules
-from services.staffing.domain.departure import ManagerStatus
 from services.staffing.domain.qualification import ApplicationStatus
 from services.staffing.models import ApplicationRow, CertificationRow, ManagerRow
 from services.staffing.queries.access import ladder_in_force, manager_in_org, today
@@ -38,9 +37,7 @@ async def record_exam(
         rules.check_can_sit(row.id, row.status)
         ladder = await ladder_in_force(uow, caller.org_id, cmd.exam_date)
         grade = ladder.grade(cmd.grade)
-        application = (
-            await _approved_application(uow, row) if row.status == ManagerStatus.STAFF.value else None
-        )
+        application = await _approved_application(uow, row) if rules.needs_application(row.status) else None
         candidate = rules.Candidate(
             row.id, row.status, row.grade, application.target_grade if application else None
         )
@@ -67,9 +64,10 @@ async def record_exam(
         uow.session.add(exam)
         if certified.certifies and outcome.valid_until is not None:
             row.certified_until = outcome.valid_until
-            if certified.appoints and application is not None:
-                application.status = ApplicationStatus.CERTIFIED.value
-                row.status, row.grade = ManagerStatus.ACTIVE.value, certified.grade
+            appointment = certified.appointment
+            if appointment is not None and application is not None:
+                application.status = appointment.application_status
+                row.status, row.grade = appointment.status, certified.grade
                 emit_registered(uow, row)
             uow.emit(
                 "manager.certified",
