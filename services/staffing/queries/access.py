@@ -22,7 +22,7 @@ def today() -> date:
 async def visible_manager(uow: UnitOfWork, manager_id: str, caller: Principal) -> ManagerRow:
     """A staff record the caller may see (a CM only sees themself, a branch supervisor their subtree)."""
     row = await uow.session.get(ManagerRow, manager_id)
-    known = row is not None and row.org_id == caller.org_id
+    known = row is not None and access.in_org(row.org_id, caller.org_id)
     scope: list[str] | None = None
     placed: OfficeStaffRow | None = None
     if access.needs_scope(known, caller.roles, caller.user_id, manager_id):

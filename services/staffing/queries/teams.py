@@ -48,7 +48,7 @@ async def members(uow: UnitOfWork, team_id: str, caller: Principal) -> list[Team
     """The lead reads their own team; a CM who does not lead it gets the answer for an unknown team."""
     async with uow:
         team = await uow.session.get(TeamRow, team_id)
-        known = team is not None and team.org_id == caller.org_id
+        known = team is not None and access.in_org(team.org_id, caller.org_id)
         access.check_roll_reader(team_id, known, team.lead_id if team else None, caller.user_id, caller.roles)
         rows = await uow.session.execute(
             select(TeamMemberRow.manager_id, ManagerRow.name, ManagerRow.grade, TeamMemberRow.joined_at)

@@ -5,6 +5,7 @@ from uuid import uuid4
 from sqlalchemy import select
 
 from services.staffing.domain import teams as rules
+from services.staffing.domain.access import in_org
 from services.staffing.models import ManagerRow, TeamMemberRow, TeamRow
 from services.staffing.queries.access import ladder_in_force, manager_in_org, today
 from services.staffing.queries.teams import member_ids, read
@@ -22,7 +23,7 @@ def _member(row: ManagerRow | None) -> rules.Member | None:
 
 async def _person(uow: UnitOfWork, manager_id: str, org_id: str) -> rules.Member | None:
     row = await uow.session.get(ManagerRow, manager_id)
-    return _member(row if row is not None and row.org_id == org_id else None)
+    return _member(row if row is not None and in_org(row.org_id, org_id) else None)
 
 
 async def _emit(uow: UnitOfWork, team: TeamRow, change: str, manager_id: str | None) -> None:
@@ -69,7 +70,7 @@ async def form_team(uow: UnitOfWork, cmd: TeamCreate, caller: Principal) -> Team
 
 async def _open_team(uow: UnitOfWork, team_id: str, caller: Principal) -> TeamRow:
     team = await uow.session.get(TeamRow, team_id)
-    known = team is not None and team.org_id == caller.org_id
+    known = team is not None and in_org(team.org_id, caller.org_id)
     rules.check_open(team_id, known, team is not None and team.dissolved_at is not None)
     assert team is not None
     return team
