@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.deadletter import clean
 from shared.envelope import MAX_MESSAGE_BYTES
+from shared.every import stop_if_cancelled
 from shared.metrics import Metrics
 from shared.tables import MessagingTables
 from shared.telemetry import publish_spans
@@ -119,6 +120,7 @@ class OutboxRelay:
                 self.last_error = f"{type(exc).__name__}: {exc}"
                 log.warning("outbox relay failed, retrying in %.1fs: %s", backoff, self.last_error)
                 backoff = min(backoff * 2, 30.0)
+            stop_if_cancelled()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), timeout=backoff)
             self._wakeup.clear()
