@@ -108,6 +108,7 @@ class OutboxRelay:
         """Publish until stopped, waking on commits and polling as a fallback."""
         backoff = self._poll_seconds
         while not self._stopping:
+            stop_if_cancelled()  # a library call in the round may have swallowed our cancel
             try:
                 if self.last_error is not None and self._after_failure is not None:
                     await self._after_failure()
@@ -120,7 +121,6 @@ class OutboxRelay:
                 self.last_error = f"{type(exc).__name__}: {exc}"
                 log.warning("outbox relay failed, retrying in %.1fs: %s", backoff, self.last_error)
                 backoff = min(backoff * 2, 30.0)
-            stop_if_cancelled()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), timeout=backoff)
             self._wakeup.clear()
