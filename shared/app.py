@@ -79,6 +79,7 @@ def build_service_app(
         finally:
             if refresh is not None:
                 refresh.cancel()
+                await asyncio.wait([refresh], timeout=settings.shutdown_step_seconds)
             await runtime.stop()
 
     app = FastAPI(

@@ -5,6 +5,17 @@ import logging
 from collections.abc import Awaitable, Callable
 
 
+def stop_if_cancelled() -> None:
+    """Raise CancelledError when the current task was asked to stop, even if a library swallowed it.
+
+    aiokafka's `close()` methods await their own tasks under `suppress(CancelledError)`, which also eats a
+    cancel aimed at the caller; a retry loop that went on after that would outlive its shutdown.
+    """
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
 async def every(
     seconds: float,
     step: Callable[[], Awaitable[object]],
@@ -25,4 +36,5 @@ async def every(
             log.log(level, "%s failed: %s", what, exc)
             if on_error is not None:
                 on_error(exc)
+        stop_if_cancelled()
         await asyncio.sleep(seconds)

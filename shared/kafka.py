@@ -1,8 +1,9 @@
 """Kafka clients built from settings: one place where TLS, SASL and producer guarantees are set."""
 
+import asyncio
 import logging
 import ssl
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
@@ -119,8 +120,8 @@ async def ensure_topics(settings: KafkaSettings, topics: Iterable[str], client_i
     admin = AIOKafkaAdminClient(
         client_id=client_id, request_timeout_ms=10_000, **connection_options(settings)
     )
-    await admin.start()
-    try:
+    try:  # closed even when it fails to start: a client that got as far as bootstrapping polls the broker
+        await admin.start()
         existing = set(await admin.list_topics())
         missing = [t for t in topics if t not in existing]
         if not missing:
@@ -137,3 +138,58 @@ async def ensure_topics(settings: KafkaSettings, topics: Iterable[str], client_i
         return missing
     finally:
         await admin.close()
+
+
+async def within(seconds: float, step: Awaitable[object], what: str) -> bool:
+    """Await one shutdown step for at most `seconds`; False (logged) when it was cut short or failed."""
+    try:
+        async with asyncio.timeout(seconds):
+            await step
+        return True
+    except TimeoutError:
+        log.error("%s did not finish within %.1fs; cut short", what, seconds)
+    except Exception as exc:
+        log.warning("%s failed: %s: %s", what, type(exc).__name__, exc)
+    return False
+
+
+async def stop_producer(producer: AIOKafkaProducer, seconds: float) -> None:
+    """Flush and close a producer within `seconds`; past that, drop what is unsent and close it anyway.
+
+    aiokafka's `stop()` waits for every queued batch, and an idempotent producer retries a batch without
+    end while its broker is gone: the outbox keeps those rows unpublished, so nothing is lost. Cut short,
+    its sender and connections are closed; only `stop()`'s wait on the dropped batches is left, idle.
+    """
+    if await within(seconds, producer.stop(), "flushing the producer"):
+        return
+    sender = getattr(producer, "_sender", None)  # aiokafka has no public abort
+    if sender is not None:
+        await within(seconds, sender.close(), "ending the producer's sender")
+    await within(seconds, producer.client.close(), "closing the producer's connections")
+
+
+def end_fetches_quietly(consumer: object) -> None:
+    """Let a started aiokafka consumer stop cleanly while its broker is unreachable.
+
+    `Fetcher.close()` cancels each pending fetch and awaits it. A fetch cancelled during its retry
+    back-off (where every fetch is while the broker is gone) raises CancelledError out of `close()`, so
+    `consumer.stop()` ends before closing its client: its metadata, heartbeat and fetch tasks go on
+    retrying the broker, and FastStream's `broker.stop()` cancels the other consumers' stops with it.
+    Here a fetch cancelled because its fetcher is closing ends with "no records", as aiokafka's own
+    fetch does when the cancel comes during the request.
+    """
+    fetcher = getattr(consumer, "_fetcher", None)
+    proc = getattr(fetcher, "_proc_fetch_request", None)
+    if proc is None or getattr(proc, "_steward_quiet", False):
+        return
+
+    async def proc_fetch_request(*args: object, **kwargs: object) -> object:
+        try:
+            return await proc(*args, **kwargs)
+        except asyncio.CancelledError:
+            if getattr(fetcher, "_closed", False):
+                return False
+            raise
+
+    proc_fetch_request._steward_quiet = True  # type: ignore[attr-defined]
+    fetcher._proc_fetch_request = proc_fetch_request  # type: ignore[union-attr]

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.deadletter import clean
 from shared.envelope import MAX_MESSAGE_BYTES
+from shared.every import stop_if_cancelled
 from shared.metrics import Metrics
 from shared.tables import MessagingTables
 from shared.telemetry import publish_spans
@@ -107,6 +108,7 @@ class OutboxRelay:
         """Publish until stopped, waking on commits and polling as a fallback."""
         backoff = self._poll_seconds
         while not self._stopping:
+            stop_if_cancelled()  # a library call in the round may have swallowed our cancel
             try:
                 if self.last_error is not None and self._after_failure is not None:
                     await self._after_failure()

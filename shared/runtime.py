@@ -17,8 +17,17 @@ from shared.batch import BatchEventConsumer
 from shared.consumer import EventConsumer, Received, Subscription, TransientFailure
 from shared.db import create_engine, create_session_factory
 from shared.envelope import TimeWindow
+from shared.every import stop_if_cancelled
 from shared.fetchwait import adapt_fetch_wait
-from shared.kafka import create_producer, ensure_topics, record_bytes, topics_with_dlq
+from shared.kafka import (
+    create_producer,
+    end_fetches_quietly,
+    ensure_topics,
+    record_bytes,
+    stop_producer,
+    topics_with_dlq,
+    within,
+)
 from shared.metrics import Metrics
 from shared.outbox import KafkaSender, OutboxRelay
 from shared.settings import KafkaSettings, ServiceSettings
@@ -151,8 +160,10 @@ class Runtime:
                 await self.producer.start()
                 break
             except Exception as exc:  # keep serving HTTP; readiness reports the broker down
+                stop_if_cancelled()
                 await self._kafka_failed(exc, delay)
                 delay = min(delay * 2, 10.0)
+        stop_if_cancelled()
         # The outbox needs only the producer: publish while the consumer groups are still joining.
         assert self.relay is not None
         self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
@@ -161,8 +172,10 @@ class Runtime:
                 await _start_subscribers_together(self.broker, self.settings.kafka)
                 break
             except Exception as exc:
+                stop_if_cancelled()
                 await self._kafka_failed(exc, delay, consumers_only=True)
                 delay = min(delay * 2, 10.0)
+        stop_if_cancelled()
         self.kafka_connected = True
         self.kafka_error = None
         log.info("kafka connected; %d consumers running", len(self.consumers))
@@ -184,32 +197,54 @@ class Runtime:
         self.kafka_error = f"{type(exc).__name__}: {exc}"
         log.warning("kafka not reachable, retrying in %.1fs: %s", delay, self.kafka_error)
         if consumers_only:
-            await _quietly(self.broker.stop)
+            await self._stop_broker()
         else:
             await self._reset_kafka_clients()
+        stop_if_cancelled()
         await asyncio.sleep(delay)
 
     async def _reset_kafka_clients(self) -> None:
-        await _quietly(self.broker.stop)
+        await self._stop_broker()
         if self.producer is not None:
-            await _quietly(self.producer.stop)
+            await stop_producer(self.producer, self.settings.shutdown_step_seconds)
         self.producer = create_producer(self.settings.kafka, client_id=f"{self.definition.name}-relay")
         if self.relay is not None:
             self.relay.use_sender(KafkaSender(self.producer))
 
     async def stop(self) -> None:
-        """Stop consumers, relay and database connections, in that order."""
+        """Stop background work, consumers, producer and database in that order, each step bounded.
+
+        A step still waiting after `shutdown_step_seconds` (a broker that is gone) is cut short and its
+        clients closed anyway, so that no task outlives the service to retry a broker nobody needs.
+        """
+        bound = self.settings.shutdown_step_seconds
         if self.relay is not None:
-            self.relay.stop()
-        for task in self._tasks:
-            if task.get_name() != "outbox-relay" and not task.done():
-                task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        await self.broker.stop()
+            self.relay.stop()  # it finishes the batch in hand, if the broker acknowledges it in time
+        await self._end_tasks(bound)
+        await self._stop_broker()
         if self.producer is not None:
-            await self.producer.stop()
+            await stop_producer(self.producer, bound)
         if self.engine is not None:
-            await self.engine.dispose()
+            await within(bound, self.engine.dispose(), "closing the database pool")
+
+    async def _end_tasks(self, bound: float) -> None:
+        """Cancel the background tasks (the relay only if it has not finished in time) and await them."""
+        for graceful in (True, False):
+            running = [t for t in self._tasks if not t.done()]
+            for task in running:
+                if not graceful or task.get_name() != "outbox-relay":
+                    task.cancel()
+            if running:
+                await asyncio.wait(running, timeout=bound)
+        for task in self._tasks:
+            if not task.done():
+                log.error("background task %s did not end when cancelled", task.get_name())
+            elif not task.cancelled() and task.exception() is not None:
+                log.warning("background task %s failed: %r", task.get_name(), task.exception())
+
+    async def _stop_broker(self) -> None:
+        """Stop the consumers (FastStream's broker), within the shutdown bound."""
+        await within(self.settings.shutdown_step_seconds, self.broker.stop(), "stopping the consumers")
 
     async def database_ready(self) -> tuple[bool, str]:
         """Whether the database answers a trivial query within two seconds."""
@@ -253,17 +288,15 @@ class Runtime:
         return True, "ok"
 
 
-async def _quietly(stop: Callable[[], Coroutine[Any, Any, Any]]) -> None:
-    try:
-        await stop()
-    except Exception as exc:
-        log.debug("ignoring error while resetting a kafka client: %s", exc)
-
-
 async def _start_subscribers_together(broker: KafkaBroker, kafka: KafkaSettings) -> None:
     """Like `broker.start()`, but every consumer group joins at once rather than one after another."""
     await broker.connect()
-    await asyncio.gather(*(subscriber.start() for subscriber in broker.subscribers))
+
+    async def start(subscriber: Any) -> None:
+        await subscriber.start()
+        end_fetches_quietly(getattr(subscriber, "consumer", None))
+
+    await asyncio.gather(*(start(subscriber) for subscriber in broker.subscribers))
     for subscriber in broker.subscribers:
         adapt_fetch_wait(
             getattr(subscriber, "consumer", None),

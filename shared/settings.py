@@ -218,6 +218,9 @@ class ServiceSettings(BaseSettings):
         default=5, gt=0, le=600, description="how often lag is measured and consumed topics checked"
     )
     start_consumers: bool = True
+    shutdown_step_seconds: float = Field(
+        default=8, gt=0, le=120, description="longest wait of each shutdown step before it is cut short"
+    )
     idempotency_ttl_hours: int = Field(
         default=24, ge=24, le=720, description="how long a POST's Idempotency-Key and first answer are kept"
     )

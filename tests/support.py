@@ -67,6 +67,26 @@ async def eventually(check: Callable[[], Awaitable[T | None]], timeout: float = 
         await asyncio.sleep(0.1)
 
 
+def eventually_sync(
+    check: Callable[[], T | None],
+    timeout: float = 20.0,
+    what: str = "",
+    interval: float = 0.1,
+    detail: Callable[[], object] | None = None,
+) -> T:
+    """`eventually` for synchronous tests (a browser, a TestClient): poll until check returns a truthy
+    value; fail after timeout seconds, with `detail()` (what was last seen) in the message if given."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            seen = f": {detail()}" if detail is not None else ""
+            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what or check}{seen}")
+        time.sleep(interval)
+
+
 async def stays(check: Callable[[], Awaitable[bool]], seconds: float, what: str = "") -> None:
     """Poll check for `seconds`: fail as soon as it is false (a condition that must keep holding)."""
     deadline = time.monotonic() + seconds

@@ -6,7 +6,6 @@ customer's or CM's URL answers like an unknown one (the 404 page); management se
 dashboard's appraisal by office follows the tree (a branch's figures include its outlets').
 """
 
-import time
 import uuid
 from datetime import date
 from typing import Any
@@ -17,6 +16,7 @@ from playwright.sync_api import expect
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import new_page, sign_in
 from tests.browser.stack import Stack, headers
+from tests.support import eventually_sync
 
 OFFICES = [
     ("HQ", "联社总部", ""),
@@ -41,16 +41,6 @@ def _import(url: str, who: dict[str, str], name: str, rows: list[dict[str, Any]]
     answer = httpx.post(url, headers=who, json={"file": name, "dry_run": False, "rows": rows}, timeout=30)
     assert answer.status_code == 200, answer.text
     return dict(answer.json())
-
-
-def _until(check: Any, what: str, timeout: float = 60.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}: {SEEN.get(what)}")
 
 
 def _branch_book(stack: Stack) -> dict[str, str]:
@@ -80,7 +70,7 @@ def _branch_book(stack: Stack) -> dict[str, str]:
         dry = httpx.post(f"{cu}/imports/customers", headers=hr, json=body, timeout=30)
         return dry.status_code == 200 and dry.json()["refused"] == 0
 
-    _until(customers_ready, "customer service learning the CMs")
+    eventually_sync(customers_ready, timeout=60, what="customer service learning the CMs", interval=0.2)
     assert _import(f"{cu}/imports/customers", hr, "客户.csv", book)["refused"] == 0
     listed = httpx.get(f"{cu}/customers", headers=admin, params={"limit": 500}).json()
     ids = {c["name"]: c["id"] for c in listed}
@@ -94,15 +84,20 @@ def _branch_book(stack: Stack) -> dict[str, str]:
             and {m.get("id", m.get("manager_id")) for m in answer.json()} == north_ids
         )
 
-    _until(lambda: scoped(f"{ap}/managers"), "appraisal placing the CMs")
-    _until(lambda: scoped(f"{st}/managers"), "staffing scoping the roll")
+    eventually_sync(
+        lambda: scoped(f"{ap}/managers"), timeout=60, what="appraisal placing the CMs", interval=0.2
+    )
+    eventually_sync(
+        lambda: scoped(f"{st}/managers"), timeout=60, what="staffing scoping the roll", interval=0.2
+    )
 
     def north_only() -> bool:
         seen = httpx.get(f"{cu}/customers", headers=sup_n, params={"limit": 500}).json()
         SEEN["customer service scoping sup-n"] = seen
         return {c["name"] for c in seen} == set(NORTH_CUSTOMERS)
 
-    _until(north_only, "customer service scoping sup-n")
+    what = "customer service scoping sup-n"
+    eventually_sync(north_only, timeout=60, what=what, interval=0.2, detail=lambda: SEEN.get(what))
     opened = httpx.post(f"{ap}/cycles", headers=admin, json={"year": date.today().year - 1}, timeout=30)
     assert opened.status_code == 201, opened.text
     ids["cycle"] = opened.json()["id"]

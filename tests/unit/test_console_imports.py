@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from services.console.import_jobs import ImportJobs, StagedImport
 from steward.book_kinds import BOOK, csv_of, template
+from tests.support import eventually_sync
 from tests.unit.console_fakes import EXTERNAL, Fake, _client, _csrf, _every_field_is_labelled, sign_in
 
 STAFF_ROWS = [
@@ -57,13 +58,11 @@ def _upload(client, name: str, data: bytes, kind: str = "staff"):  # type: ignor
 
 
 def _poll_done(client, location: str) -> str:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        fragment = client.get(f"{location}/progress?poll=1").text
-        if 'data-state="committing"' not in fragment:
-            return str(fragment)
-        time.sleep(0.05)
-    raise AssertionError("the commit did not finish")
+    def done() -> str | None:
+        fragment = str(client.get(f"{location}/progress?poll=1").text)
+        return None if 'data-state="committing"' in fragment else fragment
+
+    return eventually_sync(done, timeout=10, what="the commit to finish", interval=0.05)
 
 
 def test_hr_and_supervisors_find_the_import_page_and_a_cm_does_not(fake):

@@ -2,6 +2,7 @@
 period of 0 turns it off."""
 
 import asyncio
+import contextlib
 import logging
 
 import pytest
@@ -39,3 +40,29 @@ async def test_a_period_of_zero_runs_nothing():
         raise AssertionError("must not run")
 
     await asyncio.wait_for(every(0, step, what="sweep", log=LOG), timeout=1)
+
+
+async def test_the_loop_ends_when_cancelled_even_if_its_step_swallowed_the_cancel():
+    """aiokafka's close() methods await their own tasks under suppress(CancelledError), which also eats a
+    cancel aimed at their caller (the consumer watch's topic check calls one): the loop must end anyway."""
+    waiting = asyncio.Event()
+    swallowing = asyncio.Event()
+    swallowing.set()
+
+    async def step() -> None:
+        waiting.set()
+        if swallowing.is_set():
+            with contextlib.suppress(asyncio.CancelledError):  # as AIOKafkaClient.close() awaits its task
+                await asyncio.Event().wait()
+
+    loop = asyncio.create_task(every(0.001, step, what="watch", log=LOG))
+    await asyncio.wait_for(waiting.wait(), timeout=10)
+    loop.cancel()
+    try:
+        done, _ = await asyncio.wait([loop], timeout=2)
+        assert done, "the loop went on after it was cancelled"
+        assert loop.cancelled()
+    finally:  # a loop left running would hang the event loop's own shutdown: end it in any case
+        swallowing.clear()
+        loop.cancel()
+        await asyncio.wait([loop], timeout=2)
