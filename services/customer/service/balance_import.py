@@ -13,6 +13,7 @@ from decimal import Decimal
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from services.customer.domain import balances as rules
 from services.customer.service.banking import CUSTOMERS, write_newest
 from shared.auth import Principal
 from shared.bulk import paused_gc
@@ -50,12 +51,12 @@ async def import_balances(
                     continue
                 known, event = checked
                 ids[str(row.values["external_id"]).strip()] = known.customer_id
-                if known.as_of is None or known.as_of < event.as_of:
-                    counts["created" if known.as_of is None else "updated"] += 1
+                amounts = (event.deposit, event.loan, event.overdue)
+                outcome = rules.opening(known.as_of, known.amounts, event.as_of, amounts)
+                if outcome in (rules.Opening.CREATED, rules.Opening.UPDATED):
                     newest[(known.customer_id, caller.org_id)] = event
-                    continue
-                counts["unchanged"] += 1
-                if (known.as_of, known.amounts) != (event.as_of, (event.deposit, event.loan, event.overdue)):
+                counts[outcome.value if outcome is not rules.Opening.OLDER else "unchanged"] += 1
+                if outcome is rules.Opening.OLDER and known.as_of is not None:
                     report.flag_key(row.line, "as_of", "import.balances_newer", as_of=known.as_of.date())
             if not body.dry_run and not report.refused_lines and newest:
                 await write_newest(uow, newest)
