@@ -207,3 +207,29 @@ def imported_balances(
     if on_record is not None and on_record > since:
         return {}
     return {name: value for name in BALANCES if (value := cells.get(name)) is not None}
+
+
+def book_refusals(line: int, external_id: str | None, on_file: bool, seen: dict[str, int]) -> list[Refusal]:
+    """An opening-balance row names a file on record by core banking's number, once in the book.
+
+    `seen` holds the line each number was first given on; this row's is added if it is the first.
+    """
+    if external_id is None:
+        return []
+    found = []
+    if external_id in seen:
+        found.append(
+            Refusal("external_id", "import.duplicate", {"value": external_id, "line": seen[external_id]})
+        )
+    seen.setdefault(external_id, line)
+    if not on_file:
+        found.append(Refusal("external_id", "import.customer_unknown", {"value": external_id}))
+    return found
+
+
+def imported_team(primary: str, co: Sequence[str]) -> list[tuple[str, rules.AssignmentRole, Decimal]]:
+    """R-A4/R-C3 for an imported team: the primary then the co-managers, each an equal share."""
+    team = [primary, *co]
+    shares = rules.equal_shares(team)
+    roles = [rules.AssignmentRole.PRIMARY, *(rules.AssignmentRole.CO_MANAGER for _ in co)]
+    return [(m, role, shares[m]) for m, role in zip(team, roles, strict=True)]

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from services.customer.domain import balances as rules
+from services.customer.domain.imports import book_refusals
 from services.customer.service.banking import CUSTOMERS, write_newest
 from shared.auth import Principal
 from shared.bulk import paused_gc
@@ -72,13 +73,8 @@ def _check(
     external_id = cells.text("external_id", required=True, max_length=64)
     deposit, loan, overdue = (cells.money(c) or ZERO for c in ("deposit", "loan", "overdue"))
     day = cells.day("as_of", required=True)
-    if external_id is not None:
-        if external_id in seen:
-            first = seen[external_id]
-            report.refuse(row.line, "external_id", "import.duplicate", value=external_id, line=first)
-        seen.setdefault(external_id, row.line)
-        if external_id not in stored:
-            report.refuse(row.line, "external_id", "import.customer_unknown", value=external_id)
+    for refused in book_refusals(row.line, external_id, external_id in stored, seen):
+        report.refuse(row.line, refused.column, refused.key, **refused.params)
     if row.line in report.refused_lines or external_id is None or day is None:
         return None
     known = stored[external_id]

@@ -271,14 +271,13 @@ def _assign(uow: UnitOfWork, row: CustomerRow, plan: Plan, caller: Principal) ->
     for live in row.assignments:
         if live.valid_to is None:
             live.valid_to = now
-    shares = rules.equal_shares([plan.primary, *plan.co])
-    for manager_id in (plan.primary, *plan.co):
-        role = "primary" if manager_id == plan.primary else "co_manager"
+    team = decide.imported_team(plan.primary, plan.co)
+    for manager_id, role, share in team:
         row.assignments.append(
             AssignmentRow(
                 manager_id=manager_id,
-                role=role,
-                share=shares[manager_id],
+                role=role.value,
+                share=share,
                 valid_from=plan.since,
                 changed_by=caller.user_id,
                 reason="imported",
@@ -294,7 +293,7 @@ def _assign(uow: UnitOfWork, row: CustomerRow, plan: Plan, caller: Principal) ->
             co_manager_ids=plan.co,
             team_id=plan.team_id,
             attribution_mode="shares",
-            shares={m: str(v) for m, v in shares.items()},
+            shares={m: str(share) for m, _, share in team},
             effective_from=plan.since,
             reason="imported",
         ),
