@@ -132,16 +132,15 @@ def test_R_A4_an_imported_team_shares_equally_with_the_primary_first():
 
 
 def test_an_existing_customer_changes_only_where_its_row_differs():
-    on_file = {"name": "Farm", "deposit_balance": Decimal("1"), "loan_balance": None}
-    row = {"name": "Farm", "deposit_balance": Decimal("2"), "loan_balance": None}
-    same = imports.update(on_file, ("a",), None, MAY, (True, []), {}, {**on_file}, ("a",), None, {}, [], JUNE)
-    assert not same.changed
-    moved = imports.update(on_file, ("a",), None, MAY, (True, []), {}, row, ("a", "b"), None, {}, ["x"], JUNE)
+    values = {"name": "Farm", "deposit_balance": Decimal("1"), "loan_balance": None}
+    on_file = imports.Standing(values, ("a",), None, {}, True, [])
+    assert not imports.update(on_file, MAY, on_file, JUNE).changed
+    row = imports.Standing({**values, "deposit_balance": Decimal("2")}, ("a", "b"), None, {}, False, ["x"])
+    moved = imports.update(on_file, MAY, row, JUNE)
     assert moved.changed
     assert moved.team_changed
     assert moved.compliance_changed
     assert (moved.fields, moved.balances_as_of) == ({"deposit_balance": Decimal("2")}, JUNE)
-    newer_on_file = imports.update(
-        on_file, ("a",), None, JUNE, (True, []), {}, row, ("a",), None, {}, [], MAY
-    )
-    assert not newer_on_file.changed  # R-C5: the balances on record are newer than the row's start date
+    kept = imports.Standing(row.values, ("a",), None, {}, True, [])
+    # R-C5: the balances on record are newer than the row's start date
+    assert not imports.update(on_file, JUNE, kept, MAY).changed

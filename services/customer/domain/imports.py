@@ -157,6 +157,18 @@ def outside_reach(
 
 
 @dataclass(frozen=True)
+class Standing:
+    """A customer as on file, or as its import row wants it: roster fields, team, class, compliance."""
+
+    values: Mapping[str, Any]
+    team: tuple[str, ...]
+    team_id: str | None
+    classification: Mapping[str, Any]
+    compliant: bool
+    issues: list[str]
+
+
+@dataclass(frozen=True)
 class Update:
     """What an existing customer's row changes: its team, roster fields, classification, compliance."""
 
@@ -174,29 +186,20 @@ class Update:
         )
 
 
-def update(
-    on_file: Mapping[str, Any],
-    team_now: tuple[str, ...],
-    team_id_now: str | None,
-    balances_as_of: datetime | None,
-    compliance_now: tuple[bool, list[str]],
-    classification_now: Mapping[str, Any],
-    row: Mapping[str, Any],
-    team: tuple[str, ...],
-    team_id: str | None,
-    class_of_row: Mapping[str, Any],
-    issues: list[str],
-    since: datetime,
-) -> Update:
-    """Bring an existing customer in line with its row; R-C5: an empty cell or newer balances stay."""
-    fields = {k: v for k, v in row.items() if on_file[k] != v and k not in BALANCES}
-    balances = {k: v for k, v in imported_balances(balances_as_of, since, row).items() if on_file[k] != v}
+def update(on_file: Standing, balances_as_of: datetime | None, row: Standing, since: datetime) -> Update:
+    """Bring an existing customer in line with its row; R-C5: an empty cell or newer balances stay.
+
+    `row.values` names the fields the row sets; `on_file.values` holds the same fields as stored.
+    """
+    was = on_file.values
+    fields = {k: v for k, v in row.values.items() if was[k] != v and k not in BALANCES}
+    balances = {k: v for k, v in imported_balances(balances_as_of, since, row.values).items() if was[k] != v}
     return Update(
-        team_now != team or team_id_now != team_id,
+        (on_file.team, on_file.team_id) != (row.team, row.team_id),
         fields | balances,
         since if balances else None,
-        classification_now != class_of_row,
-        compliance_now != (not issues, issues),
+        on_file.classification != row.classification,
+        (on_file.compliant, on_file.issues) != (row.compliant, row.issues),
     )
 
 

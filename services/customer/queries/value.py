@@ -1,16 +1,17 @@
 """Customer value (R-C7) from balances and profit, and the 80/20 view (R-M6), as the caller may see them."""
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from sqlalchemy import func, select
 
 from services.customer.domain import value as rules
-from services.customer.domain.assignment import served_by_senior
+from services.customer.domain.assignment import GradeView, served_by_senior
 from services.customer.domain.classification import Importance
 from services.customer.models import CustomerRow, ProfitRow
 from services.customer.queries.files import current, visible_customer, visible_ids
+from services.customer.queries.managers import grades_on, manager_view
 from services.customer.schemas.value import ValueRead
-from services.customer.service.common import grade_views, manager_view
 from shared.auth import Principal
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
@@ -27,15 +28,17 @@ async def _profits(uow: UnitOfWork, org_id: str, since: str, until: str) -> dict
     return {cid: Decimal(total or 0) for cid, total in rows.all()}
 
 
-async def _has_senior(uow: UnitOfWork, row: CustomerRow) -> bool:
+async def _has_senior(uow: UnitOfWork, row: CustomerRow, grades: Mapping[str, GradeView]) -> bool:
     team = [await manager_view(uow, a.manager_id) for a in current(row)]
-    return served_by_senior(team, await grade_views(uow, row.org_id))
+    return served_by_senior(team, grades)
 
 
 async def value_review(uow: UnitOfWork, caller: Principal) -> list[ValueRead]:
     """R-C7/R-M6: every visible customer ranked by value; the top fifth and whether seniors serve it."""
-    this, last, prior = rules.review_window(utcnow().date())
+    today = utcnow().date()
+    this, last, prior = rules.review_window(today)
     async with uow:
+        grades = await grades_on(uow, caller.org_id, today)
         last_12 = await _profits(uow, caller.org_id, last, this)
         prior_12 = await _profits(uow, caller.org_id, prior, last)
         # Rank over the whole cooperative, then show the caller only what they may see.
@@ -69,7 +72,7 @@ async def value_review(uow: UnitOfWork, caller: Principal) -> list[ValueRead]:
                 importance=Importance(rows[r.customer_id].importance),
                 suggested_importance=r.suggested,
                 top_fifth=r.top_fifth,
-                served_by_senior=await _has_senior(uow, rows[r.customer_id]),
+                served_by_senior=await _has_senior(uow, rows[r.customer_id], grades),
             )
             for r in ranked
             if r.customer_id in shown

@@ -9,6 +9,7 @@ from services.customer.domain import reassignment
 from services.customer.domain.classification import CONTROL_ROLES, Classification, check_control_request
 from services.customer.models import AssignmentRow, CustomerRow, TeamProjectionRow
 from services.customer.queries.files import current, read, served_by, visible_customer
+from services.customer.queries.managers import manager_view
 from services.customer.queries.scope import restrict
 from services.customer.schemas import (
     AssignmentSet,
@@ -17,7 +18,7 @@ from services.customer.schemas import (
     ReassignmentCreate,
     ReassignmentRead,
 )
-from services.customer.service.common import classification_of, grade_views, manager_view
+from services.customer.service.common import classification_of, grade_views
 from shared.auth import Principal, Role
 from shared.contracts.customer import (
     ComplianceViolation,

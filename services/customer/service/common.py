@@ -8,9 +8,9 @@ from datetime import date
 from sqlalchemy import delete, select
 
 from services.customer.domain import ladder
-from services.customer.domain.assignment import GradeView, ManagerView
+from services.customer.domain.assignment import GradeView
 from services.customer.domain.classification import Classification
-from services.customer.models import CustomerRow, GradeProjectionRow, LadderVersionRow, ManagerProjectionRow
+from services.customer.models import CustomerRow, GradeProjectionRow, LadderVersionRow
 from services.customer.schemas import ClassificationModel
 from shared.contracts.staffing import LadderGrade
 from shared.timeutil import utcnow
@@ -20,14 +20,6 @@ from shared.uow import UnitOfWork
 def classification_of(row: CustomerRow) -> Classification:
     """The stored classification as the domain's value."""
     return ClassificationModel.model_validate(row.classification).to_domain()
-
-
-async def manager_view(uow: UnitOfWork, manager_id: str) -> ManagerView | None:
-    """What the projection knows of a CM."""
-    row = await uow.session.get(ManagerProjectionRow, manager_id)
-    if row is None:
-        return None
-    return ManagerView(row.manager_id, row.org_id, row.status, row.certified_until, row.grade)
 
 
 async def bring_ladder_in_force(uow: UnitOfWork, org_id: str, on: date) -> bool:

@@ -7,6 +7,7 @@ from services.customer.domain.ladder import author_of
 from services.customer.models import GradeProjectionRow, InfoRequestRow, RecommendationRow, ReportRow
 from services.customer.queries.credit import recommendation, visible_recommendation
 from services.customer.queries.files import current, visible_customer
+from services.customer.queries.managers import manager_view
 from services.customer.schemas.credit import (
     AnswerCreate,
     RecommendationCreate,
@@ -14,7 +15,7 @@ from services.customer.schemas.credit import (
     ReportCreate,
     ReportRead,
 )
-from services.customer.service.common import bring_ladder_in_force, grade_views, manager_view
+from services.customer.service.common import bring_ladder_in_force, grade_views
 from shared.auth import Principal
 from shared.contracts.credit import (
     CreditDecisionMade,

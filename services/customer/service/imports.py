@@ -321,20 +321,18 @@ def _update(uow: UnitOfWork, row: CustomerRow, plan: Plan, caller: Principal, wr
     live = sorted(
         (a for a in row.assignments if a.valid_to is None), key=lambda a: (a.role != "primary", a.id)
     )
-    change = decide.update(
+    on_file = decide.Standing(
         {k: getattr(row, k) for k in plan.values},
         tuple(a.manager_id for a in live),
         row.team_id,
-        row.balances_as_of,
-        (row.compliant, list(row.compliance_issues)),
         row.classification,
-        plan.values,
-        (plan.primary, *plan.co),
-        plan.team_id,
-        plan.classification,
-        plan.issues,
-        plan.since,
+        row.compliant,
+        list(row.compliance_issues),
     )
+    wanted = decide.Standing(
+        plan.values, (plan.primary, *plan.co), plan.team_id, plan.classification, not plan.issues, plan.issues
+    )
+    change = decide.update(on_file, row.balances_as_of, wanted, plan.since)
     if not change.changed or not write:
         return change.changed
     for key, value in change.fields.items():

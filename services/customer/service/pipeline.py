@@ -5,9 +5,9 @@ from uuid import uuid4
 from services.customer.domain import pipeline as rules
 from services.customer.models import ProspectRow
 from services.customer.queries.files import MANAGE, visible_customer
+from services.customer.queries.managers import manager_view
 from services.customer.queries.pipeline import target, visible_target
 from services.customer.schemas.pipeline import ProspectCreate, ProspectRead, StageChange
-from services.customer.service.common import manager_view
 from shared.auth import Principal
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
