@@ -1,6 +1,6 @@
 """Audit HTTP schemas."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.audit.domain.departure import AuditStatus, ItemStatus
+from services.audit.domain.settings import MAX_DAYS_AHEAD
+from shared.contracts.audit import CooperativeSettings
 from shared.money import Money
 
 
@@ -196,3 +198,43 @@ class Reproduction(BaseModel):
 
     reproduced: bool
     sample: list[str]
+
+
+class ComplianceConfig(CooperativeSettings):
+    """The settings as the API reads and writes them; a field left out of a write keeps its value."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SettingsWrite(ComplianceConfig):
+    """A change of the settings, from now or from a later day."""
+
+    effective_from: date | None = Field(
+        default=None,
+        examples=["2027-01-01"],
+        description=f"the day the values take effect (today to {MAX_DAYS_AHEAD} days ahead); left out: now",
+    )
+    # GET's own body may be sent back with a field changed (read, modify, write): what GET lists as
+    # scheduled is read-only and ignored here.
+    scheduled: list["SettingsVersion"] | None = Field(
+        default=None, description="read-only (as GET shows it); ignored on a write"
+    )
+
+
+class SettingsVersion(ComplianceConfig):
+    """One version of the settings and the moment it takes effect (null: the defaults, never set)."""
+
+    effective_from: datetime | None = Field(
+        default=None,
+        examples=["2027-01-01T00:00:00Z"],
+        description="the moment these values take effect (UTC); null: the defaults, never set",
+    )
+
+
+class SettingsView(SettingsVersion):
+    """The version in force now, and the versions scheduled to take effect later."""
+
+    scheduled: list[SettingsVersion] = Field(default_factory=list)
+
+
+SettingsWrite.model_rebuild()

@@ -4,8 +4,8 @@ import re
 from decimal import Decimal
 from xml.etree import ElementTree
 
+from services.appraisal.queries.reports import chart_svg
 from services.appraisal.schemas.results import GroupSummary, SummaryRead
-from services.appraisal.service.reports import chart_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 

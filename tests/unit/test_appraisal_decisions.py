@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from services.appraisal.domain import attribution, cycle, evaluation, pay, sheet
+from services.appraisal.domain import attribution, cycle, evaluation, ledger, pay, sheet
 from services.appraisal.domain.attribution import split_pool
 from services.appraisal.domain.cycle import CycleStatus
 from services.appraisal.domain.evaluation import Criterion, Entrant, Source
@@ -51,13 +51,20 @@ def test_R_A1_only_a_finalized_cycle_is_corrected_and_a_deadline_never_moves_int
 
 
 def test_R_A1_finalizing_is_refused_while_evaluations_or_splits_are_missing_and_republishes_new_proposals():
+    computed = CycleStatus.COMPUTED
     with pytest.raises(RuleViolation) as missing:
-        cycle.finalize("cy-1", 2, [], [], {})
+        cycle.finalize("cy-1", computed, False, 2, [], [], {})
     assert missing.value.key == "appraisal.cycle.evaluations_missing"
     with pytest.raises(RuleViolation):
-        cycle.finalize("cy-1", 0, ["t-1"], [], {})
-    done = cycle.finalize("cy-1", 0, [], [("m-1", "keep"), ("m-2", "promote")], {"m-1": "keep"})
-    assert [(f.manager_id, f.proposal_changed) for f in done] == [("m-1", False), ("m-2", True)]
+        cycle.finalize("cy-1", computed, False, 0, ["t-1"], [], {})
+    with pytest.raises(Conflict):
+        cycle.finalize("cy-1", CycleStatus.FINALIZED, False, 0, [], [], {})
+    done = cycle.finalize(
+        "cy-1", computed, True, 0, [], [("m-1", "keep"), ("m-2", "promote")], {"m-1": "keep"}
+    )
+    assert [(f.manager_id, f.proposal_changed) for f in done.sheets] == [("m-1", False), ("m-2", True)]
+    assert (done.status, done.superseded) == (CycleStatus.FINALIZED, CycleStatus.SUPERSEDED)
+    assert cycle.finalize("cy-1", CycleStatus.OPEN, False, 0, [], [], {}).superseded is None
 
 
 def test_R_A3_reminders_only_while_evaluations_are_collected():
@@ -140,9 +147,9 @@ def test_R_A2_R_A4_periods_chain_a_sole_cm_takes_all_and_a_posting_id_is_booked_
     assert attribution.sole_manager("team_pool", "m-1", {}) is None
     jan, mar = date(2025, 1, 1), date(2025, 3, 1)
     assert attribution.chain([jan, mar]) == [(attribution.EARLIEST, mar), (mar, None)]
-    assert attribution.posting_refused("p-1", None, ("c-1",)) is None
-    assert attribution.posting_refused("p-1", ("c-1",), ("c-1",)) is None
-    assert attribution.posting_refused("p-1", ("c-1",), ("c-2",)) is not None
+    assert ledger.posting_refused("p-1", None, ("c-1",)) is None
+    assert ledger.posting_refused("p-1", ("c-1",), ("c-1",)) is None
+    assert ledger.posting_refused("p-1", ("c-1",), ("c-2",)) is not None
 
 
 def test_R_A4_a_pool_no_longer_computed_goes_and_a_split_that_no_longer_adds_up_waits_for_the_lead():

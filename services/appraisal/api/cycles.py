@@ -3,6 +3,8 @@
 from fastapi import APIRouter, Query, status
 
 from services.appraisal.api.deps import Participant, Runner, Settings, TeamLead
+from services.appraisal.queries import cycles as cycle_reads
+from services.appraisal.queries import pools as pool_reads
 from services.appraisal.schemas.cycles import (
     AllocationCreate,
     ComputeRead,
@@ -30,13 +32,13 @@ async def list_cycles(
     uow: UoW, caller: Participant, page: Paged, year: int | None = Query(None, ge=2000, le=2200)
 ) -> list[CycleRead]:
     """Every version of every year's appraisal, newest first."""
-    return await cycles.list_cycles(uow, caller, year, page)
+    return await cycle_reads.list_cycles(uow, caller, year, page)
 
 
 @router.get("/cycles/{cycle_id}", response_model=CycleRead, summary="One cycle")
 async def get_cycle(cycle_id: str, uow: UoW, caller: Participant) -> CycleRead:
     """A cycle: status, deadline, seed, weights and policy."""
-    return await cycles.get_cycle(uow, cycle_id, caller)
+    return await cycle_reads.get_cycle(uow, cycle_id, caller)
 
 
 @router.post("/cycles/{cycle_id}/deadline", response_model=CycleRead, summary="Move the deadline")
@@ -73,7 +75,7 @@ async def correct(
 @router.get("/cycles/{cycle_id}/pools", response_model=list[PoolRead], summary="Team pools (R-A4)")
 async def list_pools(cycle_id: str, uow: UoW, caller: Participant, page: Paged) -> list[PoolRead]:
     """Profit pooled to teams; a CM sees the pools of the teams they lead."""
-    return page.window(await pools.list_pools(uow, cycle_id, caller))
+    return page.window(await pool_reads.list_pools(uow, cycle_id, caller))
 
 
 @router.put("/cycles/{cycle_id}/pools/{team_id}", response_model=PoolRead, summary="Split a team pool (R-A4)")

@@ -3,6 +3,7 @@
 from fastapi import APIRouter, status
 
 from services.appraisal.api.deps import Channel, Evaluator, Participant, Reader, Runner
+from services.appraisal.queries import evaluations as reads
 from services.appraisal.schemas.evaluations import (
     EvaluationCreate,
     EvaluationRead,
@@ -39,7 +40,7 @@ async def list_evaluations(
     cycle_id: str, manager_id: str, uow: UoW, caller: Participant, page: Paged
 ) -> list[EvaluationRead]:
     """Every evaluation of a CM in the cycle (a CM sees their own appraisal only)."""
-    return page.window(await evaluations.list_evaluations(uow, cycle_id, manager_id, caller))
+    return page.window(await reads.list_evaluations(uow, cycle_id, manager_id, caller))
 
 
 @router.get(
@@ -49,7 +50,7 @@ async def list_evaluations(
 )
 async def sample(cycle_id: str, manager_id: str, uow: UoW, caller: Channel) -> SampleRead:
     """R-A3: the sampled customers and the seed that reproduces the draw."""
-    return await evaluations.get_sample(uow, cycle_id, manager_id, caller)
+    return await reads.get_sample(uow, cycle_id, manager_id, caller)
 
 
 @router.get(
@@ -59,7 +60,7 @@ async def sample(cycle_id: str, manager_id: str, uow: UoW, caller: Channel) -> S
 )
 async def missing(cycle_id: str, uow: UoW, caller: Participant, page: Paged) -> list[MissingRead]:
     """Mandatory evaluations not yet entered, with the deadline (a CM sees their own)."""
-    return page.window(await evaluations.list_missing(uow, cycle_id, caller))
+    return page.window(await reads.list_missing(uow, cycle_id, caller))
 
 
 @router.post(
@@ -76,4 +77,4 @@ async def remind(cycle_id: str, uow: UoW, caller: Runner) -> list[ReminderRead]:
 @router.get("/cycles/{cycle_id}/reminders", response_model=list[ReminderRead], summary="Reminders sent")
 async def list_reminders(cycle_id: str, uow: UoW, caller: Reader, page: Paged) -> list[ReminderRead]:
     """Who was reminded of which evaluation, by whom and when, newest first."""
-    return page.window(await reminders.list_reminders(uow, cycle_id, caller))
+    return page.window(await reads.list_reminders(uow, cycle_id, caller))

@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Query
 
 from services.appraisal.api.deps import Reader
+from services.appraisal.queries import ledger
 from services.appraisal.schemas.ledger import (
     AssignmentPeriodRead,
     HeldRead,
@@ -11,7 +12,6 @@ from services.appraisal.schemas.ledger import (
     PostingRead,
     TeamRead,
 )
-from services.appraisal.service import ledger
 from shared.app import UoW
 from shared.pagination import Paged
 

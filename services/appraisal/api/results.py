@@ -6,8 +6,10 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Response
 
 from services.appraisal.api.deps import Participant, Payroll, Reader
+from services.appraisal.queries import reports
+from services.appraisal.queries import results as reads
 from services.appraisal.schemas.results import InKindCreate, OfficeSummary, ResultRead, SummaryRead
-from services.appraisal.service import reports, results
+from services.appraisal.service import results
 from shared.app import UoW
 from shared.pagination import Paged
 from shared.spreadsheet import language
@@ -20,7 +22,7 @@ AcceptLanguage = Annotated[str | None, Header(max_length=200)]
 @router.get("/me/results", response_model=list[ResultRead], summary="My finalized results")
 async def my_results(uow: UoW, caller: Participant, page: Paged) -> list[ResultRead]:
     """The caller's own finalized result sheets, newest year first."""
-    return page.window(await results.my_results(uow, caller))
+    return page.window(await reads.my_results(uow, caller))
 
 
 @router.get("/cycles/{cycle_id}/results", response_model=list[ResultRead], summary="Result sheets")
@@ -31,13 +33,13 @@ async def list_results(
     page: Paged,
 ) -> list[ResultRead]:
     """Every CM's sheet for readers; a CM gets only their own."""
-    return await results.list_results(uow, cycle_id, caller, page)
+    return await reads.list_results(uow, cycle_id, caller, page)
 
 
 @router.get("/cycles/{cycle_id}/results/{manager_id}", response_model=ResultRead, summary="A result sheet")
 async def get_result(cycle_id: str, manager_id: str, uow: UoW, caller: Participant) -> ResultRead:
     """Every component of a CM's result and pay, and how it was reached."""
-    return await results.get_result(uow, cycle_id, manager_id, caller)
+    return await reads.get_result(uow, cycle_id, manager_id, caller)
 
 
 @router.post(

@@ -104,6 +104,14 @@ def split_pool(
     return sorted(allocations.items())
 
 
+def split_in_force(
+    amount: Decimal, allocated_for: Decimal | None, allocations: Mapping[str, Decimal]
+) -> tuple[bool, dict[str, Decimal]]:
+    """R-A4: whether a pool is split (its lead split this very amount; an empty pool needs none), and how."""
+    current = allocated_for == amount
+    return amount == 0 or current, dict(allocations) if current else {}
+
+
 EARLIEST = date(1900, 1, 1)
 
 
@@ -120,12 +128,3 @@ def chain(valid_from: Sequence[date]) -> list[tuple[date, date | None]]:
         (EARLIEST if index == 0 else start, valid_from[index + 1] if index + 1 < len(valid_from) else None)
         for index, start in enumerate(valid_from)
     ]
-
-
-def posting_refused(
-    posting_id: str, known: tuple[object, ...] | None, again: tuple[object, ...]
-) -> str | None:
-    """R-A2: a posting id is booked once; an exact repeat is ignored, other figures under it are refused."""
-    if known is None or known == again:
-        return None
-    return f"posting {posting_id} was already booked with other figures; post a correction"

@@ -17,6 +17,11 @@ class CycleStatus(StrEnum):
     FINALIZED = "finalized"
     SUPERSEDED = "superseded"
 
+    @property
+    def final(self) -> bool:
+        """A finalized version's results never change, nor do those of a version a correction superseded."""
+        return self in (CycleStatus.FINALIZED, CycleStatus.SUPERSEDED)
+
 
 def check_year(year: int, today: date) -> None:
     """A cycle appraises a year that has ended (R-A1: the previous year, in January)."""
@@ -40,6 +45,12 @@ def check_editable(status: CycleStatus) -> None:
     """Evaluations and allocations change only before finalization."""
     if status not in (CycleStatus.OPEN, CycleStatus.COMPUTED):
         raise Conflict("appraisal.cycle.immutable", status=status.value)
+
+
+def recompute(status: CycleStatus) -> CycleStatus:
+    """R-A1: a cycle not final may be computed again, from the ledger and the evaluations so far."""
+    check_editable(status)
+    return CycleStatus.COMPUTED
 
 
 def check_before_deadline(deadline: date, today: date) -> None:
@@ -67,6 +78,20 @@ class Opening:
     sample_size: int
     loss_policy: str
     samples: dict[str, list[str]]  # each participant (a graded CM still on staff) and their customers drawn
+
+
+def takes_part(standing: str, grade: str | None) -> bool:
+    """R-A1: a cycle appraises every CM still on staff who holds a grade."""
+    return standing != "left" and grade is not None
+
+
+def portfolios(assignments: Iterable[tuple[str, Sequence[str]]]) -> dict[str, list[str]]:
+    """R-A3: each CM's customers now, from the current assignments (a customer, the CMs on it)."""
+    served: dict[str, list[str]] = {}
+    for customer_id, manager_ids in assignments:
+        for manager_id in manager_ids:
+            served.setdefault(manager_id, []).append(customer_id)
+    return served
 
 
 @dataclass(frozen=True)
@@ -130,18 +155,31 @@ class Finalized:
     proposal_changed: bool
 
 
+@dataclass(frozen=True)
+class Finalization:
+    """R-A1: the cycle now final, the version it corrects (if any) superseded, and each sheet."""
+
+    status: CycleStatus
+    superseded: CycleStatus | None
+    sheets: list[Finalized]
+
+
 def finalize(
     cycle_id: str,
+    status: CycleStatus,
+    corrects: bool,
     missing_evaluations: int,
     unsplit_pools: Sequence[str],
     results: Sequence[tuple[str, str]],
     previous: Mapping[str, str],
-) -> list[Finalized]:
+) -> Finalization:
     """R-A1: refused while evaluations or pool splits are missing; each CM's proposal published when new."""
+    check_editable(status)
     if missing_evaluations:
         raise RuleViolation(
             "appraisal.cycle.evaluations_missing", count=missing_evaluations, cycle_id=cycle_id
         )
     if unsplit_pools:
         raise RuleViolation("appraisal.cycle.pools_unsplit", unsplit=list(unsplit_pools))
-    return [Finalized(m, previous.get(m) != proposal) for m, proposal in results]
+    sheets = [Finalized(m, previous.get(m) != proposal) for m, proposal in results]
+    return Finalization(CycleStatus.FINALIZED, CycleStatus.SUPERSEDED if corrects else None, sheets)

@@ -102,6 +102,28 @@ def missing_evaluations(
     return missing
 
 
+def owed(
+    participants: Iterable[str], given: Iterable[tuple[str, str, str]], drawn: Iterable[tuple[str, str]]
+) -> list[Missing]:
+    """R-A3: every mandatory evaluation still owed in a cycle, CM by CM in the order given.
+
+    `given` holds each evaluation entered (CM, source, evaluator); `drawn` each sampled (CM, customer).
+    """
+    entered: dict[str, dict[Source, set[str]]] = {}
+    for manager_id, source, evaluator in given:
+        entered.setdefault(manager_id, {}).setdefault(Source(source), set()).add(evaluator)
+    samples: dict[str, list[str]] = {}
+    for manager_id, customer_id in drawn:
+        samples.setdefault(manager_id, []).append(customer_id)
+    return [
+        owed_one
+        for manager_id in participants
+        for owed_one in missing_evaluations(
+            manager_id, entered.get(manager_id, {}), sorted(samples.get(manager_id, []))
+        )
+    ]
+
+
 @dataclass(frozen=True)
 class Entrant:
     """Who enters an evaluation: their id and the roles that entitle them (R-A3)."""

@@ -151,3 +151,8 @@ def pay_in_kind(
         raise Conflict("appraisal.pay.in_kind_not_final")
     check_in_kind(floating_pay, already, value)
     return value
+
+
+def in_cash(floating_pay: Decimal, in_kind: Iterable[Decimal]) -> Decimal:
+    """R-P3: the floating pay still due in cash once what was paid in kind is deducted."""
+    return floating_pay - sum(in_kind, ZERO)

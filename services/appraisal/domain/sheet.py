@@ -4,7 +4,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from services.appraisal.domain.attribution import Assignment, attribute, from_fen
+from services.appraisal.domain.attribution import Assignment, attribute, from_fen, to_fen
 from services.appraisal.domain.evaluation import Source, combined_score
 from services.appraisal.domain.grading import GradeTerms, ProposalKind, propose
 from services.appraisal.domain.pay import (
@@ -113,3 +113,12 @@ def refresh_pools(
     gone = [team for team in allocated_for if team not in teams]
     still_split = {t for t, split in allocated_for.items() if t in teams and split == from_fen(teams[t])}
     return gone, still_split
+
+
+def pooled_profit(allocations: Iterable[tuple[str, str, Decimal]], still_split: set[str]) -> dict[str, int]:
+    """R-A4: each CM's part (in fen) of the pools whose lead's split still adds up; (team, CM, amount) in."""
+    parts: dict[str, int] = {}
+    for team_id, manager_id, amount in allocations:
+        if team_id in still_split:
+            parts[manager_id] = parts.get(manager_id, 0) + to_fen(amount)
+    return parts

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from services.appraisal.domain.cycle import CycleStatus
 from services.appraisal.domain.grading import GradeTerms
+from services.appraisal.domain.tenure import Spell
 from services.appraisal.models import CycleRow, GradeSpellRow, LadderRow
 from shared.auth import Principal, Role
 from shared.contracts.default_ladder import DEFAULT_LADDER_GRADES
@@ -22,11 +23,6 @@ RUN = (Role.SUPERVISOR, Role.ADMIN)
 def today() -> date:
     """The current date in UTC."""
     return utcnow().date()
-
-
-def end_of_year(year: int) -> datetime:
-    """The last moment of a year, UTC."""
-    return datetime.combine(date(year, 12, 31), time.max, tzinfo=UTC)
 
 
 def may_read_all(caller: Principal) -> bool:
@@ -77,44 +73,15 @@ async def ladder_for_year(uow: UnitOfWork, org_id: str, year: int) -> tuple[int,
     return row.version, [_terms(g) for g in row.grades]
 
 
-async def grades_at(uow: UnitOfWork, manager_ids: list[str], moment: datetime) -> dict[str, str | None]:
-    """Each CM's grade in force at a moment, from the grade history."""
-    rows = await uow.session.execute(
-        select(GradeSpellRow.manager_id, GradeSpellRow.grade)
-        .where(GradeSpellRow.manager_id.in_(manager_ids), GradeSpellRow.valid_from <= moment)
-        .order_by(GradeSpellRow.valid_from, GradeSpellRow.id)
-    )
-    found: dict[str, str | None] = {}
-    for manager_id, grade in rows:
-        found[manager_id] = grade
-    return found
-
-
-async def days_in_grades(uow: UnitOfWork, manager_ids: list[str], year: int) -> dict[str, dict[str, int]]:
-    """R-P1: the days of the year each CM held each grade, from the grade history.
-
-    A grade holds from its spell's day until the next spell's; days off post (no grade) count for none.
-    """
-    start, end = date(year, 1, 1), date(year + 1, 1, 1)
+async def grade_history(uow: UnitOfWork, manager_ids: list[str], year: int) -> dict[str, list[Spell]]:
+    """Each CM's grade spells begun by the end of a year, in order (their UTC day and the grade)."""
+    end = datetime.combine(date(year + 1, 1, 1), time.min, tzinfo=UTC)
     rows = await uow.session.execute(
         select(GradeSpellRow.manager_id, GradeSpellRow.grade, GradeSpellRow.valid_from)
-        .where(
-            GradeSpellRow.manager_id.in_(manager_ids),
-            GradeSpellRow.valid_from < datetime.combine(end, time.min, tzinfo=UTC),
-        )
+        .where(GradeSpellRow.manager_id.in_(manager_ids), GradeSpellRow.valid_from < end)
         .order_by(GradeSpellRow.manager_id, GradeSpellRow.valid_from, GradeSpellRow.id)
     )
-    spells: dict[str, list[tuple[date, str | None]]] = {}
+    history: dict[str, list[Spell]] = {}
     for manager_id, grade, valid_from in rows:
-        spells.setdefault(manager_id, []).append((valid_from.astimezone(UTC).date(), grade))
-    held: dict[str, dict[str, int]] = {}
-    for manager_id, history in spells.items():
-        days: dict[str, int] = {}
-        for index, (since, grade) in enumerate(history):
-            until = history[index + 1][0] if index + 1 < len(history) else end
-            span = (min(until, end) - max(since, start)).days
-            if grade is not None and span > 0:
-                days[grade] = days.get(grade, 0) + span
-        if days:
-            held[manager_id] = days
-    return held
+        history.setdefault(manager_id, []).append((valid_from.astimezone(UTC).date(), grade))
+    return history

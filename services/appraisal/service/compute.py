@@ -1,15 +1,18 @@
 """R-A2..R-A4, R-P1, R-Q8: computing a cycle, with the heavy sums done by the database."""
 
 from collections import defaultdict
-from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import delete, func, insert, select
 
-from services.appraisal.domain.attribution import from_fen, to_fen
+from services.appraisal.domain import computation
+from services.appraisal.domain import cycle as rules
+from services.appraisal.domain.attribution import from_fen
+from services.appraisal.domain.computation import Computed, Year
+from services.appraisal.domain.cycle import CycleStatus
 from services.appraisal.domain.evaluation import Source, mean_score
-from services.appraisal.domain.pay import ZERO, LossPolicy
-from services.appraisal.domain.sheet import Attribution, Figures, refresh_pools, result_sheet
+from services.appraisal.domain.pay import LossPolicy
+from services.appraisal.domain.sheet import Attribution, pooled_profit, refresh_pools
 from services.appraisal.models import (
     CycleRow,
     EvaluationRow,
@@ -21,7 +24,7 @@ from services.appraisal.models import (
     ResultRow,
 )
 from services.appraisal.service.attribution import attribute_year
-from services.appraisal.service.common import days_in_grades, end_of_year, grades_at, ladder_for_year
+from services.appraisal.service.common import grade_history, ladder_for_year
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
@@ -41,13 +44,12 @@ async def _pools(uow: UnitOfWork, cycle_id: str, teams: dict[str, int]) -> dict[
         else:
             pool.amount = from_fen(fen)
     await uow.session.flush()
-    allocated: dict[str, int] = defaultdict(int)
-    for a in await uow.session.scalars(
-        select(PoolAllocationRow).where(PoolAllocationRow.cycle_id == cycle_id)
-    ):
-        if a.team_id in valid:
-            allocated[a.manager_id] += to_fen(a.amount)
-    return allocated
+    allocations = await uow.session.execute(
+        select(PoolAllocationRow.team_id, PoolAllocationRow.manager_id, PoolAllocationRow.amount).where(
+            PoolAllocationRow.cycle_id == cycle_id
+        )
+    )
+    return pooled_profit(allocations.tuples(), valid)
 
 
 async def _scores(uow: UnitOfWork, cycle: CycleRow) -> dict[str, dict[Source, Decimal]]:
@@ -62,12 +64,23 @@ async def _scores(uow: UnitOfWork, cycle: CycleRow) -> dict[str, dict[Source, De
     return found
 
 
+async def _overspends(uow: UnitOfWork, cycle: CycleRow) -> dict[str, Decimal]:
+    rows = await uow.session.execute(
+        select(OverspendRow.manager_id, OverspendRow.overspend).where(
+            OverspendRow.org_id == cycle.org_id, OverspendRow.year == cycle.year
+        )
+    )
+    return dict(rows.tuples().all())
+
+
 async def _carried_losses(uow: UnitOfWork, cycle: CycleRow) -> dict[str, Decimal]:
     if cycle.loss_policy != LossPolicy.CARRY_FORWARD.value:
         return {}
     previous = await uow.session.scalar(
         select(CycleRow.id).where(
-            CycleRow.org_id == cycle.org_id, CycleRow.year == cycle.year - 1, CycleRow.status == "finalized"
+            CycleRow.org_id == cycle.org_id,
+            CycleRow.year == cycle.year - 1,
+            CycleRow.status == CycleStatus.FINALIZED.value,
         )
     )
     if previous is None:
@@ -80,6 +93,7 @@ async def _carried_losses(uow: UnitOfWork, cycle: CycleRow) -> dict[str, Decimal
 
 async def compute(uow: UnitOfWork, cycle: CycleRow) -> tuple[Attribution, int]:
     """Recompute every participant's result sheet; returns the attribution and the participant count."""
+    status = rules.recompute(CycleStatus(cycle.status))
     participants = list(
         await uow.session.scalars(
             select(ParticipantRow.manager_id).where(ParticipantRow.cycle_id == cycle.id)
@@ -90,66 +104,53 @@ async def compute(uow: UnitOfWork, cycle: CycleRow) -> tuple[Attribution, int]:
         for m in await uow.session.scalars(select(ManagerRow).where(ManagerRow.org_id == cycle.org_id))
     }
     ladder_version, grades = await ladder_for_year(uow, cycle.org_id, cycle.year)
-    year_grades = await grades_at(uow, participants, end_of_year(cycle.year))
-    held = await days_in_grades(uow, participants, cycle.year)
-    days_in_year = (date(cycle.year + 1, 1, 1) - date(cycle.year, 1, 1)).days
     attribution = await attribute_year(uow, cycle.org_id, cycle.year)
-    pooled = await _pools(uow, cycle.id, attribution.teams)
-    scores = await _scores(uow, cycle)
-    weights = {k: Decimal(v) for k, v in cycle.source_weights.items()}
-    overspends = dict(
-        (
-            await uow.session.execute(
-                select(OverspendRow.manager_id, OverspendRow.overspend).where(
-                    OverspendRow.org_id == cycle.org_id, OverspendRow.year == cycle.year
-                )
-            )
-        ).all()
+    year = Year(
+        year=cycle.year,
+        grades=grades,
+        source_weights={k: Decimal(v) for k, v in cycle.source_weights.items()},
+        policy=LossPolicy(cycle.loss_policy),
+        history=await grade_history(uow, participants, cycle.year),
+        known_grades={m: row.grade for m, row in managers.items()},
+        attribution=attribution,
+        pooled=await _pools(uow, cycle.id, attribution.teams),
+        scores=await _scores(uow, cycle),
+        overspends=await _overspends(uow, cycle),
+        carried_losses=await _carried_losses(uow, cycle),
     )
-    carried = await _carried_losses(uow, cycle)
-    policy = LossPolicy(cycle.loss_policy)
     await uow.session.execute(delete(ResultRow).where(ResultRow.cycle_id == cycle.id))
-    rows: list[dict[str, object]] = []
-    for manager_id in participants:
-        manager = managers.get(manager_id)
-        figures = Figures(
-            grade=year_grades.get(manager_id) or (manager.grade if manager else None),
-            direct_fen=attribution.managers.get(manager_id, 0),
-            pool_fen=pooled.get(manager_id, 0),
-            scores=scores.get(manager_id, {}),
-            held=held.get(manager_id, {}),
-            overspend=overspends.get(manager_id, ZERO),
-            carried_loss=carried.get(manager_id, ZERO),
-        )
-        sheet = result_sheet(figures, grades, weights, policy, days_in_year)
-        rows.append(
-            {
-                "cycle_id": cycle.id,
-                "manager_id": manager_id,
-                "name": manager.name if manager else "",
-                "branch": manager.branch if manager else "",
-                "grade": figures.grade,
-                "direct_profit": sheet.direct_profit,
-                "pool_profit": sheet.pool_profit,
-                "attributed_profit": sheet.profit,
-                "source_scores": {s.value: str(v) for s, v in scores.get(manager_id, {}).items()},
-                "score": sheet.score,
-                "carried_loss_in": sheet.pay.carried_loss_in,
-                "floating_rate": str(sheet.pay.floating_rate),
-                "floating_pay": sheet.pay.floating_pay,
-                "carried_loss_out": sheet.pay.carried_loss_out,
-                "fixed_pay": sheet.pay.fixed_pay,
-                "overspend": sheet.pay.overspend,
-                "net_pay": sheet.pay.net_pay,
-                "proposal": sheet.proposal.value,
-                "proposal_reason": sheet.proposal_reason,
-                "explanation": sheet.pay.explanation,
-            }
-        )
+    rows = [_row(cycle.id, managers.get(c.manager_id), c) for c in computation.compute(participants, year)]
     if rows:
         await uow.session.execute(insert(ResultRow), rows)
-    cycle.status = "computed"
+    cycle.status = status.value
     cycle.computed_at = utcnow()
     cycle.ladder_version = ladder_version
     cycle.unattributed_profit = from_fen(attribution.unattributed)
     return attribution, len(participants)
+
+
+def _row(cycle_id: str, manager: ManagerRow | None, computed: Computed) -> dict[str, object]:
+    """A result sheet as the `results` table keeps it."""
+    sheet, scores = computed.sheet, computed.figures.scores
+    return {
+        "cycle_id": cycle_id,
+        "manager_id": computed.manager_id,
+        "name": manager.name if manager else "",
+        "branch": manager.branch if manager else "",
+        "grade": computed.figures.grade,
+        "direct_profit": sheet.direct_profit,
+        "pool_profit": sheet.pool_profit,
+        "attributed_profit": sheet.profit,
+        "source_scores": {s.value: str(v) for s, v in scores.items()},
+        "score": sheet.score,
+        "carried_loss_in": sheet.pay.carried_loss_in,
+        "floating_rate": str(sheet.pay.floating_rate),
+        "floating_pay": sheet.pay.floating_pay,
+        "carried_loss_out": sheet.pay.carried_loss_out,
+        "fixed_pay": sheet.pay.fixed_pay,
+        "overspend": sheet.pay.overspend,
+        "net_pay": sheet.pay.net_pay,
+        "proposal": sheet.proposal.value,
+        "proposal_reason": sheet.proposal_reason,
+        "explanation": sheet.pay.explanation,
+    }

@@ -1,9 +1,8 @@
 """R-A1: opening a year's cycle (by hand or on the configured January day), corrections, deadlines."""
 
 import secrets
-from collections import defaultdict
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from services.appraisal.domain import cycle as rules
 from services.appraisal.models import (
@@ -16,21 +15,13 @@ from services.appraisal.models import (
     PoolRow,
     SampleRow,
 )
+from services.appraisal.queries.cycles import read_cycle
 from services.appraisal.schemas.cycles import CycleCorrection, CycleCreate, CycleRead, DeadlineUpdate
 from services.appraisal.service.common import cycle_in_org, status_of, today
 from services.appraisal.settings import AppraisalSettings
 from shared.auth import Principal
-from shared.pagination import Page
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
-
-
-async def read_cycle(uow: UnitOfWork, row: CycleRow) -> CycleRead:
-    """A cycle with its number of participants."""
-    count = await uow.session.scalar(
-        select(func.count()).select_from(ParticipantRow).where(ParticipantRow.cycle_id == row.id)
-    )
-    return CycleRead.model_validate(row).model_copy(update={"participants": count or 0})
 
 
 async def _versions(uow: UnitOfWork, org_id: str, year: int) -> list[tuple[int, str]]:
@@ -47,11 +38,7 @@ async def _portfolios(uow: UnitOfWork, org_id: str) -> dict[str, list[str]]:
             AssignmentPeriodRow.org_id == org_id, AssignmentPeriodRow.valid_to.is_(None)
         )
     )
-    served: dict[str, list[str]] = defaultdict(list)
-    for customer_id, manager_ids in rows:
-        for manager_id in manager_ids:
-            served[manager_id].append(customer_id)
-    return served
+    return rules.portfolios(rows.tuples())
 
 
 async def _open(
@@ -63,19 +50,20 @@ async def _open(
     cmd: CycleCreate,
 ) -> CycleRow:
     existing = await _versions(uow, org_id, year)
-    managers = await uow.session.scalars(
-        select(ManagerRow.manager_id).where(
-            ManagerRow.org_id == org_id, ManagerRow.standing != "left", ManagerRow.grade.is_not(None)
+    staff = await uow.session.execute(
+        select(ManagerRow.manager_id, ManagerRow.standing, ManagerRow.grade).where(
+            ManagerRow.org_id == org_id
         )
     )
+    managers = [m for m, standing, grade in staff if rules.takes_part(standing, grade)]
     seed = cmd.seed or secrets.token_hex(8)
     config = rules.OpeningConfig(
         settings.deadline_days, settings.customer_sample_size, settings.loss_policy.value
     )
     loss_policy = cmd.loss_policy.value if cmd.loss_policy else None
     opening = rules.open_cycle(
-        existing, cmd.deadline, cmd.sample_size, loss_policy, seed, list(managers),
-        await _portfolios(uow, org_id), config, today(),
+        existing, cmd.deadline, cmd.sample_size, loss_policy, seed,
+        managers, await _portfolios(uow, org_id), config, today(),
     )  # fmt: skip
     row = CycleRow(
         id=f"cy-{year}-{secrets.token_hex(6)}",
@@ -185,21 +173,3 @@ async def set_deadline(uow: UnitOfWork, cycle_id: str, cmd: DeadlineUpdate, call
         row.deadline = rules.move_deadline(status_of(row), cmd.deadline, today())
         await uow.commit()
         return await read_cycle(uow, row)
-
-
-async def list_cycles(uow: UnitOfWork, caller: Principal, year: int | None, page: Page) -> list[CycleRead]:
-    """The cycles of the caller's cooperative, newest first."""
-    query = select(CycleRow).where(CycleRow.org_id == caller.org_id)
-    if year is not None:
-        query = query.where(CycleRow.year == year)
-    async with uow:
-        rows = await page.rows(
-            uow.session, query.order_by(CycleRow.year.desc(), CycleRow.version.desc(), CycleRow.id)
-        )
-        return [await read_cycle(uow, r) for r in rows]
-
-
-async def get_cycle(uow: UnitOfWork, cycle_id: str, caller: Principal) -> CycleRead:
-    """One cycle."""
-    async with uow:
-        return await read_cycle(uow, await cycle_in_org(uow, cycle_id, caller))

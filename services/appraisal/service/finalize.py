@@ -1,42 +1,21 @@
 """Computing and finalizing a cycle; finalized results are published on `appraisal.results`."""
 
-from decimal import Decimal
-
 from sqlalchemy import select
 
 from services.appraisal.domain import cycle as rules
 from services.appraisal.domain.attribution import from_fen
-from services.appraisal.models import CycleRow, PoolAllocationRow, PoolRow, ResultRow
-from services.appraisal.schemas.cycles import ComputeRead, PoolRead
+from services.appraisal.domain.computation import attributed_total
+from services.appraisal.models import CycleRow, ResultRow
+from services.appraisal.queries.cycles import read_cycle
+from services.appraisal.queries.pools import pools_of
+from services.appraisal.schemas.cycles import ComputeRead
 from services.appraisal.service.common import cycle_in_org, status_of
 from services.appraisal.service.compute import compute
-from services.appraisal.service.cycles import read_cycle
 from services.appraisal.service.evaluations import missing_in
 from shared.auth import Principal
 from shared.contracts.appraisal import GradeProposed, ResultFinalized
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
-
-
-async def pools_of(uow: UnitOfWork, cycle_id: str) -> list[PoolRead]:
-    """R-A4: the cycle's team pools and their allocations."""
-    allocations: dict[str, dict[str, Decimal]] = {}
-    for a in await uow.session.scalars(
-        select(PoolAllocationRow).where(PoolAllocationRow.cycle_id == cycle_id)
-    ):
-        allocations.setdefault(a.team_id, {})[a.manager_id] = a.amount
-    pools = await uow.session.scalars(
-        select(PoolRow).where(PoolRow.cycle_id == cycle_id).order_by(PoolRow.team_id)
-    )
-    return [
-        PoolRead(
-            team_id=p.team_id,
-            amount=p.amount,
-            allocated=p.amount == 0 or p.allocated_for == p.amount,
-            allocations=allocations.get(p.team_id, {}) if p.allocated_for == p.amount else {},
-        )
-        for p in pools
-    ]
 
 
 async def _computed(uow: UnitOfWork, cycle: CycleRow) -> ComputeRead:
@@ -46,7 +25,7 @@ async def _computed(uow: UnitOfWork, cycle: CycleRow) -> ComputeRead:
     return ComputeRead(
         cycle=await read_cycle(uow, cycle),
         participants=participants,
-        attributed_profit=from_fen(sum(attribution.managers.values()) + sum(attribution.teams.values())),
+        attributed_profit=from_fen(attributed_total(attribution)),
         unattributed_profit=from_fen(attribution.unattributed),
         pools=await pools_of(uow, cycle.id),
         missing_evaluations=len(missing),
@@ -57,7 +36,6 @@ async def compute_cycle(uow: UnitOfWork, cycle_id: str, caller: Principal) -> Co
     """Compute (or recompute) a cycle's result sheets from the ledger and the evaluations so far."""
     async with uow:
         cycle = await cycle_in_org(uow, cycle_id, caller)
-        rules.check_editable(status_of(cycle))
         outcome = await _computed(uow, cycle)
         await uow.commit()
         return outcome
@@ -76,7 +54,6 @@ async def finalize_cycle(uow: UnitOfWork, cycle_id: str, caller: Principal) -> C
     """R-A1: recompute, refuse while evaluations or pool splits are missing, then freeze and publish."""
     async with uow:
         cycle = await cycle_in_org(uow, cycle_id, caller)
-        rules.check_editable(status_of(cycle))
         outcome = await _computed(uow, cycle)
         results = list(
             await uow.session.scalars(
@@ -85,18 +62,19 @@ async def finalize_cycle(uow: UnitOfWork, cycle_id: str, caller: Principal) -> C
         )
         finalized = rules.finalize(
             cycle.id,
+            status_of(cycle),
+            cycle.supersedes_id is not None,
             outcome.missing_evaluations,
             [p.team_id for p in outcome.pools if not p.allocated],
             [(r.manager_id, r.proposal) for r in results],
             await _previous_proposals(uow, cycle),
         )
-        for r, decided in zip(results, finalized, strict=True):
+        for r, decided in zip(results, finalized.sheets, strict=True):
             _publish(uow, cycle, r, changed=decided.proposal_changed)
-        if cycle.supersedes_id is not None:
-            old = await uow.session.get(CycleRow, cycle.supersedes_id)
-            if old is not None:
-                old.status = rules.CycleStatus.SUPERSEDED.value
-        cycle.status = rules.CycleStatus.FINALIZED.value
+        old = await uow.session.get(CycleRow, cycle.supersedes_id) if cycle.supersedes_id else None
+        if old is not None and finalized.superseded is not None:
+            old.status = finalized.superseded.value
+        cycle.status = finalized.status.value
         cycle.finalized_by, cycle.finalized_at = caller.user_id, utcnow()
         await uow.commit()
         return outcome.model_copy(update={"cycle": await read_cycle(uow, cycle)})

@@ -1,12 +1,13 @@
 """What appraisal learns from staffing, customer service and core banking, kept in its own tables."""
 
-from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
 
 from sqlalchemy import select
 
-from services.appraisal.domain.attribution import chain, posting_refused, sole_manager
+from services.appraisal.domain.attribution import chain, sole_manager
+from services.appraisal.domain.ledger import booking, posting_year, year_totals
+from services.appraisal.domain.staff import standing_after, standing_on_grade, team_members
 from services.appraisal.models import (
     AssignmentPeriodRow,
     GradeSpellRow,
@@ -24,13 +25,6 @@ from shared.contracts.expenses import ExpenseYearClosed
 from shared.contracts.staffing import LadderPublished, ManagerGradeChanged, ManagerRegistered, TeamChanged
 from shared.envelope import Envelope
 from shared.uow import UnitOfWork
-
-STANDING_AFTER = {
-    "manager.registered": "on_post",
-    "manager.departure-requested": "leaving",
-    "manager.departure-withdrawn": "on_post",
-    "manager.departed": "left",
-}
 
 
 async def _manager(uow: UnitOfWork, envelope: Envelope, manager_id: str) -> ManagerRow:
@@ -62,17 +56,14 @@ async def record_standing(uow: UnitOfWork, envelope: Envelope, event: object) ->
         uow.session.add(
             GradeSpellRow(manager_id=manager_id, grade=event.grade, valid_from=envelope.occurred_at)
         )
-    if row.standing != "left":
-        row.standing = STANDING_AFTER[envelope.event_type]
+    row.standing = standing_after(row.standing, envelope.event_type)
     row.updated_at = envelope.occurred_at
 
 
 async def record_grade_change(uow: UnitOfWork, envelope: Envelope, event: ManagerGradeChanged) -> None:
     """R-Q8: a CM's grade changed (or they were moved off the post); the history keeps the moment."""
     row = await _manager(uow, envelope, event.manager_id)
-    row.grade = event.to_grade
-    if event.to_grade is None:
-        row.standing = "left"
+    row.grade, row.standing = event.to_grade, standing_on_grade(row.standing, event.to_grade)
     row.updated_at = envelope.occurred_at
     uow.session.add(
         GradeSpellRow(manager_id=event.manager_id, grade=event.to_grade, valid_from=envelope.occurred_at)
@@ -98,7 +89,7 @@ async def record_team(uow: UnitOfWork, envelope: Envelope, event: TeamChanged) -
         team = TeamRow(team_id=event.team_id, org_id=envelope.org_id, name=event.name, lead_id=event.lead_id)
         uow.session.add(team)
     team.name, team.lead_id = event.name, event.lead_id
-    team.member_ids = sorted({event.lead_id, *event.member_ids})
+    team.member_ids = team_members(event.lead_id, event.member_ids)
     team.dissolved = event.change == "dissolved"
 
 
@@ -164,31 +155,24 @@ async def record_posting_batch(
 
     Held postings need nothing special: attribution joins postings to assignments when it sums.
     """
-    org_ids = {envelope.org_id for envelope, _ in postings}
-    booked: dict[tuple[str, str], PostingRow] = {
-        (row.org_id, row.posting_id): row
+    named = [(envelope, await references.named(uow, envelope, event)) for envelope, event in postings]
+    known = {
+        (row.org_id, row.posting_id): _figures(row)
         for row in await uow.session.scalars(
             select(PostingRow).where(
-                PostingRow.org_id.in_(org_ids),
-                PostingRow.posting_id.in_({event.posting_id for _, event in postings}),
+                PostingRow.org_id.in_({envelope.org_id for envelope, _ in named}),
+                PostingRow.posting_id.in_({event.posting_id for _, event in named}),
             )
         )
     }
-    refused: dict[int, str] = {}
-    added: dict[totals.Key, Decimal] = defaultdict(Decimal)
-    for index, (envelope, event) in enumerate(postings):
-        event = await references.named(uow, envelope, event)
-        known = booked.get((envelope.org_id, event.posting_id))
-        if known is None:
-            booked[(envelope.org_id, event.posting_id)] = row = _posting_row(envelope, event)
-            uow.session.add(row)
-            added[(row.org_id, row.year, row.customer_id)] += row.amount
-        else:
-            again = (event.customer_id, event.period, event.product, event.amount, event.posted_on)
-            reason = posting_refused(event.posting_id, _figures(known), (*again, envelope.org_id))
-            if reason is not None:
-                refused[index] = reason
-    await totals.add(uow, added)
+    incoming = [
+        ((e.org_id, p.posting_id), (p.customer_id, p.period, p.product, p.amount, p.posted_on, e.org_id))
+        for e, p in named
+    ]
+    book, refused = booking(known, incoming)
+    rows = [_posting_row(*named[index]) for index in book]
+    uow.session.add_all(rows)
+    await totals.add(uow, year_totals(((r.org_id, r.year, r.customer_id), r.amount) for r in rows))
     return refused
 
 
@@ -203,7 +187,7 @@ def _posting_row(envelope: Envelope, event: ProfitPosted) -> PostingRow:
         org_id=envelope.org_id,
         customer_id=event.customer_id,
         external_id=event.external_id,
-        year=int(event.period[:4]),
+        year=posting_year(event.period),
         period=event.period,
         product=event.product,
         amount=event.amount,

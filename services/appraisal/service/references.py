@@ -2,6 +2,7 @@
 
 from sqlalchemy import update
 
+from services.appraisal.domain.ledger import held_as
 from services.appraisal.models import PostingRow
 from services.appraisal.models.base import CUSTOMER_REFS
 from services.appraisal.service import totals
@@ -10,13 +11,6 @@ from shared.contracts.customer import CustomerIdentified, CustomerRegistered
 from shared.customer_refs import learn, resolve
 from shared.envelope import Envelope
 from shared.uow import UnitOfWork
-
-HELD = "external:"  # a posting's customer while its core banking number names no known customer
-
-
-def held_as(external_id: str) -> str:
-    """The customer id a posting is held under until its number becomes known."""
-    return f"{HELD}{external_id}"
 
 
 async def record_reference(

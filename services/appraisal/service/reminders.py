@@ -1,7 +1,5 @@
 """R-A3: the supervisor reminds whoever still owes an evaluation; each reminder is recorded and published."""
 
-from sqlalchemy import select
-
 from services.appraisal.domain import cycle as cycle_rules
 from services.appraisal.models import ReminderRow
 from services.appraisal.schemas.evaluations import ReminderRead
@@ -49,16 +47,4 @@ async def remind(uow: UnitOfWork, cycle_id: str, caller: Principal) -> list[Remi
                 ),
             )
         await uow.commit()
-        return [ReminderRead.model_validate(r) for r in rows]
-
-
-async def list_reminders(uow: UnitOfWork, cycle_id: str, caller: Principal) -> list[ReminderRead]:
-    """The reminders sent in a cycle, newest first."""
-    async with uow:
-        cycle = await cycle_in_org(uow, cycle_id, caller)
-        rows = await uow.session.scalars(
-            select(ReminderRow)
-            .where(ReminderRow.cycle_id == cycle.id, SCOPE.staff_in_scope(caller, ReminderRow.manager_id))
-            .order_by(ReminderRow.reminded_at.desc(), ReminderRow.id)
-        )
         return [ReminderRead.model_validate(r) for r in rows]

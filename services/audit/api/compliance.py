@@ -4,8 +4,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from services.audit.api.deps import Admin, Auditor, Reader
-from services.audit.service import compliance, config, deadlines
-from services.audit.service.config import SettingsVersion, SettingsView, SettingsWrite
+from services.audit.queries import findings, settings
+from services.audit.schemas import SettingsVersion, SettingsView, SettingsWrite
+from services.audit.service import config, deadlines
 from shared.admin import AdminOnly
 from shared.app import UoW
 from shared.pagination import Paged
@@ -37,7 +38,7 @@ async def sweep(uow: UoW, caller: Auditor) -> SweepResult:
 @router.get("/settings", response_model=SettingsView, summary="The cooperative's thresholds")
 async def get_settings(uow: UoW, caller: Reader) -> SettingsView:
     """In force now (R-M4 intervals, R-M5 follow-up days, R-I1 ratings) and the ones scheduled."""
-    return await config.get_config(uow, caller)
+    return await settings.get_config(uow, caller)
 
 
 @router.put("/settings", response_model=SettingsVersion, summary="Set the cooperative's thresholds")
@@ -63,4 +64,4 @@ async def republish_settings(uow: UoW, caller: AdminOnly) -> Republished:
 @router.get("/summary", response_model=list[SummaryRow], summary="Open findings per CM and rule")
 async def summary(uow: UoW, caller: Reader, page: Paged) -> list[SummaryRow]:
     """For supervisors and management: where the open findings are (inside the caller's office scope)."""
-    return page.window([SummaryRow(**row) for row in await compliance.summary(uow, caller)])
+    return page.window([SummaryRow(**row) for row in await findings.summary(uow, caller)])

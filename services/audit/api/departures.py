@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, status
 
 from services.audit.api.deps import Auditor, ItemId, Reader
 from services.audit.domain.departure import AuditStatus
+from services.audit.queries import departures as read_departures
 from services.audit.schemas import DepartureAuditRead, FindingCreate, FindingRead, ItemClear, WaitingRead
 from services.audit.service import departures, findings
 from shared.app import UoW
@@ -23,19 +24,19 @@ async def list_audits(
     manager_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> list[DepartureAuditRead]:
     """Departure audits with their progress (items done / total)."""
-    return await departures.list_audits(uow, caller, status, manager_id, page)
+    return await read_departures.list_audits(uow, caller, status, manager_id, page)
 
 
 @router.get("/waiting", response_model=list[WaitingRead], summary="Departures waiting on audit")
 async def waiting(uow: UoW, caller: Reader, page: Paged) -> list[WaitingRead]:
     """Oldest first, with how long they have waited and their open findings."""
-    return await departures.waiting(uow, caller, page)
+    return await read_departures.waiting(uow, caller, page)
 
 
 @router.get("/{audit_id}", response_model=DepartureAuditRead, summary="Get a departure audit")
 async def get_audit(audit_id: str, uow: UoW, caller: Reader) -> DepartureAuditRead:
     """One departure audit with every customer item."""
-    return await departures.get_audit(uow, audit_id, caller)
+    return await read_departures.get_audit(uow, audit_id, caller)
 
 
 @router.post(

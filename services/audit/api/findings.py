@@ -5,8 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from services.audit.api.deps import Auditor
+from services.audit.queries import findings as read_findings
+from services.audit.queries import journal
 from services.audit.schemas import FindingRead, FindingResolve, JournalCheck, Severity
-from services.audit.service import findings, journal
+from services.audit.service import findings
 from shared.app import UoW
 from shared.auth import Principal, Role, require_roles
 from shared.pagination import Paged
@@ -30,7 +32,9 @@ async def list_findings(
     status: Annotated[str | None, Query(pattern="^(open|resolved)$")] = None,
 ) -> list[FindingRead]:
     """Filter by rule, CM, customer, severity, status; a CM sees those about themself, without evidence."""
-    return await findings.list_findings(uow, caller, rule_id, manager_id, customer_id, severity, status, page)
+    return await read_findings.list_findings(
+        uow, caller, rule_id, manager_id, customer_id, severity, status, page
+    )
 
 
 @router.post("/findings/{finding_id}/resolution", response_model=FindingRead, summary="Resolve a finding")

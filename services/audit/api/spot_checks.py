@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, status
 
 from services.audit.api.deps import Auditor, ItemId, Reader
+from services.audit.queries import spot_checks as read_checks
 from services.audit.schemas import (
     FindingCreate,
     FindingRead,
@@ -52,19 +53,19 @@ async def run_regular(uow: UoW, caller: Scheduler, request: Request) -> list[str
 @router.get("", response_model=list[SpotCheckRead], summary="Spot checks")
 async def list_checks(uow: UoW, caller: Reader, page: Paged) -> list[SpotCheckRead]:
     """Newest first."""
-    return await spot_checks.list_checks(uow, caller, page)
+    return await read_checks.list_checks(uow, caller, page)
 
 
 @router.get("/{check_id}", response_model=SpotCheckRead, summary="A spot check")
 async def get(check_id: str, uow: UoW, caller: Reader) -> SpotCheckRead:
     """With its seed, population size and items."""
-    return await spot_checks.get(uow, check_id, caller)
+    return await read_checks.get(uow, check_id, caller)
 
 
 @router.get("/{check_id}/reproduction", response_model=Reproduction, summary="Reproduce the draw")
 async def reproduce(check_id: str, uow: UoW, caller: Reader) -> Reproduction:
     """Draw again from the recorded population with the recorded seed and compare."""
-    return await spot_checks.reproduce(uow, check_id, caller)
+    return await read_checks.reproduce(uow, check_id, caller)
 
 
 @router.post(

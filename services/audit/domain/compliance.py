@@ -11,9 +11,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from shared.default_ladder import DEFAULT_GRADES
 from shared.rules import RuleId, Violation, in_force
 
 HIGH, MEDIUM = "high", "medium"
+DEFAULT_LIMITS = {g.code: Decimal(g.authorization_limit) for g in DEFAULT_GRADES}
 
 
 @dataclass(frozen=True)
@@ -152,12 +154,30 @@ class LadderLimits:
 
 
 def limit_on(
-    ladders: Sequence[LadderLimits], grade: str, on: date, default: Mapping[str, Decimal]
+    ladders: Sequence[LadderLimits], grade: str, on: date, legacy: Mapping[str, Decimal] | None = None
 ) -> Decimal:
-    """R-I1: the grade's authorization limit in the ladder in force on the date of the act (finding 1)."""
+    """R-I1: the grade's authorization limit in the ladder in force on the date of the act (finding 1).
+
+    Before any version is in force: the limits kept before versions were (a database from before
+    0008), else the default ladder's.
+    """
     chosen = in_force([(ladder.version, ladder.effective_from) for ladder in ladders], on)
+    default = legacy or DEFAULT_LIMITS
     limits = next((ladder.limits for ladder in ladders if ladder.version == chosen), default)
     return limits.get(grade, Decimal("0"))
+
+
+def ladder_limits(
+    version: int, effective_from: date, grades: Iterable[tuple[str, Decimal | str]]
+) -> LadderLimits:
+    """R-I1: what audit keeps of a published ladder version: each grade's authorization limit."""
+    return LadderLimits(version, effective_from, {code: Decimal(limit) for code, limit in grades})
+
+
+def responsible(serving: Iterable[tuple[str, str | None]]) -> str | None:
+    """The CM answerable for a customer: the primary, else any serving CM (rows from before roles)."""
+    rows = list(serving)
+    return next((m for m, role in rows if role == "primary"), None) or next((m for m, _ in rows), None)
 
 
 def recommendation(

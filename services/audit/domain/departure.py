@@ -159,3 +159,13 @@ def waiting_hours(now: datetime, requested_at: datetime | None, opened_at: datet
 def item_evidence(audit_id: str, given: str) -> list[str]:
     """R-I6: a departure finding's evidence: the audit it was raised in, then what the auditor gave."""
     return [f"departure-audit:{audit_id}", *filter(None, [given.strip()])]
+
+
+def team_roles(primary: str, co_managers: Iterable[str]) -> list[tuple[str, str]]:
+    """Who serves a customer and as what: the primary, then each co-manager (R-I6 reads this projection)."""
+    return [(primary, "primary"), *((m, "co_manager") for m in co_managers if m != primary)]
+
+
+def items_done(items: Iterable[ItemStatus]) -> int:
+    """R-I6: the audit's progress, the customers found clear."""
+    return sum(1 for i in items if i is ItemStatus.CLEAR)

@@ -1,6 +1,7 @@
 """Spot checks (R-I5): a seeded, reproducible, optionally stratified draw from a population."""
 
 import random
+import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -99,3 +100,23 @@ def sampled_finding(
     customer_id = subject_id if population == "customers" else None
     evidence = [f"spot-check:{check_id}", f"{population}:{subject_id}"]
     return SampledFinding(manager_id, customer_id, evidence, customer_id or manager_id or check_id)
+
+
+def seed_of(asked: int | None) -> int:
+    """R-I5: the seed recorded with a check: the one asked for, else a fresh random one."""
+    return asked if asked is not None else secrets.randbits(62)
+
+
+def population_of(
+    subjects: Iterable[tuple[str, str | None, str | None]], strata: str
+) -> list[tuple[str, str]]:
+    """R-I5: the population a check draws from, (subject, stratum) in order, as it is recorded."""
+    return sorted((subject_id, stratum(strata, manager, branch)) for subject_id, manager, branch in subjects)
+
+
+def reproduction(
+    population: Iterable[Sequence[str]], size: int, seed: int, recorded: Iterable[str]
+) -> tuple[bool, list[str]]:
+    """R-I5: draw again from the recorded population with the recorded seed; the same sample or not."""
+    again = draw([(p[0], p[1]) for p in population], size, seed)
+    return again == sorted(recorded), again

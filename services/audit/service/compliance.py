@@ -3,14 +3,16 @@
 A finding is raised when a rule breaks and resolved when it clears, never raised twice while open.
 """
 
+from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from services.audit.domain import compliance as decide
+from services.audit.domain import findings
 from services.audit.models import (
     CUSTOMER_REFS,
     AssignmentProjectionRow,
@@ -22,19 +24,13 @@ from services.audit.models import (
     WatchRow,
 )
 from services.audit.service.config import config_for
-from services.audit.service.scope import SCOPE
-from shared.auth import Principal
 from shared.consumer import Rejected
 from shared.contracts.audit import FindingRaised, FindingResolved
-from shared.contracts.default_ladder import DEFAULT_LADDER_GRADES
 from shared.customer_refs import resolve
 from shared.envelope import Envelope
 from shared.messages import render
 from shared.timeutil import as_utc, utcnow
 from shared.uow import UnitOfWork
-
-SYSTEM = "steward-compliance"
-LIMITS = {g.code: g.authorization_limit for g in DEFAULT_LADDER_GRADES}
 
 
 async def apply(uow: UnitOfWork, source: Envelope | WatchRow, decisions: list[decide.Decision]) -> None:
@@ -46,42 +42,30 @@ async def apply(uow: UnitOfWork, source: Envelope | WatchRow, decisions: list[de
             await resolve_open(uow, source.org_id, decision.rule, decision.subject, decision.reason)
 
 
-async def _raise(uow: UnitOfWork, envelope: Envelope | WatchRow, decision: decide.Raise) -> None:
-    evidence = list(envelope.evidence) if isinstance(envelope, WatchRow) else [f"event:{envelope.event_id}"]
-    found = await _open(uow, envelope.org_id, decision.rule, decision.subject)
+async def _raise(uow: UnitOfWork, source: Envelope | WatchRow, decision: decide.Raise) -> None:
+    if isinstance(source, WatchRow):
+        evidence = findings.evidence_of(None, source.evidence)
+    else:
+        evidence = findings.evidence_of(str(source.event_id))
+    found = await _open(uow, source.org_id, decision.rule, decision.subject)
     if found is not None:
-        found.evidence = [*found.evidence, *(e for e in evidence if e not in found.evidence)]
-        if found.manager_id is None and decision.manager_id is not None:
-            found.manager_id = decision.manager_id
+        found.evidence = findings.with_evidence(found.evidence, evidence)
+        found.manager_id = findings.named_manager(found.manager_id, decision)
         return
-    v = decision.violation
-    description = render(v.message_key, "en", v.params) or v.message_key
-    finding = FindingRow(
-        id=f"f-{uuid4().hex[:12]}",
-        org_id=envelope.org_id,
-        rule_id=decision.rule.value,
-        subject_key=decision.subject,
-        manager_id=decision.manager_id,
-        customer_id=decision.customer_id,
-        severity=decision.severity,
-        description=description,
-        evidence=evidence,
-        status="open",
-        raised_by=SYSTEM,
-        raised_at=utcnow(),
-    )
+    new = findings.opened(decision, evidence)
+    finding = FindingRow(id=f"f-{uuid4().hex[:12]}", org_id=source.org_id, raised_at=utcnow(), **asdict(new))
     uow.session.add(finding)
     uow.emit(
         "audit.finding-raised",
-        key=decision.customer_id or decision.manager_id or decision.subject,
-        org_id=envelope.org_id,
+        key=findings.event_key(new.customer_id, new.manager_id, new.subject_key),
+        org_id=source.org_id,
         payload=FindingRaised(
             finding_id=finding.id,
-            rule_id=decision.rule.value,
-            manager_id=decision.manager_id,
-            customer_id=decision.customer_id,
-            severity=decision.severity,
-            description=description,
+            rule_id=new.rule_id,
+            manager_id=new.manager_id,
+            customer_id=new.customer_id,
+            severity=new.severity,
+            description=new.description,
         ),
     )
 
@@ -92,7 +76,7 @@ async def _open(uow: UnitOfWork, org_id: str, rule: str, subject: str) -> Findin
             FindingRow.org_id == org_id,
             FindingRow.rule_id == rule,
             FindingRow.subject_key == subject,
-            FindingRow.status == "open",
+            FindingRow.status == findings.OPEN,
         )
     )
 
@@ -102,15 +86,12 @@ async def resolve_open(uow: UnitOfWork, org_id: str, rule: str, subject: str, re
     found = await _open(uow, org_id, rule, subject)
     if found is None:
         return
-    found.status, found.remediation, found.resolved_by, found.resolved_at = (
-        "resolved",
-        reason,
-        SYSTEM,
-        utcnow(),
-    )
+    done = findings.resolve(found.status, reason, findings.SYSTEM, utcnow())
+    found.status, found.remediation = done.status, done.remediation
+    found.resolved_by, found.resolved_at = done.resolved_by, done.resolved_at
     uow.emit(
         "audit.finding-resolved",
-        key=found.customer_id or found.manager_id or subject,
+        key=findings.event_key(found.customer_id, found.manager_id, subject),
         org_id=org_id,
         payload=FindingResolved(finding_id=found.id, rule_id=rule, remediation=reason),
     )
@@ -118,14 +99,12 @@ async def resolve_open(uow: UnitOfWork, org_id: str, rule: str, subject: str, re
 
 async def primary_of(uow: UnitOfWork, customer_id: str) -> str | None:
     """The CM responsible for the customer now: the primary (any serving CM for rows from before roles)."""
-    rows = (
-        await uow.session.execute(
-            select(AssignmentProjectionRow.manager_id, AssignmentProjectionRow.role).where(
-                AssignmentProjectionRow.customer_id == customer_id
-            )
+    rows = await uow.session.execute(
+        select(AssignmentProjectionRow.manager_id, AssignmentProjectionRow.role).where(
+            AssignmentProjectionRow.customer_id == customer_id
         )
-    ).all()
-    return next((m for m, role in rows if role == "primary"), None) or next((m for m, _ in rows), None)
+    )
+    return decide.responsible(rows.tuples())
 
 
 async def on_visit_filed(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
@@ -207,15 +186,14 @@ async def on_recommendation(uow: UnitOfWork, envelope: Envelope, event: Any) -> 
 
 async def _limit_on(uow: UnitOfWork, org_id: str, grade: str, on: date) -> Decimal:
     ladders = [
-        decide.LadderLimits(r.version, r.effective_from, {k: Decimal(v) for k, v in r.limits.items()})
+        decide.ladder_limits(r.version, r.effective_from, r.limits.items())
         for r in await uow.session.scalars(select(LadderLimitsRow).where(LadderLimitsRow.org_id == org_id))
     ]
-    # limits kept before versions were (a database from before 0008), else the default ladder's
     legacy = {
         r.code: r.authorization_limit
         for r in await uow.session.scalars(select(GradeLimitRow).where(GradeLimitRow.org_id == org_id))
     }
-    return decide.limit_on(ladders, grade, on, legacy or LIMITS)
+    return decide.limit_on(ladders, grade, on, legacy)
 
 
 async def on_expenses(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
@@ -248,7 +226,7 @@ async def on_balances(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
     new, decisions = decide.balances(
         state, event.customer_id, event.overdue, as_utc(event.as_of), responsible
     )
-    if new.as_of is not None and new != state:
+    if new.as_of is not None and new != state:  # a newer report was judged
         if seen is None:
             uow.session.add(
                 BalanceSeenRow(org_id=envelope.org_id, customer_id=event.customer_id, as_of=new.as_of)
@@ -256,24 +234,6 @@ async def on_balances(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
         else:
             seen.as_of = new.as_of
     await apply(uow, envelope, decisions)
-
-
-async def summary(uow: UnitOfWork, caller: Principal) -> list[dict[str, Any]]:
-    """Open findings counted per branch, CM and rule, inside the caller's office scope."""
-    async with uow:
-        rows = await uow.session.execute(
-            select(ManagerWatchRow.branch, FindingRow.manager_id, FindingRow.rule_id, func.count())
-            .select_from(FindingRow)
-            .outerjoin(ManagerWatchRow, ManagerWatchRow.manager_id == FindingRow.manager_id)
-            .where(
-                FindingRow.org_id == caller.org_id,
-                FindingRow.status == "open",
-                SCOPE.staff_in_scope(caller, FindingRow.manager_id),
-            )
-            .group_by(ManagerWatchRow.branch, FindingRow.manager_id, FindingRow.rule_id)
-            .order_by(ManagerWatchRow.branch, FindingRow.manager_id, FindingRow.rule_id)
-        )
-        return [{"branch": b, "manager_id": m, "rule_id": r, "open_findings": n} for b, m, r, n in rows.all()]
 
 
 async def on_ladder(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:

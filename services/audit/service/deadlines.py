@@ -1,11 +1,12 @@
-"""Compliance rules that wait on a deadline (R-R4, R-M4, R-M5), and the sweep that raises them."""
+"""Rules that wait on a deadline (R-R4, R-M4, R-M5): load, decide (`domain/deadlines.py`), persist."""
 
-from datetime import UTC, datetime, time
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
 
 from services.audit.domain import compliance as decide
+from services.audit.domain import deadlines as rules
 from services.audit.models import SettingsVersionRow, VisitPlanRow, WatchRow
 from services.audit.service.compliance import apply, primary_of, resolve_open
 from services.audit.service.config import config_for
@@ -15,68 +16,55 @@ from shared.timeutil import as_utc, utcnow
 from shared.uow import UnitOfWork
 
 
-async def watch(
-    uow: UnitOfWork, envelope: Envelope, rule: str, subject: str, due: Any, **who: str | None
-) -> None:
-    """Remember a deadline a compliance rule waits on."""
-    row = await uow.session.get(WatchRow, (rule, subject))
+async def watch(uow: UnitOfWork, org_id: str, evidence: str, deadline: rules.Watch) -> None:
+    """Remember a deadline; one already watched stays, unless the decision moves it."""
+    row = await uow.session.get(WatchRow, (deadline.rule.value, deadline.subject))
     if row is None:
         uow.session.add(
             WatchRow(
-                rule_id=rule,
-                subject_key=subject,
-                org_id=envelope.org_id,
-                due=due,
-                evidence=[f"event:{envelope.event_id}"],
-                **who,
+                rule_id=deadline.rule.value,
+                subject_key=deadline.subject,
+                org_id=org_id,
+                due=deadline.due,
+                manager_id=deadline.manager_id,
+                customer_id=deadline.customer_id,
+                evidence=[evidence],
             )
         )
+    elif deadline.moves:
+        row.due = deadline.due
+
+
+async def met(uow: UnitOfWork, org_id: str, done: rules.Met) -> None:
+    """Forget a deadline that was met and resolve its open finding."""
+    await uow.session.execute(
+        delete(WatchRow).where(WatchRow.rule_id == done.rule.value, WatchRow.subject_key == done.subject)
+    )
+    await resolve_open(uow, org_id, done.rule, done.subject, done.reason)
 
 
 async def on_decision(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
     """R-R4: questions from risk must be answered by their due date."""
-    if event.questions:
-        due = min(q.due_date for q in event.questions)
-        await watch(
-            uow,
-            envelope,
-            "R-R4",
-            f"recommendation:{event.recommendation_id}",
-            datetime.combine(due, time.max, tzinfo=UTC),
-        )
+    deadline = rules.questions_due(event.recommendation_id, [q.due_date for q in event.questions])
+    if deadline is not None:
+        await watch(uow, envelope.org_id, f"event:{envelope.event_id}", deadline)
 
 
 async def on_answer(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
     """R-R4: an answer clears the question's watch and any overdue finding."""
-    subject = f"recommendation:{event.recommendation_id}"
-    await uow.session.execute(
-        delete(WatchRow).where(WatchRow.rule_id == "R-R4", WatchRow.subject_key == subject)
-    )
-    await resolve_open(uow, envelope.org_id, "R-R4", subject, "the question was answered")
+    await met(uow, envelope.org_id, rules.answered(event.recommendation_id))
 
 
 async def on_activity(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
     """R-M5: a dissatisfaction warning must be followed by a visit within a set number of days."""
-    subject = f"customer:{event.customer_id}"
+    warned_at = as_utc(envelope.occurred_at)
     if envelope.event_type == "customer.dissatisfaction-warned":
-        config = await config_for(uow, envelope.org_id, as_utc(envelope.occurred_at))
-        await watch(
-            uow,
-            envelope,
-            "R-M5",
-            subject,
-            decide.follow_up_due(
-                as_utc(envelope.occurred_at),
-                config.dissatisfaction_visit_days,
-            ),
-            customer_id=event.customer_id,
-            manager_id=await primary_of(uow, event.customer_id),
-        )
-    elif envelope.event_type == "visit.filed" and event.kind != "phone":
-        await uow.session.execute(
-            delete(WatchRow).where(WatchRow.rule_id == "R-M5", WatchRow.subject_key == subject)
-        )
-        await resolve_open(uow, envelope.org_id, "R-M5", subject, "the customer was visited")
+        days = (await config_for(uow, envelope.org_id, warned_at)).dissatisfaction_visit_days
+        responsible = await primary_of(uow, event.customer_id)
+        deadline = rules.follow_up(event.customer_id, warned_at, days, responsible)
+        await watch(uow, envelope.org_id, f"event:{envelope.event_id}", deadline)
+    elif envelope.event_type == "visit.filed" and rules.answers_warning(event.kind):
+        await met(uow, envelope.org_id, rules.visited(event.customer_id))
         await follow_visit_plan(uow, envelope, event.customer_id, visited_at=event.occurred_at)
 
 
@@ -89,52 +77,34 @@ async def follow_visit_plan(
     named: str | None = None,
 ) -> None:
     """R-M4: the next in-person visit is due by the importance level's interval, plus a tolerance."""
-    plan = await uow.session.get(VisitPlanRow, customer_id)
-    if plan is None:
-        plan = VisitPlanRow(
-            customer_id=customer_id,
-            org_id=envelope.org_id,
-            importance=importance or "ordinary",
-            since=envelope.occurred_at,
-        )
-        uow.session.add(plan)
-    if importance is not None:
-        plan.importance = importance
-    if visited_at is not None and (plan.last_visit is None or visited_at > as_utc(plan.last_visit)):
-        plan.last_visit = visited_at
-    await _plan_watch(uow, plan, utcnow(), f"event:{envelope.event_id}", named)
+    row = await uow.session.get(VisitPlanRow, customer_id)
+    last = as_utc(row.last_visit) if row and row.last_visit else None
+    known = decide.VisitPlan(row.importance, as_utc(row.since), last) if row else None
+    plan = rules.plan_after(known, envelope.occurred_at, importance, visited_at)
+    if row is None:
+        row = VisitPlanRow(customer_id=customer_id, org_id=envelope.org_id, since=plan.since)
+        uow.session.add(row)
+    row.importance = plan.importance
+    if plan.last_visit != last:
+        row.last_visit = plan.last_visit
+    await _plan_watch(uow, row, utcnow(), f"event:{envelope.event_id}", named)
 
 
 async def _plan_watch(
-    uow: UnitOfWork, plan: VisitPlanRow, now: datetime, evidence: str, named: str | None = None
+    uow: UnitOfWork, row: VisitPlanRow, now: datetime, evidence: str, named: str | None = None
 ) -> None:
     """R-M4: the plan's next visit is due by the interval and tolerance in force `now`."""
-    config = await config_for(uow, plan.org_id, now)
-    due = decide.visit_due(
-        decide.VisitPlan(
-            plan.importance, as_utc(plan.since), as_utc(plan.last_visit) if plan.last_visit else None
-        ),
-        config.visit_interval(plan.importance),
-        config.visit_tolerance_days,
-    )
-    subject = f"customer:{plan.customer_id}"
-    row = await uow.session.get(WatchRow, ("R-M4", subject))
-    if row is None:
-        uow.session.add(
-            WatchRow(
-                rule_id="R-M4",
-                subject_key=subject,
-                org_id=plan.org_id,
-                due=due,
-                customer_id=plan.customer_id,
-                manager_id=await primary_of(uow, plan.customer_id) or named,
-                evidence=[evidence],
-            )
-        )
-    else:
-        row.due = due
-    if due > now:
-        await resolve_open(uow, plan.org_id, "R-M4", subject, "visited within the plan")
+    config = await config_for(uow, row.org_id, now)
+    last = as_utc(row.last_visit) if row.last_visit else None
+    plan = decide.VisitPlan(row.importance, as_utc(row.since), last)
+    interval, tolerance = config.visit_interval(plan.importance), config.visit_tolerance_days
+    watched = await uow.session.get(WatchRow, (RuleId.R_M4.value, decide.customer_subject(row.customer_id)))
+    # a new deadline names the CM responsible now; a moved one keeps whom it named
+    responsible = None if watched else await primary_of(uow, row.customer_id) or named
+    deadline, cleared = rules.next_visit(row.customer_id, plan, interval, tolerance, now, responsible)
+    await watch(uow, row.org_id, evidence, deadline)
+    if cleared is not None:
+        await resolve_open(uow, row.org_id, cleared.rule, cleared.subject, cleared.reason)
 
 
 async def recheck_settings(uow: UnitOfWork, org_id: str | None, now: datetime) -> int:
@@ -145,10 +115,8 @@ async def recheck_settings(uow: UnitOfWork, org_id: str | None, now: datetime) -
     if org_id is not None:
         query = query.where(SettingsVersionRow.org_id == org_id)
     versions = list(await uow.session.scalars(query))
-    for org in sorted({v.org_id for v in versions}):
-        since = max(as_utc(v.effective_from) for v in versions if v.org_id == org)
-        plans = await uow.session.scalars(select(VisitPlanRow).where(VisitPlanRow.org_id == org))
-        for plan in list(plans):
+    for org, since in rules.taking_effect((v.org_id, as_utc(v.effective_from)) for v in versions).items():
+        for plan in list(await uow.session.scalars(select(VisitPlanRow).where(VisitPlanRow.org_id == org))):
             await _plan_watch(uow, plan, now, f"settings:{since.isoformat()}")
     for version in versions:
         version.rechecked_at = now

@@ -11,8 +11,8 @@ from services.audit.models import (
     DepartureAuditRow,
     FindingRow,
 )
-from services.audit.schemas import DepartureAuditRead, ItemClear, ItemRead, WaitingRead
-from services.audit.service.scope import SCOPE
+from services.audit.queries import departures as queries
+from services.audit.schemas import DepartureAuditRead, ItemClear
 from shared import telemetry
 from shared.auth import Principal
 from shared.contracts.audit import DepartureAuditOpened, DepartureCleared
@@ -20,27 +20,8 @@ from shared.contracts.customer import CustomerAssignmentChanged, ManagerPortfoli
 from shared.contracts.staffing import ManagerDepartureRequested, ManagerDepartureWithdrawn
 from shared.envelope import Envelope
 from shared.errors import NotFound
-from shared.pagination import Page
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
-
-
-def read(row: DepartureAuditRow) -> DepartureAuditRead:
-    """An audit with its progress (items done / total)."""
-    done = sum(1 for i in row.items if i.status == rules.ItemStatus.CLEAR.value)
-    return DepartureAuditRead(
-        id=row.id,
-        org_id=row.org_id,
-        manager_id=row.manager_id,
-        status=rules.AuditStatus(row.status),
-        portfolio_received=row.portfolio_received,
-        requested_at=row.requested_at,
-        opened_at=row.opened_at,
-        cleared_at=row.cleared_at,
-        items_done=done,
-        items_total=len(row.items),
-        items=[ItemRead.model_validate(i) for i in row.items],
-    )
 
 
 async def _audit_for_request(
@@ -144,13 +125,10 @@ async def when_assignment_changed_add_late_items(
     await uow.session.execute(
         delete(AssignmentProjectionRow).where(AssignmentProjectionRow.customer_id == event.customer_id)
     )
-    for manager_id in (event.primary_manager_id, *event.co_manager_ids):
+    for manager_id, role in rules.team_roles(event.primary_manager_id, event.co_manager_ids):
         uow.session.add(
             AssignmentProjectionRow(
-                customer_id=event.customer_id,
-                manager_id=manager_id,
-                org_id=envelope.org_id,
-                role="primary" if manager_id == event.primary_manager_id else "co_manager",
+                customer_id=event.customer_id, manager_id=manager_id, org_id=envelope.org_id, role=role
             )
         )
         audits = await uow.session.scalars(
@@ -183,18 +161,6 @@ async def when_departure_withdrawn_cancel_audit(
         row.status = rules.cancel(rules.AuditStatus(row.status)).value
 
 
-async def visible_audit(uow: UnitOfWork, audit_id: str, caller: Principal) -> DepartureAuditRow:
-    """An audit of the caller's cooperative and office scope, else 404."""
-    row = await uow.session.get(DepartureAuditRow, audit_id)
-    if (
-        row is None
-        or row.org_id != caller.org_id
-        or not await SCOPE.covers_staff(uow.session, caller, row.manager_id)
-    ):
-        raise NotFound("audit.departure.not_found", audit_id=audit_id)
-    return row
-
-
 def item_of(row: DepartureAuditRow, item_id: int) -> DepartureAuditItemRow:
     """One item of the audit, else 404."""
     item = next((i for i in row.items if i.id == item_id), None)
@@ -218,7 +184,7 @@ async def clear_item(
 ) -> DepartureAuditRead:
     """An auditor finds one customer clear; the last one clears the departure."""
     async with uow:
-        row = await visible_audit(uow, audit_id, caller)
+        row = await queries.visible_audit(uow, audit_id, caller)
         rules.check_auditor(caller.user_id, row.manager_id)
         telemetry.link_to(row.trace_parent)  # this clearance's request span points at the departure
         item = item_of(row, item_id)
@@ -233,74 +199,4 @@ async def clear_item(
         item.reviewed_by, item.reviewed_at = caller.user_id, utcnow()
         settle(uow, row)
         await uow.commit()
-        return read(row)
-
-
-async def get_audit(uow: UnitOfWork, audit_id: str, caller: Principal) -> DepartureAuditRead:
-    """One departure audit with its items."""
-    async with uow:
-        return read(await visible_audit(uow, audit_id, caller))
-
-
-async def list_audits(
-    uow: UnitOfWork, caller: Principal, status: rules.AuditStatus | None, manager_id: str | None, page: Page
-) -> list[DepartureAuditRead]:
-    """Departure audits of the caller's cooperative, oldest first."""
-    query = select(DepartureAuditRow).where(
-        DepartureAuditRow.org_id == caller.org_id, SCOPE.staff_in_scope(caller, DepartureAuditRow.manager_id)
-    )
-    if status is not None:
-        query = query.where(DepartureAuditRow.status == status.value)
-    if manager_id is not None:
-        query = query.where(DepartureAuditRow.manager_id == manager_id)
-    async with uow:
-        return [
-            read(r)
-            for r in await page.rows(
-                uow.session, query.order_by(DepartureAuditRow.opened_at, DepartureAuditRow.id)
-            )
-        ]
-
-
-async def waiting(uow: UnitOfWork, caller: Principal, page: Page) -> list[WaitingRead]:
-    """Departures waiting on audit, oldest first, with their age and open findings."""
-    now = utcnow()
-    async with uow:
-        audits = await page.rows(
-            uow.session,
-            select(DepartureAuditRow)
-            .where(
-                DepartureAuditRow.org_id == caller.org_id,
-                DepartureAuditRow.status.in_([s.value for s in rules.OPEN]),
-                SCOPE.staff_in_scope(caller, DepartureAuditRow.manager_id),
-            )
-            .order_by(DepartureAuditRow.opened_at, DepartureAuditRow.id),
-        )
-        counts = dict(
-            (
-                await uow.session.execute(
-                    select(DepartureAuditItemRow.audit_id, func.count())
-                    .join(FindingRow, FindingRow.audit_item_id == DepartureAuditItemRow.id)
-                    .where(
-                        FindingRow.status == "open",
-                        DepartureAuditItemRow.audit_id.in_([a.id for a in audits]),
-                    )
-                    .group_by(DepartureAuditItemRow.audit_id)
-                )
-            ).all()
-        )
-        result = []
-        for row in audits:
-            audit = read(row)
-            result.append(
-                WaitingRead(
-                    audit_id=audit.id,
-                    manager_id=audit.manager_id,
-                    status=audit.status,
-                    waiting_hours=rules.waiting_hours(now, audit.requested_at, audit.opened_at),
-                    items_done=audit.items_done,
-                    items_total=audit.items_total,
-                    open_findings=counts.get(audit.id, 0),
-                )
-            )
-        return result
+        return queries.read(row)

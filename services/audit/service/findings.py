@@ -5,18 +5,17 @@ from uuid import uuid4
 from sqlalchemy import select
 
 from services.audit.domain import departure as rules
+from services.audit.domain import findings as lifecycle
 from services.audit.models import DepartureAuditItemRow, FindingRow, SpotCheckItemRow
-from services.audit.schemas import FindingCreate, FindingRead, FindingResolve, Severity
-from services.audit.service.departures import item_of, open_findings, settle, visible_audit
+from services.audit.queries.departures import visible_audit
+from services.audit.schemas import FindingCreate, FindingRead, FindingResolve
+from services.audit.service.departures import item_of, open_findings, settle
 from services.audit.service.scope import SCOPE
-from shared.auth import Principal, Role
+from shared.auth import Principal
 from shared.contracts.audit import FindingRaised, FindingResolved
 from shared.errors import NotFound
-from shared.pagination import Page
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
-
-AUDIT_READERS = (Role.AUDITOR, Role.ADMIN)
 
 
 async def raise_item_finding(
@@ -41,7 +40,7 @@ async def raise_item_finding(
             description=cmd.description,
             amount_at_risk=cmd.amount_at_risk,
             evidence=rules.item_evidence(audit.id, cmd.evidence),
-            status="open",
+            status=lifecycle.OPEN,
             raised_by=caller.user_id,
             raised_at=utcnow(),
         )
@@ -78,9 +77,9 @@ async def resolve_finding(
             or not await SCOPE.covers_staff(uow.session, caller, finding.manager_id)
         ):
             raise NotFound("audit.finding.not_found", finding_id=finding_id)
-        rules.check_resolvable(finding.status)
-        finding.status, finding.remediation = "resolved", cmd.remediation
-        finding.resolved_by, finding.resolved_at = caller.user_id, utcnow()
+        done = lifecycle.resolve(finding.status, cmd.remediation, caller.user_id, utcnow())
+        finding.status, finding.remediation = done.status, done.remediation
+        finding.resolved_by, finding.resolved_at = done.resolved_by, done.resolved_at
         await uow.session.flush()
         if finding.audit_item_id is not None:
             item = await uow.session.get(DepartureAuditItemRow, finding.audit_item_id)
@@ -91,7 +90,8 @@ async def resolve_finding(
             sampled = await uow.session.get(SpotCheckItemRow, finding.spot_check_item_id)
             still_open = await uow.session.scalars(
                 select(FindingRow.id).where(
-                    FindingRow.spot_check_item_id == finding.spot_check_item_id, FindingRow.status == "open"
+                    FindingRow.spot_check_item_id == finding.spot_check_item_id,
+                    FindingRow.status == lifecycle.OPEN,
                 )
             )
             after = rules.after_resolution(len(list(still_open)))
@@ -99,7 +99,7 @@ async def resolve_finding(
                 sampled.status = after.value
         uow.emit(
             "audit.finding-resolved",
-            key=finding.customer_id or finding.manager_id or finding.id,
+            key=lifecycle.event_key(finding.customer_id, finding.manager_id, finding.id),
             org_id=finding.org_id,
             payload=FindingResolved(
                 finding_id=finding.id, rule_id=finding.rule_id, remediation=cmd.remediation
@@ -107,37 +107,3 @@ async def resolve_finding(
         )
         await uow.commit()
         return FindingRead.model_validate(finding)
-
-
-async def list_findings(
-    uow: UnitOfWork,
-    caller: Principal,
-    rule_id: str | None,
-    manager_id: str | None,
-    customer_id: str | None,
-    severity: Severity | None,
-    status: str | None,
-    page: Page,
-) -> list[FindingRead]:
-    """Findings, filtered; a CM sees those about themself, without other people's evidence."""
-    query = select(FindingRow).where(
-        FindingRow.org_id == caller.org_id, SCOPE.staff_in_scope(caller, FindingRow.manager_id)
-    )
-    own_only = not caller.has_any((*AUDIT_READERS, Role.SUPERVISOR, Role.MANAGEMENT))
-    if own_only:
-        query = query.where(FindingRow.manager_id == caller.user_id)
-    for column, value in (
-        (FindingRow.rule_id, rule_id),
-        (FindingRow.manager_id, manager_id),
-        (FindingRow.customer_id, customer_id),
-        (FindingRow.status, status),
-        (FindingRow.severity, severity.value if severity else None),
-    ):
-        if value is not None:
-            query = query.where(column == value)
-    async with uow:
-        rows = await page.rows(uow.session, query.order_by(FindingRow.raised_at, FindingRow.id))
-        found = [FindingRead.model_validate(r) for r in rows]
-    if own_only:
-        found = [f.model_copy(update={"evidence": []}) for f in found]
-    return found

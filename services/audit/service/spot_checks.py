@@ -1,6 +1,5 @@
 """Spot checks (R-I5): seeded, reproducible samples from what audit has seen, reviewed item by item."""
 
-import secrets
 from uuid import uuid4
 
 from sqlalchemy import select
@@ -8,39 +7,15 @@ from sqlalchemy import select
 from services.audit.domain import departure as review
 from services.audit.domain import sampling
 from services.audit.models import FindingRow, PopulationRow, SpotCheckItemRow, SpotCheckRow
-from services.audit.schemas import (
-    FindingCreate,
-    FindingRead,
-    ItemClear,
-    Reproduction,
-    SpotCheckCreate,
-    SpotCheckItemRead,
-    SpotCheckRead,
-)
+from services.audit.queries import spot_checks as queries
+from services.audit.schemas import FindingCreate, FindingRead, ItemClear, SpotCheckCreate, SpotCheckRead
 from services.audit.service.scope import SCOPE
 from shared.auth import Principal, Role
 from shared.contracts.audit import FindingRaised
 from shared.envelope import Envelope
 from shared.errors import NotFound
-from shared.pagination import Page
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
-
-
-def read(row: SpotCheckRow) -> SpotCheckRead:
-    """A spot check with how it was drawn and its items."""
-    return SpotCheckRead(
-        id=row.id,
-        kind=row.kind,
-        population=row.population,
-        strata=row.strata,
-        seed=row.seed,
-        sample_size=row.sample_size,
-        population_size=len(row.population_ids),
-        created_by=row.created_by,
-        created_at=row.created_at,
-        items=[SpotCheckItemRead.model_validate(i) for i in row.items],
-    )
 
 
 async def remember(
@@ -61,17 +36,17 @@ async def remember(
 
 async def start(uow: UnitOfWork, cmd: SpotCheckCreate, caller: Principal) -> SpotCheckRead:
     """R-I5: draw the sample with a recorded seed; each sampled subject becomes an item for the auditors."""
-    seed = cmd.seed if cmd.seed is not None else secrets.randbits(62)
+    seed = sampling.seed_of(cmd.seed)
     async with uow:
         office = await SCOPE.office_of(uow.session, caller)  # a restricted auditor draws in their subtree
-        rows = await uow.session.scalars(
-            select(PopulationRow).where(
+        rows = await uow.session.execute(
+            select(PopulationRow.subject_id, PopulationRow.manager_id, PopulationRow.branch).where(
                 PopulationRow.org_id == caller.org_id,
                 PopulationRow.kind == cmd.population,
                 SCOPE.staff_in_scope(caller, PopulationRow.manager_id),
             )
         )
-        population = [(r.subject_id, sampling.stratum(cmd.strata, r.manager_id, r.branch)) for r in rows]
+        population = sampling.population_of(rows.tuples(), cmd.strata)
         sample = sampling.draw_check(population, cmd.sample_size, seed, cmd.population)
         check = SpotCheckRow(
             id=f"sc-{uuid4().hex[:12]}",
@@ -81,7 +56,7 @@ async def start(uow: UnitOfWork, cmd: SpotCheckCreate, caller: Principal) -> Spo
             strata=cmd.strata,
             seed=seed,
             sample_size=cmd.sample_size,
-            population_ids=[list(p) for p in sorted(population)],
+            population_ids=[list(p) for p in population],
             created_by=caller.user_id,
             created_at=utcnow(),
             office_id=office,
@@ -89,46 +64,7 @@ async def start(uow: UnitOfWork, cmd: SpotCheckCreate, caller: Principal) -> Spo
         )
         uow.session.add(check)
         await uow.commit()
-        return read(check)
-
-
-async def _check(uow: UnitOfWork, check_id: str, caller: Principal) -> SpotCheckRow:
-    row = await uow.session.get(SpotCheckRow, check_id)
-    if (
-        row is None
-        or row.org_id != caller.org_id
-        or not await SCOPE.covers_office(uow.session, caller, row.office_id)
-    ):
-        raise NotFound("audit.spot_check.not_found", check_id=check_id)
-    return row
-
-
-async def get(uow: UnitOfWork, check_id: str, caller: Principal) -> SpotCheckRead:
-    """One spot check."""
-    async with uow:
-        return read(await _check(uow, check_id, caller))
-
-
-async def list_checks(uow: UnitOfWork, caller: Principal, page: Page) -> list[SpotCheckRead]:
-    """Spot checks of the cooperative, newest first."""
-    async with uow:
-        rows = await page.rows(
-            uow.session,
-            select(SpotCheckRow)
-            .where(SpotCheckRow.org_id == caller.org_id, SCOPE.in_scope(caller, SpotCheckRow.office_id))
-            .order_by(SpotCheckRow.created_at.desc(), SpotCheckRow.id),
-        )
-        return [read(r) for r in rows]
-
-
-async def reproduce(uow: UnitOfWork, check_id: str, caller: Principal) -> Reproduction:
-    """Draw again from the recorded population with the recorded seed."""
-    async with uow:
-        row = await _check(uow, check_id, caller)
-        population = [(p[0], p[1]) for p in row.population_ids]
-        recorded = sorted(i.subject_id for i in row.items)
-        again = sampling.draw(population, row.sample_size, row.seed)
-    return Reproduction(reproduced=again == recorded, sample=again)
+        return queries.read(check)
 
 
 def _item(row: SpotCheckRow, item_id: int) -> SpotCheckItemRow:
@@ -143,7 +79,7 @@ async def clear_item(
 ) -> SpotCheckRead:
     """An auditor finds a sampled subject in order; not while a finding on it is open."""
     async with uow:
-        row = await _check(uow, check_id, caller)
+        row = await queries.visible_check(uow, check_id, caller)
         item = _item(row, item_id)
         open_count = len(
             list(
@@ -162,7 +98,7 @@ async def clear_item(
             utcnow(),
         )
         await uow.commit()
-        return read(row)
+        return queries.read(row)
 
 
 async def raise_finding(
@@ -170,7 +106,7 @@ async def raise_finding(
 ) -> FindingRead:
     """R-I5: a problem found in the sample, recorded like a departure finding."""
     async with uow:
-        row = await _check(uow, check_id, caller)
+        row = await queries.visible_check(uow, check_id, caller)
         item = _item(row, item_id)
         subject = await uow.session.get(PopulationRow, (row.population, item.subject_id))
         about = sampling.sampled_finding(

@@ -1,17 +1,16 @@
 """The cooperative's appraisal at a glance: distributions by grade and branch, charts and a workbook."""
 
-import statistics
-from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 
+from services.appraisal.domain.summary import group_figures, grouped, rising_bands, score_bands
 from services.appraisal.models import ResultRow
+from services.appraisal.queries import charts
 from services.appraisal.schemas.results import GroupSummary, OfficeSummary, SummaryRead
-from services.appraisal.service import charts
 from services.appraisal.service.common import cycle_in_org, ladder_for_year, today
 from services.appraisal.service.scope import SCOPE
 from shared.auth import Principal
@@ -19,44 +18,15 @@ from shared.offices import members_by_office, subtree
 from shared.spreadsheet import Column, Language, Table, to_xlsx
 from shared.uow import UnitOfWork
 
-CENT = Decimal("0.01")
-BANDS = ((90, "90-100"), (80, "80-89"), (70, "70-79"), (60, "60-69"), (0, "below 60"))
-
 
 def _group(name: str, rows: Sequence[ResultRow]) -> GroupSummary:
-    profits = sorted(r.attributed_profit for r in rows)
-    scores = [r.score for r in rows if r.score is not None]
-    return GroupSummary(
-        group=name,
-        managers=len(rows),
-        total_profit=sum(profits, Decimal(0)),
-        mean_profit=(sum(profits, Decimal(0)) / len(profits)).quantize(CENT),
-        median_profit=Decimal(statistics.median(profits)).quantize(CENT),
-        min_profit=profits[0],
-        max_profit=profits[-1],
-        mean_score=(sum(scores, Decimal(0)) / len(scores)).quantize(CENT) if scores else None,
-        total_floating_pay=sum((r.floating_pay for r in rows), Decimal(0)),
-        proposals=dict(Counter(r.proposal for r in rows)),
-    )
+    return GroupSummary(group=name, **asdict(group_figures(rows)))
 
 
 def _by(
     rows: Sequence[ResultRow], key: Callable[[ResultRow], str], order: Sequence[str] = ()
 ) -> list[GroupSummary]:
-    """Groups in the given order (the ladder's, for grades), the others after it by name."""
-    groups: dict[str, list[ResultRow]] = defaultdict(list)
-    for r in rows:
-        groups[key(r)].append(r)
-    rank = {name: index for index, name in enumerate(order)}
-    ordered = sorted(groups.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0]))
-    return [_group(name, members) for name, members in ordered]
-
-
-def band(score: Decimal | None) -> str:
-    """The score band a non-profit score falls in."""
-    if score is None:
-        return "no score"
-    return next(label for floor, label in BANDS if score >= floor)
+    return [_group(name, members) for name, members in grouped(rows, key, order)]
 
 
 async def _rows(uow: UnitOfWork, cycle_id: str, caller: Principal) -> list[ResultRow]:
@@ -85,7 +55,7 @@ async def summary(uow: UnitOfWork, cycle_id: str, caller: Principal) -> SummaryR
             managers=len(rows),
             by_grade=_by(rows, lambda r: r.grade or "none", ladder_order),
             by_branch=_by(rows, lambda r: r.branch or "none"),
-            score_bands=dict(Counter(band(r.score) for r in rows)),
+            score_bands=score_bands(r.score for r in rows),
         )
 
 
@@ -126,8 +96,7 @@ PROPOSALS = {
 
 def chart_svg(report: SummaryRead, lang: Language = "en") -> bytes:
     """Profit by grade (ladder order) and by branch, and the spread of scores, as one SVG."""
-    order = [label for _, label in reversed(BANDS)]
-    return charts.summary_svg(report, lang, GRADE_NAMES[lang], order)
+    return charts.summary_svg(report, lang, GRADE_NAMES[lang], rising_bands())
 
 
 RESULT_COLUMNS = (

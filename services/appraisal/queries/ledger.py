@@ -1,4 +1,4 @@
-"""Reading the profit ledger (R-A2) and the CMs appraisal knows."""
+"""The profit ledger (R-A2) and the CMs, teams and overspends appraisal knows, as read."""
 
 from sqlalchemy import exists, select
 

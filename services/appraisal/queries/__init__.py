@@ -1,0 +1,1 @@
+"""Appraisal's read side: rows read and shaped for answers, workbooks and charts; no decisions, no writes."""

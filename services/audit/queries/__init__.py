@@ -1,0 +1,1 @@
+"""Audit's read side: rows shaped for the API; no decisions, no writes."""
