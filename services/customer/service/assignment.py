@@ -152,7 +152,7 @@ async def recheck(
     co = [v for m in co_ids if (v := views[m]) is not None]
     change = rules.recheck_compliance(
         c if c is not None else classification_of(row),
-        views.get(primary_id) if primary_id else None,
+        views.get(primary_id) if primary_id is not None else None,
         co,
         await grade_views(uow, row.org_id),
         risk_threshold,
