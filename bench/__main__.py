@@ -10,7 +10,7 @@ STEWARD_BENCH_QUICK=1 runs every one at a small size (a check of the harness, no
 import asyncio
 import importlib
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 BENCHMARKS = {
@@ -33,14 +33,14 @@ BENCHMARKS = {
 }
 
 
-def _runner(name: str) -> Callable[[], Awaitable[Any]] | None:
+def _runner(name: str) -> Callable[[], Coroutine[Any, Any, object]] | None:
     try:
         module = importlib.import_module(BENCHMARKS[name])
     except ModuleNotFoundError as exc:
         if exc.name == BENCHMARKS[name]:
             return None
         raise
-    main: Callable[[], Awaitable[Any]] = module.main
+    main: Callable[[], Coroutine[Any, Any, object]] = module.main
     return main
 
 

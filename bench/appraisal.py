@@ -79,6 +79,7 @@ async def _seed(conn: asyncpg.Connection, managers: int, customers: int, months:
         cid = f"c-{i:07d}"
         primary, other = rng.choice(ids), rng.choice(ids)
         roll = rng.random()
+        shape: tuple[str, str | None, dict[str, str], list[str]]  # mode, team, shares, serving
         if roll < 0.7:
             shape = ("shares", None, {primary: "100"}, [primary])
         elif roll < 0.9 and other != primary:

@@ -9,16 +9,18 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import asyncpg
-from sqlalchemy import insert, text
+from sqlalchemy import Table, insert, text
 
 from bench.compare import keep_previous, table
 from services.customer.app import MIGRATIONS as CUSTOMER_MIGRATIONS
 from services.customer.models import AssignmentRow, CustomerRow
 from shared.db import create_engine
 from shared.migrations import upgrade_async
+
+CUSTOMERS, ASSIGNMENTS = cast(Table, CustomerRow.__table__), cast(Table, AssignmentRow.__table__)
 
 RESULTS = Path(__file__).parent / "results"
 PG_ADMIN_URL = os.environ.get(
@@ -117,7 +119,7 @@ async def seed_customers(
             ids = range(start, min(count, start + chunk))
             async with engine.begin() as conn:
                 await conn.execute(
-                    insert(CustomerRow.__table__),
+                    insert(CUSTOMERS),
                     [
                         {
                             "id": customer_id(i),
@@ -140,7 +142,7 @@ async def seed_customers(
                 )
                 if managers:
                     await conn.execute(
-                        insert(AssignmentRow.__table__),
+                        insert(ASSIGNMENTS),
                         [
                             {
                                 "customer_id": customer_id(i),

@@ -37,6 +37,7 @@ THINK_SECONDS = 1.0
 TARGET_P95_MS = 200
 TARGET_RATIO = 1.3
 TIMING = re.compile(r"backend;dur=([\d.]+), total;dur=([\d.]+)")
+Sample = tuple[float, float, float, bool]  # client ms, server total ms, backend ms, page whole
 
 
 async def _managers(staffing: ServiceProcess) -> list[str]:
@@ -90,7 +91,7 @@ async def _sign_in(http: httpx.AsyncClient, manager_id: str) -> None:
 
 
 async def _user(
-    base: str, manager_id: str, customers: list[str], stop_at: float, seen: dict[str, list]
+    base: str, manager_id: str, customers: list[str], stop_at: float, seen: dict[str, list[Sample]]
 ) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=30) as http:
         await _sign_in(http, manager_id)
@@ -116,7 +117,7 @@ async def _user(
                 await asyncio.sleep(THINK_SECONDS)
 
 
-def _summary(rows: list[tuple[float, float, float, bool]]) -> dict[str, Any]:
+def _summary(rows: list[Sample]) -> dict[str, Any]:
     client = [r[0] for r in rows]
     total = [r[1] for r in rows]
     backend = [r[2] for r in rows]
@@ -168,7 +169,7 @@ async def main() -> dict[str, Any]:
                             headers={"Authorization": f"Bearer {reader}"},
                         )
                         owned[mid] = [c["id"] for c in rows.json()]
-                seen: dict[str, list] = defaultdict(list)
+                seen: dict[str, list[Sample]] = defaultdict(list)
                 stop_at = time.monotonic() + SECONDS
                 await asyncio.gather(*(_user(base, m, owned[m], stop_at, seen) for m in managers[:USERS]))
             finally:

@@ -10,7 +10,7 @@ shape. The ratio is the commits (events included) over the COPY; the target is a
 
 import json
 import time
-from typing import Any
+from typing import Any, TypedDict
 
 import asyncpg
 import httpx
@@ -33,7 +33,17 @@ CUSTOMERS = scale(50_000, 2_000)
 BRANCHES, OUTLETS = 20, 100
 
 
-def _book() -> dict[str, list[dict[str, object]]]:
+class BookRow(TypedDict):
+    """One line of an import file as the import endpoints take it."""
+
+    line: int
+    values: dict[str, str]
+
+
+Book = dict[str, list[BookRow]]
+
+
+def _book() -> Book:
     offices = [{"code": "HQ", "name": "联社总部", "parent_code": ""}]
     offices += [{"code": f"B{b:02d}", "name": f"信用社{b}", "parent_code": "HQ"} for b in range(BRANCHES)]
     offices += [
@@ -64,11 +74,8 @@ def _book() -> dict[str, list[dict[str, object]]]:
         for i in range(CUSTOMERS)
     ]
 
-    def rows(items: list[dict[str, object]]) -> list[dict[str, object]]:
-        return [
-            {"line": n, "values": {k: str(v) for k, v in item.items()}}
-            for n, item in enumerate(items, start=2)
-        ]
+    def rows(items: list[dict[str, str]]) -> list[BookRow]:
+        return [{"line": n, "values": dict(item)} for n, item in enumerate(items, start=2)]
 
     return {"offices": rows(offices), "staff": rows(staff), "customers": rows(customers)}
 
@@ -83,7 +90,7 @@ def _settings(cls: type[Any], url: str) -> Any:
     )
 
 
-async def _post(client: httpx.AsyncClient, path: str, rows: list[dict[str, object]], dry: bool) -> float:
+async def _post(client: httpx.AsyncClient, path: str, rows: list[BookRow], dry: bool) -> float:
     token = issue_token(_settings(StaffingSettings, "x"), user_id="bench", roles=["admin", "hr"], org_id=ORG)
     started = time.perf_counter()
     response = await client.post(
@@ -114,7 +121,7 @@ async def _relay(staffing_url: str, runtime: Runtime) -> tuple[float, int]:
     return time.perf_counter() - started, len(rows)
 
 
-async def _copy_baseline(url: str, book: dict[str, list[dict[str, object]]]) -> float:
+async def _copy_baseline(url: str, book: Book) -> float:
     """COPY of the same managers, customers and assignments rows into bare tables."""
     conn = await asyncpg.connect(_plain(url))
     try:
@@ -140,11 +147,11 @@ async def _copy_baseline(url: str, book: dict[str, list[dict[str, object]]]) -> 
                 date(2099, 1, 1),
                 "o",
             )
-            for v in (r["values"] for r in book["staff"])  # type: ignore[index]
+            for v in (r["values"] for r in book["staff"])
         ]
         customers, assignments = [], []
         for n, r in enumerate(book["customers"]):
-            v: dict[str, str] = r["values"]  # type: ignore[assignment]
+            v = r["values"]
             customers.append(
                 (
                     f"c-{n}",

@@ -150,6 +150,11 @@ def _other(logs: Path, app: str, env: dict[str, str]) -> Iterator[int]:
             process.wait(10)
 
 
+def _probe(port: int, headers: dict[str, str], path: str) -> Callable[[], Awaitable[int]]:
+    """A readiness probe: one GET of path on a fresh connection each time it is called."""
+    return lambda: Connection(port, headers).get(path)
+
+
 async def _until_up(probe: Callable[[], Awaitable[int]]) -> None:
     deadline = time.monotonic() + 30
     while True:
@@ -204,7 +209,7 @@ async def main() -> dict[str, object]:
                 ):
                     ports = {"service": service.port, "same_work": same_port, "bare": bare_port}
                     for port in ports.values():
-                        await _until_up(lambda port=port: Connection(port, headers).get(path))
+                        await _until_up(_probe(port, headers, path))
                         await _warm(port, path, headers)
                     loads = [os.getloadavg()[0]]
                     paced = await _paced(service.port, path, headers)

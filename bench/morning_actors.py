@@ -93,13 +93,13 @@ class Morning:
             return (await c.get(f"/customers/{cid}/visits", headers=auth)).status_code
         if op == "file_visit":
             when = (datetime.now(UTC) - timedelta(minutes=5)).isoformat()
-            body = {"kind": "phone", "occurred_at": when, "phone": {"summary": "morning call"}}
-            return (await c.post(f"/customers/{cid}/visits", json=body, headers=auth)).status_code
+            visit = {"kind": "phone", "occurred_at": when, "phone": {"summary": "morning call"}}
+            return (await c.post(f"/customers/{cid}/visits", json=visit, headers=auth)).status_code
         if op == "plan_day":
             self.plans[me] += 1  # one plan per day: each plan is for the next unplanned day
             day = (self.today + timedelta(days=self.plans[me])).isoformat()
-            body = {"tasks": [{"description": "visit the orchard", "priority": "primary"}]}
-            return (await c.put(f"/managers/{me}/days/{day}/plan", json=body, headers=auth)).status_code
+            plan = {"tasks": [{"description": "visit the orchard", "priority": "primary"}]}
+            return (await c.put(f"/managers/{me}/days/{day}/plan", json=plan, headers=auth)).status_code
         body = {
             "product": "loans",
             "amount": str(rng.randrange(1_000, 50_000)),

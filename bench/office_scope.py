@@ -10,6 +10,7 @@ below) against management's same calls, which carry no condition.
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 import httpx
@@ -146,8 +147,8 @@ async def main() -> dict[str, Any]:
             figures: dict[str, Any] = {}
             for path in ("/findings", "/compliance/summary"):
                 whole, scoped = await _pair(
-                    lambda p=path: client.get(p, params={"limit": 50}, headers=headers["mgmt-1"]),
-                    lambda p=path: client.get(p, params={"limit": 50}, headers=headers["sup-b00"]),
+                    partial(client.get, path, params={"limit": 50}, headers=headers["mgmt-1"]),
+                    partial(client.get, path, params={"limit": 50}, headers=headers["sup-b00"]),
                 )
                 name = path.strip("/").replace("/", "_")
                 figures[f"{name}_management"] = summary_ms(whole)

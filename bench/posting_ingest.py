@@ -9,6 +9,7 @@ drift of the machine weighs on both; the figure is postings per second and the r
 import statistics
 import time
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from unittest import mock
@@ -38,7 +39,7 @@ def _batches(round_: int) -> list[list[tuple[Envelope, ProfitPosted]]]:
             period="2026-03",
             product="loans" if i % 2 else "deposits",
             amount=Decimal(f"{i % 977}.{i % 100:02d}"),
-            posted_on="2026-03-28",  # type: ignore[arg-type]
+            posted_on=date(2026, 3, 28),
         )
         envelope = new_envelope(
             event_type="profit.posted",

@@ -110,5 +110,5 @@ def log_dir() -> Iterator[Path]:
         folder.mkdir(parents=True, exist_ok=True)
         yield folder
         return
-    with tempfile.TemporaryDirectory() as folder:
-        yield Path(folder)
+    with tempfile.TemporaryDirectory() as temporary:
+        yield Path(temporary)

@@ -172,14 +172,10 @@ def cleanup(admin_url: str | None) -> None:
 
 def start_suite(suite: "Suite", log: Callable[[str], None]) -> None:
     """`Suite.start` (as `steward up` runs it) with each fresh database copied from this run's template."""
-    import steward.suite
+    from unittest import mock
 
-    original = steward.suite.upgrade
-    steward.suite.upgrade = migrate
-    try:
+    with mock.patch("steward.suite.upgrade", migrate):
         suite.start(log)
-    finally:
-        steward.suite.upgrade = original
 
 
 def prepare_var_dir(var_dir: Path) -> None:

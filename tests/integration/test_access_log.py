@@ -3,15 +3,17 @@ endpoint), auditors query it, old reads are purged, and a clean shutdown writes 
 
 import sqlite3
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import httpx
 from sqlalchemy import insert
 
 from services.customer.models import ACCESS_LOG
-from tests.inprocess import serve_offline
+from tests.inprocess import Offline, serve_offline
 from tests.support import ORG, eventually
 
 
-async def _customer(svc) -> str:
+async def _customer(svc: Offline) -> str:
     for manager_id, grade in (("m-s", "senior"), ("m-c", "cm")):
         body = {
             "manager_id": manager_id,
@@ -37,7 +39,7 @@ async def _customer(svc) -> str:
     return str(created.json()["id"])
 
 
-async def test_reads_are_recorded_and_auditors_ask_who_saw_a_customer(tmp_path):
+async def test_reads_are_recorded_and_auditors_ask_who_saw_a_customer(tmp_path: Path) -> None:
     async with serve_offline("customer", tmp_path / "c.db", access_log_flush_seconds=0.05) as svc:
         cid = await _customer(svc)
         cm, sup = svc.as_("m-c", "cm"), svc.as_("sup-1", "supervisor")
@@ -49,7 +51,7 @@ async def test_reads_are_recorded_and_auditors_ask_who_saw_a_customer(tmp_path):
         assert (await svc.client.get("/customers/nobody", headers=cm)).status_code == 404  # not a read
         auditor = svc.as_("aud-1", "auditor")
 
-        async def four_reads():
+        async def four_reads() -> httpx.Response | None:
             got = await svc.client.get(f"/access-log?customer_id={cid}", headers=auditor)
             assert got.status_code == 200, got.text
             return got if len(got.json()) >= 5 else None
@@ -80,7 +82,9 @@ async def test_reads_are_recorded_and_auditors_ask_who_saw_a_customer(tmp_path):
         assert (await svc.client.get("/access-log?from=yesterday", headers=auditor)).status_code == 422
 
 
-async def test_a_clean_shutdown_writes_the_buffered_reads_and_old_reads_are_purged(tmp_path):
+async def test_a_clean_shutdown_writes_the_buffered_reads_and_old_reads_are_purged(
+    tmp_path: Path,
+) -> None:
     db = tmp_path / "c.db"
     async with serve_offline(
         "customer", db, access_log_flush_seconds=300, access_log_retention_days=30

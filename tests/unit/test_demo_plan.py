@@ -7,7 +7,7 @@ import pytest
 
 from services.customer.domain.assignment import GradeView, ManagerView, violations
 from services.staffing.domain.ladder import DEFAULT_LADDER
-from services.staffing.service.common import grade_to_json
+from services.staffing.ladder_json import grade_to_json
 from steward.demo import activity
 from steward.demo.plan import LOW, MIDDLE, TOP, Cooperative, grades_from_ladder, plan_cooperative
 

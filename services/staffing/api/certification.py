@@ -3,6 +3,7 @@
 from fastapi import APIRouter, status
 
 from services.staffing.api.deps import HR, AnyStaff, Settings
+from services.staffing.queries import grading as grading_reads
 from services.staffing.schemas.certification import CertificationCreate, CertificationRead, SweepResult
 from services.staffing.service import certification
 from shared.app import UoW
@@ -31,7 +32,7 @@ async def record_exam(
 )
 async def list_exams(manager_id: str, uow: UoW, caller: AnyStaff, page: Paged) -> list[CertificationRead]:
     """Every sitting, newest first."""
-    return page.window(await certification.list_exams(uow, manager_id, caller))
+    return page.window(await grading_reads.list_exams(uow, manager_id, caller))
 
 
 @router.post(

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, status
 
 from services.staffing.api.deps import HR, AnyStaff
+from services.staffing.queries import expenses as expense_reads
 from services.staffing.schemas.expenses import (
     BudgetSet,
     BudgetSummary,
@@ -44,7 +45,7 @@ async def list_expenses(
     manager_id: str, uow: UoW, caller: AnyStaff, page: Paged, year: Year | None = None
 ) -> list[ExpenseRead]:
     """Expenses of a year (default: this year)."""
-    return page.window(await expenses.list_expenses(uow, manager_id, year or _this_year(), caller))
+    return page.window(await expense_reads.list_expenses(uow, manager_id, year or _this_year(), caller))
 
 
 @router.get("/managers/{manager_id}/budget", response_model=BudgetSummary, summary="Budget status (R-I4)")
@@ -52,7 +53,7 @@ async def budget_summary(
     manager_id: str, uow: UoW, caller: AnyStaff, year: Year | None = None
 ) -> BudgetSummary:
     """Per category: budget, spent, remaining, overspend."""
-    return await expenses.budget_summary(uow, manager_id, year or _this_year(), caller)
+    return await expense_reads.budget_summary(uow, manager_id, year or _this_year(), caller)
 
 
 @router.put(

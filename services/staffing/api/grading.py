@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, status
 
 from services.staffing.api.deps import HR, AnyStaff, Reader
 from services.staffing.domain.grading import ProposalStatus
+from services.staffing.queries import grading as grading_reads
 from services.staffing.schemas.grading import (
     GradeChangeCreate,
     GradeChangeRead,
@@ -39,13 +40,13 @@ async def list_proposals(
     status_filter: Annotated[ProposalStatus | None, Query(alias="status")] = None,
 ) -> list[ProposalRead]:
     """Proposals, oldest first."""
-    return await grading.list_proposals(uow, caller, status_filter, page)
+    return await grading_reads.list_proposals(uow, caller, status_filter, page)
 
 
 @router.get("/grade-proposals/{proposal_id}", response_model=ProposalRead, summary="A grade proposal")
 async def get_proposal(proposal_id: str, uow: UoW, caller: Reader) -> ProposalRead:
     """One proposal with its status and, once decided, who decided, when and why."""
-    return await grading.get_proposal(uow, proposal_id, caller)
+    return await grading_reads.get_proposal(uow, proposal_id, caller)
 
 
 @router.post(
@@ -72,4 +73,4 @@ async def change_grade(manager_id: str, body: GradeChangeCreate, uow: UoW, calle
 )
 async def grade_history(manager_id: str, uow: UoW, caller: AnyStaff, page: Paged) -> list[GradeChangeRead]:
     """Every change: who, when, why."""
-    return page.window(await grading.grade_history(uow, manager_id, caller))
+    return page.window(await grading_reads.grade_history(uow, manager_id, caller))

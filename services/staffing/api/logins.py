@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from services.staffing.api.deps import HR
+from services.staffing.queries import roster as roster_reads
 from services.staffing.schemas.logins import LoginRead, LoginWrite
 from services.staffing.service import logins
 from shared.app import UoW
@@ -26,4 +27,4 @@ async def set_login(manager_id: str, body: LoginWrite, uow: UoW, caller: HR) -> 
 @router.get("/managers/{manager_id}/login", response_model=LoginRead, summary="A CM's sign-in login")
 async def get_login(manager_id: str, uow: UoW, caller: Viewer) -> LoginRead:
     """The login linked to the manager; a CM reads their own."""
-    return await logins.get_login(uow, manager_id, caller)
+    return await roster_reads.get_login(uow, manager_id, caller)

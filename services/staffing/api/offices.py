@@ -5,6 +5,7 @@ from datetime import date
 from fastapi import APIRouter, status
 
 from services.staffing.api.deps import HR, Reader
+from services.staffing.queries import offices as office_reads
 from services.staffing.schemas.offices import (
     OfficeCreate,
     OfficeMove,
@@ -30,13 +31,13 @@ async def open_office(body: OfficeCreate, uow: UoW, caller: HR) -> OfficeRead:
 @router.get("/offices", response_model=list[OfficeRead], summary="The office tree on a date")
 async def list_offices(uow: UoW, caller: Reader, page: Paged, as_of: date | None = None) -> list[OfficeRead]:
     """Depth first from the head office, as the tree stood on `as_of` (today)."""
-    return await offices.list_offices(uow, caller, as_of, page)
+    return await office_reads.list_offices(uow, caller, as_of, page)
 
 
 @router.get("/offices/{office_id}", response_model=OfficeRead, summary="An office on a date")
 async def get_office(office_id: str, uow: UoW, caller: Reader, as_of: date | None = None) -> OfficeRead:
     """Where the office stood in the tree on `as_of` (today)."""
-    return await offices.get_office(uow, office_id, caller, as_of)
+    return await office_reads.get_office(uow, office_id, caller, as_of)
 
 
 @router.post("/offices/{office_id}/moves", response_model=OfficeRead, summary="Move an office from a date")
@@ -50,7 +51,7 @@ async def office_staff(
     office_id: str, uow: UoW, caller: Reader, page: Paged, below: bool = False
 ) -> list[StaffOfficeRead]:
     """Who belongs to the office; with `below`, to the offices under it today too."""
-    return await offices.office_staff(uow, office_id, caller, below, page)
+    return await office_reads.office_staff(uow, office_id, caller, below, page)
 
 
 @router.put("/office-staff/{user_id}", response_model=StaffOfficeRead, summary="Put a user in an office")

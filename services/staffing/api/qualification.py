@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, status
 
 from services.staffing.api.deps import HR, AnyRole, QualificationConditions
 from services.staffing.domain.qualification import ApplicationStatus
+from services.staffing.queries import grading as grading_reads
 from services.staffing.schemas.qualification import ApplicationCreate, ApplicationRead, ApplicationReview
 from services.staffing.service import qualification
 from shared.app import UoW
@@ -37,4 +38,4 @@ async def list_applications(
     status_filter: Annotated[ApplicationStatus | None, Query(alias="status")] = None,
 ) -> list[ApplicationRead]:
     """HR sees all; a staff member sees their own."""
-    return await qualification.list_applications(uow, caller, staff_id, status_filter, page)
+    return await grading_reads.list_applications(uow, caller, staff_id, status_filter, page)

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 
 from services.staffing.api.deps import HR, AnyStaff, Settings
+from services.staffing.queries import roster as roster_reads
 from services.staffing.schemas.roster import (
     DepartureRequest,
     DepartureWithdrawal,
@@ -43,13 +44,13 @@ async def list_managers(
     uow: UoW, caller: AnyStaff, filters: Annotated[ManagerFilter, Query()], page: Paged
 ) -> list[ManagerRead]:
     """Filter by status, grade, branch, certification expiring before a date; a CM sees only themself."""
-    return await roster.list_managers(uow, caller, filters, page)
+    return await roster_reads.list_managers(uow, caller, filters, page)
 
 
 @router.get("/managers/{manager_id}", response_model=ManagerRead, summary="Get a staff record")
 async def get_manager(manager_id: str, uow: UoW, caller: AnyStaff) -> ManagerRead:
     """One record; a CM may only read themself."""
-    return await roster.get_manager(uow, manager_id, caller)
+    return await roster_reads.get_manager(uow, manager_id, caller)
 
 
 @router.post(

@@ -3,8 +3,9 @@
 from fastapi import APIRouter, status
 
 from services.staffing.api.deps import HR, AnyStaff
+from services.staffing.queries import teams as team_reads
 from services.staffing.schemas.teams import MemberAdd, TeamCreate, TeamMemberRead, TeamRead
-from services.staffing.service import team_members, teams
+from services.staffing.service import teams
 from shared.app import UoW
 from shared.pagination import Paged
 
@@ -22,13 +23,13 @@ async def list_teams(
     uow: UoW, caller: AnyStaff, page: Paged, include_dissolved: bool = False
 ) -> list[TeamRead]:
     """Teams with their current members."""
-    return await teams.list_teams(uow, caller, include_dissolved, page)
+    return await team_reads.list_teams(uow, caller, include_dissolved, page)
 
 
 @router.get("/{team_id}/members", response_model=list[TeamMemberRead], summary="A team's members by name")
 async def list_members(team_id: str, uow: UoW, caller: AnyStaff, page: Paged) -> list[TeamMemberRead]:
     """The current members with their names: for the team's lead (R-A4) and those who read the roll."""
-    return page.window(await team_members.members(uow, team_id, caller))
+    return page.window(await team_reads.members(uow, team_id, caller))
 
 
 @router.post("/{team_id}/members", response_model=TeamRead, summary="Add a member")

@@ -5,7 +5,9 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
+from services.staffing.domain.departure import ManagerStatus
 from services.staffing.domain.ladder import CertificationWeights, GradeSpec
+from services.staffing.domain.qualification import ApplicationStatus
 from shared.errors import RuleViolation
 
 HUNDREDTH = Decimal("0.01")
@@ -108,6 +110,14 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Appointment:
+    """R-Q2: a first pass puts the applicant on the CM post at the grade; their application is done."""
+
+    status: str = ManagerStatus.ACTIVE.value
+    application_status: str = ApplicationStatus.CERTIFIED.value
+
+
+@dataclass(frozen=True)
 class Certified:
     """R-Q6/R-Q7: the exam's outcome; `appoints` when a first pass puts an applicant on the CM post."""
 
@@ -119,6 +129,16 @@ class Certified:
     def certifies(self) -> bool:
         """True when the pass certifies the CM until `outcome.valid_until`."""
         return self.outcome.passed and self.outcome.valid_until is not None
+
+    @property
+    def appointment(self) -> Appointment | None:
+        """The appointment a first pass makes, else None."""
+        return Appointment() if self.appoints else None
+
+
+def needs_application(status: str) -> bool:
+    """R-Q2: a member of staff sits their first exam on an approved application (a CM renewing needs none)."""
+    return status == "staff"
 
 
 def check_can_sit(manager_id: str, status: str) -> None:
@@ -137,7 +157,7 @@ def sit_exam(
 ) -> Certified:
     """R-Q2/R-Q6/R-Q7: the exam of an approved applicant for this grade, or a CM renewing their own grade."""
     check_can_sit(candidate.manager_id, candidate.status)
-    first = candidate.status == "staff"
+    first = needs_application(candidate.status)
     if first and candidate.applied_for is None:
         raise RuleViolation("staffing.exam.not_reviewed")
     if first and candidate.applied_for != grade.code:
@@ -182,3 +202,12 @@ def sweep_one(
     if notice is Notice.WARN:
         return CertificationExpiring(manager_id, valid_until, (valid_until - today).days)
     return CertificationExpired(manager_id, valid_until)
+
+
+SWEPT = ("active", "departure_pending")
+"""R-Q7: whose certificates the expiry sweep looks at: CMs on the post, and those leaving it."""
+
+
+def sweep_horizon(today: date, warn_days: int) -> date:
+    """R-Q7: the sweep looks at certificates running out by this day (earlier ones may still owe a notice)."""
+    return today + timedelta(days=warn_days)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from shared.errors import Conflict, Forbidden, RuleViolation
+from shared.errors import Conflict, Forbidden, NotFound, RuleViolation
 
 
 class ManagerStatus(StrEnum):
@@ -99,6 +99,12 @@ def when_requested(
 def when_withdrawn(manager_id: str, status: ManagerStatus, reason: str) -> DepartureWithdrawn:
     """R-I6: a pending departure withdrawn."""
     return DepartureWithdrawn(manager_id, withdraw_departure(status), reason)
+
+
+def check_known(manager_id: str, known: bool) -> None:
+    """R-I6: a clearance names a CM of the cooperative."""
+    if not known:
+        raise NotFound("staffing.departure.unknown_manager", manager_id=manager_id)
 
 
 def check_cleared_by_audit(producer: str) -> None:

@@ -5,12 +5,12 @@ the budget, and bears what exceeds it. The categories (communication, entertainm
 gifts) are for reporting: spending more on gifts and less on entertainment is the CM's choice.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from services.staffing.domain.ladder import ExpenseCategory
+from services.staffing.domain.ladder import ExpenseCategory, Ladder
 from shared.errors import Conflict, Forbidden, RuleViolation
 
 ZERO = Decimal("0")
@@ -160,3 +160,33 @@ def check_can_close(year: int, today: date, already_closed: bool) -> None:
         raise RuleViolation("staffing.expense.year_not_finished")
     if already_closed:
         raise Conflict("staffing.expense.year_already_closed", year=year)
+
+
+def year_span(year: int) -> tuple[date, date]:
+    """The first and last day of an expense year."""
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def budget_of(
+    grade: str | None, set_by_hr: Mapping[ExpenseCategory, Decimal], ladder: Ladder
+) -> dict[ExpenseCategory, Decimal]:
+    """R-P2: HR's budget for the grade and year, else the ladder's in force on 1 January; none off post."""
+    if grade is None:
+        return {}
+    if set_by_hr:
+        return dict(set_by_hr)
+    spec = next((g for g in ladder.grades if g.code == grade), None)
+    return dict(spec.expense_budget) if spec else {}
+
+
+def grade_held(current: str | None, later_changes_from: Sequence[str | None]) -> str | None:
+    """R-P2: the grade held at the end of a year (the grade the first later change left, else the current)."""
+    return later_changes_from[0] if later_changes_from else current
+
+
+def spent_by_category(amounts: Iterable[tuple[str, Decimal]]) -> dict[ExpenseCategory, Decimal]:
+    """What a CM spent per category, from each expense's category and amount."""
+    spent: dict[ExpenseCategory, Decimal] = {}
+    for category, amount in amounts:
+        spent[ExpenseCategory(category)] = spent.get(ExpenseCategory(category), ZERO) + amount
+    return spent

@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from services.staffing.domain.departure import ManagerStatus
 from services.staffing.domain.ladder import Ladder
-from shared.errors import Conflict, Forbidden, RuleViolation
+from shared.errors import Conflict, Forbidden, NotFound, RuleViolation
 
 
 class ProposalKind(StrEnum):
@@ -103,6 +103,18 @@ def propose(
         )
     to_grade = proposed_grade(kind, ladder, manager.grade)
     return Proposal(manager.manager_id, year, kind, manager.grade, to_grade, reason, maker)
+
+
+def check_proposal_known(proposal_id: str, known: bool) -> None:
+    """R-Q8: a proposal of the cooperative."""
+    if not known:
+        raise NotFound("staffing.grade.proposal_not_found", proposal_id=proposal_id)
+
+
+def check_proposed_for_known(manager_id: str, known: bool) -> None:
+    """R-Q8: an appraisal's proposal names a CM of the cooperative."""
+    if not known:
+        raise NotFound("staffing.grade.proposed_unknown_manager", manager_id=manager_id)
 
 
 def decide(status: ProposalStatus, maker: str, checker: str, confirm: bool) -> ProposalStatus:

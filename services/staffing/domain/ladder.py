@@ -147,3 +147,23 @@ def _spec(grade: DefaultGrade) -> GradeSpec:
 DEFAULT_GRADES: tuple[GradeSpec, ...] = tuple(_spec(g) for g in DEFAULT_GRADE_VALUES)
 
 DEFAULT_LADDER = Ladder(version=0, effective_from=date(2000, 1, 1), grades=DEFAULT_GRADES)
+
+
+def version_in_force(versions: Iterable[tuple[int, date]], on: date) -> int | None:
+    """R-Q3: the version in force on a date: the newest effective date come, the later version on a tie."""
+    due = [(effective_from, version) for version, effective_from in versions if effective_from <= on]
+    return max(due)[1] if due else None
+
+
+def publish(
+    last_version: int | None, effective_from: date, grades: Iterable[GradeSpec], today: date
+) -> Ladder:
+    """R-Q3: a new version from today or a later date (past years keep theirs), numbered after the last."""
+    if effective_from < today:
+        raise RuleViolation("staffing.ladder.effective_in_past")
+    return Ladder((last_version or 0) + 1, effective_from, validate_grades(grades))
+
+
+def grade_labels(ladder: Ladder) -> dict[str, str]:
+    """Each grade's code, by its code and by its name (what an import file may write)."""
+    return {g.code: g.code for g in ladder.grades} | {g.name: g.code for g in ladder.grades}

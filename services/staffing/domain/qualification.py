@@ -6,7 +6,7 @@ from datetime import date
 from enum import StrEnum
 
 from services.staffing.domain.ladder import Ladder
-from shared.errors import Conflict, Forbidden, RuleViolation
+from shared.errors import Conflict, Forbidden, NotFound, RuleViolation
 
 
 class Education(StrEnum):
@@ -94,6 +94,12 @@ def check_no_active_application(statuses: list[ApplicationStatus]) -> None:
     """One application at a time."""
     if any(s in ACTIVE_APPLICATIONS for s in statuses):
         raise Conflict("staffing.qualification.active_application")
+
+
+def check_application_known(application_id: str, known: bool) -> None:
+    """R-Q2: an application of the cooperative."""
+    if not known:
+        raise NotFound("staffing.qualification.not_found", application_id=application_id)
 
 
 def review(

@@ -1,22 +1,15 @@
 """Certification (R-Q6, R-Q7): record exam results; warn before and announce expiry."""
 
-from datetime import timedelta
 from uuid import uuid4
 
 from sqlalchemy import select
 
 from services.staffing.domain import certification as rules
-from services.staffing.domain.departure import ManagerStatus
 from services.staffing.domain.qualification import ApplicationStatus
 from services.staffing.models import ApplicationRow, CertificationRow, ManagerRow
+from services.staffing.queries.access import ladder_in_force, manager_in_org, today
 from services.staffing.schemas.certification import CertificationCreate, CertificationRead, SweepResult
-from services.staffing.service.common import (
-    emit_registered,
-    ladder_in_force,
-    manager_in_org,
-    today,
-    visible_manager,
-)
+from services.staffing.service.common import emit_registered
 from shared.auth import Principal
 from shared.contracts.staffing import (
     ManagerCertificationExpired,
@@ -44,9 +37,7 @@ async def record_exam(
         rules.check_can_sit(row.id, row.status)
         ladder = await ladder_in_force(uow, caller.org_id, cmd.exam_date)
         grade = ladder.grade(cmd.grade)
-        application = (
-            await _approved_application(uow, row) if row.status == ManagerStatus.STAFF.value else None
-        )
+        application = await _approved_application(uow, row) if rules.needs_application(row.status) else None
         candidate = rules.Candidate(
             row.id, row.status, row.grade, application.target_grade if application else None
         )
@@ -73,9 +64,10 @@ async def record_exam(
         uow.session.add(exam)
         if certified.certifies and outcome.valid_until is not None:
             row.certified_until = outcome.valid_until
-            if certified.appoints and application is not None:
-                application.status = ApplicationStatus.CERTIFIED.value
-                row.status, row.grade = ManagerStatus.ACTIVE.value, certified.grade
+            appointment = certified.appointment
+            if appointment is not None and application is not None:
+                application.status = appointment.application_status
+                row.status, row.grade = appointment.status, certified.grade
                 emit_registered(uow, row)
             uow.emit(
                 "manager.certified",
@@ -92,31 +84,16 @@ async def record_exam(
         return CertificationRead.model_validate(exam)
 
 
-async def list_exams(uow: UnitOfWork, manager_id: str, caller: Principal) -> list[CertificationRead]:
-    """A CM's exam history, newest first."""
-    async with uow:
-        await visible_manager(uow, manager_id, caller)
-        rows = await uow.session.scalars(
-            select(CertificationRow)
-            .where(CertificationRow.manager_id == manager_id)
-            .order_by(
-                CertificationRow.exam_date.desc(), CertificationRow.recorded_at.desc(), CertificationRow.id
-            )
-        )
-        return [CertificationRead.model_validate(r) for r in rows]
-
-
 async def sweep_expiry(uow: UnitOfWork, org_id: str | None, warn_days: int) -> SweepResult:
     """R-Q7: warn CMs whose certification expires within `warn_days`, announce expiries; each once."""
     now = today()
-    horizon = now + timedelta(days=warn_days)
     warned: list[str] = []
     expired: list[str] = []
     async with uow:
         query = select(ManagerRow).where(
-            ManagerRow.status.in_([ManagerStatus.ACTIVE.value, ManagerStatus.DEPARTURE_PENDING.value]),
+            ManagerRow.status.in_(rules.SWEPT),
             ManagerRow.certified_until.is_not(None),
-            ManagerRow.certified_until <= horizon,
+            ManagerRow.certified_until <= rules.sweep_horizon(now, warn_days),
         )
         if org_id is not None:
             query = query.where(ManagerRow.org_id == org_id)

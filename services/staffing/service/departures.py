@@ -3,15 +3,16 @@
 import logging
 
 from services.staffing.domain import departure
+from services.staffing.domain.access import in_org
 from services.staffing.models import ManagerRow
+from services.staffing.queries.access import visible_manager
+from services.staffing.queries.roster import read
 from services.staffing.schemas.roster import DepartureRequest, DepartureWithdrawal, ManagerRead
-from services.staffing.service.common import status_of, visible_manager
-from services.staffing.service.roster import read
+from services.staffing.service.common import status_of
 from shared.auth import Principal
 from shared.contracts.audit import DepartureCleared
 from shared.contracts.staffing import ManagerDeparted, ManagerDepartureRequested, ManagerDepartureWithdrawn
 from shared.envelope import Envelope
-from shared.errors import NotFound
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
@@ -70,8 +71,8 @@ async def when_departure_cleared_complete_departure(
     """R-I6: audit cleared every customer, so the CM is now departed; nothing else can do this."""
     departure.check_cleared_by_audit(envelope.producer)
     row = await uow.session.get(ManagerRow, event.manager_id)
-    if row is None or row.org_id != envelope.org_id:
-        raise NotFound("staffing.departure.unknown_manager", manager_id=event.manager_id)
+    departure.check_known(event.manager_id, in_org(row.org_id if row else None, envelope.org_id))
+    assert row is not None
     clearance = departure.Clearance(
         envelope.producer, event.departure_event_id, event.cleared_at, event.audit_id
     )

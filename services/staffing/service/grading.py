@@ -2,10 +2,10 @@
 
 from uuid import uuid4
 
-from sqlalchemy import select
-
 from services.staffing.domain import grading as rules
+from services.staffing.domain.access import in_org
 from services.staffing.models import GradeChangeRow, GradeProposalRow, ManagerRow
+from services.staffing.queries.access import ladder_in_force, manager_in_org, today
 from services.staffing.schemas.grading import (
     GradeChangeCreate,
     GradeChangeRead,
@@ -13,19 +13,11 @@ from services.staffing.schemas.grading import (
     ProposalDecision,
     ProposalRead,
 )
-from services.staffing.service.common import (
-    ladder_in_force,
-    manager_in_org,
-    status_of,
-    today,
-    visible_manager,
-)
+from services.staffing.service.common import status_of
 from shared.auth import Principal
 from shared.contracts.appraisal import GradeProposed
 from shared.contracts.staffing import ManagerGradeChanged
 from shared.envelope import Envelope
-from shared.errors import NotFound
-from shared.pagination import Page
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
@@ -66,8 +58,8 @@ async def _propose(
 async def receive_proposal(uow: UnitOfWork, envelope: Envelope, event: GradeProposed) -> None:
     """R-Q8: an appraisal result proposes a grade change; it waits for HR."""
     row = await uow.session.get(ManagerRow, event.manager_id)
-    if row is None or row.org_id != envelope.org_id:
-        raise NotFound("staffing.grade.proposed_unknown_manager", manager_id=event.manager_id)
+    rules.check_proposed_for_known(event.manager_id, in_org(row.org_id if row else None, envelope.org_id))
+    assert row is not None
     await _propose(
         uow,
         row,
@@ -137,8 +129,8 @@ async def decide(uow: UnitOfWork, proposal_id: str, cmd: ProposalDecision, calle
     """R-Q8: confirm (it takes effect now) or reject; never by the proposal's maker."""
     async with uow:
         proposal = await uow.session.get(GradeProposalRow, proposal_id)
-        if proposal is None or proposal.org_id != caller.org_id:
-            raise NotFound("staffing.grade.proposal_not_found", proposal_id=proposal_id)
+        rules.check_proposal_known(proposal_id, in_org(proposal.org_id if proposal else None, caller.org_id))
+        assert proposal is not None
         rules.decide(rules.ProposalStatus(proposal.status), proposal.created_by, caller.user_id, cmd.confirm)
         row = await manager_in_org(uow, proposal.manager_id, caller.org_id)
         now = utcnow()
@@ -166,34 +158,3 @@ async def change_grade(
         history = _apply(uow, row, change)
         await uow.commit()
         return GradeChangeRead.model_validate(history)
-
-
-async def list_proposals(
-    uow: UnitOfWork, caller: Principal, status: rules.ProposalStatus | None, page: Page
-) -> list[ProposalRead]:
-    """Grade proposals of the cooperative, oldest first."""
-    query = select(GradeProposalRow).where(GradeProposalRow.org_id == caller.org_id)
-    if status is not None:
-        query = query.where(GradeProposalRow.status == status.value)
-    async with uow:
-        rows = await page.rows(uow.session, query.order_by(GradeProposalRow.created_at, GradeProposalRow.id))
-        return [ProposalRead.model_validate(r) for r in rows]
-
-
-async def grade_history(uow: UnitOfWork, manager_id: str, caller: Principal) -> list[GradeChangeRead]:
-    """R-Q8: every change of a CM's grade: who, when, why."""
-    async with uow:
-        await visible_manager(uow, manager_id, caller)
-        rows = await uow.session.scalars(
-            select(GradeChangeRow).where(GradeChangeRow.manager_id == manager_id).order_by(GradeChangeRow.id)
-        )
-        return [GradeChangeRead.model_validate(r) for r in rows]
-
-
-async def get_proposal(uow: UnitOfWork, proposal_id: str, caller: Principal) -> ProposalRead:
-    """One grade proposal of the cooperative (the Workbench polls it while it waits for a decision)."""
-    async with uow:
-        row = await uow.session.get(GradeProposalRow, proposal_id)
-        if row is None or row.org_id != caller.org_id:
-            raise NotFound("staffing.grade.proposal_not_found", proposal_id=proposal_id)
-        return ProposalRead.model_validate(row)

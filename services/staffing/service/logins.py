@@ -2,12 +2,12 @@
 
 from sqlalchemy import select
 
+from services.staffing.domain.logins import needs_link
 from services.staffing.models import LOGIN_LINKS
+from services.staffing.queries.access import manager_in_org
 from services.staffing.schemas.logins import LoginRead, LoginWrite
-from services.staffing.service.common import manager_in_org, visible_manager
 from shared.auth import Principal
 from shared.contracts.offices import StaffLoginLinked
-from shared.errors import Conflict, NotFound
 from shared.logins import link
 from shared.uow import UnitOfWork
 
@@ -21,30 +21,13 @@ async def set_login(uow: UnitOfWork, manager_id: str, cmd: LoginWrite, caller: P
                 LOGIN_LINKS.c.org_id == caller.org_id, LOGIN_LINKS.c.login == cmd.login
             )
         )
-        if holder == manager_id:
-            return LoginRead(manager_id=manager_id, login=cmd.login)
-        if holder is not None:
-            raise Conflict("staffing.login.taken", login=cmd.login, manager_id=holder)
-        await link(uow.session, LOGIN_LINKS, caller.org_id, cmd.login, manager_id)
-        uow.emit(
-            "staff.login-linked",
-            key=manager_id,
-            org_id=caller.org_id,
-            payload=StaffLoginLinked(login=cmd.login, manager_id=manager_id),
-        )
-        await uow.commit()
-        return LoginRead(manager_id=manager_id, login=cmd.login)
-
-
-async def get_login(uow: UnitOfWork, manager_id: str, caller: Principal) -> LoginRead:
-    """The manager's login, else 404 (a CM reads their own)."""
-    async with uow:
-        await visible_manager(uow, manager_id, caller)
-        login = await uow.session.scalar(
-            select(LOGIN_LINKS.c.login).where(
-                LOGIN_LINKS.c.org_id == caller.org_id, LOGIN_LINKS.c.manager_id == manager_id
+        if needs_link(cmd.login, manager_id, holder):
+            await link(uow.session, LOGIN_LINKS, caller.org_id, cmd.login, manager_id)
+            uow.emit(
+                "staff.login-linked",
+                key=manager_id,
+                org_id=caller.org_id,
+                payload=StaffLoginLinked(login=cmd.login, manager_id=manager_id),
             )
-        )
-    if login is None:
-        raise NotFound("staffing.manager.no_login", manager_id=manager_id)
-    return LoginRead(manager_id=manager_id, login=login)
+            await uow.commit()
+        return LoginRead(manager_id=manager_id, login=cmd.login)

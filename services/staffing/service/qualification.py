@@ -4,13 +4,12 @@ from uuid import uuid4
 
 from sqlalchemy import select
 
+from services.staffing.domain import access
 from services.staffing.domain import qualification as rules
 from services.staffing.models import ApplicationRow
+from services.staffing.queries.access import ladder_in_force, manager_in_org, today
 from services.staffing.schemas.qualification import ApplicationCreate, ApplicationRead, ApplicationReview
-from services.staffing.service.common import MANAGE, ladder_in_force, manager_in_org, today
 from shared.auth import Principal
-from shared.errors import NotFound
-from shared.pagination import Page
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
@@ -19,7 +18,7 @@ async def apply(
     uow: UnitOfWork, cmd: ApplicationCreate, caller: Principal, conditions: rules.Conditions
 ) -> ApplicationRead:
     """R-Q1/R-Q2: record an application; every failed condition is named and it goes no further."""
-    rules.check_applicant(caller.user_id, cmd.staff_id, caller.has_any(MANAGE))
+    rules.check_applicant(caller.user_id, cmd.staff_id, access.manages(caller.roles))
     async with uow:
         staff = await manager_in_org(uow, cmd.staff_id, caller.org_id)
         ladder = await ladder_in_force(uow, caller.org_id, today())
@@ -66,8 +65,10 @@ async def review(
     """R-Q2: an HR reviewer other than the applicant approves or rejects, with a reason."""
     async with uow:
         row = await uow.session.get(ApplicationRow, application_id)
-        if row is None or row.org_id != caller.org_id:
-            raise NotFound("staffing.qualification.not_found", application_id=application_id)
+        rules.check_application_known(
+            application_id, access.in_org(row.org_id if row else None, caller.org_id)
+        )
+        assert row is not None
         row.status = rules.review(
             rules.ApplicationStatus(row.status), row.staff_id, caller.user_id, cmd.approve
         ).value
@@ -76,23 +77,3 @@ async def review(
         row.review_reason = cmd.reason
         await uow.commit()
         return ApplicationRead.model_validate(row)
-
-
-async def list_applications(
-    uow: UnitOfWork,
-    caller: Principal,
-    staff_id: str | None,
-    status: rules.ApplicationStatus | None,
-    page: Page,
-) -> list[ApplicationRead]:
-    """Applications of the cooperative; staff see only their own."""
-    query = select(ApplicationRow).where(ApplicationRow.org_id == caller.org_id)
-    if not caller.has_any(MANAGE):
-        query = query.where(ApplicationRow.staff_id == caller.user_id)
-    if staff_id is not None:
-        query = query.where(ApplicationRow.staff_id == staff_id)
-    if status is not None:
-        query = query.where(ApplicationRow.status == status.value)
-    async with uow:
-        rows = await page.rows(uow.session, query.order_by(ApplicationRow.submitted_at, ApplicationRow.id))
-        return [ApplicationRead.model_validate(r) for r in rows]

@@ -5,12 +5,14 @@ from uuid import uuid4
 from sqlalchemy import select
 
 from services.staffing.domain import teams as rules
+from services.staffing.domain.access import in_org
 from services.staffing.models import ManagerRow, TeamMemberRow, TeamRow
+from services.staffing.queries.access import ladder_in_force, manager_in_org, today
+from services.staffing.queries.teams import member_ids, read
 from services.staffing.schemas.teams import TeamCreate, TeamRead
-from services.staffing.service.common import ladder_in_force, manager_in_org, status_of, today
+from services.staffing.service.common import status_of
 from shared.auth import Principal
 from shared.contracts.staffing import TeamChanged
-from shared.pagination import Page
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
@@ -21,27 +23,7 @@ def _member(row: ManagerRow | None) -> rules.Member | None:
 
 async def _person(uow: UnitOfWork, manager_id: str, org_id: str) -> rules.Member | None:
     row = await uow.session.get(ManagerRow, manager_id)
-    return _member(row if row is not None and row.org_id == org_id else None)
-
-
-async def _members(uow: UnitOfWork, team_id: str) -> list[str]:
-    rows = await uow.session.scalars(
-        select(TeamMemberRow.manager_id)
-        .where(TeamMemberRow.team_id == team_id, TeamMemberRow.left_at.is_(None))
-        .order_by(TeamMemberRow.id)
-    )
-    return list(rows)
-
-
-async def _read(uow: UnitOfWork, team: TeamRow) -> TeamRead:
-    return TeamRead(
-        id=team.id,
-        name=team.name,
-        lead_id=team.lead_id,
-        member_ids=await _members(uow, team.id),
-        created_at=team.created_at,
-        dissolved_at=team.dissolved_at,
-    )
+    return _member(row if row is not None and in_org(row.org_id, org_id) else None)
 
 
 async def _emit(uow: UnitOfWork, team: TeamRow, change: str, manager_id: str | None) -> None:
@@ -53,7 +35,7 @@ async def _emit(uow: UnitOfWork, team: TeamRow, change: str, manager_id: str | N
             team_id=team.id,
             name=team.name,
             lead_id=team.lead_id,
-            member_ids=tuple(await _members(uow, team.id)),
+            member_ids=tuple(await member_ids(uow, team.id)),
             change=change,
             manager_id=manager_id,
         ),
@@ -83,12 +65,12 @@ async def form_team(uow: UnitOfWork, cmd: TeamCreate, caller: Principal) -> Team
         await uow.session.flush()
         await _emit(uow, team, "formed", None)
         await uow.commit()
-        return await _read(uow, team)
+        return await read(uow, team)
 
 
 async def _open_team(uow: UnitOfWork, team_id: str, caller: Principal) -> TeamRow:
     team = await uow.session.get(TeamRow, team_id)
-    known = team is not None and team.org_id == caller.org_id
+    known = team is not None and in_org(team.org_id, caller.org_id)
     rules.check_open(team_id, known, team is not None and team.dissolved_at is not None)
     assert team is not None
     return team
@@ -99,12 +81,12 @@ async def add_member(uow: UnitOfWork, team_id: str, manager_id: str, caller: Pri
     async with uow:
         team = await _open_team(uow, team_id, caller)
         person = await _person(uow, manager_id, team.org_id)
-        joined = rules.join(person, manager_id, set(await _members(uow, team.id)), today())
+        joined = rules.join(person, manager_id, set(await member_ids(uow, team.id)), today())
         uow.session.add(TeamMemberRow(team_id=team.id, manager_id=joined, joined_at=utcnow()))
         await uow.session.flush()
         await _emit(uow, team, "member-joined", manager_id)
         await uow.commit()
-        return await _read(uow, team)
+        return await read(uow, team)
 
 
 async def remove_member(uow: UnitOfWork, team_id: str, manager_id: str, caller: Principal) -> TeamRead:
@@ -124,7 +106,7 @@ async def remove_member(uow: UnitOfWork, team_id: str, manager_id: str, caller: 
         await uow.session.flush()
         await _emit(uow, team, "member-left", manager_id)
         await uow.commit()
-        return await _read(uow, team)
+        return await read(uow, team)
 
 
 async def dissolve_team(uow: UnitOfWork, team_id: str, caller: Principal) -> TeamRead:
@@ -140,16 +122,4 @@ async def dissolve_team(uow: UnitOfWork, team_id: str, caller: Principal) -> Tea
         await uow.session.flush()
         await _emit(uow, team, "dissolved", None)
         await uow.commit()
-        return await _read(uow, team)
-
-
-async def list_teams(
-    uow: UnitOfWork, caller: Principal, include_dissolved: bool, page: Page
-) -> list[TeamRead]:
-    """Teams of the cooperative."""
-    query = select(TeamRow).where(TeamRow.org_id == caller.org_id)
-    if not include_dissolved:
-        query = query.where(TeamRow.dissolved_at.is_(None))
-    async with uow:
-        teams = await page.rows(uow.session, query.order_by(TeamRow.created_at, TeamRow.id))
-        return [await _read(uow, t) for t in teams]
+        return await read(uow, team)
