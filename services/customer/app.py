@@ -6,9 +6,8 @@ from fastapi import FastAPI
 
 from services.customer.access_log import AccessLog
 from services.customer.api import ROUTERS
-from services.customer.consumers import SUBSCRIPTIONS
+from services.customer.consumers import subscriptions
 from services.customer.models import LOGIN_LINKS, MESSAGING
-from services.customer.service import projections
 from services.customer.settings import CustomerSettings
 from services.customer.sweeper import run_ladder_rechecks
 from shared.app import build_service_app
@@ -21,13 +20,12 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def create_app(settings: CustomerSettings, *, configure_logs: bool = False) -> FastAPI:
     """Build the customer app; nothing connects until its lifespan starts."""
     access_log = AccessLog(settings)
-    projections.RECHECK.risk_threshold = settings.senior_risk_threshold
     definition = ServiceDefinition(
         name="customer",
         title="Customer",
         description="Customer files, who serves whom, visits, reports and credit recommendations.",
         tables=MESSAGING,
-        subscriptions=SUBSCRIPTIONS,
+        subscriptions=subscriptions(settings.senior_risk_threshold),
         publishes=("customer.customers", "customer.activities", "customer.credit-recommendations"),
         background=(access_log.run, run_ladder_rechecks),
     )

@@ -3,7 +3,7 @@
 from sqlalchemy import select, text
 
 from services.customer.models import CustomerRow
-from services.customer.service.search import matching
+from services.customer.queries.search import matching
 from shared.consumer import Outcome
 from shared.runtime import Runtime
 from tests.integration.offline_support import offline, with_managers

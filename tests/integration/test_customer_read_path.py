@@ -1,6 +1,6 @@
 """`GET /customers/{id}` on its short path answers exactly as the ORM path does (issue 20), on both databases.
 
-The read runs the visibility statement on the driver (services.customer.service.reading). For every kind
+The read runs the visibility statement on the driver (services.customer.queries.reading). For every kind
 of caller (a CM directly or through their team R-C2, office scope, the whole cooperative, another
 cooperative) its answer is the one `files.get_customer` gives through the ORM, field for field, and a
 customer the caller may not see answers 404 like an unknown one. On PostgreSQL, connections the database
@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from services.customer.service import files
+from services.customer.queries import files
 from shared.auth import Principal, Role
 from shared.errors import NotFound
 from shared.runtime import Runtime

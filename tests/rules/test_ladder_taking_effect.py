@@ -2,11 +2,12 @@
 of its cooperative are re-checked, audit hears of every verdict that changed; in-process, both databases."""
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
 from services.customer.service.ladder_days import recheck_ladders_taking_effect
-from services.customer.service.projections import RECHECK
+from services.customer.settings import CustomerSettings
 from shared.contracts.default_ladder import DEFAULT_LADDER_GRADES
 from tests.harness import System
 from tests.rules.test_domain_customer_rules import _managers, _open, _staffing
@@ -14,9 +15,15 @@ from tests.rules.test_domain_customer_rules import _managers, _open, _staffing
 pytestmark = [pytest.mark.services("customer", "audit"), pytest.mark.usefixtures("database")]
 
 
+def _threshold(system: System) -> Decimal:
+    """The R-C1 threshold the customer app was built with."""
+    settings: CustomerSettings = system["customer"].app.state.settings
+    return settings.senior_risk_threshold
+
+
 async def _sweep(system: System, now: datetime) -> list[str]:
     done = await recheck_ladders_taking_effect(
-        system["customer"].app.state.runtime.uow(), None, RECHECK.risk_threshold, now=now
+        system["customer"].app.state.runtime.uow(), None, _threshold(system), now=now
     )
     await system.settle()
     return done

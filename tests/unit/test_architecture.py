@@ -75,3 +75,32 @@ def test_no_module_is_too_long_to_read():
     for path in [p for name in packages for p in ROOT.joinpath(name).rglob("*.py")]:
         if "versions" not in path.parts:
             assert len(path.read_text().splitlines()) <= 400, path
+
+
+# The read side (cosmicpython's views): a service's queries/ package loads and shapes rows, never writes.
+WRITES = ("insert(", "update(", "delete(", ".add(", ".add_all(", "outbox", ".emit(", ".commit(")
+SQL_WRITES = ("INSERT ", "UPDATE ", "DELETE ")
+
+
+def _code_without_docstrings(path: Path) -> str:
+    """The module's text with its docstrings and comments blanked (SQL in other strings is kept)."""
+    lines = path.read_text().splitlines()
+    for node in ast.walk(ast.parse("\n".join(lines))):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
+            value = body[0].value
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                for number in range(body[0].lineno - 1, (body[0].end_lineno or body[0].lineno)):
+                    lines[number] = ""
+    return "\n".join(line.split("#", 1)[0] for line in lines)
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_read_side_writes_nothing(service):
+    files = sorted((ROOT / "services" / service / "queries").rglob("*.py"))
+    if not files:
+        pytest.skip(f"{service} has no queries/ package")
+    for path in files:
+        code = _code_without_docstrings(path)
+        found = [w for w in WRITES if w in code] + [w for w in SQL_WRITES if w in code]
+        assert found == [], f"{path.relative_to(ROOT)} writes: {found}"

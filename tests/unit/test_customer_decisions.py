@@ -154,3 +154,18 @@ def test_R_C4_R_C6_a_roster_change_publishes_what_changed_and_sections_are_versi
         files.Reclassified("core"),
     ]
     assert (files.next_version(None), files.next_version(3)) == (1, 4)
+
+
+def test_R_C1_each_app_binds_its_own_threshold_into_its_subscriptions():
+    from services.customer.app import create_app
+    from services.customer.settings import CustomerSettings
+
+    apps = [create_app(CustomerSettings(senior_risk_threshold=Decimal(t))) for t in ("500", "5000")]
+    bound = [
+        handler.__self__.risk_threshold
+        for app in apps
+        for sub in app.state.runtime.definition.subscriptions
+        for event_type, handler in sub.handlers.items()
+        if event_type == "manager.grade-changed"
+    ]
+    assert bound == [Decimal("500"), Decimal("5000")]

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.customer.api.deps import Operator, Reader, RiskThreshold, Supervisor, Writer
 from services.customer.domain.classification import CONTROL_ROLES
+from services.customer.queries import files, managers
 from services.customer.schemas import (
     AssignmentRead,
     AssignmentSet,
@@ -16,7 +17,7 @@ from services.customer.schemas import (
     ReassignmentCreate,
     ReassignmentRead,
 )
-from services.customer.service import assignment, projections
+from services.customer.service import assignment
 from shared.app import UoW
 from shared.auth import Principal, Role, require_roles
 from shared.pagination import Paged
@@ -46,7 +47,7 @@ async def set_assignment(
 )
 async def assignment_history(customer_id: str, uow: UoW, caller: Reader, page: Paged) -> list[AssignmentRead]:
     """Effective-dated and kept forever: who served the customer when, with which share (R-A4)."""
-    return page.window(await assignment.assignment_history(uow, customer_id, caller))
+    return page.window(await files.assignment_history(uow, customer_id, caller))
 
 
 @router.put("/customers/{customer_id}/classification", response_model=CustomerRead, summary="Classify")
@@ -80,4 +81,4 @@ async def reassign(
 )
 async def get_manager(manager_id: str, uow: UoW, caller: Operator) -> ManagerProjectionRead:
     """The projection of `staffing.managers` that assignment checks use."""
-    return await projections.get_manager_view(uow, manager_id, caller)
+    return await managers.get_manager_view(uow, manager_id, caller)

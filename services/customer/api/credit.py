@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Query, status
 
 from services.customer.access_log import AccessReads
 from services.customer.domain.credit import RecommendationStatus
+from services.customer.queries import credit as reading
 from services.customer.schemas.credit import (
     AnswerCreate,
     RecommendationCreate,
@@ -50,7 +51,7 @@ async def list_reports(
     customer_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> list[ReportRead]:
     """CMs see their customers' reports; risk, product and management those routed to them."""
-    found = await credit.list_reports(uow, caller, customer_id, page)
+    found = await reading.list_reports(uow, caller, customer_id, page)
     reads.customers(caller, (r.customer_id for r in found))
     return found
 
@@ -89,7 +90,7 @@ async def get_recommendation(
     rec_id: str, uow: UoW, caller: Readers, reads: AccessReads
 ) -> RecommendationRead:
     """With its questions and the decision; a CM sees only their customers'."""
-    found = await credit.get_recommendation(uow, rec_id, caller)
+    found = await reading.get_recommendation(uow, rec_id, caller)
     reads.customers(caller, [found.customer_id])
     return found
 
@@ -104,6 +105,6 @@ async def list_recommendations(
     overdue: bool = False,
 ) -> list[RecommendationRead]:
     """Filter by status; `overdue=true` lists those with a question past its due date (R-R4)."""
-    found = await credit.list_recommendations(uow, caller, status_filter, overdue, page)
+    found = await reading.list_recommendations(uow, caller, status_filter, overdue, page)
     reads.customers(caller, (r.customer_id for r in found))
     return found

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.customer.service.common import MANAGE, READ_ALL
+from services.customer.queries.files import MANAGE, READ_ALL
 from services.customer.settings import CustomerSettings
 from shared.app import settings_of
 from shared.auth import Principal, Role, require_roles

@@ -8,6 +8,8 @@ from services.customer.access_log import AccessReads
 from services.customer.api.deps import Database, Reader, RiskThreshold, Settings, Writer
 from services.customer.domain.classification import Importance
 from services.customer.domain.identity import document_hash
+from services.customer.queries import export, reading
+from services.customer.queries import files as roster
 from services.customer.schemas import (
     CustomerCreate,
     CustomerPatch,
@@ -16,7 +18,7 @@ from services.customer.schemas import (
     SectionRead,
     SectionWrite,
 )
-from services.customer.service import export, files, reading
+from services.customer.service import files
 from shared.app import UoW
 from shared.pagination import Page, Paged
 from shared.spreadsheet import language
@@ -60,7 +62,7 @@ async def list_customers(
     ] = None,
 ) -> list[CustomerRead]:
     """A CM sees only customers they serve (directly or through a team); supervisors see the cooperative."""
-    found = await files.list_customers(
+    found = await roster.list_customers(
         uow,
         caller,
         page,
@@ -88,7 +90,7 @@ async def export_roster(
     accept_language: Annotated[str | None, Header(max_length=200)] = None,
 ) -> Response:
     """CSV (UTF-8 with BOM) or XLSX, headers in the caller's language; a CM exports only their customers."""
-    rows = await files.list_customers(
+    rows = await roster.list_customers(
         uow, caller, Page(limit=100_000), branch, manager_id, importance.value if importance else None, None
     )
     names = await export.manager_names(uow, rows)
@@ -144,6 +146,6 @@ async def section_history(
     customer_id: str, section: Section, uow: UoW, caller: Reader, page: Paged, reads: AccessReads
 ) -> list[SectionRead]:
     """Every version, newest first."""
-    found = page.window(await files.section_history(uow, customer_id, section, caller))
+    found = page.window(await roster.section_history(uow, customer_id, section, caller))
     reads.customers(caller, [customer_id])
     return found

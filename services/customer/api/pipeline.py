@@ -5,8 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 
 from services.customer.domain.pipeline import Stage
+from services.customer.queries import pipeline as reading
 from services.customer.schemas.pipeline import ProspectCreate, ProspectRead, StageChange, StageSummary
-from services.customer.service import pipeline, pipeline_summary
+from services.customer.service import pipeline
 from shared.app import UoW
 from shared.auth import Principal, Role, require_roles
 from shared.pagination import Paged
@@ -29,19 +30,19 @@ async def list_targets(
     uow: UoW, caller: Developer, page: Paged, stage: Annotated[Stage | None, Query()] = None
 ) -> list[ProspectRead]:
     """Best segment score first; a CM sees their own targets."""
-    return await pipeline.list_targets(uow, caller, stage, page)
+    return await reading.list_targets(uow, caller, stage, page)
 
 
 @router.get("/summary", response_model=list[StageSummary], summary="The pipeline by stage")
 async def pipeline_by_stage(uow: UoW, caller: Overseer, page: Paged) -> list[StageSummary]:
     """Read-only counts per stage in the caller's cooperative and office scope (management included)."""
-    return page.window(await pipeline_summary.summary(uow, caller))
+    return page.window(await reading.summary(uow, caller))
 
 
 @router.get("/{prospect_id}", response_model=ProspectRead, summary="A target")
 async def get_target(prospect_id: str, uow: UoW, caller: Developer) -> ProspectRead:
     """With the development goals for its kind (R-D4)."""
-    return await pipeline.get_target(uow, prospect_id, caller)
+    return await reading.get_target(uow, prospect_id, caller)
 
 
 @router.post("/{prospect_id}/stage", response_model=ProspectRead, summary="Move a target")

@@ -4,8 +4,8 @@ from fastapi import APIRouter
 
 from services.customer.access_log import AccessReads
 from services.customer.api.deps import Reader
+from services.customer.queries import value
 from services.customer.schemas.value import ValueRead
-from services.customer.service import value
 from shared.app import UoW
 from shared.pagination import Paged
 

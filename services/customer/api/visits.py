@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Query, status
 
 from services.customer.access_log import AccessReads
 from services.customer.api.deps import Reader
+from services.customer.queries import visits as reading
 from services.customer.schemas.visits import (
     DailyReportRead,
     DayOutcome,
@@ -42,7 +43,7 @@ async def list_visits(
     customer_id: str, uow: UoW, caller: Reader, page: Paged, reads: AccessReads
 ) -> list[VisitRead]:
     """Newest first; read them before the next visit (R-M2)."""
-    found = page.window(await visits.list_visits(uow, customer_id, caller))
+    found = page.window(await reading.list_visits(uow, customer_id, caller))
     reads.customers(caller, [customer_id])
     return found
 
@@ -52,7 +53,7 @@ async def list_visits(
 )
 async def satisfaction(customer_id: str, uow: UoW, caller: Reader) -> SatisfactionRead:
     """Scores, the rolling average and whether it is below the warning threshold."""
-    return await visits.satisfaction(uow, customer_id, caller)
+    return await reading.satisfaction(uow, customer_id, caller)
 
 
 @router.get("/visit-schedule", response_model=list[DueRead], summary="Visit plan and overdue visits (R-M4)")
@@ -65,7 +66,7 @@ async def visit_schedule(
     overdue: bool = False,
 ) -> list[DueRead]:
     """Next-due date per customer by importance level; `overdue=true` for the overdue list."""
-    return await visits.visit_schedule(uow, caller, manager_id, branch, overdue, page)
+    return await reading.visit_schedule(uow, caller, manager_id, branch, overdue, page)
 
 
 @router.put(
@@ -90,4 +91,4 @@ async def report_day(manager_id: str, day: date, body: DayOutcome, uow: UoW, cal
 @router.get("/managers/{manager_id}/days/{day}", response_model=DailyReportRead, summary="A CM's day")
 async def get_day(manager_id: str, day: date, uow: UoW, caller: CMOrSupervisor) -> DailyReportRead:
     """The plan and the outcome."""
-    return await visits.get_day(uow, manager_id, day, caller)
+    return await reading.get_day(uow, manager_id, day, caller)

@@ -360,3 +360,15 @@ def recheck_compliance(
     """R-C1/R-C2/R-C3/R-Q5 after a reclassification, a grade, team or ladder change: what changed, if any."""
     broken = team_violations(c, primary, co_managers, grades, risk_threshold, team_lead)
     return judge_compliance(before, broken)
+
+
+def split_team(live: Iterable[tuple[str, str]]) -> tuple[str | None, list[str]]:
+    """The (manager, role) pairs in force as the primary (None if there is none) and the co-managers."""
+    pairs = list(live)
+    primary = next((m for m, role in pairs if role == AssignmentRole.PRIMARY.value), None)
+    return primary, [m for m, role in pairs if m != primary or role != AssignmentRole.PRIMARY.value]
+
+
+def team_members(lead_id: str, member_ids: Iterable[str], dissolved: bool) -> list[str]:
+    """R-C2: who a team published by staffing counts as serving through it: its lead, then its members."""
+    return [] if dissolved else list(dict.fromkeys((lead_id, *member_ids)))

@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from services.customer.domain.assignment import check_product
-from shared.errors import Conflict, Forbidden, RuleViolation
+from shared.errors import Conflict, Forbidden, NotFound, RuleViolation
 
 
 class ReportKind(StrEnum):
@@ -216,3 +216,16 @@ def check_answerable(author: str, serving: set[str], answered: bool) -> None:
     check_author_serves(author, serving)
     if answered:
         raise RuleViolation("customer.credit.question_answered")
+
+
+def reads_report(departments: set[str], served: set[str], routed_to: list[str], customer_id: str) -> bool:
+    """R-W3: a department reads the reports routed to it; a CM those of the customers they see."""
+    return bool(departments.intersection(routed_to)) or customer_id in served
+
+
+def check_question_of(question_recommendation: str | None, recommendation_id: str, question_id: int) -> None:
+    """R-R4: a CM answers a question risk asked on this very recommendation."""
+    if question_recommendation != recommendation_id:
+        raise NotFound(
+            "customer.credit.question_not_found", question_id=question_id, rec_id=recommendation_id
+        )

@@ -1,5 +1,7 @@
 """Developing customers (R-D1, R-D2, R-D4): targets from market segmentation, moved through stages."""
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -20,6 +22,8 @@ class Stage(StrEnum):
     LOST = "lost"
 
 
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
 ORDER = [Stage.TARGET, Stage.CONTACTED, Stage.VISITED, Stage.PROPOSAL, Stage.WON]
 FINAL = frozenset({Stage.WON, Stage.LOST})
 
@@ -117,3 +121,33 @@ def move(current: Stage, new: Stage, customer_id: str | None, note: str, by: str
     if stage is Stage.LOST and not note:
         raise RuleViolation("customer.pipeline.lost_without_reason")
     return Step(stage, now, by, note)
+
+
+@dataclass(frozen=True)
+class StageCount:
+    """R-D1 for management: the targets at one stage, the ideal ones, their mean segment score."""
+
+    stage: Stage
+    count: int
+    ideal: int
+    mean_segment_score: Decimal
+
+
+def by_stage(targets: Iterable[tuple[str, Decimal, bool, bool, bool]]) -> list[StageCount]:
+    """Every stage in order, zeros where none, from (stage, segment score, unmet, can serve, advantage)."""
+    counts: dict[str, int] = defaultdict(int)
+    ideal: dict[str, int] = defaultdict(int)
+    scores: dict[str, Decimal] = defaultdict(Decimal)
+    for stage, score, unmet, serve, advantage in targets:
+        counts[stage] += 1
+        scores[stage] += Decimal(score)
+        ideal[stage] += int(is_ideal(unmet, serve, advantage))
+    return [
+        StageCount(
+            stage,
+            counts[stage.value],
+            ideal[stage.value],
+            (scores[stage.value] / counts[stage.value]).quantize(CENT) if counts[stage.value] else ZERO,
+        )
+        for stage in Stage
+    ]

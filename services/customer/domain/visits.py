@@ -1,11 +1,12 @@
 """Visits, visit plans and satisfaction (R-D2, R-D3, R-M1..R-M5, R-R3), and the daily report (R-W4)."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from shared.errors import Conflict, RuleViolation
+from shared.errors import Conflict, Forbidden, NotFound, RuleViolation
 
 
 class VisitKind(StrEnum):
@@ -54,6 +55,32 @@ def check_correction(previous_customer: str, customer_id: str, previous_kind: st
         raise RuleViolation("customer.visit.correction_mismatch")
 
 
+@dataclass(frozen=True)
+class PriorVisit:
+    """The report a correction names, as stored."""
+
+    visit_id: str
+    customer_id: str
+    org_id: str
+    kind: str
+    version: int
+
+
+def version_of(
+    corrects_id: str | None, prior: PriorVisit | None, customer_id: str, org_id: str, kind: str
+) -> tuple[int, str | None]:
+    """R-R3: a first report is version 1; a correction is the next version of the report it supersedes.
+
+    Another customer's report (another CM's, another cooperative's) is not the caller's to know: 404.
+    """
+    if corrects_id is None:
+        return 1, None
+    if prior is None or prior.customer_id != customer_id or prior.org_id != org_id:
+        raise NotFound("customer.visit.not_found", supersedes_id=corrects_id)
+    check_correction(prior.customer_id, customer_id, prior.kind, kind)
+    return prior.version + 1, prior.visit_id
+
+
 def next_due(last_in_person: date | None, since: date, interval_days: int) -> date:
     """R-M4: due `interval_days` after the last in-person visit (a phone call does not count)."""
     return (last_in_person or since) + timedelta(days=interval_days)
@@ -62,6 +89,14 @@ def next_due(last_in_person: date | None, since: date, interval_days: int) -> da
 def is_overdue(due: date, today: date, tolerance_days: int = 0) -> bool:
     """R-M4: overdue once the due date plus the tolerance has passed."""
     return today > due + timedelta(days=tolerance_days)
+
+
+def due(
+    last_in_person: date | None, since: date, interval_days: int, today: date, tolerance_days: int
+) -> tuple[date, bool]:
+    """R-M4: the next visit's due date and whether it is overdue today."""
+    when = next_due(last_in_person, since, interval_days)
+    return when, is_overdue(when, today, tolerance_days)
 
 
 def rolling(scores: Sequence[int], window: int) -> Decimal | None:
@@ -75,6 +110,17 @@ def rolling(scores: Sequence[int], window: int) -> Decimal | None:
 def dissatisfaction_crossed(before: Decimal | None, after: Decimal | None, threshold: Decimal) -> bool:
     """R-M5: warn when the rolling satisfaction falls below the threshold, once per fall."""
     return after is not None and after < threshold and (before is None or before >= threshold)
+
+
+def warned(average: Decimal | None, threshold: Decimal) -> bool:
+    """R-M5: the customer is in the warning state while its rolling score is below the threshold."""
+    return average is not None and average < threshold
+
+
+def check_own_day(caller: str, manager_id: str) -> None:
+    """R-W4: a CM plans and reports their own day only."""
+    if caller != manager_id:
+        raise Forbidden("customer.day.own_report")
 
 
 def check_day_plan(day: date, today: date, has_plan: bool) -> None:
@@ -95,3 +141,10 @@ def check_day_outcome(day: date, today: date, has_plan: bool, has_outcome: bool)
         raise Conflict("customer.day.outcome_submitted", day=day)
     if day > today:
         raise RuleViolation("customer.day.outcome_early")
+
+
+def check_tasks_planned(tasks: Iterable[int], planned: int, day: date) -> None:
+    """R-W4: an outcome reports on a task of the morning plan."""
+    for task in tasks:
+        if task >= planned:
+            raise RuleViolation("customer.day.task_not_planned", task=task, day=day)

@@ -5,25 +5,20 @@ from decimal import Decimal
 from sqlalchemy import or_, select
 
 from services.customer.domain import assignment as rules
+from services.customer.domain import reassignment
 from services.customer.domain.classification import CONTROL_ROLES, Classification, check_control_request
 from services.customer.models import AssignmentRow, CustomerRow, TeamProjectionRow
+from services.customer.queries.files import current, read, served_by, visible_customer
+from services.customer.queries.managers import manager_view
+from services.customer.queries.scope import restrict
 from services.customer.schemas import (
-    AssignmentRead,
     AssignmentSet,
     ClassificationModel,
     CustomerRead,
     ReassignmentCreate,
     ReassignmentRead,
 )
-from services.customer.service.common import (
-    classification_of,
-    current,
-    grade_views,
-    manager_view,
-    read,
-    visible_customer,
-)
-from services.customer.service.scope import restrict
+from services.customer.service.common import classification_of, grade_views
 from shared.auth import Principal, Role
 from shared.contracts.customer import (
     ComplianceViolation,
@@ -131,13 +126,6 @@ async def set_assignment(
         return read(row)
 
 
-async def assignment_history(uow: UnitOfWork, customer_id: str, caller: Principal) -> list[AssignmentRead]:
-    """Every assignment the customer ever had, effective-dated, oldest first (appraisal needs it)."""
-    async with uow:
-        row = await visible_customer(uow, customer_id, caller)
-        return [AssignmentRead.model_validate(a) for a in sorted(row.assignments, key=lambda a: a.id)]
-
-
 def _record_compliance(uow: UnitOfWork, row: CustomerRow, change: rules.ComplianceChanged | None) -> None:
     if change is None:
         return
@@ -159,13 +147,12 @@ async def recheck(
     uow: UnitOfWork, row: CustomerRow, risk_threshold: Decimal, c: Classification | None = None
 ) -> None:
     """Re-evaluate R-C1/R-C2/R-C3/R-Q5 for the current team; a change of compliance is recorded, published."""
-    live = current(row)
-    primary = next((a for a in live if a.role == rules.AssignmentRole.PRIMARY.value), None)
-    views = {a.manager_id: await manager_view(uow, a.manager_id) for a in live}
-    co = [v for a in live if a is not primary and (v := views[a.manager_id]) is not None]
+    primary_id, co_ids = rules.split_team((a.manager_id, a.role) for a in current(row))
+    views = {m: await manager_view(uow, m) for m in (primary_id, *co_ids) if m is not None}
+    co = [v for m in co_ids if (v := views[m]) is not None]
     change = rules.recheck_compliance(
         c if c is not None else classification_of(row),
-        views.get(primary.manager_id) if primary else None,
+        views.get(primary_id) if primary_id is not None else None,
         co,
         await grade_views(uow, row.org_id),
         risk_threshold,
@@ -248,42 +235,32 @@ async def reassign(
     uow: UnitOfWork, cmd: ReassignmentCreate, caller: Principal, risk_threshold: Decimal
 ) -> ReassignmentRead:
     """Move a CM's customers to another CM in the same role; all or nothing, every rule checked."""
-    if cmd.from_manager_id == cmd.to_manager_id:
-        raise RuleViolation("customer.reassignment.same_manager")
+    reassignment.check_managers(cmd.from_manager_id, cmd.to_manager_id)
     async with uow:
         query = select(CustomerRow).where(
             CustomerRow.org_id == caller.org_id,
-            CustomerRow.id.in_(
-                select(AssignmentRow.customer_id).where(
-                    AssignmentRow.manager_id == cmd.from_manager_id, AssignmentRow.valid_to.is_(None)
-                )
-            ),
+            CustomerRow.id.in_(served_by(cmd.from_manager_id)),
         )
         query = restrict(query, caller, CustomerRow.id)
         if cmd.customer_ids is not None:
             query = query.where(CustomerRow.id.in_(cmd.customer_ids))
         rows = list(await uow.session.scalars(query.order_by(CustomerRow.file_no)))
-        if cmd.customer_ids is not None and len(rows) != len(set(cmd.customer_ids)):
-            raise RuleViolation("customer.reassignment.not_served", from_manager_id=cmd.from_manager_id)
-        failures = []
+        reassignment.check_all_served(cmd.customer_ids, len(rows), cmd.from_manager_id)
+        refused = []
         for row in rows:
             plan = _moved_team(row, cmd.from_manager_id, cmd.to_manager_id)
             try:
                 await assign(uow, row, plan, caller, risk_threshold)
             except RuleViolation as exc:
-                failures.append(
-                    RuleViolation("customer.reassignment.failed", file_no=row.file_no, reason=exc)
-                )
-        if failures:
-            raise RuleViolation("customer.reassignment.none_moved", failures=failures)
+                refused.append((row.file_no, exc))
+        reassignment.check_none_refused(refused)
         await uow.commit()
         return ReassignmentRead(moved=[r.id for r in rows])
 
 
 def _moved_team(row: CustomerRow, old: str, new: str) -> rules.TeamPlan:
-    live = current(row)
-    primary = next(a.manager_id for a in live if a.role == rules.AssignmentRole.PRIMARY.value)
-    co = [a.manager_id for a in live if a.role != rules.AssignmentRole.PRIMARY.value]
-    shares = {a.manager_id: a.share for a in live if a.share is not None}
+    primary, co = rules.split_team((a.manager_id, a.role) for a in current(row))
+    assert primary is not None, "a served customer has a primary"
+    shares = {a.manager_id: a.share for a in current(row) if a.share is not None}
     mode = rules.AttributionMode(row.attribution_mode)
     return rules.moved_team(primary, co, shares, row.team_id, mode, old, new)

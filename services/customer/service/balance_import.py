@@ -13,6 +13,8 @@ from decimal import Decimal
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from services.customer.domain import balances as rules
+from services.customer.domain.imports import book_refusals
 from services.customer.service.banking import CUSTOMERS, write_newest
 from shared.auth import Principal
 from shared.bulk import paused_gc
@@ -50,12 +52,12 @@ async def import_balances(
                     continue
                 known, event = checked
                 ids[str(row.values["external_id"]).strip()] = known.customer_id
-                if known.as_of is None or known.as_of < event.as_of:
-                    counts["created" if known.as_of is None else "updated"] += 1
+                amounts = (event.deposit, event.loan, event.overdue)
+                outcome = rules.opening(known.as_of, known.amounts, event.as_of, amounts)
+                if outcome in (rules.Opening.CREATED, rules.Opening.UPDATED):
                     newest[(known.customer_id, caller.org_id)] = event
-                    continue
-                counts["unchanged"] += 1
-                if (known.as_of, known.amounts) != (event.as_of, (event.deposit, event.loan, event.overdue)):
+                counts[outcome.value if outcome is not rules.Opening.OLDER else "unchanged"] += 1
+                if outcome is rules.Opening.OLDER and known.as_of is not None:
                     report.flag_key(row.line, "as_of", "import.balances_newer", as_of=known.as_of.date())
             if not body.dry_run and not report.refused_lines and newest:
                 await write_newest(uow, newest)
@@ -71,13 +73,8 @@ def _check(
     external_id = cells.text("external_id", required=True, max_length=64)
     deposit, loan, overdue = (cells.money(c) or ZERO for c in ("deposit", "loan", "overdue"))
     day = cells.day("as_of", required=True)
-    if external_id is not None:
-        if external_id in seen:
-            first = seen[external_id]
-            report.refuse(row.line, "external_id", "import.duplicate", value=external_id, line=first)
-        seen.setdefault(external_id, row.line)
-        if external_id not in stored:
-            report.refuse(row.line, "external_id", "import.customer_unknown", value=external_id)
+    for refused in book_refusals(row.line, external_id, external_id in stored, seen):
+        report.refuse(row.line, refused.column, refused.key, **refused.params)
     if row.line in report.refused_lines or external_id is None or day is None:
         return None
     known = stored[external_id]

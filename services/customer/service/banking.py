@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, or_, select, text, update
 
+from services.customer.domain import balances as rules
 from services.customer.models import CustomerRow
 from shared.contracts.corebanking import BalanceReported, CustomerReference
 from shared.envelope import Envelope
@@ -69,33 +70,13 @@ async def record_balance_batch(
     uow: UnitOfWork, reports: Sequence[tuple[Envelope, BalanceReported]]
 ) -> dict[int, str]:
     """Apply many reports at once: per customer only the newest as-of counts; unknown customers refused."""
-    known_as = await by_external_id(uow, reports)
-    refused: dict[int, str] = {}
-    named: list[tuple[Envelope, BalanceReported]] = []
-    for index, (envelope, event) in enumerate(reports):
-        if event.customer_id is None:
-            customer_id = known_as.get((event.external_id or "", envelope.org_id))
-            if customer_id is None:
-                refused[index] = f"balances for unknown external id {event.external_id}: no customer file of "
-                refused[index] += f"{envelope.org_id} carries this core banking number"
-                continue
-            event = event.resolved(customer_id)
-        named.append((envelope, event))
-    newest: dict[tuple[str, str], BalanceReported] = {}
-    for envelope, event in named:
-        assert event.customer_id is not None
-        key = (event.customer_id, envelope.org_id)
-        current = newest.get(key)
-        if current is None or event.as_of > current.as_of:
-            newest[key] = event
-    if not newest:
-        return refused
+    seen = [rules.Reported(e.org_id, r.customer_id, r.external_id, r.as_of) for e, r in reports]
+    decided = rules.newest_reports(seen, await by_external_id(uow, reports))
+    if not decided.reports:
+        return decided.refused
+    newest = {key: _named(reports[i][1], key[0]) for key, i in decided.reports.items()}
     missed = await write_newest(uow, newest)
-    unknown = missed - await _known(uow, missed)
-    for index, (envelope, event) in enumerate(reports):
-        if event.customer_id is not None and (event.customer_id, envelope.org_id) in unknown:
-            refused[index] = f"balances for unknown customer {event.customer_id}"
-    return refused
+    return decided.refused | rules.refused_unknown(seen, missed - await _known(uow, missed))
 
 
 async def write_newest(
@@ -140,6 +121,10 @@ async def _known(uow: UnitOfWork, pairs: set[tuple[str, str]]) -> set[tuple[str,
         select(CUSTOMERS.c.id, CUSTOMERS.c.org_id).where(CUSTOMERS.c.id.in_({cid for cid, _ in pairs}))
     )
     return {(row.id, row.org_id) for row in rows} & pairs
+
+
+def _named(event: BalanceReported, customer_id: str) -> BalanceReported:
+    return event if event.customer_id is not None else event.resolved(customer_id)
 
 
 def _values(org_id: str, event: BalanceReported) -> dict[str, Any]:

@@ -1,45 +1,32 @@
 """Reports and credit recommendations (R-W3, R-R2..R-R4, R-I1): the CM recommends, risk decides."""
 
-from decimal import Decimal
 from uuid import uuid4
 
-from sqlalchemy import Select, select
-
 from services.customer.domain import credit as rules
+from services.customer.domain.ladder import author_of
 from services.customer.models import GradeProjectionRow, InfoRequestRow, RecommendationRow, ReportRow
+from services.customer.queries.credit import recommendation, visible_recommendation
+from services.customer.queries.files import current, visible_customer
+from services.customer.queries.managers import manager_view
 from services.customer.schemas.credit import (
     AnswerCreate,
-    QuestionRead,
     RecommendationCreate,
     RecommendationRead,
     ReportCreate,
     ReportRead,
 )
-from services.customer.service.common import (
-    bring_ladder_in_force,
-    current,
-    grade_views,
-    manager_view,
-    visible_customer,
-    visible_ids,
-)
-from services.customer.service.scope import restrict
-from shared.auth import Principal, Role
+from services.customer.service.common import bring_ladder_in_force, grade_views
+from shared.auth import Principal
 from shared.contracts.credit import (
     CreditDecisionMade,
     CreditRecommendationAnswered,
     CreditRecommendationSubmitted,
     ReportSubmitted,
 )
-from shared.contracts.default_ladder import DEFAULT_LADDER_GRADES
 from shared.envelope import Envelope
 from shared.errors import NotFound
-from shared.pagination import Page
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
-
-DEPARTMENTS = {Role.RISK: "risk", Role.PRODUCT: "product", Role.MANAGEMENT: "management"}
-SEES_ALL = (Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR)
 
 
 async def submit_report(
@@ -91,33 +78,6 @@ async def submit_report(
         return ReportRead.model_validate(report)
 
 
-async def list_reports(
-    uow: UnitOfWork, caller: Principal, customer_id: str | None, page: Page
-) -> list[ReportRead]:
-    """CMs see their customers' reports; risk, product and management see those routed to them."""
-    query = restrict(
-        select(ReportRow).where(ReportRow.org_id == caller.org_id), caller, ReportRow.customer_id
-    )
-    if customer_id is not None:
-        query = query.where(ReportRow.customer_id == customer_id)
-    async with uow:
-        query = query.order_by(ReportRow.submitted_at, ReportRow.id)
-        if caller.has_any(SEES_ALL):
-            return [ReportRead.model_validate(r) for r in await page.rows(uow.session, query)]
-        # Routing is a JSON list: filtered here, and the page cut from what the caller may see.
-        departments = {d for role, d in DEPARTMENTS.items() if role in caller.roles}
-        served = set(await uow.session.scalars(visible_ids(caller))) if Role.CM in caller.roles else set()
-        if departments:  # finding 10: a department reads the newest reports routed to it first
-            query = query.order_by(None).order_by(ReportRow.submitted_at.desc(), ReportRow.id.desc())
-        return page.window(
-            [
-                ReportRead.model_validate(r)
-                for r in await uow.session.scalars(query)
-                if departments.intersection(r.routed_to) or r.customer_id in served
-            ]
-        )
-
-
 async def _author(uow: UnitOfWork, author: str, org_id: str) -> rules.Author | None:
     """The CM's grade with its limit (finding 1: in force today) and products (R-Q5), or None (not a CM)."""
     view = await manager_view(uow, author)
@@ -125,13 +85,7 @@ async def _author(uow: UnitOfWork, author: str, org_id: str) -> rules.Author | N
         return None
     await bring_ladder_in_force(uow, org_id, utcnow().date())
     grade = await uow.session.get(GradeProjectionRow, (org_id, view.grade))
-    if grade is not None:
-        return rules.Author(view.grade, grade.authorization_limit, frozenset(grade.products or ()))
-    default = next((g for g in DEFAULT_LADDER_GRADES if g.code == view.grade), None)
-    if default is None:
-        return rules.Author(view.grade, Decimal("0"), frozenset())
-    # R-Q5 before a ladder is published (or for a grade it lacks): the default ladder's products
-    return rules.Author(view.grade, default.authorization_limit, frozenset(default.products))
+    return author_of(view.grade, (grade.authorization_limit, grade.products) if grade is not None else None)
 
 
 def _submitted(uow: UnitOfWork, rec: RecommendationRow) -> None:
@@ -152,23 +106,6 @@ def _submitted(uow: UnitOfWork, rec: RecommendationRow) -> None:
             rationale=rec.rationale,
             report_ids=tuple(rec.report_ids),
         ),
-    )
-
-
-async def _read(uow: UnitOfWork, rec: RecommendationRow) -> RecommendationRead:
-    questions = await uow.session.scalars(
-        select(InfoRequestRow).where(InfoRequestRow.recommendation_id == rec.id).order_by(InfoRequestRow.id)
-    )
-    today = utcnow().date()
-    return RecommendationRead.model_validate(rec).model_copy(
-        update={
-            "questions": [
-                QuestionRead.model_validate(q).model_copy(
-                    update={"overdue": rules.is_overdue(q.due_date, q.answer is not None, today)}
-                )
-                for q in questions
-            ]
-        }
     )
 
 
@@ -202,24 +139,13 @@ async def recommend(
         if decided.submitted:
             _submitted(uow, rec)
         await uow.commit()
-        return await _read(uow, rec)
-
-
-async def _visible_recommendation(uow: UnitOfWork, rec_id: str, caller: Principal) -> RecommendationRow:
-    rec = await uow.session.get(RecommendationRow, rec_id)
-    if rec is None or rec.org_id != caller.org_id:
-        raise NotFound("customer.credit.not_found", rec_id=rec_id)
-    if caller.has_any((*SEES_ALL, Role.RISK)):
-        return rec
-    if rec.customer_id not in set(await uow.session.scalars(visible_ids(caller))):
-        raise NotFound("customer.credit.not_found", rec_id=rec_id)
-    return rec
+        return await recommendation(uow, rec)
 
 
 async def cosign(uow: UnitOfWork, rec_id: str, caller: Principal) -> RecommendationRead:
     """R-I1: a senior CM who can see the customer co-signs; the recommendation then goes to risk."""
     async with uow:
-        rec = await _visible_recommendation(uow, rec_id, caller)
+        rec = await visible_recommendation(uow, rec_id, caller)
         view = await manager_view(uow, caller.user_id)
         grade = (await grade_views(uow, rec.org_id)).get(view.grade) if view is not None else None
         senior = view is not None and rules.is_senior(
@@ -231,7 +157,7 @@ async def cosign(uow: UnitOfWork, rec_id: str, caller: Principal) -> Recommendat
         rec.cosigned_by = caller.user_id
         _submitted(uow, rec)
         await uow.commit()
-        return await _read(uow, rec)
+        return await recommendation(uow, rec)
 
 
 async def record_decision(uow: UnitOfWork, envelope: Envelope, event: CreditDecisionMade) -> None:
@@ -267,12 +193,12 @@ async def record_decision(uow: UnitOfWork, envelope: Envelope, event: CreditDeci
 async def answer(uow: UnitOfWork, rec_id: str, cmd: AnswerCreate, caller: Principal) -> RecommendationRead:
     """R-R4: a serving CM answers a question from risk, promptly."""
     async with uow:
-        rec = await _visible_recommendation(uow, rec_id, caller)
+        rec = await visible_recommendation(uow, rec_id, caller)
         row = await visible_customer(uow, rec.customer_id, caller)
         rules.check_author_serves(caller.user_id, {a.manager_id for a in current(row)})
         question = await uow.session.get(InfoRequestRow, cmd.question_id)
-        if question is None or question.recommendation_id != rec.id:
-            raise NotFound("customer.credit.question_not_found", question_id=cmd.question_id, rec_id=rec_id)
+        rules.check_question_of(question.recommendation_id if question else None, rec.id, cmd.question_id)
+        assert question is not None
         rules.check_answerable(
             caller.user_id, {a.manager_id for a in current(row)}, question.answer is not None
         )
@@ -286,37 +212,4 @@ async def answer(uow: UnitOfWork, rec_id: str, cmd: AnswerCreate, caller: Princi
             ),
         )
         await uow.commit()
-        return await _read(uow, rec)
-
-
-async def get_recommendation(uow: UnitOfWork, rec_id: str, caller: Principal) -> RecommendationRead:
-    """One recommendation with its questions."""
-    async with uow:
-        return await _read(uow, await _visible_recommendation(uow, rec_id, caller))
-
-
-async def list_recommendations(
-    uow: UnitOfWork,
-    caller: Principal,
-    status: rules.RecommendationStatus | None,
-    overdue_only: bool,
-    page: Page,
-) -> list[RecommendationRead]:
-    """CMs see their customers' recommendations; risk sees what was submitted to it."""
-    query: Select[RecommendationRow] = select(RecommendationRow).where(
-        RecommendationRow.org_id == caller.org_id
-    )
-    query = restrict(query, caller, RecommendationRow.customer_id)
-    if not caller.has_any((*SEES_ALL, Role.RISK)):
-        query = query.where(RecommendationRow.customer_id.in_(visible_ids(caller)))
-    elif not caller.has_any(SEES_ALL):
-        query = query.where(RecommendationRow.status != rules.RecommendationStatus.AWAITING_COSIGN.value)
-    if status is not None:
-        query = query.where(RecommendationRow.status == status.value)
-    query = query.order_by(RecommendationRow.created_at, RecommendationRow.id)
-    async with uow:
-        if not overdue_only:
-            return [await _read(uow, r) for r in await page.rows(uow.session, query)]
-        # An overdue question is a computed state: filtered here, the page cut from the result.
-        result = [await _read(uow, r) for r in await uow.session.scalars(query)]
-    return page.window([r for r in result if any(q.overdue for q in r.questions)])
+        return await recommendation(uow, rec)

@@ -1,4 +1,4 @@
-"""Customer files and the roster (R-C4, R-C6): open, read, maintain, versioned information sections."""
+"""Customer files and the roster (R-C4, R-C6): open, maintain, versioned information sections."""
 
 from decimal import Decimal
 from uuid import uuid4
@@ -10,7 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from services.customer.domain import files as rules
 from services.customer.domain.classification import CONTROL_ROLES
 from services.customer.domain.identity import document_hash, name_key, phone_key
-from services.customer.models import AssignmentRow, CustomerRow, FileCounterRow, SectionRow
+from services.customer.models import CustomerRow, FileCounterRow, SectionRow
+from services.customer.queries.files import MANAGE, read, visible_customer
 from services.customer.schemas import (
     CustomerCreate,
     CustomerPatch,
@@ -19,14 +20,11 @@ from services.customer.schemas import (
     SectionRead,
     SectionWrite,
 )
-from services.customer.service import search
 from services.customer.service.assignment import assign
-from services.customer.service.common import MANAGE, read, visible, visible_customer
 from services.customer.service.scope import default_office
 from shared.auth import Principal, Role
 from shared.contracts.customer import CustomerClassified, CustomerIdentified, CustomerRegistered
 from shared.errors import Conflict
-from shared.pagination import Page
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
 
@@ -130,51 +128,6 @@ async def register_customer(
         return read(row)
 
 
-async def get_customer(uow: UnitOfWork, customer_id: str, caller: Principal) -> CustomerRead:
-    """One customer, if the caller serves it or may read all; else 404."""
-    async with uow:
-        return read(await visible_customer(uow, customer_id, caller))
-
-
-async def list_customers(
-    uow: UnitOfWork,
-    caller: Principal,
-    page: Page,
-    branch: str | None,
-    manager_id: str | None,
-    importance: str | None,
-    compliant: bool | None,
-    external_id: str | None = None,
-    id_document_hash: str | None = None,
-    q: str | None = None,
-) -> list[CustomerRead]:
-    """The roster the caller may see, filtered and paginated."""
-    query = visible(caller)
-    if external_id is not None:
-        query = query.where(CustomerRow.external_id == external_id)
-    if id_document_hash is not None:
-        query = query.where(CustomerRow.id_document_hash == id_document_hash)
-    if branch is not None:
-        query = query.where(CustomerRow.branch == branch)
-    if importance is not None:
-        query = query.where(CustomerRow.importance == importance)
-    if compliant is not None:
-        query = query.where(CustomerRow.compliant.is_(compliant))
-    if manager_id is not None:
-        query = query.where(
-            CustomerRow.id.in_(
-                select(AssignmentRow.customer_id).where(
-                    AssignmentRow.manager_id == manager_id, AssignmentRow.valid_to.is_(None)
-                )
-            )
-        )
-    async with uow:
-        if q is not None:
-            query = query.where(search.matching(q, uow.session.get_bind().dialect.name))
-        rows = await page.rows(uow.session, query.order_by(CustomerRow.file_no, CustomerRow.id))
-        return [read(r) for r in rows]
-
-
 async def update_roster(
     uow: UnitOfWork, customer_id: str, cmd: CustomerPatch, caller: Principal, document_key: bytes
 ) -> CustomerRead:
@@ -230,17 +183,3 @@ async def write_section(
         uow.session.add(version)
         await uow.commit()
         return SectionRead.model_validate(version)
-
-
-async def section_history(
-    uow: UnitOfWork, customer_id: str, section: Section, caller: Principal
-) -> list[SectionRead]:
-    """Every version of a section, newest first."""
-    async with uow:
-        row = await visible_customer(uow, customer_id, caller)
-        versions = await uow.session.scalars(
-            select(SectionRow)
-            .where(SectionRow.customer_id == row.id, SectionRow.section == section.value)
-            .order_by(SectionRow.version.desc(), SectionRow.id.desc())
-        )
-        return [SectionRead.model_validate(v) for v in versions]

@@ -8,8 +8,8 @@ from uuid import uuid4
 
 from sqlalchemy import Table
 
-from services.customer.domain import assignment as rules
 from services.customer.domain.identity import name_key, phone_key
+from services.customer.domain.imports import imported_team
 from services.customer.models import AssignmentRow, CustomerRow
 from shared.auth import Principal
 from shared.bulk import write_rows
@@ -66,20 +66,20 @@ async def create_all(uow: UnitOfWork, caller: Principal, plans: list[Plan], numb
             **plan.values,
         }
         customers.append(row)
-        team = (plan.primary, *plan.co)
-        shares = rules.equal_shares(list(team))
+        team = imported_team(plan.primary, plan.co)
+        shares = {manager_id: share for manager_id, _, share in team}
         assignments += [
             {
                 "customer_id": customer_id,
                 "manager_id": manager_id,
-                "role": "primary" if manager_id == plan.primary else "co_manager",
-                "share": shares[manager_id],
+                "role": role.value,
+                "share": share,
                 "valid_from": plan.since,
                 "valid_to": None,
                 "changed_by": caller.user_id,
                 "reason": "imported",
             }
-            for manager_id in team
+            for manager_id, role, share in team
         ]
         registered, assigned, compliance = events
         registered.append((customer_id, registered_payload(customer_id, row, plan)))

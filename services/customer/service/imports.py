@@ -5,7 +5,6 @@ as it was: the customer is marked non-compliant naming the rule, and `customer.c
 audit raise the finding, so the cooperative starts with a list of what to fix instead of a refusal.
 """
 
-import re
 from datetime import UTC, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -13,7 +12,9 @@ from typing import Any
 from sqlalchemy import select
 
 from services.customer.domain import assignment as rules
-from services.customer.domain.classification import Classification, CustomerKind, Importance, Size
+from services.customer.domain import imports as decide
+from services.customer.domain.files import file_no
+from services.customer.domain.imports import FLAGS, IMPORTANCE, KINDS, SIZES
 from services.customer.models import (
     AssignmentRow,
     CustomerRow,
@@ -23,9 +24,9 @@ from services.customer.models import (
     StaffOfficeProjectionRow,
     TeamProjectionRow,
 )
+from services.customer.queries.scope import in_scope
 from services.customer.service.common import grade_views
 from services.customer.service.import_writes import Plan, create_all
-from services.customer.service.scope import in_scope
 from shared import office_scope
 from shared.auth import Principal
 from shared.bulk import paused_gc
@@ -34,25 +35,9 @@ from shared.contracts.customer import (
     CustomerAssignmentChanged,
     CustomerComplianceChanged,
 )
-from shared.errors import DomainError
 from shared.imports import Cells, ImportRequest, ImportRow, ImportSummary, Report
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
-
-KINDS = {k.value: k.value for k in CustomerKind} | {
-    "公司客户": "corporate",
-    "机构客户": "institutional",
-    "个人客户": "individual",
-    "农户": "farm_household",
-}
-IMPORTANCE = {i.value: i.value for i in Importance} | {
-    "核心客户": "core",
-    "重要客户": "important",
-    "一般客户": "ordinary",
-}
-SIZES = {s.value: s.value for s in Size} | {"大型": "large", "中型": "medium", "小型": "small"}
-FLAGS = ("core", "major_value", "complex_needs", "investment_needs", "first_development", "risk_business")
-SEPARATORS = re.compile(r"[;；,，、\s]+")
 
 
 def _parse(cells: Cells) -> tuple[dict[str, Any], dict[str, Any]] | None:
@@ -114,23 +99,17 @@ def _issues(
     lead_view = (
         rules.ManagerView(lead.manager_id, lead.org_id, lead.status, grade=lead.grade) if lead else None
     )
-    today = utcnow().date()
-    found, structured = [], []
-    for view in views:
-        try:
-            rules.check_assignable(view, view.manager_id, view.org_id, today)
-        except DomainError as exc:
-            found.append(exc.text(lang))
-            params = {k: str(v) for k, v in exc.params.items()}
-            structured.append(ComplianceViolation(rule_id=exc.rule_id, message_key=exc.key, params=params))
-    c = Classification(
-        size=Size(plan_class["size"]) if plan_class["size"] else None,
-        risk_amount=Decimal(plan_class["risk_amount"]),
-        **{f: plan_class[f] for f in FLAGS},
+    c = decide.classification(plan_class)
+    verdict = decide.judge_team(c, views, grades, threshold, lead_view, utcnow().date())
+    found = [exc.text(lang) for exc in verdict.refused_managers]
+    found.extend(rules.issue_line(v) for v in verdict.violations)
+    refused = tuple(
+        ComplianceViolation(
+            rule_id=exc.rule_id, message_key=exc.key, params={k: str(v) for k, v in exc.params.items()}
+        )
+        for exc in verdict.refused_managers
     )
-    broken = rules.team_violations(c, views[0], views[1:], grades, threshold, lead_view)
-    found.extend(rules.issue_line(v) for v in broken)
-    return found, (*structured, *(ComplianceViolation.of(v) for v in broken))
+    return found, (*refused, *(ComplianceViolation.of(v) for v in verdict.violations))
 
 
 async def import_customers(
@@ -227,12 +206,14 @@ async def _within_reach(
     kept = []
     for plan in plans:
         known = existing.get(plan.external_id)
-        if known is not None and known.office_id not in reach:
-            report.refuse(plan.line, "external_id", "import.outside_scope", value=plan.external_id)
-        elif plan.values.get("office_id") not in reach:
-            report.refuse(plan.line, "office_code", "import.office_outside_scope")
-        else:
+        office = known.office_id if known is not None else None
+        refused = decide.outside_reach(
+            plan.external_id, known is not None, office, plan.values.get("office_id"), reach
+        )
+        if refused is None:
             kept.append(plan)
+        else:
+            report.refuse(plan.line, refused.column, refused.key, **refused.params)
     return kept
 
 
@@ -249,31 +230,18 @@ def _plan(
     external_id = cells.text("external_id", required=True, max_length=64)
     parsed = _parse(cells)
     primary_no = cells.text("primary_employee_no", required=True, max_length=32)
-    co_nos = [n for n in SEPARATORS.split(cells.text("co_employee_nos", max_length=2000) or "") if n]
+    co_nos = decide.co_numbers(cells.text("co_employee_nos", max_length=2000))
     office_code = cells.text("office_code", max_length=32)
     team_id = cells.text("team_id", max_length=64)
     since = cells.day("start_date") or utcnow().date()
-    for no, column in ((primary_no, "primary_employee_no"), *((n, "co_employee_nos") for n in co_nos)):
-        if no is not None and no not in managers:
-            report.refuse(row.line, column, "import.manager_unknown", value=no)
-    if primary_no is not None and primary_no in co_nos:
-        report.refuse(row.line, "co_employee_nos", "import.primary_is_co", value=primary_no)
-    if office_code is not None and office_code not in offices:
-        report.refuse(row.line, "office_code", "import.office_unknown", value=office_code)
-    if team_id is not None and team_id not in teams:
-        report.refuse(row.line, "team_id", "import.team_unknown", value=team_id)
-    if external_id is not None:
-        if external_id in seen:
-            report.refuse(
-                row.line, "external_id", "import.duplicate", value=external_id, line=seen[external_id]
-            )
-        else:
-            seen[external_id] = row.line
+    names = decide.RowNames(row.line, external_id, primary_no, co_nos, office_code, team_id)
+    for refused in decide.refusals(names, managers, offices, teams, seen):
+        report.refuse(row.line, refused.column, refused.key, **refused.params)
     if row.line in report.refused_lines or parsed is None or external_id is None or primary_no is None:
         return None
     values, classification = parsed
     primary = managers[primary_no].manager_id
-    values["office_id"] = offices[office_code] if office_code else placed.get(primary) or placed[""] or None
+    values["office_id"] = decide.office_of(office_code, offices, placed, primary, placed[""])
     return Plan(
         row.line,
         external_id,
@@ -295,7 +263,7 @@ async def _file_numbers(uow: UnitOfWork, org_id: str, count: int) -> Any:
     first = counter.last_no + 1
     counter.last_no += count
     await uow.session.flush()
-    return iter(f"F{n:08d}" for n in range(first, first + count))
+    return iter(file_no(n) for n in range(first, first + count))
 
 
 def _assign(uow: UnitOfWork, row: CustomerRow, plan: Plan, caller: Principal) -> None:
@@ -303,14 +271,13 @@ def _assign(uow: UnitOfWork, row: CustomerRow, plan: Plan, caller: Principal) ->
     for live in row.assignments:
         if live.valid_to is None:
             live.valid_to = now
-    shares = rules.equal_shares([plan.primary, *plan.co])
-    for manager_id in (plan.primary, *plan.co):
-        role = "primary" if manager_id == plan.primary else "co_manager"
+    team = decide.imported_team(plan.primary, plan.co)
+    for manager_id, role, share in team:
         row.assignments.append(
             AssignmentRow(
                 manager_id=manager_id,
-                role=role,
-                share=shares[manager_id],
+                role=role.value,
+                share=share,
                 valid_from=plan.since,
                 changed_by=caller.user_id,
                 reason="imported",
@@ -326,7 +293,7 @@ def _assign(uow: UnitOfWork, row: CustomerRow, plan: Plan, caller: Principal) ->
             co_manager_ids=plan.co,
             team_id=plan.team_id,
             attribution_mode="shares",
-            shares={m: str(v) for m, v in shares.items()},
+            shares={m: str(share) for m, _, share in team},
             effective_from=plan.since,
             reason="imported",
         ),
@@ -354,34 +321,36 @@ def _update(uow: UnitOfWork, row: CustomerRow, plan: Plan, caller: Principal, wr
     live = sorted(
         (a for a in row.assignments if a.valid_to is None), key=lambda a: (a.role != "primary", a.id)
     )
-    team_now = tuple(a.manager_id for a in live)
-    team_changed = team_now != (plan.primary, *plan.co) or row.team_id != plan.team_id
-    fields = {k: v for k, v in plan.values.items() if getattr(row, k) != v}
-    newer = row.balances_as_of is not None and row.balances_as_of > plan.since
-    for balance in ("deposit_balance", "loan_balance"):  # R-C5: an empty cell or newer balances stay
-        if plan.values[balance] is None or newer:
-            fields.pop(balance, None)
-    class_changed = row.classification != plan.classification
-    compliance_changed = (row.compliant, list(row.compliance_issues)) != (not plan.issues, plan.issues)
-    if not (team_changed or fields or class_changed or compliance_changed):
-        return False
-    if write:
-        for key, value in fields.items():
-            setattr(row, key, value)
-        if fields.keys() & {"deposit_balance", "loan_balance"}:
-            row.balances_as_of = plan.since
-        row.classification, row.team_id = plan.classification, plan.team_id
-        row.compliant, row.compliance_issues = not plan.issues, plan.issues
-        if team_changed:
-            _assign(uow, row, plan, caller)
-        if compliance_changed:
-            if row.compliant:
-                uow.emit(
-                    "customer.compliance-changed",
-                    key=row.id,
-                    org_id=row.org_id,
-                    payload=CustomerComplianceChanged(customer_id=row.id, compliant=True, issues=()),
-                )
-            else:
-                _emit_compliance(uow, row, plan.violations)
+    on_file = decide.Standing(
+        {k: getattr(row, k) for k in plan.values},
+        tuple(a.manager_id for a in live),
+        row.team_id,
+        row.classification,
+        row.compliant,
+        list(row.compliance_issues),
+    )
+    wanted = decide.Standing(
+        plan.values, (plan.primary, *plan.co), plan.team_id, plan.classification, not plan.issues, plan.issues
+    )
+    change = decide.update(on_file, row.balances_as_of, wanted, plan.since)
+    if not change.changed or not write:
+        return change.changed
+    for key, value in change.fields.items():
+        setattr(row, key, value)
+    if change.balances_as_of is not None:
+        row.balances_as_of = change.balances_as_of
+    row.classification, row.team_id = plan.classification, plan.team_id
+    row.compliant, row.compliance_issues = not plan.issues, plan.issues
+    if change.team_changed:
+        _assign(uow, row, plan, caller)
+    if change.compliance_changed:
+        if row.compliant:
+            uow.emit(
+                "customer.compliance-changed",
+                key=row.id,
+                org_id=row.org_id,
+                payload=CustomerComplianceChanged(customer_id=row.id, compliant=True, issues=()),
+            )
+        else:
+            _emit_compliance(uow, row, plan.violations)
     return True

@@ -2,37 +2,15 @@
 
 from uuid import uuid4
 
-from sqlalchemy import select
-
 from services.customer.domain import pipeline as rules
-from services.customer.domain.classification import CustomerKind
 from services.customer.models import ProspectRow
-from services.customer.schemas.pipeline import ProspectCreate, ProspectRead, Scores, StageChange
-from services.customer.service.common import MANAGE, manager_view, visible_customer
+from services.customer.queries.files import MANAGE, visible_customer
+from services.customer.queries.managers import manager_view
+from services.customer.queries.pipeline import target, visible_target
+from services.customer.schemas.pipeline import ProspectCreate, ProspectRead, StageChange
 from shared.auth import Principal
-from shared.errors import NotFound
-from shared.pagination import Page
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
-
-
-def _read(row: ProspectRow) -> ProspectRead:
-    kind = CustomerKind(row.kind)
-    return ProspectRead(
-        id=row.id,
-        name=row.name,
-        kind=kind,
-        owner_id=row.owner_id,
-        scores=Scores.model_validate(row.scores),
-        segment_score=row.segment_score,
-        ideal=rules.is_ideal(row.unmet_needs, row.rcc_can_serve, row.competitive_advantage),
-        preliminary_assessment=row.preliminary_assessment,
-        stage=rules.Stage(row.stage),
-        history=list(row.history),
-        customer_id=row.customer_id,
-        development_goals=list(rules.GOALS[kind]),
-        created_at=row.created_at,
-    )
 
 
 async def add_target(uow: UnitOfWork, cmd: ProspectCreate, caller: Principal) -> ProspectRead:
@@ -63,18 +41,7 @@ async def add_target(uow: UnitOfWork, cmd: ProspectCreate, caller: Principal) ->
         )
         uow.session.add(row)
         await uow.commit()
-        return _read(row)
-
-
-async def _visible(uow: UnitOfWork, prospect_id: str, caller: Principal) -> ProspectRow:
-    row = await uow.session.get(ProspectRow, prospect_id)
-    if (
-        row is None
-        or row.org_id != caller.org_id
-        or (row.owner_id != caller.user_id and not caller.has_any(MANAGE))
-    ):
-        raise NotFound("customer.pipeline.not_found", prospect_id=prospect_id)
-    return row
+        return target(row)
 
 
 async def change_stage(
@@ -82,7 +49,7 @@ async def change_stage(
 ) -> ProspectRead:
     """Move forward, or lose it; won links the customer file that was opened."""
     async with uow:
-        row = await _visible(uow, prospect_id, caller)
+        row = await visible_target(uow, prospect_id, caller)
         step = rules.move(
             rules.Stage(row.stage), cmd.stage, cmd.customer_id, cmd.note, caller.user_id, utcnow()
         )
@@ -92,24 +59,4 @@ async def change_stage(
         row.stage = step.stage.value
         row.history = [*row.history, step.as_record()]
         await uow.commit()
-        return _read(row)
-
-
-async def get_target(uow: UnitOfWork, prospect_id: str, caller: Principal) -> ProspectRead:
-    """One target of the caller (or any, for a supervisor)."""
-    async with uow:
-        return _read(await _visible(uow, prospect_id, caller))
-
-
-async def list_targets(
-    uow: UnitOfWork, caller: Principal, stage: rules.Stage | None, page: Page
-) -> list[ProspectRead]:
-    """The pipeline, best segment score first; a CM sees their own."""
-    query = select(ProspectRow).where(ProspectRow.org_id == caller.org_id)
-    if not caller.has_any(MANAGE):
-        query = query.where(ProspectRow.owner_id == caller.user_id)
-    if stage is not None:
-        query = query.where(ProspectRow.stage == stage.value)
-    async with uow:
-        rows = await page.rows(uow.session, query.order_by(ProspectRow.segment_score.desc(), ProspectRow.id))
-        return [_read(r) for r in rows]
+        return target(row)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import delete, select
 
+from services.customer.domain.assignment import team_members
 from services.customer.models import (
     AssignmentRow,
     CustomerRow,
@@ -14,11 +15,9 @@ from services.customer.models import (
     TeamMemberProjectionRow,
     TeamProjectionRow,
 )
-from services.customer.schemas import ManagerProjectionRead
 from services.customer.service.assignment import recheck_served_by, recheck_team
 from services.customer.service.common import bring_ladder_in_force
 from services.customer.service.ladder_days import mark_rechecked
-from shared.auth import Principal
 from shared.contracts.customer import ManagerPortfolioPublished, PortfolioCustomer
 from shared.contracts.staffing import (
     LadderPublished,
@@ -32,30 +31,8 @@ from shared.contracts.staffing import (
     TeamChanged,
 )
 from shared.envelope import Envelope
-from shared.errors import NotFound
 from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
-
-DEFAULT_RISK_THRESHOLD = Decimal("1000000")
-
-
-@dataclass
-class RecheckSettings:
-    """The R-C1 threshold re-evaluations after a grade or ladder change use (set by `create_app`)."""
-
-    risk_threshold: Decimal = DEFAULT_RISK_THRESHOLD
-
-
-RECHECK = RecheckSettings()
-
-
-async def get_manager_view(uow: UnitOfWork, manager_id: str, caller: Principal) -> ManagerProjectionRead:
-    """What customer service knows of a CM (for operators checking the projection)."""
-    async with uow:
-        row = await uow.session.get(ManagerProjectionRow, manager_id)
-        if row is None or row.org_id != caller.org_id:
-            raise NotFound("customer.manager_not_known", manager_id=manager_id)
-        return ManagerProjectionRead.model_validate(row)
 
 
 async def _upsert_manager(
@@ -145,34 +122,6 @@ async def when_departure_withdrawn_reopen_assignments(
     await _upsert_manager(uow, envelope, event.manager_id, status="active")
 
 
-async def _grade_changed(
-    uow: UnitOfWork, envelope: Envelope, event: ManagerGradeChanged, risk_threshold: Decimal
-) -> None:
-    values: dict[str, str | date | datetime | None] = {"status": event.status}
-    if event.to_grade is not None:
-        values["grade"] = event.to_grade
-    await _upsert_manager(uow, envelope, event.manager_id, **values)
-    await uow.session.flush()
-    await recheck_served_by(uow, envelope.org_id, event.manager_id, risk_threshold)
-
-
-async def when_grade_changed_recheck_customers(
-    uow: UnitOfWork, envelope: Envelope, event: ManagerGradeChanged
-) -> None:
-    """R-Q8 then R-C1/R-C3/R-Q5: a promotion or demotion re-evaluates every customer the CM serves."""
-    await _grade_changed(uow, envelope, event, RECHECK.risk_threshold)
-
-
-async def when_ladder_published_recheck_customers(
-    uow: UnitOfWork, envelope: Envelope, event: LadderPublished
-) -> None:
-    """R-Q5/R-C1: a new ladder (the grades' classes) re-evaluates every served customer of the cooperative."""
-    if await _ladder(uow, envelope, event):
-        await uow.session.flush()
-        await recheck_served_by(uow, envelope.org_id, None, RECHECK.risk_threshold)
-        await mark_rechecked(uow, envelope.org_id, utcnow())
-
-
 async def when_departed_record_departed(uow: UnitOfWork, envelope: Envelope, event: ManagerDeparted) -> None:
     """The CM has left: the projection says so."""
     await _upsert_manager(uow, envelope, event.manager_id, status="departed")
@@ -198,21 +147,47 @@ async def _ladder(uow: UnitOfWork, envelope: Envelope, event: LadderPublished) -
     return await bring_ladder_in_force(uow, envelope.org_id, utcnow().date())
 
 
-async def record_team(uow: UnitOfWork, envelope: Envelope, event: TeamChanged) -> None:
-    """R-C2: the team and its members as staffing last published them."""
-    team = await uow.session.get(TeamProjectionRow, event.team_id)
-    if team is None:
-        team = TeamProjectionRow(
-            team_id=event.team_id, org_id=envelope.org_id, name=event.name, lead_id=event.lead_id
-        )
-        uow.session.add(team)
+@dataclass(frozen=True)
+class Rechecks:
+    """The reactions that re-evaluate R-C1 with the threshold of the app they run in (one per app: two apps
+    in one process, as in the in-process harness, each apply their own)."""
+
+    risk_threshold: Decimal
+
+    async def when_grade_changed_recheck_customers(
+        self, uow: UnitOfWork, envelope: Envelope, event: ManagerGradeChanged
+    ) -> None:
+        """R-Q8 then R-C1/R-C3/R-Q5: a promotion or demotion re-evaluates every customer the CM serves."""
+        values: dict[str, str | date | datetime | None] = {"status": event.status}
+        if event.to_grade is not None:
+            values["grade"] = event.to_grade
+        await _upsert_manager(uow, envelope, event.manager_id, **values)
         await uow.session.flush()
-    team.name, team.lead_id, team.dissolved = event.name, event.lead_id, event.change == "dissolved"
-    await uow.session.execute(
-        delete(TeamMemberProjectionRow).where(TeamMemberProjectionRow.team_id == team.team_id)
-    )
-    if not team.dissolved:
-        for manager_id in dict.fromkeys((event.lead_id, *event.member_ids)):
+        await recheck_served_by(uow, envelope.org_id, event.manager_id, self.risk_threshold)
+
+    async def when_ladder_published_recheck_customers(
+        self, uow: UnitOfWork, envelope: Envelope, event: LadderPublished
+    ) -> None:
+        """R-Q5/R-C1: a new ladder (the grades' classes) re-evaluates the cooperative's served customers."""
+        if await _ladder(uow, envelope, event):
+            await uow.session.flush()
+            await recheck_served_by(uow, envelope.org_id, None, self.risk_threshold)
+            await mark_rechecked(uow, envelope.org_id, utcnow())
+
+    async def record_team(self, uow: UnitOfWork, envelope: Envelope, event: TeamChanged) -> None:
+        """R-C2: the team and its members as staffing last published them; its customers re-evaluated."""
+        team = await uow.session.get(TeamProjectionRow, event.team_id)
+        if team is None:
+            team = TeamProjectionRow(
+                team_id=event.team_id, org_id=envelope.org_id, name=event.name, lead_id=event.lead_id
+            )
+            uow.session.add(team)
+            await uow.session.flush()
+        team.name, team.lead_id, team.dissolved = event.name, event.lead_id, event.change == "dissolved"
+        await uow.session.execute(
+            delete(TeamMemberProjectionRow).where(TeamMemberProjectionRow.team_id == team.team_id)
+        )
+        for manager_id in team_members(event.lead_id, event.member_ids, team.dissolved):
             uow.session.add(TeamMemberProjectionRow(team_id=team.team_id, manager_id=manager_id))
-    await uow.session.flush()
-    await recheck_team(uow, envelope.org_id, team.team_id, RECHECK.risk_threshold)
+        await uow.session.flush()
+        await recheck_team(uow, envelope.org_id, team.team_id, self.risk_threshold)

@@ -1,24 +1,12 @@
-"""Customer value (R-C7) from balances and profit, and the 80/20 view (R-M6)."""
+"""Profit postings from core banking, kept for customer value (R-C7); the review is `queries/value.py`."""
 
-from decimal import Decimal
-
-from sqlalchemy import func, select
-
-from services.customer.domain import value as rules
-from services.customer.domain.assignment import served_by_senior
-from services.customer.domain.classification import Importance
-from services.customer.models import CustomerRow, ProfitRow
-from services.customer.schemas.value import ValueRead
+from services.customer.domain.balances import unknown_number
+from services.customer.models import ProfitRow
 from services.customer.service.banking import by_external_id
-from services.customer.service.common import current, grade_views, manager_view, visible_customer, visible_ids
-from shared.auth import Principal
 from shared.consumer import Rejected
 from shared.contracts.corebanking import ProfitPosted
 from shared.envelope import Envelope
-from shared.timeutil import utcnow
 from shared.uow import UnitOfWork
-
-ZERO = Decimal("0")
 
 
 async def record_profit(uow: UnitOfWork, envelope: Envelope, event: ProfitPosted) -> None:
@@ -34,8 +22,7 @@ async def record_profit(uow: UnitOfWork, envelope: Envelope, event: ProfitPosted
         customer_id = known.get((event.external_id or "", envelope.org_id))
         if customer_id is None:
             raise Rejected(
-                f"profit posting {event.posting_id} for unknown external id {event.external_id}: no customer "
-                f"file of {envelope.org_id} carries this core banking number"
+                f"profit posting {event.posting_id} {unknown_number(event.external_id, envelope.org_id)}"
             )
         event = event.resolved(customer_id)
     uow.session.add(
@@ -49,71 +36,3 @@ async def record_profit(uow: UnitOfWork, envelope: Envelope, event: ProfitPosted
             posted_on=event.posted_on,
         )
     )
-
-
-async def _profits(uow: UnitOfWork, org_id: str, since: str, until: str) -> dict[str, Decimal]:
-    rows = await uow.session.execute(
-        select(ProfitRow.customer_id, func.sum(ProfitRow.amount))
-        .where(ProfitRow.org_id == org_id, ProfitRow.period >= since, ProfitRow.period < until)
-        .group_by(ProfitRow.customer_id)
-    )
-    return {cid: Decimal(total or 0) for cid, total in rows.all()}
-
-
-async def _has_senior(uow: UnitOfWork, row: CustomerRow) -> bool:
-    team = [await manager_view(uow, a.manager_id) for a in current(row)]
-    return served_by_senior(team, await grade_views(uow, row.org_id))
-
-
-async def value_review(uow: UnitOfWork, caller: Principal) -> list[ValueRead]:
-    """R-C7/R-M6: every visible customer ranked by value; the top fifth and whether seniors serve it."""
-    this, last, prior = rules.review_window(utcnow().date())
-    async with uow:
-        last_12 = await _profits(uow, caller.org_id, last, this)
-        prior_12 = await _profits(uow, caller.org_id, prior, last)
-        # Rank over the whole cooperative, then show the caller only what they may see.
-        rows = {
-            r.id: r
-            for r in await uow.session.scalars(select(CustomerRow).where(CustomerRow.org_id == caller.org_id))
-        }
-        shown = set(await uow.session.scalars(visible_ids(caller)))
-        ranked = rules.rank(
-            (
-                row.id,
-                row.file_no,
-                rules.ValueInputs(
-                    row.deposit_balance or ZERO,
-                    row.loan_balance or ZERO,
-                    last_12.get(row.id, ZERO),
-                    prior_12.get(row.id, ZERO),
-                ),
-            )
-            for row in rows.values()
-        )
-        return [
-            ValueRead(
-                customer_id=r.customer_id,
-                name=rows[r.customer_id].name,
-                value=r.value,
-                deposit=r.inputs.deposit,
-                loan=r.inputs.loan,
-                profit_last_12m=r.inputs.profit_last_12m,
-                profit_prior_12m=r.inputs.profit_prior_12m,
-                importance=Importance(rows[r.customer_id].importance),
-                suggested_importance=r.suggested,
-                top_fifth=r.top_fifth,
-                served_by_senior=await _has_senior(uow, rows[r.customer_id]),
-            )
-            for r in ranked
-            if r.customer_id in shown
-        ]
-
-
-async def customer_value(uow: UnitOfWork, customer_id: str, caller: Principal) -> ValueRead:
-    """R-C7: one customer's value within the caller's view of the roster."""
-    async with uow:
-        await visible_customer(uow, customer_id, caller)
-    for item in await value_review(uow, caller):
-        if item.customer_id == customer_id:
-            return item
-    raise AssertionError("a visible customer is always in the review")

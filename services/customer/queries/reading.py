@@ -1,12 +1,12 @@
 """One customer file read on a short path (issue 20): the visibility statement compiled once, run bare.
 
-`GET /customers/{id}` runs `common.visible_on`'s own statement (cooperative, role, served directly or
+`GET /customers/{id}` runs `files.visible_on`'s own statement (cooperative, role, served directly or
 through a team, office scope) with the customer's current assignments joined. It is compiled to the
 database's SQL once per caller and day; each request runs it as one statement on a connection of the
 engine's pool. On PostgreSQL it goes to asyncpg directly, outside a transaction (one statement reads one
 snapshot, so BEGIN and ROLLBACK would be two round trips for nothing; a lost connection is invalidated
 and answers 503 as on every path; a client span when tracing is on). Elsewhere (SQLite) it goes through
-`exec_driver_sql`. The columns' own result processors apply, and `common.read` builds the answer.
+`exec_driver_sql`. The columns' own result processors apply, and `files.read` builds the answer.
 """
 
 from collections.abc import Callable, Sequence
@@ -22,8 +22,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.customer.models import AssignmentRow, CustomerRow
+from services.customer.queries.files import read, visible_on
 from services.customer.schemas import CustomerRead
-from services.customer.service.common import read, visible_on
 from shared.auth import Principal
 from shared.errors import NotFound
 from shared.telemetry import database_span
@@ -113,7 +113,7 @@ def _value(row: Sequence[Any], index: int, processor: Processor) -> Any:
 
 
 async def one_customer(engine: AsyncEngine, customer_id: str, caller: Principal) -> CustomerRead:
-    """One customer the caller may see, else 404; the same answer as `files.get_customer`."""
+    """One customer the caller may see, else 404; the same answer as `queries.files.get_customer`."""
     plan = _compiled(caller, utcnow().date(), engine.dialect)
     params = list(plan.params)
     for slot in plan.customer_slots:
