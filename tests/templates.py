@@ -104,7 +104,8 @@ def _pg_is_empty(url: str) -> bool:
     return tables == 0
 
 
-def _pg_template(migrations: Path, url: str) -> str:
+def pg_template(migrations: Path, url: str) -> str:
+    """This run's migrated PostgreSQL template for these migrations (the first caller builds it)."""
     name = f"{PG_PREFIX}{run_id()}_{_key(migrations)}"
     admin = _pg_admin(url)
     with _locked(name):
@@ -121,10 +122,14 @@ def _pg_template(migrations: Path, url: str) -> str:
 
 def _pg_copy(template: str, url: str) -> None:
     """Recreate the (empty, unused) database at url as a copy of the template, one copy at a time."""
-    admin, target = _pg_admin(url), make_url(url).database
-    asyncio.run(_pg(admin, f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)'))
+    asyncio.run(_pg(_pg_admin(url), f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    copy_template(template, url)
+
+
+def copy_template(template: str, url: str) -> None:
+    """Create the database at url (absent so far) as a copy of the template, one copy at a time."""
     with _locked(template):  # CREATE DATABASE refuses a template another CREATE is reading
-        asyncio.run(_pg(admin, f'CREATE DATABASE "{target}" TEMPLATE "{template}"'))
+        asyncio.run(_pg(_pg_admin(url), f'CREATE DATABASE "{make_url(url).database}" TEMPLATE "{template}"'))
 
 
 def migrate(migrations: Path, url: str) -> None:
@@ -135,7 +140,7 @@ def migrate(migrations: Path, url: str) -> None:
         shutil.copyfile(_sqlite_template(migrations), path)
         return
     if path is None and make_url(url).get_backend_name() == "postgresql" and _pg_is_empty(url):
-        _pg_copy(_pg_template(migrations, url), url)
+        _pg_copy(pg_template(migrations, url), url)
         return
     upgrade(migrations, url)
 

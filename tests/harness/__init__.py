@@ -19,7 +19,6 @@ tests and the end-to-end smoke.
 
 import itertools
 import json
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from shared.outbox import OutboundRecord, OutboxRelay
 from shared.runtime import Runtime
 from shared.settings import ServiceSettings
 from steward.embedded_broker import free_port
+from tests import pgpool
 from tests.inprocess import QUIET, SERVICES, Offline, build_app, migrations, settings_class
 from tests.support import ORG, envelope_bytes, make_settings, new_prefix, running
 
@@ -212,8 +212,9 @@ async def start_system(
 ) -> AsyncIterator[System]:
     """Start the services sharing one topic prefix, each on a fresh database of its own.
 
-    SQLite files in `folder`, or databases created on the PostgreSQL server of the admin URL `postgres`
-    (and dropped after). `settings` gives a service extra settings: `audit={"visit_tolerance_days": 3}`.
+    SQLite files in `folder`, or databases on the PostgreSQL server of the admin URL `postgres`, each
+    as fresh as a new copy of its migrated template and seen by this system only (`tests.pgpool`).
+    `settings` gives a service extra settings: `audit={"visit_tolerance_days": 3}`.
     """
     system = System(prefix=new_prefix())
     closed = f"127.0.0.1:{free_port()}"  # nothing listens: the runtime's Kafka connection never comes up
@@ -221,8 +222,10 @@ async def start_system(
         for name in services:
             if postgres is None:
                 url = f"sqlite+aiosqlite:///{folder / f'{name}.db'}"
-            else:
-                url = await stack.enter_async_context(_postgres_database(postgres))
+                to_migrate: Path | None = migrations(name)
+            else:  # already at head: a copy of the run's migrated template, or one reset to it
+                url = await stack.enter_async_context(pgpool.database(migrations(name), postgres))
+                to_migrate = None
             config = make_settings(
                 settings_class(name),
                 database_url=url,
@@ -232,32 +235,9 @@ async def start_system(
                 **{"start_consumers": False, **QUIET.get(name, {}), **settings.get(name, {})},
             )
             app = build_app(name, config)
-            client = await stack.enter_async_context(running(app, migrations(name)))
+            client = await stack.enter_async_context(running(app, to_migrate))
             system.members[name] = _member(Offline(name, app, client, config))
         yield system
-
-
-@asynccontextmanager
-async def _postgres_database(admin_url: str) -> AsyncIterator[str]:
-    """A fresh PostgreSQL database on the admin URL's server, dropped afterwards."""
-    import asyncpg
-
-    plain = admin_url.replace("postgresql+asyncpg://", "postgresql://")
-    name = f"steward_test_{uuid.uuid4().hex[:12]}"
-    conn = await asyncpg.connect(plain, timeout=10)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    base, _, _ = admin_url.rpartition("/")
-    try:
-        yield f"{base}/{name}"
-    finally:
-        conn = await asyncpg.connect(plain, timeout=10)
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await conn.close()
 
 
 @dataclass
