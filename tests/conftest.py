@@ -8,6 +8,7 @@ for each test and dropped after it.
 """
 
 import asyncio
+import itertools
 import os
 import re
 import uuid
@@ -41,6 +42,45 @@ def is_rule_test(item: pytest.Item) -> bool:
         return False
     stem = Path(parts[-1]).stem
     return "rules" in stem or stem.startswith("test_domain_") or bool(RULE_ID.search(item.name))
+
+
+RULE_FOLDERS = frozenset({"rules", "unit"})
+_WORD = re.compile(r"\s*(\(|\)|[\w.-]+)")
+
+
+def needs_rules(markexpr: str) -> bool:
+    """True when no test without the `rules` mark can match `-m markexpr` (whatever its other marks)."""
+    tokens, rest = [], markexpr.strip()
+    while rest:
+        found = _WORD.match(rest)
+        if not found:
+            return False  # an expression this check does not read (keyword arguments): assume not
+        tokens.append(found.group(1))
+        rest = rest[found.end() :].strip()
+    names = sorted({t for t in tokens if t not in {"(", ")", "and", "or", "not"}})
+    if "rules" not in names:
+        return False
+    slots = {name: f"m{i}" for i, name in enumerate(names)}
+    python = " ".join(slots.get(t, t) for t in tokens)
+    for marks in itertools.product((False, True), repeat=len(names)):
+        given = dict(zip(slots.values(), marks, strict=True)) | {slots["rules"]: False}
+        try:
+            if eval(python, {"__builtins__": {}}, given):  # noqa: S307 (only and/or/not, brackets, names)
+                return False
+        except SyntaxError:
+            return False
+    return True
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Under `-m rules` (or `rules and ...`), skip importing the folders that hold no rule test."""
+    if (
+        collection_path.parent != TESTS
+        or not collection_path.is_dir()
+        or collection_path.name in RULE_FOLDERS
+    ):
+        return None
+    return True if needs_rules(config.getoption("markexpr") or "") else None
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
