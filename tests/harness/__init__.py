@@ -38,6 +38,8 @@ from tests.inprocess import QUIET, SERVICES, Offline, build_app, migrations, set
 from tests.support import ORG, envelope_bytes, make_settings, new_prefix, running
 
 T = TypeVar("T")
+# No Kafka consumers (the pump delivers), no periodic refresh of the business gauges (no rule reads them).
+HARNESS: dict[str, Any] = {"start_consumers": False, "business_gauge_seconds": 0}
 # A record a consumer keeps refusing for a transient reason is redelivered at most this many times.
 REDELIVERIES = 10
 
@@ -232,7 +234,7 @@ async def start_system(
                 bootstrap=closed,
                 idempotent=False,
                 prefix=system.prefix,
-                **{"start_consumers": False, **QUIET.get(name, {}), **settings.get(name, {})},
+                **{**HARNESS, **QUIET.get(name, {}), **settings.get(name, {})},
             )
             app = build_app(name, config)
             client = await stack.enter_async_context(running(app, to_migrate))
