@@ -34,7 +34,13 @@ async def _cooperative(svc: View, org: str) -> None:
         "status": "active",
     }
     await _send(svc, org, "staffing.managers", "manager.registered", f"m-{org}", manager)
-    team = {"team_id": f"t-{org}", "name": "North", "lead_id": f"m-{org}", "member_ids": [], "change": "formed"}
+    team = {
+        "team_id": f"t-{org}",
+        "name": "North",
+        "lead_id": f"m-{org}",
+        "member_ids": [],
+        "change": "formed",
+    }
     await _send(svc, org, "staffing.managers", "team.changed", f"t-{org}", team)
     for number, mode in (("CB-1", "shares"), ("CB-3", "team_pool")):
         customer = f"c-{org}-{number}"
