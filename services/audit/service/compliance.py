@@ -111,7 +111,7 @@ async def primary_of(uow: UnitOfWork, customer_id: str) -> str | None:
             AssignmentProjectionRow.customer_id == customer_id
         )
     )
-    return decide.responsible(rows.tuples())
+    return decide.responsible(rows)
 
 
 async def on_visit_filed(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
