@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install kcat chromium up test test-rules test-unit test-integration test-e2e test-browser chaos lint migrate bench screenshots i18n clean
+.PHONY: install kcat chromium up test test-rules test-unit test-integration test-e2e test-browser chaos lint shape migrate bench screenshots i18n clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,13 @@ lint: install  ## ruff and mypy (strict on every package)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+shape:  ## lines of each service's service/, queries/ and domain/, and the service:domain ratio (issue 19)
+	@for s in customer staffing appraisal audit; do \
+	  sv=$$(cat services/$$s/service/*.py | wc -l); q=$$(cat services/$$s/queries/*.py 2>/dev/null | wc -l); \
+	  d=$$(cat services/$$s/domain/*.py | wc -l); \
+	  awk -v s=$$s -v sv=$$sv -v q=$$q -v d=$$d 'BEGIN { printf "%-10s service %5d  queries %5d  domain %5d  service:domain %.2f  (service+queries):domain %.2f\n", s, sv, q, d, sv/d, (sv+q)/d }'; \
+	done
 
 migrate: install  ## apply every service's migrations to its configured database
 	$(BIN)/steward migrate

@@ -22,7 +22,7 @@ async def on_assignment(uow: UnitOfWork, envelope: Envelope, event: Any) -> None
 async def on_visit(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
     """A filed visit can be sampled (R-I5) and answers a dissatisfaction warning (R-M5)."""
     await spot_checks.remember(uow, envelope, "visits", event.visit_id, event.manager_id)
-    await deadlines.on_activity(uow, envelope, event)
+    await deadlines.when_visit_filed_clear_follow_up(uow, envelope, event)
     await compliance.on_visit_filed(uow, envelope, event)
 
 
@@ -53,20 +53,15 @@ HANDLERS: dict[str, dict[str, Handler]] = {
         "manager.departure-requested": departures.when_departure_requested_open_audit,
         "manager.departure-withdrawn": departures.when_departure_withdrawn_cancel_audit,
         "ladder.published": compliance.on_ladder,
-        **{
-            event: compliance.on_manager
-            for event in (
-                "manager.registered",
-                "manager.certified",
-                "manager.grade-changed",
-                "manager.certification-expired",
-            )
-        },
+        "manager.registered": compliance.when_registered_keep_manager,
+        "manager.certified": compliance.when_certified_resolve_expiry,
+        "manager.grade-changed": compliance.when_grade_changed_keep_grade,
+        "manager.certification-expired": compliance.when_certification_expired_check_serving,
     },
     "staffing.expenses": {
         "expense.recorded": on_expense,
-        "expense.budget-exceeded": compliance.on_expenses,
-        "expense.year-closed": compliance.on_expenses,
+        "expense.budget-exceeded": compliance.when_budget_exceeded_raise_finding,
+        "expense.year-closed": compliance.when_year_closed_resolve_budget_finding,
     },
     "customer.customers": {
         "manager.portfolio-published": departures.when_portfolio_published_add_items,
@@ -78,7 +73,7 @@ HANDLERS: dict[str, dict[str, Handler]] = {
     },
     "customer.activities": {
         "visit.filed": on_visit,
-        "customer.dissatisfaction-warned": deadlines.on_activity,
+        "customer.dissatisfaction-warned": deadlines.when_dissatisfaction_warned_watch_follow_up,
     },
     "customer.credit-recommendations": {
         "credit-recommendation.submitted": on_recommendation,

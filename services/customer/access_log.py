@@ -2,7 +2,8 @@
 
 A read costs an append to a list; a background task writes the buffer every `access_log_flush_seconds` (or
 sooner when it fills) in one insert, deletes rows older than `access_log_retention_days`, and writes what is
-left when the service stops, so a clean shutdown loses nothing.
+left when the service stops, so a clean shutdown loses nothing; a last write the database does not finish
+within `shutdown_step_seconds` is cut short and the reads it loses are counted in the log.
 """
 
 import asyncio
@@ -100,7 +101,21 @@ class AccessLog:
                     await asyncio.wait_for(self._full.wait(), self._settings.access_log_flush_seconds)
         finally:
             if self._pending:
-                await asyncio.shield(self.flush(runtime))
+                # shielded from the runtime's second cancel, and bounded by itself: it never outlives shutdown
+                await asyncio.shield(self.last_flush(runtime))
+
+    async def last_flush(self, runtime: Runtime) -> int:
+        """Write what is left within `shutdown_step_seconds`; return how many reads were lost (logged)."""
+        bound, left = self._settings.shutdown_step_seconds, len(self._pending)
+        try:
+            async with asyncio.timeout(bound):
+                await self.flush(runtime)
+            return 0
+        except TimeoutError:
+            log.error("access log: %d reads lost, the last write did not finish within %.1fs", left, bound)
+        except Exception as exc:
+            log.error("access log: %d reads lost, the last write failed: %s", left, exc)
+        return left
 
 
 async def get_access_log(request: Request) -> "Reads":

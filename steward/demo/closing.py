@@ -8,7 +8,7 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from steward.demo import activity
-from steward.demo.client import AUDITOR, CHANNEL, CHECKER, HR, SUPERVISOR, Api, As, cm, eventually
+from steward.demo.client import AUDITOR, CHANNEL, CHECKER, HR, SUPERVISOR, Api, ApiError, As, cm, eventually
 from steward.demo.corebanking import Published
 from steward.demo.plan import LOW, MIDDLE, Cooperative, ManagerPlan
 from steward.demo.seed import DemoError, promotion_body
@@ -248,7 +248,17 @@ async def lead_after_promotion(api: Api, coop: Cooperative, outcome: dict[str, A
 
     await eventually(regraded, within, f"customer service to learn {riser.name}'s new grade")
     customer_id, body = promotion_body(coop)
-    accepted = await api.call("PUT", "customer", f"/customers/{customer_id}/assignment", SUPERVISOR, body)
+    path = f"/customers/{customer_id}/assignment"
+    # The other confirmed grades are still reaching customer service, and each re-checks the customers its
+    # CM serves: a re-check that commits between this PUT's read and write makes it a lost update (409,
+    # nothing changed). A PUT sets the whole team, so sending it again is what "reload and retry" asks.
+    for _ in range(5):
+        answer = await api.attempt("PUT", "customer", path, SUPERVISOR, body)
+        if answer.status_code != 409:
+            break
+    if answer.status_code >= 300:
+        raise ApiError("PUT", path, answer.status_code, answer.text)
+    accepted = answer.json()
     outcome["promotion"] = {
         "manager_id": riser.id,
         "customer_id": customer_id,

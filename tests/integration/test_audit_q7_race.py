@@ -13,7 +13,10 @@ from sqlalchemy import select
 from services.audit.app import MIGRATIONS
 from services.audit.consumers import on_assignment
 from services.audit.models import MESSAGING, FindingRow
-from services.audit.service.compliance import on_manager
+from services.audit.service.compliance import (
+    when_certification_expired_check_serving,
+    when_registered_keep_manager,
+)
 from shared.contracts import contract_for
 from shared.db import create_engine, create_session_factory
 from shared.envelope import parse_envelope
@@ -57,13 +60,16 @@ async def test_R_Q7_is_raised_whichever_of_two_concurrent_transactions_commits_f
         return UnitOfWork(sessions, MESSAGING, producer="audit")
 
     handlers = {
-        "expiry": (on_manager, _event("manager.certification-expired", "m-9", EXPIRED)),
+        "expiry": (
+            when_certification_expired_check_serving,
+            _event("manager.certification-expired", "m-9", EXPIRED),
+        ),
         "assignment": (on_assignment, _event("customer.assignment-changed", "c-9", ASSIGNED)),
     }
     second = "assignment" if first == "expiry" else "expiry"
     try:
         async with uow() as setup:
-            await on_manager(setup, *_event("manager.registered", "m-9", REGISTERED))
+            await when_registered_keep_manager(setup, *_event("manager.registered", "m-9", REGISTERED))
             await setup.commit()
         async with uow() as one:
             handler, (envelope, event) = handlers[first]

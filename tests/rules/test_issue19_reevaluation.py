@@ -126,13 +126,6 @@ async def test_R_Q3_R_Q5_a_ladder_in_force_at_once_rechecks_the_served_customers
     assert await _statuses(system, "R-Q5", cust["id"]) == [("resolved", "m-c")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 19 finding 2, certification expiry: customer service's record_expiry/record_certification "
-    "(services/customer/service/projections.py) only update the projection and never re-evaluate the "
-    "customers the CM serves, and team_violations (services/customer/domain/assignment.py: served_by_senior, "
-    "_senior_leads) count an expired senior as a senior; R-Q7 says an expired CM is not certified",
-)
 async def test_R_Q7_R_C1_a_senior_whose_certification_expires_is_no_longer_the_customers_senior(system):
     customer = system.view("customer")
     sup = await _managers(customer)

@@ -124,9 +124,11 @@ def test_R_A2_a_batch_books_new_ids_once_ignores_exact_repeats_and_refuses_other
 
 
 def test_a_cm_who_left_stays_left_and_a_team_counts_its_lead():
-    assert staff.standing_after("on_post", "manager.departure-requested") == "leaving"
-    assert staff.standing_after("leaving", "manager.departure-withdrawn") == "on_post"
-    assert staff.standing_after("left", "manager.registered") == "left"
+    assert staff.departure_requested("on_post") == "leaving"
+    assert staff.departure_withdrawn("leaving") == "on_post"
+    assert staff.registered("left") == "left"
+    assert staff.departure_requested("left") == "left"
+    assert staff.departed("leaving") == "left"
     assert staff.standing_on_grade("on_post", None) == "left"
     assert staff.standing_on_grade("leaving", "cm") == "leaving"
     assert staff.team_members("m-2", ["m-3", "m-1", "m-2"]) == ["m-1", "m-2", "m-3"]

@@ -1,5 +1,6 @@
 """`customer.compliance-changed` v2: structured issues (rule id, message key, params); v1 stays readable."""
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from shared.contracts.customer import ComplianceViolation
 from shared.envelope import parse_envelope
 from shared.messages import CATALOGUE, render
 from shared.rules import RuleId
+
+ON = date(2026, 6, 1)  # the day a team is judged on (certifications run to 2027 in these tests)
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "docs" / "contracts"
 
@@ -30,7 +33,7 @@ def test_v2_is_published_and_the_v1_schema_and_example_are_kept():
 def test_customer_team_violations_are_typed_and_render_the_v1_lines_unchanged():
     trainee = ManagerView("m-t", "org", "active", None, "trainee")
     grades = {"trainee": GradeView("trainee", False, frozenset({"basic", "small"}))}
-    found = team_violations(Classification(size=Size.MEDIUM), trainee, [], grades, Decimal("1000"))
+    found = team_violations(Classification(size=Size.MEDIUM), trainee, [], grades, Decimal("1000"), on=ON)
     assert [v.rule for v in found] == [RuleId.R_C3, RuleId.R_Q5]
     assert [issue_line(v) for v in found] == [
         "R-C3: needs two or more CMs with a named primary (medium customer)",
@@ -56,11 +59,11 @@ def test_R_C2_a_core_customer_of_major_value_is_led_by_a_senior_primary_or_team_
         "cm": GradeView("cm", False, frozenset({"basic", "core", "major_value"})),
     }
     core = Classification(core=True, major_value=True)
-    rules = [v.rule for v in team_violations(core, cm, [senior], grades, Decimal("1000"))]
+    rules = [v.rule for v in team_violations(core, cm, [senior], grades, Decimal("1000"), on=ON)]
     assert rules == [RuleId.R_C2]
-    assert team_violations(core, senior, [cm], grades, Decimal("1000")) == []
-    assert team_violations(core, cm, [senior], grades, Decimal("1000"), team_lead=senior) == []
-    assert team_violations(Classification(core=True), cm, [senior], grades, Decimal("1000")) == []
+    assert team_violations(core, senior, [cm], grades, Decimal("1000"), on=ON) == []
+    assert team_violations(core, cm, [senior], grades, Decimal("1000"), team_lead=senior, on=ON) == []
+    assert team_violations(Classification(core=True), cm, [senior], grades, Decimal("1000"), on=ON) == []
 
 
 def test_finding_9_negative_balances_fail_the_contract_and_the_fast_path_defers():

@@ -11,6 +11,8 @@ from shared.contracts.default_ladder import DEFAULT_LADDER_GRADES
 from shared.errors import Conflict, Forbidden, NotFound, RuleViolation
 from shared.rules import RuleId
 
+ON = date(2026, 6, 1)  # the day a team is judged on (certifications run to 2027 in these tests)
+
 NOW = datetime(2026, 6, 1, 9, tzinfo=UTC)
 GRADES = {
     g.code: rules.GradeView(g.code, g.may_lead_teams, frozenset(g.customer_classes))
@@ -78,12 +80,12 @@ def test_R_A4_a_pool_needs_a_live_team():
 def test_R_C1_R_C3_recheck_after_a_reclassification_publishes_only_a_change():
     c = Classification(size=Size.LARGE, complex_needs=True)
     before = rules.Compliance(True, ())
-    change = rules.recheck_compliance(c, cm("a"), [cm("b")], GRADES, THRESHOLD, None, before)
+    change = rules.recheck_compliance(c, cm("a"), [cm("b")], GRADES, THRESHOLD, None, before, ON)
     assert change is not None
     assert RuleId.R_C1 in {v.rule for v in change.violations}
     assert not change.compliant
     again = rules.Compliance(change.compliant, change.issues)
-    assert rules.recheck_compliance(c, cm("a"), [cm("b")], GRADES, THRESHOLD, None, again) is None
+    assert rules.recheck_compliance(c, cm("a"), [cm("b")], GRADES, THRESHOLD, None, again, ON) is None
 
 
 def test_R_A4_reassignment_moves_the_role_and_the_share_to_the_new_cm():
@@ -126,8 +128,20 @@ def test_R_C7_R_M6_customers_are_ranked_by_value_the_top_fifth_core_and_seniors_
     assert ranked[0].suggested is value.Importance.CORE
     assert ranked[-1].suggested is value.Importance.ORDINARY
     assert value.review_window(date(2026, 6, 1)) == ("2026-07", "2025-07", "2024-07")
-    assert rules.served_by_senior([None, cm("a", "senior")], GRADES)
-    assert not rules.served_by_senior([cm("a")], GRADES)
+    assert rules.served_by_senior([None, cm("a", "senior")], GRADES, ON)
+    assert not rules.served_by_senior([cm("a")], GRADES, ON)
+
+
+def test_R_Q7_R_C1_R_C2_a_senior_whose_certification_lapsed_is_no_longer_a_senior():
+    lapsed = cm("s", "senior", certified=date(2026, 5, 31))
+    assert rules.is_senior(cm("s", "senior", certified=date(2026, 6, 1)), GRADES, ON)  # the last valid day
+    assert not rules.is_senior(lapsed, GRADES, ON)
+    assert not rules.served_by_senior([lapsed, cm("a")], GRADES, ON)
+    core = Classification(core=True, major_value=True)
+    broken = {v.rule for v in rules.team_violations(core, lapsed, [cm("a")], GRADES, THRESHOLD, on=ON)}
+    assert {RuleId.R_C1, RuleId.R_C2} <= broken
+    renewed = cm("s", "senior", certified=date(2028, 6, 1))
+    assert rules.team_violations(core, renewed, [cm("a")], GRADES, THRESHOLD, on=ON) == []
 
 
 def test_R_C4_R_C3_who_opens_a_file_and_one_core_banking_number_per_file():

@@ -1,5 +1,6 @@
 """Customer rules without I/O: R-C1, R-C3, R-Q5, R-A4."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -24,6 +25,8 @@ from services.customer.domain.classification import (
 )
 from shared.contracts.default_ladder import DEFAULT_LADDER_GRADES
 from shared.errors import RuleViolation
+
+ON = date(2026, 6, 1)  # the day a team is judged on (certifications run to 2027 in these tests)
 
 GRADES = {
     g.code: GradeView(g.code, g.may_lead_teams, frozenset(g.customer_classes)) for g in DEFAULT_LADDER_GRADES
@@ -51,17 +54,19 @@ def cm(manager_id: str, grade: str) -> ManagerView:
 )
 def test_R_C3_these_customers_need_two_cms_with_a_primary(c):
     assert needs_two_managers(c)
-    broken = violations(c, cm("m-1", "senior"), [], GRADES, THRESHOLD)
+    broken = violations(c, cm("m-1", "senior"), [], GRADES, THRESHOLD, on=ON)
     assert any(b.startswith("R-C3") for b in broken)
     assert not any(
         b.startswith("R-C3")
-        for b in violations(c, cm("m-1", "senior"), [cm("m-2", "senior")], GRADES, THRESHOLD)
+        for b in violations(c, cm("m-1", "senior"), [cm("m-2", "senior")], GRADES, THRESHOLD, on=ON)
     )
 
 
 def test_R_C3_a_small_ordinary_customer_needs_one():
     assert needs_two_managers(Classification(size=Size.SMALL)) == []
-    assert violations(Classification(size=Size.SMALL), cm("m-1", "trainee"), [], GRADES, THRESHOLD) == []
+    assert (
+        violations(Classification(size=Size.SMALL), cm("m-1", "trainee"), [], GRADES, THRESHOLD, on=ON) == []
+    )
 
 
 @pytest.mark.parametrize(
@@ -77,10 +82,11 @@ def test_R_C3_a_small_ordinary_customer_needs_one():
 )
 def test_R_C1_these_customers_need_a_senior_cm(c):
     assert needs_senior(c, THRESHOLD)
-    broken = violations(c, cm("m-1", "cm"), [cm("m-2", "cm")], GRADES, THRESHOLD)
+    broken = violations(c, cm("m-1", "cm"), [cm("m-2", "cm")], GRADES, THRESHOLD, on=ON)
     assert any(b.startswith("R-C1") for b in broken)
     assert not any(
-        b.startswith("R-C1") for b in violations(c, cm("m-1", "senior"), [cm("m-2", "cm")], GRADES, THRESHOLD)
+        b.startswith("R-C1")
+        for b in violations(c, cm("m-1", "senior"), [cm("m-2", "cm")], GRADES, THRESHOLD, on=ON)
     )
 
 
@@ -91,11 +97,13 @@ def test_R_C1_risk_business_at_or_below_the_threshold_needs_no_senior():
 def test_R_Q5_a_grade_serves_only_its_classes_unless_mentored_by_a_senior():
     medium = Classification(size=Size.MEDIUM)
     assert customer_classes(medium) == {"basic", "medium"}
-    alone = violations(medium, cm("m-1", "trainee"), [cm("m-2", "trainee")], GRADES, THRESHOLD)
+    alone = violations(medium, cm("m-1", "trainee"), [cm("m-2", "trainee")], GRADES, THRESHOLD, on=ON)
     assert [b[:4] for b in alone] == ["R-Q5", "R-Q5"]
-    mentored = violations(medium, cm("m-1", "senior"), [cm("m-2", "trainee")], GRADES, THRESHOLD)
+    mentored = violations(medium, cm("m-1", "senior"), [cm("m-2", "trainee")], GRADES, THRESHOLD, on=ON)
     assert mentored == []
-    trainee_primary = violations(medium, cm("m-1", "trainee"), [cm("m-2", "senior")], GRADES, THRESHOLD)
+    trainee_primary = violations(
+        medium, cm("m-1", "trainee"), [cm("m-2", "senior")], GRADES, THRESHOLD, on=ON
+    )
     assert [b[:4] for b in trainee_primary] == ["R-Q5"]
 
 

@@ -11,6 +11,8 @@ from services.staffing.ladder_json import grade_to_json
 from steward.demo import activity
 from steward.demo.plan import LOW, MIDDLE, TOP, Cooperative, grades_from_ladder, plan_cooperative
 
+ON = date(2026, 6, 1)  # the day a team is judged on (certifications run to 2027 in these tests)
+
 THRESHOLD = Decimal("1000000")
 GRADES = grades_from_ladder({"grades": [grade_to_json(g) for g in DEFAULT_LADDER.ordered()]})
 
@@ -47,7 +49,9 @@ def test_R_C1_R_C3_R_Q5_every_planned_team_is_one_customer_service_accepts(manag
         return ManagerView(key, "org", "active", date(2099, 1, 1), coop.managers[key].grade.code)
 
     for c in coop.customers:
-        broken = violations(c.classification, view(c.primary), [view(k) for k in c.co], grades, THRESHOLD)
+        broken = violations(
+            c.classification, view(c.primary), [view(k) for k in c.co], grades, THRESHOLD, on=ON
+        )
         assert broken == [], c.name
     assert any(c.shares and len(c.co) == 1 for c in coop.customers)  # R-A4 shares
     assert any(c.pooled for c in coop.customers)  # R-A4 team pool

@@ -76,14 +76,37 @@ def test_R_I1_limit_and_serving_author():
 
 
 def test_R_Q7_expiry_of_a_cm_serving_customers():
-    state, decisions = decide.manager_event(
-        decide.ManagerState(grade="cm"), "manager.certification-expired", "m-1", {}, serves_anyone=True
+    state, decisions = decide.certification_expired(
+        decide.ManagerState(grade="cm"), "m-1", serves_anyone=True
     )
     assert state.certified is False
     assert [d.rule for d in decisions] == [RuleId.R_Q7]
-    renewed, resolved = decide.manager_event(state, "manager.certified", "m-1", {"grade": "cm"}, False)
+    renewed, resolved = decide.manager_certified(state, "m-1", "cm")
     assert renewed.certified
     assert isinstance(resolved[0], decide.Resolve)
+
+
+def test_R_Q7_R_Q8_a_registered_cm_is_certified_and_a_cm_off_the_post_keeps_the_last_grade():
+    state, resolved = decide.manager_registered(decide.ManagerState(certified=False), "m-1", "cm", "north")
+    assert state == decide.ManagerState(grade="cm", certified=True, branch="north")
+    assert [(d.rule, d.subject) for d in resolved] == [(RuleId.R_Q7, "manager:m-1")]
+    assert decide.grade_changed(state, "senior") == (decide.ManagerState("senior", True, "north"), [])
+    assert decide.grade_changed(state, None) == (state, [])
+    assert decide.certification_expired(state, "m-1", serves_anyone=False) == (
+        decide.ManagerState("cm", False, "north"),
+        [],
+    )
+
+
+def test_R_I4_over_budget_raises_and_the_closed_year_resolves():
+    (raised,) = decide.budget_exceeded("m-1", 2025, Decimal("150.00"), Decimal("100.00"))
+    assert isinstance(raised, decide.Raise)
+    assert (raised.rule, raised.subject, raised.manager_id) == (RuleId.R_I4, "expenses:m-1:2025", "m-1")
+    assert raised.violation.params == {"spent": Decimal("150.00"), "budget": Decimal("100.00")}
+    (cleared,) = decide.year_closed("m-1", 2025, Decimal("50.00"))
+    assert cleared == decide.Resolve(
+        RuleId.R_I4, "expenses:m-1:2025", "year closed; overspend 50.00 deducted"
+    )
 
 
 def test_R_C3_compliance_change_only_when_something_changed():

@@ -1,6 +1,7 @@
 """The message catalogue: every key in en and zh-CN with the same parameters, every raise site using one."""
 
 import ast
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,8 @@ from shared.errors import Conflict, NotFound, RuleViolation
 from shared.messages import CATALOGUE, MAX_ECHO, RULE_ID, fields, language_of, render, show
 from shared.messages.http import PROBLEM_CODES
 from shared.messages.issues import ComplianceIssue
+
+ON = date(2026, 6, 1)  # the day a team is judged on (certifications run to 2027 in these tests)
 
 ROOT = Path(__file__).resolve().parents[2]
 KINDS = {"RuleViolation", "NotFound", "Forbidden", "Conflict", "DomainError"}
@@ -134,7 +137,7 @@ def test_R_C1_R_C3_every_reason_the_domain_gives_has_zh_cn_wording(size, abnorma
         new_product_user=True,
         control_requested=True,
     )
-    issues = violations(everything, None, [], {}, Decimal("1000000"))
+    issues = violations(everything, None, [], {}, Decimal("1000000"), on=ON)
     assert len(issues) == 3  # R-C3, R-C1 and R-C2 (no senior leads the team)
     refusal = RuleViolation(
         "customer.assignment.team_breaks_rules", issues=[ComplianceIssue(i) for i in issues]

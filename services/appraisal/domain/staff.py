@@ -2,18 +2,31 @@
 
 from collections.abc import Iterable
 
-LEFT = "left"
-STANDING_AFTER = {
-    "manager.registered": "on_post",
-    "manager.departure-requested": "leaving",
-    "manager.departure-withdrawn": "on_post",
-    "manager.departed": LEFT,
-}
+ON_POST, LEAVING, LEFT = "on_post", "leaving", "left"
 
 
-def standing_after(current: str, event_type: str) -> str:
-    """A CM's standing after a staffing event: on the post, leaving, back or left; left stays left."""
-    return current if current == LEFT else STANDING_AFTER[event_type]
+def registered(current: str) -> str:
+    """A CM who took up the post is on it; one who left stays left."""
+    return _unless_left(current, ON_POST)
+
+
+def departure_requested(current: str) -> str:
+    """A CM who asked to leave is leaving until audit clears the departure (R-I6)."""
+    return _unless_left(current, LEAVING)
+
+
+def departure_withdrawn(current: str) -> str:
+    """A CM who withdrew the request is back on the post."""
+    return _unless_left(current, ON_POST)
+
+
+def departed(current: str) -> str:
+    """A CM who departed has left, for good."""
+    return LEFT
+
+
+def _unless_left(current: str, standing: str) -> str:
+    return current if current == LEFT else standing
 
 
 def standing_on_grade(current: str, to_grade: str | None) -> str:

@@ -49,7 +49,7 @@ async def _pools(uow: UnitOfWork, cycle_id: str, teams: dict[str, int]) -> dict[
             PoolAllocationRow.cycle_id == cycle_id
         )
     )
-    return pooled_profit(allocations.tuples(), valid)
+    return pooled_profit(allocations, valid)
 
 
 async def _scores(uow: UnitOfWork, cycle: CycleRow) -> dict[str, dict[Source, Decimal]]:
@@ -70,7 +70,7 @@ async def _overspends(uow: UnitOfWork, cycle: CycleRow) -> dict[str, Decimal]:
             OverspendRow.org_id == cycle.org_id, OverspendRow.year == cycle.year
         )
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 async def _carried_losses(uow: UnitOfWork, cycle: CycleRow) -> dict[str, Decimal]:

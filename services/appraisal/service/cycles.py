@@ -38,7 +38,7 @@ async def _portfolios(uow: UnitOfWork, org_id: str) -> dict[str, list[str]]:
             AssignmentPeriodRow.org_id == org_id, AssignmentPeriodRow.valid_to.is_(None)
         )
     )
-    return rules.portfolios(rows.tuples())
+    return rules.portfolios(rows)
 
 
 async def _open(

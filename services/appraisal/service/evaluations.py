@@ -89,4 +89,4 @@ async def missing_in(uow: UnitOfWork, cycle: CycleRow) -> list[Missing]:
         .where(ParticipantRow.cycle_id == cycle.id)
         .order_by(ParticipantRow.manager_id)
     )
-    return owed(list(participants), given.tuples(), drawn.tuples())
+    return owed(list(participants), given, drawn)

@@ -1,13 +1,13 @@
 """What appraisal learns from staffing, customer service and core banking, kept in its own tables."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from sqlalchemy import select
 
+from services.appraisal.domain import staff
 from services.appraisal.domain.attribution import chain, sole_manager
 from services.appraisal.domain.ledger import booking, posting_year, year_totals
-from services.appraisal.domain.staff import standing_after, standing_on_grade, team_members
 from services.appraisal.models import (
     AssignmentPeriodRow,
     GradeSpellRow,
@@ -22,7 +22,15 @@ from shared.consumer import Rejected
 from shared.contracts.corebanking import ProfitPosted
 from shared.contracts.customer import CustomerAssignmentChanged
 from shared.contracts.expenses import ExpenseYearClosed
-from shared.contracts.staffing import LadderPublished, ManagerGradeChanged, ManagerRegistered, TeamChanged
+from shared.contracts.staffing import (
+    LadderPublished,
+    ManagerDeparted,
+    ManagerDepartureRequested,
+    ManagerDepartureWithdrawn,
+    ManagerGradeChanged,
+    ManagerRegistered,
+    TeamChanged,
+)
 from shared.envelope import Envelope
 from shared.uow import UnitOfWork
 
@@ -47,23 +55,46 @@ async def _manager(uow: UnitOfWork, envelope: Envelope, manager_id: str) -> Mana
     return row
 
 
-async def record_standing(uow: UnitOfWork, envelope: Envelope, event: object) -> None:
-    """Who is on the post: registered, leaving, back, or left (a CM who left stays left)."""
-    manager_id = str(getattr(event, "manager_id"))  # noqa: B009 - every staffing.managers CM event has it
+async def when_registered_record_manager(
+    uow: UnitOfWork, envelope: Envelope, event: ManagerRegistered
+) -> None:
+    """A CM took up the post: name, branch, grade from this moment (R-Q8 history), on the post."""
+    row = await _manager(uow, envelope, event.manager_id)
+    row.name, row.branch, row.grade = event.name, event.branch, event.grade
+    uow.session.add(
+        GradeSpellRow(manager_id=event.manager_id, grade=event.grade, valid_from=envelope.occurred_at)
+    )
+    row.standing, row.updated_at = staff.registered(row.standing), envelope.occurred_at
+
+
+async def when_departure_requested_mark_leaving(
+    uow: UnitOfWork, envelope: Envelope, event: ManagerDepartureRequested
+) -> None:
+    """A CM asked to leave: leaving until the departure is cleared (R-I6)."""
+    await _stand(uow, envelope, event.manager_id, staff.departure_requested)
+
+
+async def when_departure_withdrawn_mark_on_post(
+    uow: UnitOfWork, envelope: Envelope, event: ManagerDepartureWithdrawn
+) -> None:
+    """A CM withdrew the request: back on the post."""
+    await _stand(uow, envelope, event.manager_id, staff.departure_withdrawn)
+
+
+async def when_departed_mark_left(uow: UnitOfWork, envelope: Envelope, event: ManagerDeparted) -> None:
+    """A CM departed: left, for good."""
+    await _stand(uow, envelope, event.manager_id, staff.departed)
+
+
+async def _stand(uow: UnitOfWork, envelope: Envelope, manager_id: str, after: Callable[[str], str]) -> None:
     row = await _manager(uow, envelope, manager_id)
-    if isinstance(event, ManagerRegistered):
-        row.name, row.branch, row.grade = event.name, event.branch, event.grade
-        uow.session.add(
-            GradeSpellRow(manager_id=manager_id, grade=event.grade, valid_from=envelope.occurred_at)
-        )
-    row.standing = standing_after(row.standing, envelope.event_type)
-    row.updated_at = envelope.occurred_at
+    row.standing, row.updated_at = after(row.standing), envelope.occurred_at
 
 
 async def record_grade_change(uow: UnitOfWork, envelope: Envelope, event: ManagerGradeChanged) -> None:
     """R-Q8: a CM's grade changed (or they were moved off the post); the history keeps the moment."""
     row = await _manager(uow, envelope, event.manager_id)
-    row.grade, row.standing = event.to_grade, standing_on_grade(row.standing, event.to_grade)
+    row.grade, row.standing = event.to_grade, staff.standing_on_grade(row.standing, event.to_grade)
     row.updated_at = envelope.occurred_at
     uow.session.add(
         GradeSpellRow(manager_id=event.manager_id, grade=event.to_grade, valid_from=envelope.occurred_at)
@@ -89,7 +120,7 @@ async def record_team(uow: UnitOfWork, envelope: Envelope, event: TeamChanged) -
         team = TeamRow(team_id=event.team_id, org_id=envelope.org_id, name=event.name, lead_id=event.lead_id)
         uow.session.add(team)
     team.name, team.lead_id = event.name, event.lead_id
-    team.member_ids = team_members(event.lead_id, event.member_ids)
+    team.member_ids = staff.team_members(event.lead_id, event.member_ids)
     team.dissolved = event.change == "dissolved"
 
 

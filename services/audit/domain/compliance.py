@@ -100,27 +100,31 @@ def late_report(manager_id: str, customer_id: str, filed_late: bool) -> list[Dec
     return [Raise(violation, f"manager:{manager_id}:late-reports", MEDIUM, manager_id, customer_id)]
 
 
-def manager_event(
-    state: ManagerState,
-    event_type: str,
-    manager_id: str,
-    facts: Mapping[str, str | None],
-    serves_anyone: bool,
+def manager_registered(
+    state: ManagerState, manager_id: str, grade: str, branch: str
 ) -> tuple[ManagerState, list[Decision]]:
-    """R-Q7: keep the CM's grade and certification; an expired CM who still serves customers is a finding."""
-    subject = f"manager:{manager_id}"
-    if event_type == "manager.registered":
-        state = replace(state, branch=facts.get("branch"))
-    if event_type in ("manager.registered", "manager.certified"):
-        state = replace(state, grade=facts.get("grade") or "", certified=True)
-        return state, [Resolve(RuleId.R_Q7, subject, "certification renewed")]
-    if event_type == "manager.grade-changed" and facts.get("to_grade"):
-        return replace(state, grade=facts["to_grade"] or ""), []
-    if event_type == "manager.certification-expired":
-        state = replace(state, certified=False)
-        if serves_anyone:
-            return state, [_expired_serving(manager_id)]
-    return state, []
+    """R-Q7: a CM who took up the post is certified in their grade and branch."""
+    return manager_certified(replace(state, branch=branch), manager_id, grade)
+
+
+def manager_certified(
+    state: ManagerState, manager_id: str, grade: str
+) -> tuple[ManagerState, list[Decision]]:
+    """R-Q7: a CM certified (again) in a grade; an open expiry finding is resolved."""
+    state = replace(state, grade=grade, certified=True)
+    return state, [Resolve(RuleId.R_Q7, f"manager:{manager_id}", "certification renewed")]
+
+
+def grade_changed(state: ManagerState, to_grade: str | None) -> tuple[ManagerState, list[Decision]]:
+    """R-Q8: keep the CM's new grade (one moved off the post keeps the last grade held)."""
+    return (replace(state, grade=to_grade), []) if to_grade else (state, [])
+
+
+def certification_expired(
+    state: ManagerState, manager_id: str, serves_anyone: bool
+) -> tuple[ManagerState, list[Decision]]:
+    """R-Q7: an expired CM who still serves customers is a finding."""
+    return replace(state, certified=False), [_expired_serving(manager_id)] if serves_anyone else []
 
 
 def _expired_serving(manager_id: str) -> Raise:
@@ -197,16 +201,20 @@ def recommendation(
     return decisions
 
 
-def expenses(event_type: str, manager_id: str, year: int, facts: Mapping[str, object]) -> list[Decision]:
-    """R-I4/R-P2: a CM over their yearly budget; cleared when the year is closed and deducted."""
-    subject = f"expenses:{manager_id}:{year}"
-    if event_type == "expense.budget-exceeded":
-        params = {"spent": facts.get("spent"), "budget": facts.get("budget")}
-        violation = Violation(RuleId.R_I4, "audit.compliance.over_budget", params)
-        return [Raise(violation, subject, MEDIUM, manager_id)]
-    if event_type == "expense.year-closed":
-        return [Resolve(RuleId.R_I4, subject, f"year closed; overspend {facts.get('overspend')} deducted")]
-    return []
+def budget_exceeded(manager_id: str, year: int, spent: Decimal, budget: Decimal) -> list[Decision]:
+    """R-I4/R-P2: a CM over their yearly budget."""
+    violation = Violation(RuleId.R_I4, "audit.compliance.over_budget", {"spent": spent, "budget": budget})
+    return [Raise(violation, _expenses_subject(manager_id, year), MEDIUM, manager_id)]
+
+
+def year_closed(manager_id: str, year: int, overspend: Decimal) -> list[Decision]:
+    """R-I4/R-P2: the year closed and its overspend deducted from pay clears the budget finding."""
+    reason = f"year closed; overspend {overspend} deducted"
+    return [Resolve(RuleId.R_I4, _expenses_subject(manager_id, year), reason)]
+
+
+def _expenses_subject(manager_id: str, year: int) -> str:
+    return f"expenses:{manager_id}:{year}"
 
 
 def rating(

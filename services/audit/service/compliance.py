@@ -26,6 +26,13 @@ from services.audit.models import (
 from services.audit.service.config import config_for
 from shared.consumer import Rejected
 from shared.contracts.audit import FindingRaised, FindingResolved
+from shared.contracts.expenses import ExpenseBudgetExceeded, ExpenseYearClosed
+from shared.contracts.staffing import (
+    ManagerCertificationExpired,
+    ManagerCertified,
+    ManagerGradeChanged,
+    ManagerRegistered,
+)
 from shared.customer_refs import resolve
 from shared.envelope import Envelope
 from shared.messages import render
@@ -104,7 +111,7 @@ async def primary_of(uow: UnitOfWork, customer_id: str) -> str | None:
             AssignmentProjectionRow.customer_id == customer_id
         )
     )
-    return decide.responsible(rows.tuples())
+    return decide.responsible(rows)
 
 
 async def on_visit_filed(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
@@ -123,13 +130,50 @@ async def on_customer_compliance(uow: UnitOfWork, envelope: Envelope, event: Any
     )
 
 
-async def on_manager(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
-    """Keep each CM's grade and certification; R-Q7: an expired CM who still serves customers."""
+async def when_registered_keep_manager(uow: UnitOfWork, envelope: Envelope, event: ManagerRegistered) -> None:
+    """R-Q7: a CM took up the post: their grade, branch and certification; an expiry finding resolved."""
     row = await locked_watch(uow, envelope.org_id, event.manager_id)
-    state = decide.ManagerState(grade=row.grade, certified=row.certified, branch=row.branch)
-    facts = {name: getattr(event, name, None) for name in ("branch", "grade", "to_grade")}
+    state, decisions = decide.manager_registered(_state(row), event.manager_id, event.grade, event.branch)
+    await _keep(uow, envelope, row, state, decisions)
+
+
+async def when_certified_resolve_expiry(uow: UnitOfWork, envelope: Envelope, event: ManagerCertified) -> None:
+    """R-Q7: a CM certified again; an expiry finding resolved."""
+    row = await locked_watch(uow, envelope.org_id, event.manager_id)
+    state, decisions = decide.manager_certified(_state(row), event.manager_id, event.grade)
+    await _keep(uow, envelope, row, state, decisions)
+
+
+async def when_grade_changed_keep_grade(
+    uow: UnitOfWork, envelope: Envelope, event: ManagerGradeChanged
+) -> None:
+    """R-I1: the CM's grade, whose authorization limit audit checks recommendations against."""
+    row = await locked_watch(uow, envelope.org_id, event.manager_id)
+    state, decisions = decide.grade_changed(_state(row), event.to_grade)
+    await _keep(uow, envelope, row, state, decisions)
+
+
+async def when_certification_expired_check_serving(
+    uow: UnitOfWork, envelope: Envelope, event: ManagerCertificationExpired
+) -> None:
+    """R-Q7: an expired CM who still serves customers is a finding (the row is locked before asking)."""
+    row = await locked_watch(uow, envelope.org_id, event.manager_id)
     serves = await _serves_anyone(uow, event.manager_id)
-    state, decisions = decide.manager_event(state, envelope.event_type, event.manager_id, facts, serves)
+    state, decisions = decide.certification_expired(_state(row), event.manager_id, serves)
+    await _keep(uow, envelope, row, state, decisions)
+
+
+def _state(row: ManagerWatchRow) -> decide.ManagerState:
+    return decide.ManagerState(grade=row.grade, certified=row.certified, branch=row.branch)
+
+
+async def _keep(
+    uow: UnitOfWork,
+    envelope: Envelope,
+    row: ManagerWatchRow,
+    state: decide.ManagerState,
+    decisions: list[decide.Decision],
+) -> None:
     row.grade, row.certified, row.branch = state.grade, state.certified, state.branch
     await apply(uow, envelope, decisions)
 
@@ -196,10 +240,19 @@ async def _limit_on(uow: UnitOfWork, org_id: str, grade: str, on: date) -> Decim
     return decide.limit_on(ladders, grade, on, legacy)
 
 
-async def on_expenses(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
-    """R-I4/R-P2: a CM over the budget of their grade; cleared when the year is closed and deducted."""
-    facts = {name: getattr(event, name, None) for name in ("spent", "budget", "overspend")}
-    await apply(uow, envelope, decide.expenses(envelope.event_type, event.manager_id, event.year, facts))
+async def when_budget_exceeded_raise_finding(
+    uow: UnitOfWork, envelope: Envelope, event: ExpenseBudgetExceeded
+) -> None:
+    """R-I4/R-P2: a CM over their yearly budget."""
+    decisions = decide.budget_exceeded(event.manager_id, event.year, event.spent, event.budget)
+    await apply(uow, envelope, decisions)
+
+
+async def when_year_closed_resolve_budget_finding(
+    uow: UnitOfWork, envelope: Envelope, event: ExpenseYearClosed
+) -> None:
+    """R-I4/R-P2: the year closed and its overspend deducted clears the budget finding."""
+    await apply(uow, envelope, decide.year_closed(event.manager_id, event.year, event.overspend))
 
 
 async def on_rating(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:

@@ -10,6 +10,7 @@ from services.audit.domain import deadlines as rules
 from services.audit.models import SettingsVersionRow, VisitPlanRow, WatchRow
 from services.audit.service.compliance import apply, primary_of, resolve_open
 from services.audit.service.config import config_for
+from shared.contracts.customer import DissatisfactionWarned, VisitFiled
 from shared.envelope import Envelope
 from shared.rules import RuleId
 from shared.timeutil import as_utc, utcnow
@@ -55,15 +56,20 @@ async def on_answer(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
     await met(uow, envelope.org_id, rules.answered(event.recommendation_id))
 
 
-async def on_activity(uow: UnitOfWork, envelope: Envelope, event: Any) -> None:
-    """R-M5: a dissatisfaction warning must be followed by a visit within a set number of days."""
+async def when_dissatisfaction_warned_watch_follow_up(
+    uow: UnitOfWork, envelope: Envelope, event: DissatisfactionWarned
+) -> None:
+    """R-M5: a dissatisfaction warning must be followed by a visit within the days in force at the warning."""
     warned_at = as_utc(envelope.occurred_at)
-    if envelope.event_type == "customer.dissatisfaction-warned":
-        days = (await config_for(uow, envelope.org_id, warned_at)).dissatisfaction_visit_days
-        responsible = await primary_of(uow, event.customer_id)
-        deadline = rules.follow_up(event.customer_id, warned_at, days, responsible)
-        await watch(uow, envelope.org_id, f"event:{envelope.event_id}", deadline)
-    elif envelope.event_type == "visit.filed" and rules.answers_warning(event.kind):
+    days = (await config_for(uow, envelope.org_id, warned_at)).dissatisfaction_visit_days
+    responsible = await primary_of(uow, event.customer_id)
+    deadline = rules.follow_up(event.customer_id, warned_at, days, responsible)
+    await watch(uow, envelope.org_id, f"event:{envelope.event_id}", deadline)
+
+
+async def when_visit_filed_clear_follow_up(uow: UnitOfWork, envelope: Envelope, event: VisitFiled) -> None:
+    """R-M5, R-M4: a visit in person answers the warning and starts the next visit interval."""
+    if rules.answers_warning(event.kind):
         await met(uow, envelope.org_id, rules.visited(event.customer_id))
         await follow_visit_plan(uow, envelope, event.customer_id, visited_at=event.occurred_at)
 

@@ -46,7 +46,7 @@ async def start(uow: UnitOfWork, cmd: SpotCheckCreate, caller: Principal) -> Spo
                 SCOPE.staff_in_scope(caller, PopulationRow.manager_id),
             )
         )
-        population = sampling.population_of(rows.tuples(), cmd.strata)
+        population = sampling.population_of(rows, cmd.strata)
         sample = sampling.draw_check(population, cmd.sample_size, seed, cmd.population)
         check = SpotCheckRow(
             id=f"sc-{uuid4().hex[:12]}",

@@ -80,18 +80,20 @@ def team_violations(
     grades: Mapping[str, GradeView],
     risk_threshold: Decimal,
     team_lead: ManagerView | None = None,
+    *,
+    on: date,
 ) -> list[Violation]:
-    """Every rule the team breaks: R-C3 (two, primary), R-C1 (senior), R-C2 (senior-led), R-Q5 (grade)."""
+    """Every rule the team breaks on a day: R-C3 (two), R-C1 (senior), R-C2 (senior-led), R-Q5 (grade)."""
     broken = []
     team = [m for m in (primary, *co_managers) if m is not None]
     why_two = needs_two_managers(c)
     if why_two and (primary is None or len(team) < 2):
         broken.append(Violation(RuleId.R_C3, "customer.compliance.two_managers", {"why": ", ".join(why_two)}))
     why_senior = needs_senior(c, risk_threshold)
-    has_senior = served_by_senior(team, grades)
+    has_senior = served_by_senior(team, grades, on)
     if why_senior and not has_senior:
         broken.append(Violation(RuleId.R_C1, "customer.compliance.senior", {"why": ", ".join(why_senior)}))
-    if c.core and c.major_value and not _senior_leads(primary, team_lead, grades):
+    if c.core and c.major_value and not _senior_leads(primary, team_lead, grades, on):
         broken.append(Violation(RuleId.R_C2, "customer.compliance.senior_led_team"))
     classes = customer_classes(c)
     for m in team:
@@ -109,17 +111,23 @@ def team_violations(
     return broken
 
 
-def served_by_senior(team: Iterable[ManagerView | None], grades: Mapping[str, GradeView]) -> bool:
-    """R-C1/R-M6: a CM of the team holds a grade that may lead teams (a senior)."""
-    return any(m is not None and (g := grades.get(m.grade)) is not None and g.may_lead_teams for m in team)
+def is_senior(m: ManagerView, grades: Mapping[str, GradeView], on: date) -> bool:
+    """R-C1/R-Q7: a CM whose grade may lead teams and whose certification has not lapsed by the day judged."""
+    grade = grades.get(m.grade)
+    lapsed = m.certified_until is not None and m.certified_until < on
+    return grade is not None and grade.may_lead_teams and not lapsed
+
+
+def served_by_senior(team: Iterable[ManagerView | None], grades: Mapping[str, GradeView], on: date) -> bool:
+    """R-C1/R-M6: a CM of the team is a senior on the day judged."""
+    return any(m is not None and is_senior(m, grades, on) for m in team)
 
 
 def _senior_leads(
-    primary: ManagerView | None, team_lead: ManagerView | None, grades: Mapping[str, GradeView]
+    primary: ManagerView | None, team_lead: ManagerView | None, grades: Mapping[str, GradeView], on: date
 ) -> bool:
     """R-C2: the CMs serving the customer are led by a senior: the primary, or the lead of its CM team."""
-    leads = (m for m in (primary, team_lead) if m is not None)
-    return any((g := grades.get(m.grade)) is not None and g.may_lead_teams for m in leads)
+    return any(m is not None and is_senior(m, grades, on) for m in (primary, team_lead))
 
 
 def issue_line(violation: Violation) -> str:
@@ -134,9 +142,11 @@ def violations(
     grades: Mapping[str, GradeView],
     risk_threshold: Decimal,
     team_lead: ManagerView | None = None,
+    *,
+    on: date,
 ) -> list[str]:
     """The team's violations as English lines (`team_violations` rendered)."""
-    found = team_violations(c, primary, co_managers, grades, risk_threshold, team_lead)
+    found = team_violations(c, primary, co_managers, grades, risk_threshold, team_lead, on=on)
     return [issue_line(v) for v in found]
 
 
@@ -315,6 +325,7 @@ def assign_team(
         state.grades,
         risk_threshold,
         state.team_lead,
+        on=now.date(),
     )
     if broken:
         return TeamRefused(tuple(broken))
@@ -356,9 +367,11 @@ def recheck_compliance(
     risk_threshold: Decimal,
     team_lead: ManagerView | None,
     before: Compliance,
+    on: date,
 ) -> ComplianceChanged | None:
-    """R-C1/R-C2/R-C3/R-Q5 after a reclassification, a grade, team or ladder change: what changed, if any."""
-    broken = team_violations(c, primary, co_managers, grades, risk_threshold, team_lead)
+    """R-C1/R-C2/R-C3/R-Q5 after a reclassification, a grade, certification, team or ladder change, judged
+    on a day: what changed, if any."""
+    broken = team_violations(c, primary, co_managers, grades, risk_threshold, team_lead, on=on)
     return judge_compliance(before, broken)
 
 

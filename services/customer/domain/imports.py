@@ -138,7 +138,7 @@ def judge_team(
             rules.check_assignable(view, view.manager_id, view.org_id, today)
         except DomainError as exc:
             refused.append(exc)
-    broken = rules.team_violations(c, team[0], list(team[1:]), grades, threshold, lead)
+    broken = rules.team_violations(c, team[0], list(team[1:]), grades, threshold, lead, on=today)
     return TeamVerdict(tuple(refused), tuple(broken))
 
 

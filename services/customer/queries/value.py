@@ -1,6 +1,7 @@
 """Customer value (R-C7) from balances and profit, and the 80/20 view (R-M6), as the caller may see them."""
 
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -28,9 +29,11 @@ async def _profits(uow: UnitOfWork, org_id: str, since: str, until: str) -> dict
     return {cid: Decimal(total or 0) for cid, total in rows.all()}
 
 
-async def _has_senior(uow: UnitOfWork, row: CustomerRow, grades: Mapping[str, GradeView]) -> bool:
+async def _has_senior(
+    uow: UnitOfWork, row: CustomerRow, grades: Mapping[str, GradeView], today: date
+) -> bool:
     team = [await manager_view(uow, a.manager_id) for a in current(row)]
-    return served_by_senior(team, grades)
+    return served_by_senior(team, grades, today)
 
 
 async def value_review(uow: UnitOfWork, caller: Principal) -> list[ValueRead]:
@@ -72,7 +75,7 @@ async def value_review(uow: UnitOfWork, caller: Principal) -> list[ValueRead]:
                 importance=Importance(rows[r.customer_id].importance),
                 suggested_importance=r.suggested,
                 top_fifth=r.top_fifth,
-                served_by_senior=await _has_senior(uow, rows[r.customer_id], grades),
+                served_by_senior=await _has_senior(uow, rows[r.customer_id], grades, today),
             )
             for r in ranked
             if r.customer_id in shown

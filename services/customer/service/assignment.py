@@ -158,6 +158,7 @@ async def recheck(
         risk_threshold,
         await team_lead(uow, row.team_id, row.org_id),
         compliance_of(row),
+        utcnow().date(),
     )
     _record_compliance(uow, row, change)
 

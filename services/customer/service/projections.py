@@ -69,18 +69,6 @@ async def record_manager(uow: UnitOfWork, envelope: Envelope, event: ManagerRegi
     )
 
 
-async def record_certification(uow: UnitOfWork, envelope: Envelope, event: ManagerCertified) -> None:
-    """R-Q7: the CM is certified until a new date."""
-    await _upsert_manager(
-        uow, envelope, event.manager_id, grade=event.grade, certified_until=event.valid_until
-    )
-
-
-async def record_expiry(uow: UnitOfWork, envelope: Envelope, event: ManagerCertificationExpired) -> None:
-    """R-Q7: an expired CM counts as not certified here too (a renewal comes later on the same key)."""
-    await _upsert_manager(uow, envelope, event.manager_id, certified_until=event.expired_on)
-
-
 async def when_departure_requested_publish_portfolio(
     uow: UnitOfWork, envelope: Envelope, event: ManagerDepartureRequested
 ) -> None:
@@ -162,6 +150,25 @@ class Rechecks:
         if event.to_grade is not None:
             values["grade"] = event.to_grade
         await _upsert_manager(uow, envelope, event.manager_id, **values)
+        await uow.session.flush()
+        await recheck_served_by(uow, envelope.org_id, event.manager_id, self.risk_threshold)
+
+    async def when_certified_recheck_customers(
+        self, uow: UnitOfWork, envelope: Envelope, event: ManagerCertified
+    ) -> None:
+        """R-Q7 then R-C1/R-C2: the CM is certified until a new date; a renewed senior counts again."""
+        await _upsert_manager(
+            uow, envelope, event.manager_id, grade=event.grade, certified_until=event.valid_until
+        )
+        await uow.session.flush()
+        await recheck_served_by(uow, envelope.org_id, event.manager_id, self.risk_threshold)
+
+    async def when_certification_expired_recheck_customers(
+        self, uow: UnitOfWork, envelope: Envelope, event: ManagerCertificationExpired
+    ) -> None:
+        """R-Q7 then R-C1/R-C2: an expired CM is not certified, so an expired senior no longer counts as one
+        for the customers they serve or whose team they lead (a renewal comes later on the same key)."""
+        await _upsert_manager(uow, envelope, event.manager_id, certified_until=event.expired_on)
         await uow.session.flush()
         await recheck_served_by(uow, envelope.org_id, event.manager_id, self.risk_threshold)
 

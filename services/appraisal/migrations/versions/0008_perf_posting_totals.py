@@ -35,7 +35,12 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == 'postgresql':
         op.execute('ALTER TABLE postings DROP CONSTRAINT postings_pkey, ADD PRIMARY KEY (org_id, posting_id)')
     else:
-        with op.batch_alter_table('postings', schema=None, recreate='always') as batch_op:
+        # SQLite's key is unnamed: name it while reflecting so it can be dropped (its columns cleared)
+        # before the new key is added, rather than left for SQLAlchemy to override with a warning.
+        with op.batch_alter_table(
+            'postings', recreate='always', reflect_args=[sa.PrimaryKeyConstraint('posting_id', name='pk_old')]
+        ) as batch_op:
+            batch_op.drop_constraint('pk_old', type_='primary')
             batch_op.create_primary_key('pk_postings', ['org_id', 'posting_id'])
 
 
@@ -44,6 +49,11 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == 'postgresql':
         op.execute('ALTER TABLE postings DROP CONSTRAINT postings_pkey, ADD PRIMARY KEY (posting_id)')
     else:
-        with op.batch_alter_table('postings', schema=None, recreate='always') as batch_op:
+        with op.batch_alter_table(
+            'postings',
+            recreate='always',
+            reflect_args=[sa.PrimaryKeyConstraint('org_id', 'posting_id', name='pk_old')],
+        ) as batch_op:
+            batch_op.drop_constraint('pk_old', type_='primary')
             batch_op.create_primary_key('pk_postings', ['posting_id'])
     op.drop_table('posting_totals')
