@@ -32,8 +32,8 @@ up: install  ## run the embedded broker, the four services and the console on :8
 test: install kcat chromium  ## the whole test suite: unit, integration (real broker, SQLite and PostgreSQL), e2e, browser
 	$(BIN)/pytest
 
-test-rules: install  ## the rule tests, unit and in-process (tests/harness, no broker), on SQLite: under a minute
-	$(BIN)/pytest -m "rules and not postgres" -n 2 -q
+test-rules: install  ## the rule tests, unit and in-process (tests/harness, no broker), on SQLite and PostgreSQL: under a minute
+	$(BIN)/pytest -m rules -n 2 -q
 
 test-unit: install
 	$(BIN)/pytest tests/unit

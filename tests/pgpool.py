@@ -60,7 +60,7 @@ _SETVAL = """
 SELECT count(setval(s::regclass, v, c)) FROM unnest($1::text[], $2::bigint[], $3::bool[]) AS x(s, v, c)
 """
 _OTHERS = """
-SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()
+SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()
 """
 
 
@@ -124,7 +124,12 @@ async def _reset(url: str, name: str, pristine: _Pristine) -> bool:
     """Bring a used copy back to its template's state; False when it cannot be (then it is dropped)."""
     conn = await _connect(url)
     try:
-        await conn.execute(_OTHERS, name)
+        for _ in range(500):  # until no session of the test is left (its locks and temporary tables gone)
+            if not await conn.fetchval(_OTHERS, name):
+                break
+            await asyncio.sleep(0.01)
+        else:
+            return False
         if await conn.fetchval(_SCHEMA) != pristine.shape:
             return False
         async with conn.transaction():

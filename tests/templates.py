@@ -5,7 +5,8 @@ Running Alembic from scratch costs seconds per database on a loaded machine and 
 written, an empty PostgreSQL database) becomes a copy of a template migrated once per run and service:
 a file copy on SQLite, `CREATE DATABASE ... TEMPLATE` on PostgreSQL. A database that already holds tables
 is upgraded by Alembic as before. The templates live for one run (shared by the xdist workers through
-`STEWARD_TEST_TEMPLATES`) and `cleanup` removes them at the end.
+`STEWARD_TEST_TEMPLATES`) and `cleanup` removes them at the end, with the copies `tests.pgpool` keeps
+for reuse (named after their template).
 """
 
 import asyncio

@@ -27,7 +27,8 @@ def database(request: pytest.FixtureRequest) -> str | None:
 async def system(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[System]:
     """The services in this process (all four, or those of the `services` mark), wired by the pump.
 
-    Each runs on a fresh SQLite database, or on PostgreSQL when the test also uses `database`.
+    Each runs on a fresh SQLite database, or on PostgreSQL when the test also uses `database` (a database
+    used by an earlier test of this worker only once reset to its migrated template, `tests.pgpool`).
     """
     marker = request.node.get_closest_marker("services")
     names = marker.args if marker else SERVICES
