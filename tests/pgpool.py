@@ -3,9 +3,9 @@
 `CREATE DATABASE ... TEMPLATE` and `DROP DATABASE` cost a few tenths of a second each on a busy machine,
 and a rule test on PostgreSQL needs a database per service. So each process keeps the databases it made
 (copies of this run's migrated templates, `tests.templates`) and hands one back only after restoring it
-to the template's state: every connection to it ended, every row deleted (triggers and foreign keys
-off for that transaction), the template's own rows (Alembic's version) written back and every sequence
-set where the template had it. A database whose schema no longer matches the template's (a test that
+to the template's state: every session of the last test ended, every table it wrote to (any page, live
+or dead rows) truncated, the template's own rows (Alembic's version) written back and every sequence set
+where the template had it. A database whose schema no longer matches the template's (a test that
 ran DDL) or whose reset fails is dropped instead. The copies are named after the run's templates, so
 `tests.templates.cleanup` drops them with the templates at the end of the run.
 """
@@ -56,6 +56,11 @@ _SEQUENCES = """
 SELECT format('%I.%I', schemaname, sequencename), coalesce(last_value, start_value), last_value IS NOT NULL
   FROM pg_sequences ORDER BY 1
 """
+_WRITTEN = """
+SELECT format('%I.%I', schemaname, tablename) FROM pg_tables
+ WHERE schemaname NOT IN ('pg_catalog', 'information_schema')
+   AND pg_relation_size(format('%I.%I', schemaname, tablename)::regclass) > 0
+"""
 _SETVAL = """
 SELECT count(setval(s::regclass, v, c)) FROM unnest($1::text[], $2::bigint[], $3::bool[]) AS x(s, v, c)
 """
@@ -66,10 +71,9 @@ SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1
 
 @dataclass(frozen=True)
 class _Pristine:
-    """What a fresh copy of one template holds: schema shape, tables, their rows, sequence positions."""
+    """What a fresh copy of one template holds: its schema shape, its rows, its sequence positions."""
 
     shape: str
-    tables: tuple[str, ...]
     rows: dict[tuple[str, str], list[tuple[Any, ...]]]
     sequences: tuple[list[str], list[int], list[bool]]
 
@@ -111,7 +115,6 @@ async def _create(migrations: Path, admin_url: str) -> str:
             sequences = await conn.fetch(_SEQUENCES)
             _pristine[template] = _Pristine(
                 shape=await conn.fetchval(_SCHEMA),
-                tables=tuple(r[2] for r in tables),
                 rows=rows,
                 sequences=([r[0] for r in sequences], [r[1] for r in sequences], [r[2] for r in sequences]),
             )
@@ -133,8 +136,9 @@ async def _reset(url: str, name: str, pristine: _Pristine) -> bool:
         if await conn.fetchval(_SCHEMA) != pristine.shape:
             return False
         async with conn.transaction():
-            await conn.execute("SET LOCAL session_replication_role = replica")
-            await conn.execute("; ".join(f"DELETE FROM {t}" for t in pristine.tables))  # noqa: S608
+            written = [r[0] for r in await conn.fetch(_WRITTEN)]
+            if written:  # every table with a page, live rows or dead: empty and unread again, like a copy's
+                await conn.execute(f"TRUNCATE {', '.join(written)} CASCADE")
             for (schema, table), rows in pristine.rows.items():
                 await conn.copy_records_to_table(table, schema_name=schema, records=rows)
             await conn.fetchval(_SETVAL, *pristine.sequences)

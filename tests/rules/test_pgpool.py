@@ -37,6 +37,7 @@ async def test_a_database_handed_out_again_holds_what_its_template_holds(postgre
     async with pgpool.database(migrations("audit"), postgres_admin_url) as url:
         assert url == used
         assert await _value(url, "SELECT count(*) FROM inbox") == 0
+        assert await _value(url, "SELECT pg_relation_size('inbox')") == 0  # not even dead rows
         assert await _value(url, "SELECT version_num FROM alembic_version") == version
         assert await _value(url, "SELECT nextval('outbox_id_seq')") == first_id
     assert left_open.is_closed() or not await _still_answers(left_open)
