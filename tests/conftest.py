@@ -3,8 +3,9 @@
 Order, for each: an address given in the environment (STEWARD_TEST_KAFKA,
 STEWARD_TEST_PG_URL); else a testcontainers container where a Docker engine
 answers; else the embedded tansu broker on a free loopback port and the
-PostgreSQL server on 127.0.0.1:5432. PostgreSQL databases are created fresh
-for each test and dropped after it.
+PostgreSQL server on 127.0.0.1:5432. The `database_url` fixtures create a
+fresh PostgreSQL database for each test and drop it after; the in-process
+harness reuses copies of migrated templates reset between tests (`tests.pgpool`).
 """
 
 import asyncio
