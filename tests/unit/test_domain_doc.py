@@ -62,3 +62,30 @@ def test_the_readme_points_only_at_files_in_the_repository():
     assert len(candidates) > 10
     missing = sorted({t for t in candidates if not (ROOT / t).exists() and not t.endswith(".csv")})
     assert missing == []
+
+
+TOP = {"services", "shared", "steward", "tests", "bench", "docs", "deploy"}
+
+
+def _missing_in(page: str) -> list[str]:
+    """Paths, the names after them, and `file.py::test` references of a page that do not exist."""
+    text = (ROOT / "docs" / page).read_text().replace("→", ";")  # what follows an arrow is an outcome
+    rooted = [(p, n) for p, n in _references(text) if p.split("/")[0] in TOP and "<" not in p]
+    missing = [path for path, _ in rooted if not (ROOT / path).exists()]
+    for path, names in rooted:
+        if path.endswith(".py") and (ROOT / path).exists():
+            source = (ROOT / path).read_text()
+            for name in names:
+                defined = rf"^\s*(async def|def|class)\s+{name}\b|^\s*{name}\s*[:=]"
+                if re.match(r"^\w+$", name) and not re.search(defined, source, re.M):
+                    missing.append(f"{path} {name}")
+    for file, test in re.findall(r"`([\w/]+\.py)::(\w+)`", text):
+        where = ROOT / file if file.startswith("tests/") else ROOT / "tests" / file
+        if not where.exists() or not re.search(rf"def {test}\b", where.read_text()):
+            missing.append(f"{file}::{test}")
+    return missing
+
+
+def test_the_rules_and_sagas_pages_name_only_code_and_tests_that_exist():
+    assert _missing_in("rules.md") == []
+    assert _missing_in("sagas.md") == []
