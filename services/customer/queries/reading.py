@@ -97,7 +97,15 @@ async def _fetch(conn: AsyncConnection, sql: str, params: tuple[Any, ...]) -> Se
         with database_span("postgresql", sql):
             rows: list[asyncpg.Record] = await driver.fetch(sql, *params)
             return rows
-    except (OSError, TimeoutError, asyncpg.InterfaceError, asyncpg.PostgresError) as error:
+    # InternalClientError: the connection's protocol is mid-way through another operation (one the server
+    # dropped under it): as unusable as a closed one, so it is replaced and the caller gets a 503, not a 500.
+    except (
+        OSError,
+        TimeoutError,
+        asyncpg.InterfaceError,
+        asyncpg.InternalClientError,
+        asyncpg.PostgresError,
+    ) as error:
         state = getattr(error, "sqlstate", None)
         if isinstance(error, asyncpg.PostgresError) and not str(state).startswith(_LOST_STATES):
             raise
